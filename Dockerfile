@@ -1,0 +1,42 @@
+# syntax=docker/dockerfile:1
+# Both stages must use the same Python image: the venv's interpreter
+# symlinks point at /usr/local/bin/python3.11 of the base image.
+ARG PYTHON_IMAGE=python:3.11-slim
+
+# ---- builder: install hearth and its dependencies into a self-contained venv
+FROM ${PYTHON_IMAGE} AS builder
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PYTHONDONTWRITEBYTECODE=1
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+WORKDIR /src
+# README* glob: pyproject's `readme` needs README.md for the build metadata.
+COPY pyproject.toml README* ./
+COPY bot/ bot/
+COPY cogs/ cogs/
+RUN pip install .
+
+# ---- runtime: just Python, the venv and the bot
+FROM ${PYTHON_IMAGE} AS runtime
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+# Fixed uid/gid so files in the data volume keep a stable owner across rebuilds.
+RUN groupadd --system --gid 10001 hearth \
+ && useradd --system --uid 10001 --gid hearth --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin hearth
+WORKDIR /app
+COPY --from=builder /opt/venv /opt/venv
+# Code stays root-owned (read-only to the bot); only data/ is writable.
+COPY config.example.toml ./
+COPY bot/ bot/
+COPY cogs/ cogs/
+COPY --chown=hearth:hearth data/ data/
+# Declared after data/ is populated and chowned, so a fresh named volume
+# starts with that content and ownership.
+VOLUME ["/app/data"]
+USER hearth
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD python -m bot check --quiet || exit 1
+CMD ["python", "-m", "bot"]

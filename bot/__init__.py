@@ -1,0 +1,1 @@
+"""Hearth: a Discord bot for peer-support groups."""

@@ -1,0 +1,177 @@
+"""Build the Hearth bot: ``create_bot(settings)`` wires database, scheduler, clock and features."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import Database
+from bot.db import migrate as migrations
+from bot.db.models import HearthState
+from bot.interactions import HearthTree
+from bot.keys import Keyring
+from bot.privacy import PrivacyRegistry
+from bot.scheduler import Scheduler
+
+log = logging.getLogger("hearth")
+
+# What Hearth needs from Discord, and why (the README repeats this for operators).
+BOT_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    create_public_threads=True,  # anonymous replies live in a thread under the post
+    create_private_threads=True,  # a private group may use a private thread
+    manage_threads=True,
+    embed_links=True,
+    attach_files=True,  # check-in charts, exports
+    read_message_history=True,
+    manage_roles=True,  # each group has a role
+    manage_channels=True,  # each group has a channel
+    manage_messages=True,  # moderators delete reported messages through Hearth
+    manage_events=True,  # meetings appear as Discord scheduled events
+    mute_members=True,  # talking-stick voice mode
+    moderate_members=True,  # moderators time out members through Hearth
+)
+
+
+def intents() -> discord.Intents:
+    """Only what features use. ``members`` is privileged: it tells Hearth when a member leaves
+    the server, so their memberships and turns are cleaned up. No message content intent."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.members = True
+    chosen.voice_states = True
+    chosen.guild_scheduled_events = True
+    return chosen
+
+
+def invite_url(application_id: int) -> str:
+    return discord.utils.oauth_url(application_id, permissions=BOT_PERMISSIONS, scopes=("bot", "applications.commands"))
+
+
+def apply_endpoints(settings: Settings) -> None:
+    """Point discord.py at another REST base / gateway (API proxies; the wire smoke test)."""
+    if settings.discord.api_base_url:
+        discord.http.Route.BASE = settings.discord.api_base_url.rstrip("/") + "/api/v10"
+    if settings.discord.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord.gateway_url)
+
+
+class Hearth(commands.Bot):
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            tree_cls=HearthTree,
+            chunk_guilds_at_startup=False,  # no feature needs the whole member list up front
+            member_cache_flags=discord.MemberCacheFlags.from_intents(intents()),
+            guild_ready_timeout=settings.bot.guild_ready_timeout,
+            allowed_mentions=discord.AllowedMentions.none(),  # every message: nobody pinged by default
+        )
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.db = Database(
+            settings.database_url,
+            echo=settings.database.echo,
+            busy_timeout_ms=settings.database.sqlite_busy_timeout_ms,
+            pool_size=settings.database.pool_size,
+        )
+        self.scheduler = Scheduler(self.clock, misfire_grace_seconds=settings.scheduler.misfire_grace_seconds)
+        self.privacy = PrivacyRegistry()
+        secret = settings.secrets.secret_key
+        self.keys: Keyring | None = Keyring(secret.encode()) if secret else None
+        self.synced_commands = False
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    async def setup_hook(self) -> None:
+        await self.db.ping()
+        if self.settings.database.migrate_on_start:
+            state = await migrations.upgrade(self.db)
+            log.info("database migrated to %s", ", ".join(state.current))
+        self.scheduler.start()
+        await self.load_features()
+        await self.start_features()
+        if self.settings.bot.sync_commands_on_start:
+            await self.sync_commands_if_changed()
+
+    async def load_features(self) -> None:
+        for package in migrations.feature_packages():
+            await self.load_extension(package)
+        log.info("loaded features: %s", ", ".join(sorted(self.cogs)))
+
+    async def start_features(self) -> None:
+        """Let each feature rebuild its timers and views from the database (the truth)."""
+        for cog in list(self.cogs.values()):
+            start = getattr(cog, "hearth_start", None)
+            if start is not None:
+                await start()
+
+    async def close(self) -> None:
+        log.info("shutting down")
+        self.scheduler.shutdown()
+        try:
+            await super().close()
+        finally:
+            await self.db.close()
+
+    def require_keys(self) -> Keyring:
+        if self.keys is None:
+            raise RuntimeError("HEARTH_SECRET_KEY is required for this feature")
+        return self.keys
+
+    # --- command sync -----------------------------------------------------------------------------
+
+    def command_payload(self) -> list[dict[str, Any]]:
+        commands_ = self.tree.get_commands(type=None)
+        return sorted((c.to_dict(self.tree) for c in commands_), key=lambda c: (c["type"], c["name"]))
+
+    def command_hash(self) -> str:
+        payload = json.dumps(self.command_payload(), sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def _sync_scope(self) -> discord.Object | None:
+        guild_id = self.settings.bot.dev_guild_id
+        return discord.Object(guild_id) if guild_id else None
+
+    async def sync_commands(self) -> int:
+        """Push the command tree to Discord (globally, or to the dev guild) and remember its hash."""
+        guild = self._sync_scope()
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        synced = await self.tree.sync(guild=guild)
+        async with self.db.write() as session:
+            await session.merge(HearthState(key=self._hash_key(), value=self.command_hash()))
+        self.synced_commands = True
+        return len(synced)
+
+    def _hash_key(self) -> str:
+        scope = self.settings.bot.dev_guild_id or "global"
+        return f"command-hash:{self.application_id}:{scope}"
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Restarts must not burn Discord's rate limit re-syncing an unchanged tree."""
+        async with self.db.read() as session:
+            stored = await session.get(HearthState, self._hash_key())
+        if stored is not None and stored.value == self.command_hash():
+            log.info("slash commands unchanged; not syncing")
+            return False
+        count = await self.sync_commands()
+        log.info("synced %d slash commands", count)
+        return True
+
+
+def create_bot(settings: Settings, *, clock: Clock | None = None) -> Hearth:
+    """Build the bot without connecting (production, tests and benchmarks all come through here)."""
+    apply_endpoints(settings)
+    return Hearth(settings, clock=clock)

@@ -1,0 +1,42 @@
+"""Logging through the standard library, as text or JSON lines.
+
+Hearth's own log lines never carry what members wrote. discord.py's HTTP client logs request
+bodies at DEBUG, which would include anonymous posts, so its loggers never go below INFO.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+
+from bot.config import LoggingSettings
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure(settings: LoggingSettings) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if settings.format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    level = logging.getLevelName(settings.level.upper())
+    root.setLevel(level)
+    for noisy in ("discord.http", "discord.gateway", "discord.client", "discord.webhook"):
+        logging.getLogger(noisy).setLevel(max(level, logging.INFO))
+    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))

@@ -1,0 +1,113 @@
+"""One APScheduler for the whole process, driven by the injected clock.
+
+Jobs carry ids only (a round id, a reminder id); the database is the truth and each feature
+rebuilds its jobs from it at start, so a restart loses nothing.
+
+APScheduler 3 reads ``datetime.now`` itself when it decides what is due. Left alone, it ignores
+the injected clock, and under SimCord's virtual time a job due in 60 s did not fire after
+``advance_time(120)``. So the scheduler's modules are pointed at ``Clock.now`` here.
+
+We keep the in-memory job store (its SQLAlchemy store is synchronous and stalled the loop ~1.1 s
+with 1,000 due jobs). Misfire grace is set on purpose: APScheduler's default of 1 s dropped every
+one of 1,000 jobs that came due at once; ours runs late jobs up to ``misfire_grace_seconds`` late,
+and each job re-reads the database to decide whether it still matters.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+import apscheduler.executors.base as _executors_base
+import apscheduler.schedulers.base as _schedulers_base
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.date import DateTrigger
+
+from bot.clock import Clock
+
+log = logging.getLogger(__name__)
+
+_active_clock: Clock | None = None
+
+
+class _ClockedDatetime(datetime):
+    """``datetime`` whose ``now()`` is the active scheduler's clock (APScheduler calls only ``now``)."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+        if _active_clock is None:
+            return datetime.now(tz)
+        current = _active_clock.now()
+        return current.astimezone(tz) if tz is not None else current.astimezone().replace(tzinfo=None)
+
+
+_schedulers_base.datetime = _ClockedDatetime  # type: ignore[misc,unused-ignore]
+_executors_base.datetime = _ClockedDatetime  # type: ignore[misc,unused-ignore]
+
+
+JobFunc = Callable[..., Awaitable[Any]]
+
+
+class Scheduler:
+    """A thin owner of one ``AsyncIOScheduler``: add by id, cancel by id or prefix."""
+
+    def __init__(self, clock: Clock, *, misfire_grace_seconds: int = 3600) -> None:
+        self.clock = clock
+        self._scheduler = AsyncIOScheduler(
+            timezone="UTC",
+            job_defaults={
+                "misfire_grace_time": misfire_grace_seconds or None,
+                "coalesce": True,
+                "max_instances": 1,
+            },
+        )
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    def start(self) -> None:
+        global _active_clock
+        _active_clock = self.clock
+        if not self._scheduler.running:
+            self._scheduler.start()
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    def at(self, job_id: str, when: datetime, func: JobFunc, *args: Any) -> None:
+        """Run ``func(*args)`` once at ``when`` (aware); replaces a job with the same id."""
+        if when.tzinfo is None:
+            raise ValueError("scheduler times must be timezone-aware")
+        self.add(job_id, DateTrigger(run_date=when), func, *args)
+
+    def add(self, job_id: str, trigger: BaseTrigger, func: JobFunc, *args: Any) -> None:
+        self._scheduler.add_job(func, trigger, args=args, id=job_id, replace_existing=True)
+
+    def after(self, job_id: str, seconds: float, func: JobFunc, *args: Any) -> None:
+        self.at(job_id, self.clock.now() + timedelta(seconds=seconds), func, *args)
+
+    def cancel(self, job_id: str) -> bool:
+        job = self._scheduler.get_job(job_id)
+        if job is None:
+            return False
+        job.remove()
+        return True
+
+    def cancel_prefix(self, prefix: str) -> int:
+        """Cancel every job whose id starts with ``prefix`` (a cog unloading its jobs)."""
+        jobs = [job for job in self._scheduler.get_jobs() if job.id.startswith(prefix)]
+        for job in jobs:
+            job.remove()
+        return len(jobs)
+
+    def next_run(self, job_id: str) -> datetime | None:
+        job = self._scheduler.get_job(job_id)
+        return None if job is None else job.next_run_time
+
+    def job_ids(self, prefix: str = "") -> list[str]:
+        return sorted(job.id for job in self._scheduler.get_jobs() if job.id.startswith(prefix))

@@ -1,0 +1,12 @@
+"""Peer groups: /setup and /group, roles, channels, guidelines, facilitators."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+
+async def setup(bot: Hearth) -> None:
+    return None

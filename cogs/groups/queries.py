@@ -1,0 +1,188 @@
+"""Questions every feature asks about groups, inside the caller's transaction.
+
+Features (check-ins, rounds, meetings, sharing) call these with their own session, so one use case
+stays one transaction. Permission answers are decided here, on the server side, from ids the cog
+passes in (never from what a client claims).
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.actor import Actor
+from bot.errors import BadInput, HearthError, NotAllowed, NotFound
+from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, MemberProfile
+
+
+class GuidelinesNotAccepted(HearthError):
+    """The member must accept the group's current guidelines first; cogs answer with the Accept prompt."""
+
+    def __init__(self, group: Group) -> None:
+        super().__init__(
+            f"Before taking part in **{group.name}**, please read and accept its guidelines "
+            f"(`/group guidelines {group.name}`)."
+        )
+        self.group_id = group.id
+
+
+async def guild_config(session: AsyncSession, guild_id: int) -> GuildConfig:
+    """The server's settings; an unsaved default row when /setup never ran."""
+    config = await session.get(GuildConfig, guild_id)
+    if config is None:
+        config = GuildConfig(
+            guild_id=guild_id, anonymous_sharing=True, anonymous_requires_approval=False, break_glass=False
+        )
+    return config
+
+
+async def get_group(session: AsyncSession, guild_id: int, group_id: int) -> Group:
+    group = await session.get(Group, group_id)
+    if group is None or group.guild_id != guild_id:
+        raise NotFound("That group no longer exists.")
+    return group
+
+
+async def group_by_name(session: AsyncSession, guild_id: int, name: str) -> Group:
+    group = await session.scalar(
+        select(Group).where(Group.guild_id == guild_id, Group.name_key == name.strip().casefold())
+    )
+    if group is None:
+        raise NotFound(f"There is no group called {name.strip()!r} here. `/group list` shows the groups.")
+    return group
+
+
+async def group_for_channel(session: AsyncSession, guild_id: int, channel_id: int | None) -> Group | None:
+    if channel_id is None:
+        return None
+    return await session.scalar(select(Group).where(Group.guild_id == guild_id, Group.channel_id == channel_id))
+
+
+async def is_member(session: AsyncSession, group_id: int, user_id: int) -> bool:
+    return await session.get(GroupMember, (group_id, user_id)) is not None
+
+
+async def member_ids(session: AsyncSession, group_id: int) -> list[int]:
+    rows = await session.scalars(select(GroupMember.user_id).where(GroupMember.group_id == group_id))
+    return list(rows)
+
+
+async def groups_of(session: AsyncSession, guild_id: int, user_id: int) -> list[Group]:
+    rows = await session.scalars(
+        select(Group)
+        .join(GroupMember, GroupMember.group_id == Group.id)
+        .where(Group.guild_id == guild_id, GroupMember.user_id == user_id, Group.archived_at.is_(None))
+        .order_by(Group.name_key)
+    )
+    return list(rows)
+
+
+async def resolve_group(session: AsyncSession, actor: Actor, name: str | None, channel_id: int | None) -> Group:
+    """The group a member means: the one named, else the one whose channel this is, else their only group."""
+    if name:
+        return await group_by_name(session, actor.guild_id, name)
+    here = await group_for_channel(session, actor.guild_id, channel_id)
+    if here is not None:
+        return here
+    mine = await groups_of(session, actor.guild_id, actor.user_id)
+    if len(mine) == 1:
+        return mine[0]
+    if not mine:
+        raise BadInput("You're not in any group yet. `/group list` shows what you can join.")
+    raise BadInput("You're in several groups: name one with the `group` option, or run this in its channel.")
+
+
+async def is_facilitator(session: AsyncSession, actor: Actor, group_id: int | None = None) -> bool:
+    """Server admins, holders of the server's facilitator role, and (for one group) its own facilitators."""
+    if actor.is_admin:
+        return True
+    config = await guild_config(session, actor.guild_id)
+    if config.facilitator_role_id is not None and config.facilitator_role_id in actor.role_ids:
+        return True
+    if group_id is None:
+        return False
+    return await session.get(GroupFacilitator, (group_id, actor.user_id)) is not None
+
+
+async def is_moderator(session: AsyncSession, actor: Actor) -> bool:
+    if actor.is_admin:
+        return True
+    config = await guild_config(session, actor.guild_id)
+    return config.moderator_role_id is not None and config.moderator_role_id in actor.role_ids
+
+
+async def require_facilitator(session: AsyncSession, actor: Actor, group: Group | None = None) -> None:
+    if not await is_facilitator(session, actor, group.id if group else None):
+        where = f" of **{group.name}**" if group else ""
+        raise NotAllowed(f"Only facilitators{where} can do that.")
+
+
+async def require_moderator(session: AsyncSession, actor: Actor) -> None:
+    if not await is_moderator(session, actor):
+        raise NotAllowed("Only moderators can do that.")
+
+
+async def require_active_member(session: AsyncSession, group: Group, user_id: int) -> None:
+    if group.archived_at is not None:
+        raise BadInput(f"**{group.name}** is archived: it keeps its history but takes no new activity.")
+    if not await is_member(session, group.id, user_id):
+        raise NotAllowed(f"You're not a member of **{group.name}**. Join with `/group join {group.name}`.")
+
+
+async def has_accepted_guidelines(session: AsyncSession, group: Group, user_id: int) -> bool:
+    acceptance = await session.get(GuidelinesAcceptance, (group.id, user_id))
+    return acceptance is not None and acceptance.version >= group.guidelines_version
+
+
+async def require_participant(session: AsyncSession, group: Group, user_id: int) -> None:
+    """A member of an active group who accepted its current guidelines (check-in, share, turn, RSVP)."""
+    await require_active_member(session, group, user_id)
+    if not await has_accepted_guidelines(session, group, user_id):
+        raise GuidelinesNotAccepted(group)
+
+
+def parse_timezone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(
+            f"{name!r} is not a timezone I know: use a name like Europe/Berlin or America/New_York "
+            "(start typing and pick from the list)."
+        ) from None
+
+
+async def group_timezone(session: AsyncSession, group: Group, default: str = "UTC") -> ZoneInfo:
+    if group.timezone:
+        return ZoneInfo(group.timezone)
+    config = await guild_config(session, group.guild_id)
+    return ZoneInfo(config.timezone or default)
+
+
+async def member_timezone(
+    session: AsyncSession, user_id: int, guild_id: int | None = None, default: str = "UTC"
+) -> ZoneInfo:
+    """The member's own timezone, else the server's default, else ``default``."""
+    profile = await session.get(MemberProfile, user_id)
+    if profile is not None and profile.timezone:
+        return ZoneInfo(profile.timezone)
+    if guild_id is not None:
+        config = await guild_config(session, guild_id)
+        if config.timezone:
+            return ZoneInfo(config.timezone)
+    return ZoneInfo(default)
+
+
+async def set_member_timezone(session: AsyncSession, user_id: int, name: str) -> ZoneInfo:
+    zone = parse_timezone(name)
+    profile = await session.get(MemberProfile, user_id)
+    if profile is None:
+        session.add(MemberProfile(user_id=user_id, timezone=zone.key))
+    else:
+        profile.timezone = zone.key
+    return zone
+
+
+async def count_groups(session: AsyncSession, guild_id: int) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Group).where(Group.guild_id == guild_id)) or 0)

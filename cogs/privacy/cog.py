@@ -1,0 +1,63 @@
+"""Discord glue for /privacy."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.interactions import reply
+from bot.privacy import Subject
+from cogs.privacy.service import PrivacyService
+from cogs.privacy.views import ConfirmDelete
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+INTRO = (
+    "**What Hearth stores about you**\n"
+    "Anonymous posts carry no user id, only a keyed pseudonym nobody can reverse; private check-in "
+    "notes are seen by you alone; facilitators only ever see group totals."
+)
+
+
+class PrivacyCog(commands.Cog):
+    privacy = app_commands.Group(name="privacy", description="What Hearth stores about you, a copy, or erasing it")
+
+    def __init__(self, bot: Hearth) -> None:
+        self.bot = bot
+        self.service = PrivacyService(bot.db, bot.privacy)
+
+    def subject(self, user_id: int) -> Subject:
+        return Subject(user_id=user_id, keys=self.bot.require_keys())
+
+    @privacy.command(name="info", description="See what Hearth stores about you, and why")
+    async def info(self, interaction: discord.Interaction) -> None:
+        holdings = await self.service.info(self.subject(interaction.user.id))
+        lines = [INTRO, ""]
+        for holding in holdings:
+            lines.append(f"**{holding.name.capitalize()}**: {holding.purpose}")
+            lines.extend(f"• {line}" for line in holding.lines or ["nothing about you"])
+        lines.append("\nUse `/privacy export` for a copy, `/privacy delete` to erase it all.")
+        await reply(interaction, "\n".join(lines)[:2000])
+
+    @privacy.command(name="export", description="Get a JSON file of everything Hearth stores about you")
+    async def export(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        payload = await self.service.export_json(self.subject(interaction.user.id), self.bot.clock.now())
+        file = discord.File(io.BytesIO(payload), filename="hearth-my-data.json")
+        await reply(interaction, "Here is everything Hearth stores about you.", file=file)
+
+    @privacy.command(name="delete", description="Erase everything Hearth stores about you, everywhere")
+    async def delete(self, interaction: discord.Interaction) -> None:
+        view = ConfirmDelete(self, interaction.user.id)
+        await interaction.response.send_message(
+            "This erases everything Hearth stores about you in every server: check-ins, memberships, "
+            "RSVPs, speaking time, and the link to your anonymous posts. It cannot be undone. Continue?",
+            view=view,
+            ephemeral=True,
+        )
+        view.message = await interaction.original_response()

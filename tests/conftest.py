@@ -1,0 +1,78 @@
+"""Shared fixtures: settings on a temp database, and the real bot inside SimCord."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import simcord
+
+from bot.app import Hearth, create_bot
+from bot.clock import Clock
+from bot.config import Settings, load_settings
+
+SECRET = "test-secret-key-that-is-long-enough-0123456789"
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789ab"
+
+
+def make_settings(tmp_path: Path, database_url: str | None = None, **env: str) -> Settings:
+    environ = {
+        "DISCORD_TOKEN": TOKEN,
+        "HEARTH_SECRET_KEY": SECRET,
+        "HEARTH_DATABASE_URL": database_url or f"sqlite+aiosqlite:///{tmp_path}/hearth.sqlite3",
+        **env,
+    }
+    config = tmp_path / "config.toml"
+    if not config.exists():
+        config.write_text("")  # never pick up a developer's ./config.toml
+    return load_settings(config, environ)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+class Harness:
+    """The real bot (built by create_bot) in SimCord, with the bot's clock on SimCord's virtual time."""
+
+    def __init__(self, env: simcord.Env, settings: Settings, clock: Clock) -> None:
+        self.env = env
+        self.settings = settings
+        self.clock = clock
+
+    @property
+    def bot(self) -> Hearth:
+        bot = self.env.bot
+        assert isinstance(bot, Hearth)
+        return bot
+
+    async def restart(self) -> Hearth:
+        """A new bot process against the same database and the same virtual Discord."""
+        bot = create_bot(self.settings, clock=self.clock)
+        await self.env.restart_bot(bot)
+        return bot
+
+
+@pytest.fixture
+async def harness(settings: Settings) -> AsyncIterator[Harness]:
+    clock = Clock()
+    bot = create_bot(settings, clock=clock)
+    env = simcord.Env(bot, strict_sync=True)
+    clock.use(env.now)
+    await env.start()
+    try:
+        yield Harness(env, settings, clock)
+    finally:
+        await env.shutdown()
+        env._raise_errors_since(env._errors_acknowledged)
+
+
+@pytest.fixture
+def env(harness: Harness) -> simcord.Env:
+    return harness.env
+
+
+BuildGuild = Callable[..., Any]

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The project's one test command, for newcomers and CI alike:
+#   bash tests/run.sh [extra pytest args...]
+# Works from a fresh clone on a fresh machine: makes .venv, installs the
+# package with its dev extra, installs PostgreSQL if needed (root + apt only),
+# then runs ruff, ruff format, mypy and pytest.  Exits non-zero if any fails.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+VENV=.venv
+PY="$VENV/bin/python"
+step() { printf '\n==> %s\n' "$*"; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+is_root() { [[ "$(id -u)" -eq 0 ]]; }
+have_apt() { command -v apt-get >/dev/null 2>&1; }
+
+apt_install() {
+    # Only as root: never prompt for sudo in the middle of a test run.
+    is_root && have_apt || return 1
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Same search as tests/support/postgres.py: PATH, then /usr/lib/postgresql/*/bin.
+have_postgres() {
+    if command -v initdb >/dev/null 2>&1 && command -v postgres >/dev/null 2>&1; then
+        return 0
+    fi
+    local d
+    for d in /usr/lib/postgresql/*/bin; do
+        [[ -x "$d/initdb" && -x "$d/postgres" && -x "$d/pg_ctl" ]] && return 0
+    done
+    return 1
+}
+
+step "Python virtualenv ($VENV)"
+# A venv without pip (e.g. python3-venv was missing when it was made) is broken: redo it.
+if [[ -x "$PY" ]] && ! "$PY" -m pip --version >/dev/null 2>&1; then
+    warn "$VENV is broken (no pip); recreating it"
+    rm -rf "$VENV"
+fi
+if [[ ! -x "$PY" ]]; then
+    if ! python3 -m venv "$VENV"; then
+        # Debian ships venv support separately.
+        rm -rf "$VENV"
+        apt_install python3-venv || { echo "python3 -m venv failed; install python3-venv" >&2; exit 1; }
+        python3 -m venv "$VENV"
+    fi
+fi
+"$PY" --version
+
+step "Install hearth with dev extras (pip install -e '.[dev]')"
+"$PY" -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+
+step "PostgreSQL binaries"
+if [[ "${CI:-}" == "true" ]]; then
+    # The conftest turns "PostgreSQL missing" from a skip into a failure.
+    export HEARTH_REQUIRE_POSTGRES=1
+fi
+if have_postgres; then
+    echo "found"
+elif is_root && have_apt; then
+    echo "not found; installing the Debian 'postgresql' package"
+    # The server is only used as a throwaway per-run cluster; an install
+    # failure is reported here and (in CI) fails the PostgreSQL tests.
+    apt_install postgresql || warn "apt-get install postgresql failed"
+    have_postgres || warn "PostgreSQL still missing: the PostgreSQL suite will be skipped${HEARTH_REQUIRE_POSTGRES:+ (and fail, since HEARTH_REQUIRE_POSTGRES=1)}"
+else
+    warn "PostgreSQL not found and cannot install it (needs root + apt-get): the PostgreSQL suite will be skipped${HEARTH_REQUIRE_POSTGRES:+ (and fail, since HEARTH_REQUIRE_POSTGRES=1)}"
+fi
+
+# Run every check even if an earlier one fails, so one run shows everything.
+failed=()
+run_step() {
+    local name=$1
+    shift
+    step "$name"
+    local rc=0
+    "$@" || rc=$?
+    if [[ $rc -ne 0 ]]; then
+        echo "FAILED: $name (exit $rc)" >&2
+        failed+=("$name")
+    fi
+    return 0
+}
+
+run_pytest() {
+    local rc=0
+    "$PY" -m pytest "$@" || rc=$?
+    # 5 = no tests collected: a broken path/filter, never a pass.
+    if [[ $rc -eq 5 ]]; then
+        echo "pytest collected no tests" >&2
+    fi
+    return "$rc"
+}
+
+run_step "ruff check ." "$VENV/bin/ruff" check .
+run_step "ruff format --check ." "$VENV/bin/ruff" format --check .
+run_step "mypy" "$VENV/bin/mypy"
+run_step "pytest $*" run_pytest "$@"
+
+echo
+if [[ ${#failed[@]} -gt 0 ]]; then
+    printf '==> FAILED: %s\n' "$(IFS=,; echo "${failed[*]}" | sed 's/,/, /g')"
+    exit 1
+fi
+echo "==> All checks passed"
