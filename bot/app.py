@@ -19,6 +19,7 @@ from bot.db.models import HearthState
 from bot.interactions import HearthTree
 from bot.keys import Keyring
 from bot.privacy import PrivacyRegistry
+from bot.safety import SafetyNet
 from bot.scheduler import Scheduler
 
 log = logging.getLogger("hearth")
@@ -88,6 +89,7 @@ class Hearth(commands.Bot):
         )
         self.scheduler = Scheduler(self.clock, misfire_grace_seconds=settings.scheduler.misfire_grace_seconds)
         self.privacy = PrivacyRegistry()
+        self.safety = SafetyNet.from_settings(settings.safety)
         secret = settings.secrets.secret_key
         self.keys: Keyring | None = Keyring(secret.encode()) if secret else None
         self.synced_commands = False

@@ -109,7 +109,10 @@ class SharingSettings:
 
 @dataclass(frozen=True)
 class SafetySettings:
+    # Empty: use data/safety_keywords.txt.
     keywords: list[str] = field(default_factory=list)
+    # Empty: use data/crisis_resources.md.
+    resources_file: str = ""
     flag_for_moderators: bool = True
 
 
@@ -259,6 +262,8 @@ def _validate(settings: Settings) -> None:
     ):
         if value and not re.match(r"^(https?|wss?)://[^\s/]+", value):
             raise ConfigError(f"config.toml: {url_key} is not a URL: {value!r}")
+    if settings.safety.resources_file and not Path(settings.safety.resources_file).is_file():
+        raise ConfigError(f"config.toml: safety.resources_file {settings.safety.resources_file!r} does not exist")
     positive = {
         "bot.guild_ready_timeout": settings.bot.guild_ready_timeout,
         "database.pool_size": settings.database.pool_size,
