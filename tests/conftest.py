@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import simcord
@@ -12,6 +11,9 @@ import simcord
 from bot.app import Hearth, create_bot
 from bot.clock import Clock
 from bot.config import Settings, load_settings
+from bot.db import Database
+from bot.db import migrate as migrations
+from tests.support.postgres import postgres_server, require_postgres_bin, temporary_database
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789ab"
@@ -75,4 +77,33 @@ def env(harness: Harness) -> simcord.Env:
     return harness.env
 
 
-BuildGuild = Callable[..., Any]
+# --- databases: every service test runs on SQLite and on a real PostgreSQL server -------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """One throwaway PostgreSQL server for the whole run (skipped, visibly, only without binaries)."""
+    bin_dir = require_postgres_bin()
+    with postgres_server(bin_dir) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/service.sqlite3"
+        return
+    server = request.getfixturevalue("postgres_url")
+    async with temporary_database(server) as url:
+        yield url
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database, SQLite or PostgreSQL (the test runs once on each)."""
+    database = Database(database_url)
+    await migrations.upgrade(database)
+    try:
+        yield database
+    finally:
+        await database.close()
