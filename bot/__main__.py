@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 import discord
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 from bot import logs
 from bot.app import Hearth, create_bot, invite_url
@@ -206,7 +206,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    load_dotenv()
+    load_dotenv(find_dotenv(usecwd=True))  # .env of the directory Hearth is run from
     try:
         settings = load_settings(args.config)
     except ConfigError as error:

@@ -12,7 +12,7 @@ import yarl
 from discord.ext import commands
 
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.db import Database
 from bot.db import migrate as migrations
 from bot.db.models import HearthState
@@ -108,8 +108,14 @@ class Hearth(commands.Bot):
             await self.sync_commands_if_changed()
 
     async def load_features(self) -> None:
-        for package in migrations.feature_packages():
-            await self.load_extension(package)
+        available = migrations.feature_packages()
+        wanted = self.settings.bot.features
+        unknown = sorted(set(wanted) - {p.removeprefix("cogs.") for p in available})
+        if unknown:
+            raise ConfigError(f"bot.features names unknown features: {', '.join(unknown)}")
+        for package in available:
+            if not wanted or package.removeprefix("cogs.") in wanted:
+                await self.load_extension(package)
         log.info("loaded features: %s", ", ".join(sorted(self.cogs)))
 
     async def start_features(self) -> None:

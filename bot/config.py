@@ -37,6 +37,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class BotSettings:
+    # Feature packages to load (e.g. ["groups", "checkins"]); empty = all of them.
+    features: list[str] = field(default_factory=list)
     sync_commands_on_start: bool = True
     dev_guild_id: int = 0
     guild_ready_timeout: float = 2.0
@@ -317,6 +319,10 @@ def load_settings(
             api_base_url=env.get("HEARTH_DISCORD_API_URL", base.api_base_url),
             gateway_url=env.get("HEARTH_DISCORD_GATEWAY_URL", base.gateway_url),
         )
+    if env.get("HEARTH_FEATURES"):
+        base_bot = sections.get("bot", BotSettings())
+        chosen = [name.strip() for name in env["HEARTH_FEATURES"].split(",") if name.strip()]
+        sections["bot"] = dataclasses.replace(base_bot, features=chosen)
     if "HEARTH_LOG_LEVEL" in env:
         base_logging = sections.get("logging", LoggingSettings())
         sections["logging"] = dataclasses.replace(base_logging, level=env["HEARTH_LOG_LEVEL"])

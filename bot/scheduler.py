@@ -15,6 +15,7 @@ and each job re-reads the database to decide whether it still matters.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, tzinfo
@@ -51,12 +52,38 @@ _executors_base.datetime = _ClockedDatetime  # type: ignore[misc,unused-ignore]
 JobFunc = Callable[..., Awaitable[Any]]
 
 
+class _BoundAsyncIOScheduler(AsyncIOScheduler):
+    """Runs its timer and jobs in the context it was started in (the bot's own), whoever adds a job.
+
+    A job added from elsewhere (a test driver, a thread) would otherwise arm the wake-up timer in
+    the caller's context, which SimCord treats as outside the bot and never fires on virtual time.
+    """
+
+    _context: contextvars.Context | None = None
+
+    def start(self, paused: bool = False) -> None:
+        self._context = contextvars.copy_context()
+        super().start(paused)
+
+    def _start_timer(self, wait_seconds: float | None) -> None:
+        self._stop_timer()
+        if wait_seconds is not None:
+            self._timeout = self._eventloop.call_later(wait_seconds, self._wakeup_now, context=self._context)
+
+    def wakeup(self) -> None:
+        self._eventloop.call_soon_threadsafe(self._wakeup_now, context=self._context)
+
+    def _wakeup_now(self) -> None:
+        self._stop_timer()
+        self._start_timer(self._process_jobs())
+
+
 class Scheduler:
     """A thin owner of one ``AsyncIOScheduler``: add by id, cancel by id or prefix."""
 
     def __init__(self, clock: Clock, *, misfire_grace_seconds: int = 3600) -> None:
         self.clock = clock
-        self._scheduler = AsyncIOScheduler(
+        self._scheduler = _BoundAsyncIOScheduler(
             timezone="UTC",
             job_defaults={
                 "misfire_grace_time": misfire_grace_seconds or None,

@@ -1,0 +1,70 @@
+"""The scheduler runs on the injected clock: moving SimCord's virtual time fires due jobs exactly once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.conftest import Harness
+
+
+async def test_moving_virtual_time_fires_a_due_job_exactly_once(harness: Harness) -> None:
+    fired: list[object] = []
+
+    async def job(value: object) -> None:
+        fired.append((value, harness.clock.now()))
+
+    due = harness.clock.now() + timedelta(seconds=60)
+    harness.bot.scheduler.at("test:once", due, job, "reminder-42")
+
+    await harness.env.advance_time(30)
+    assert fired == []  # not yet due
+
+    await harness.env.advance_time(90)
+    assert len(fired) == 1
+    value, when = fired[0]  # type: ignore[misc]
+    assert value == "reminder-42"
+    assert when >= due
+
+    await harness.env.advance_time(3600)
+    assert len(fired) == 1  # never again
+    assert harness.bot.scheduler.next_run("test:once") is None
+
+
+async def test_many_jobs_due_at_once_all_fire(harness: Harness) -> None:
+    fired: list[int] = []
+
+    async def job(n: int) -> None:
+        fired.append(n)
+
+    due = harness.clock.now() + timedelta(minutes=5)
+    for n in range(200):
+        harness.bot.scheduler.at(f"test:bulk:{n}", due, job, n)
+
+    await harness.env.advance_time(301)
+    assert sorted(fired) == list(range(200))
+
+
+async def test_cancelled_and_replaced_jobs(harness: Harness) -> None:
+    fired: list[str] = []
+
+    async def job(tag: str) -> None:
+        fired.append(tag)
+
+    scheduler = harness.bot.scheduler
+    now = harness.clock.now()
+    scheduler.at("test:a", now + timedelta(seconds=10), job, "a")
+    scheduler.at("test:b", now + timedelta(seconds=10), job, "b")
+    scheduler.at("test:b", now + timedelta(seconds=20), job, "b-replaced")  # same id replaces
+    scheduler.at("other:c", now + timedelta(seconds=10), job, "c")
+    assert scheduler.cancel("test:a")
+    assert scheduler.cancel_prefix("other:") == 1
+    assert not scheduler.cancel("test:missing")
+
+    await harness.env.advance_time(30)
+    assert fired == ["b-replaced"]
+
+
+async def test_the_clock_follows_virtual_time(harness: Harness) -> None:
+    before = harness.clock.now()
+    await harness.env.advance_time(3 * 86400)
+    assert harness.clock.now() - before >= timedelta(days=3)
