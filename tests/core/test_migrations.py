@@ -1,4 +1,4 @@
-"""Migrations and models agree, on SQLite and PostgreSQL: a fresh database built by Alembic is what the models describe."""
+"""Migrations and models agree: a database built by Alembic is what the models describe (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
