@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 import discord
@@ -122,7 +122,7 @@ _Self = TypeVar("_Self")
 
 def guarded(
     callback: Callable[[_Self, discord.Interaction], Awaitable[None]],
-) -> Callable[[_Self, discord.Interaction], Awaitable[None]]:
+) -> Callable[[_Self, discord.Interaction], Coroutine[Any, Any, None]]:
     """For ``DynamicItem.callback``: discord.py only logs their errors, leaving the user with
     "This interaction failed"; this routes them to the same handler as commands."""
 

@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.config import Settings, load_settings
 from bot.db import Database
 from bot.db import migrate as migrations
+from bot.interactions import user_message
 from tests.support.postgres import postgres_server, require_postgres_bin, temporary_database
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -69,9 +70,17 @@ class Harness:
 
     async def restart(self) -> Hearth:
         """A new bot process against the same database and the same virtual Discord."""
+        old = self.bot
         bot = create_bot(self.settings, clock=self.clock)
         await self.env.restart_bot(bot)
+        await release(old)  # the old process is gone: its timers and connections with it
         return bot
+
+
+async def release(bot: Hearth) -> None:
+    """What process exit does for a bot SimCord detached: stop its scheduler, close its database."""
+    bot.scheduler.shutdown()
+    await bot.db.close()
 
 
 @pytest.fixture
@@ -85,7 +94,18 @@ async def harness(settings: Settings) -> AsyncIterator[Harness]:
         yield Harness(env, settings, clock)
     finally:
         await env.shutdown()
-        env._raise_errors_since(env._errors_acknowledged)
+        if isinstance(env.bot, Hearth):
+            await release(env.bot)
+        fail_on_unexpected_errors(env)
+
+
+def fail_on_unexpected_errors(env: simcord.Env) -> None:
+    """SimCord records every error the bot handled. Errors meant for the user (bad input, refusals)
+    are the behaviour under test; anything else is a bug and fails the test."""
+    unseen = env.errors_since(env._errors_acknowledged)
+    bugs = [error for error in unseen if user_message(error) is None]
+    if bugs:
+        raise AssertionError(f"the bot hit {len(bugs)} unexpected error(s)") from bugs[0]
 
 
 @pytest.fixture

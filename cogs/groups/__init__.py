@@ -9,4 +9,8 @@ if TYPE_CHECKING:
 
 
 async def setup(bot: Hearth) -> None:
-    return None
+    from cogs.groups.cog import GroupsCog
+    from cogs.groups.views import AcceptGuidelines, DecideJoinRequest
+
+    await bot.add_cog(GroupsCog(bot))
+    bot.add_dynamic_items(AcceptGuidelines, DecideJoinRequest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base, Snowflake, UTCDateTime
@@ -40,6 +40,8 @@ class Group(Base):
     channel_id: Mapped[int | None] = mapped_column(Snowflake, index=True)
     # True when Hearth created the channel (and may delete or restrict it); False for a channel given to it.
     owns_channel: Mapped[bool] = mapped_column(Boolean, default=True)
+    # True: the role has a neutral name ("Hearth circle 4F2K") so wearing it outs no one; False: the group's name.
+    neutral_role: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     guidelines: Mapped[str] = mapped_column(Text, default="")
     guidelines_version: Mapped[int] = mapped_column(Integer, default=1)
     timezone: Mapped[str | None] = mapped_column(String(64))

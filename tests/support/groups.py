@@ -7,7 +7,6 @@ tests say only what they are about. The /group commands themselves are tested in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import simcord
@@ -45,7 +44,7 @@ async def make_group(
     """
     channel = channel or guild.create_text_channel(name.lower().replace(" ", "-"))
     role = guild.create_role(f"Group {name}")
-    now = datetime.now(UTC)
+    now = harness.clock.now()
     everyone = list(members) + [f for f in facilitators if f not in members]
     async with harness.bot.db.write() as session:
         if await session.get(GuildConfig, guild.id) is None:

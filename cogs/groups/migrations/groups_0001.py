@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("role_id", Snowflake),
         sa.Column("channel_id", Snowflake),
         sa.Column("owns_channel", sa.Boolean(), nullable=False),
+        sa.Column("neutral_role", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("guidelines", sa.Text(), nullable=False),
         sa.Column("guidelines_version", sa.Integer(), nullable=False),
         sa.Column("timezone", sa.String(64)),
@@ -94,7 +95,7 @@ def upgrade() -> None:
             ["group_id"], ["groups.id"], name=op.f("fk_join_requests_group_id_groups"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_join_requests")),
-        sa.UniqueConstraint("group_id", "user_id", name=op.f("uq_join_requests_group_id")),
+        sa.UniqueConstraint("group_id", "user_id", name=op.f("uq_join_requests_group_id_user_id")),
     )
     op.create_index(op.f("ix_join_requests_group_id"), "join_requests", ["group_id"])
     op.create_index(op.f("ix_join_requests_user_id"), "join_requests", ["user_id"])
