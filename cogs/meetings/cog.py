@@ -1,0 +1,647 @@
+"""Discord glue for /meeting: commands, the card, scheduled events, reminders and voice attendance.
+
+Jobs: each meeting has at most one job (``meetings:m:<id>``) at its ``next_job_at`` (next reminder,
+start or end). Only jobs due within ``HORIZON`` are held in the scheduler; one ``meetings:sweep``
+job at the earliest later time loads the next slice. So a restart schedules a handful of jobs, not
+one per meeting, and nothing is lost: the database is the truth.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import BadInput, HearthError
+from bot.interactions import NO_MENTIONS, actor_of, reply
+from cogs.groups import queries
+from cogs.groups.models import Group
+from cogs.meetings import domain
+from cogs.meetings.service import (
+    STATUSES,
+    EditRequest,
+    MeetingPrivacy,
+    MeetingService,
+    MeetingView,
+    RatePacer,
+    Reminder,
+    ScheduleRequest,
+)
+from cogs.meetings.views import all_future_view, card_embed, card_view
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+log = logging.getLogger("hearth.meetings")
+
+HORIZON = timedelta(hours=6)
+SWEEP_JOB = "meetings:sweep"
+REQUESTS_PER_SECOND = 40.0  # below Discord's 50/s per bot, leaving room for everything else
+MISSING_EVENTS = "Manage Events"
+
+REPEAT_CHOICES = [
+    app_commands.Choice(name="Once", value="once"),
+    app_commands.Choice(name="Every week", value="weekly"),
+    app_commands.Choice(name="Every N weeks (set `every`)", value="weeks"),
+    app_commands.Choice(name="Monthly on this weekday (e.g. 2nd Thursday)", value="monthly"),
+    app_commands.Choice(name="Custom RRULE (set `rrule`)", value="rrule"),
+]
+VoiceLike = discord.VoiceChannel | discord.StageChannel
+
+
+def _job(meeting_id: int) -> str:
+    return f"meetings:m:{meeting_id}"
+
+
+class MeetingsCog(commands.Cog):
+    meeting = app_commands.Group(name="meeting", description="Recurring group meetings", guild_only=True)
+    agenda = app_commands.Group(name="agenda", description="A meeting's agenda", parent=meeting)
+
+    def __init__(self, bot: Hearth) -> None:
+        self.bot = bot
+        settings = bot.settings.meetings
+        self.service = MeetingService(
+            bot.db, default_offsets=settings.reminder_offsets_minutes, attendance_share=settings.attendance_share
+        )
+        self.pacer = RatePacer(REQUESTS_PER_SECOND)
+        self.window_end = bot.clock.now()
+        self.privacy = MeetingPrivacy()
+        bot.privacy.register(self.privacy)
+
+    @property
+    def default_tz(self) -> str:
+        return self.bot.settings.groups.default_timezone
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.cancel_prefix("meetings:")
+        self.bot.privacy.unregister(self.privacy.name)
+
+    # --- jobs -----------------------------------------------------------------------------------------
+
+    async def hearth_start(self) -> None:
+        await self.refill()
+        now = self.bot.clock.now()
+        for meeting_id, guild_id, channel_id in await self.service.running():
+            await self.service.voice_present(meeting_id, self._voice_members(guild_id, channel_id), now)
+
+    async def refill(self) -> int:
+        """Schedule every meeting due within the horizon, and a sweep for the slice after it."""
+        now = self.bot.clock.now()
+        self.window_end = now + HORIZON
+        due = await self.service.due_jobs(self.window_end)
+        for meeting_id, at in due:
+            self._schedule(meeting_id, at, now)
+        later = await self.service.earliest_job_after(self.window_end)
+        if later is None:
+            self.bot.scheduler.cancel(SWEEP_JOB)
+        else:
+            self.bot.scheduler.at(SWEEP_JOB, later, self.refill)
+        return len(due)
+
+    def _schedule(self, meeting_id: int, at: datetime, now: datetime) -> None:
+        self.bot.scheduler.at(_job(meeting_id), max(at, now), self.run_job, meeting_id)
+
+    def place(self, meeting_id: int, at: datetime | None) -> None:
+        """After a change: hold the job if due within the horizon, else make sure a sweep comes by."""
+        if at is None:
+            self.bot.scheduler.cancel(_job(meeting_id))
+            return
+        if at <= self.window_end:
+            self._schedule(meeting_id, at, self.bot.clock.now())
+            return
+        self.bot.scheduler.cancel(_job(meeting_id))
+        sweep = self.bot.scheduler.next_run(SWEEP_JOB)
+        if sweep is None or at < sweep:
+            self.bot.scheduler.at(SWEEP_JOB, at, self.refill)
+
+    async def run_job(self, meeting_id: int) -> None:
+        try:
+            result = await self.service.tick(meeting_id, self.bot.clock.now(), self.default_tz)
+            view = result.view
+            if view is None:
+                return
+            if result.started and view.voice_channel_id and not result.ended:
+                members = self._voice_members(view.guild_id, view.voice_channel_id)
+                await self.service.voice_present(view.id, members, self.bot.clock.now())
+            if result.reminders:
+                await self.deliver(view, result.reminders)
+            if result.started or result.ended:
+                view = await self.sync_discord(view)
+            self.place(meeting_id, result.next_job_at)
+        except Exception:
+            log.exception("meeting job failed meeting=%s", meeting_id)
+            # Try again shortly: the database still says what is due.
+            self.bot.scheduler.after(_job(meeting_id), 60, self.run_job, meeting_id)
+
+    def _voice_members(self, guild_id: int, channel_id: int) -> list[int]:
+        guild = self.bot.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild else None
+        if not isinstance(channel, (discord.VoiceChannel, discord.StageChannel)):
+            return []
+        return [m.id for m in channel.members if not m.bot]
+
+    # --- reminders --------------------------------------------------------------------------------------
+
+    async def deliver(self, view: MeetingView, reminders: list[Reminder]) -> tuple[int, int]:
+        """DM each member (paced under Discord's rate limit); one channel message for those DMs refused."""
+        guild = self.bot.get_guild(view.guild_id)
+        failed: list[int] = []
+        sent = 0
+        for reminder in reminders:
+            try:
+                member = guild.get_member(reminder.user_id) if guild else None
+                await self.pacer.wait()
+                if member is None:
+                    if guild is None:
+                        raise LookupError
+                    member = await guild.fetch_member(reminder.user_id)
+                    await self.pacer.wait()
+                await member.send(reminder.text, allowed_mentions=NO_MENTIONS)
+                sent += 1
+            except (discord.HTTPException, LookupError):
+                failed.append(reminder.user_id)
+        if failed and view.group_channel_id:
+            channel = self.bot.get_channel(view.group_channel_id)
+            if isinstance(channel, discord.abc.Messageable):
+                assert view.occurrence_at is not None
+                mentions = " ".join(f"<@{uid}>" for uid in failed)
+                stamp = int(view.occurrence_at.timestamp())
+                try:
+                    await self.pacer.wait()
+                    await channel.send(
+                        f"{mentions} reminder: **{view.title}** starts <t:{stamp}:R> (<t:{stamp}:F> your time). "
+                        "I couldn't DM you; allow DMs from this server to get reminders privately.",
+                        allowed_mentions=discord.AllowedMentions(
+                            everyone=False, roles=False, users=[discord.Object(uid) for uid in failed]
+                        ),
+                    )
+                except discord.HTTPException:
+                    log.warning("meeting reminder fallback failed meeting=%s", view.id)
+        log.info("meeting reminders meeting=%s dm=%d fallback=%d", view.id, sent, len(failed))
+        return sent, len(failed)
+
+    # --- Discord: scheduled event and card ---------------------------------------------------------------
+
+    async def sync_discord(self, view: MeetingView) -> MeetingView:
+        await self.sync_event(view)
+        await self.refresh_card(view)
+        return await self.service.view(view.id) or view
+
+    async def sync_event(self, view: MeetingView) -> str | None:
+        """Make the server's Events show exactly the tracked occurrence; returns what is missing, if anything."""
+        guild = self.bot.get_guild(view.guild_id)
+        if guild is None:
+            return None
+        existing: discord.ScheduledEvent | None = None
+        if view.event_id:
+            existing = guild.get_scheduled_event(view.event_id)
+            if existing is None:
+                try:
+                    existing = await guild.fetch_scheduled_event(view.event_id)
+                except discord.NotFound:
+                    existing = None
+                except discord.HTTPException:
+                    existing = None
+        wanted = view.event_wanted
+        if not wanted and existing is None:
+            if view.event_id or view.event_problem:
+                await self.service.set_discord_state(view.id, event_id=None, event_problem=None)
+            return None
+        if not guild.me.guild_permissions.manage_events:
+            await self.service.set_discord_state(view.id, event_problem=MISSING_EVENTS)
+            return MISSING_EVENTS
+        try:
+            if existing is not None and (
+                not wanted
+                or existing.start_time != view.occurrence_at
+                or existing.status is not discord.EventStatus.scheduled
+            ):
+                await self._retire(existing)
+                existing = None
+            event_id: int | None = None
+            if wanted:
+                assert view.occurrence_at is not None
+                assert view.ends_at is not None
+                kwargs: dict[str, Any] = {
+                    "name": view.event_title,
+                    "start_time": view.occurrence_at,
+                    "end_time": view.ends_at,
+                    "description": self._event_description(view),
+                    "privacy_level": discord.PrivacyLevel.guild_only,
+                }
+                channel = guild.get_channel(view.voice_channel_id) if view.voice_channel_id else None
+                if isinstance(channel, discord.StageChannel):
+                    kwargs.update(entity_type=discord.EntityType.stage_instance, channel=channel)
+                elif isinstance(channel, discord.VoiceChannel):
+                    kwargs.update(entity_type=discord.EntityType.voice, channel=channel)
+                else:
+                    kwargs.update(entity_type=discord.EntityType.external, location=self._location(view, guild))
+                if existing is not None:
+                    event = await existing.edit(**kwargs)
+                else:
+                    event = await guild.create_scheduled_event(**kwargs)
+                event_id = event.id
+            await self.service.set_discord_state(view.id, event_id=event_id, event_problem=None)
+            return None
+        except discord.Forbidden:
+            await self.service.set_discord_state(view.id, event_problem=MISSING_EVENTS)
+            return MISSING_EVENTS
+
+    async def _retire(self, event: discord.ScheduledEvent) -> None:
+        try:
+            if event.status is discord.EventStatus.active:
+                await event.end()
+            elif event.status is discord.EventStatus.scheduled:
+                await event.delete()
+        except discord.NotFound:
+            pass
+
+    def _event_description(self, view: MeetingView) -> str:
+        if view.group_private:
+            return "A group meeting. Members find the details in their group's channel."
+        text = f"{view.group_name} meets {view.recurrence_text} ({view.timezone})."
+        if view.agenda:
+            text += "\nAgenda: " + "; ".join(item for _, item in view.agenda)
+        return text[:1000]
+
+    def _location(self, view: MeetingView, guild: discord.Guild) -> str:
+        if view.location:
+            return view.location
+        channel = guild.get_channel(view.group_channel_id) if view.group_channel_id else None
+        if channel is not None and not view.group_private:
+            return f"#{channel.name}"
+        return "Discord"
+
+    async def refresh_card(self, view: MeetingView) -> None:
+        if not view.card_channel_id or not view.card_message_id:
+            return
+        channel = self.bot.get_channel(view.card_channel_id)
+        if not isinstance(channel, (discord.TextChannel, discord.Thread, discord.VoiceChannel)):
+            return
+        try:
+            await channel.get_partial_message(view.card_message_id).edit(
+                embed=card_embed(view), view=card_view(view), allowed_mentions=NO_MENTIONS
+            )
+        except discord.HTTPException:
+            log.warning("could not refresh meeting card meeting=%s", view.id)
+
+    async def post_card(self, view: MeetingView) -> str | None:
+        channel = self.bot.get_channel(view.group_channel_id) if view.group_channel_id else None
+        if not isinstance(channel, (discord.TextChannel, discord.Thread, discord.VoiceChannel)):
+            return "The group has no channel I can find, so there is no announcement card."
+        try:
+            layout = card_view(view) or discord.ui.View()
+            message = await channel.send(embed=card_embed(view), allowed_mentions=NO_MENTIONS, view=layout)
+        except discord.HTTPException:
+            return f"I couldn't post the announcement card in <#{channel.id}>: check I can send messages there."
+        await self.service.set_discord_state(view.id, card=(channel.id, message.id))
+        return None
+
+    # --- checks ----------------------------------------------------------------------------------------
+
+    def _check_voice(self, interaction: discord.Interaction, channel: Any | None) -> tuple[int | None, bool]:
+        if channel is None:
+            return None, False
+        guild = interaction.guild
+        real = guild.get_channel(channel.id) if guild else None
+        if (
+            guild is None
+            or real is None
+            or not isinstance(real, (discord.VoiceChannel, discord.StageChannel))
+            or not real.permissions_for(guild.me).view_channel
+        ):
+            raise BadInput(
+                f"I can't see <#{channel.id}>: give Hearth's role View Channel and Connect there, "
+                "or pick another voice channel."
+            )
+        return real.id, isinstance(real, discord.StageChannel)
+
+    def _problem_text(self, problem: str | None) -> str:
+        if not problem:
+            return ""
+        return (
+            f"\n⚠️ It isn't in the server's Events: I need the **{problem}** permission. The meeting, card and "
+            "reminders still work; ask a server admin to grant it and run `/meeting edit` to add the event."
+        )
+
+    # --- autocomplete ----------------------------------------------------------------------------------
+
+    async def group_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            actor = actor_of(interaction)
+        except HearthError:
+            return []
+        async with self.bot.db.read() as session:
+            if await queries.is_facilitator(session, actor):
+                from sqlalchemy import select
+
+                groups = list(
+                    await session.scalars(
+                        select(Group).where(Group.guild_id == actor.guild_id, Group.archived_at.is_(None))
+                    )
+                )
+            else:
+                groups = await queries.groups_of(session, actor.guild_id, actor.user_id)
+        typed = current.casefold()
+        return [app_commands.Choice(name=g.name, value=g.name) for g in groups if typed in g.name_key][:25]
+
+    async def meeting_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            actor = actor_of(interaction)
+        except HearthError:
+            return []
+        return [app_commands.Choice(name=n, value=v) for n, v in await self.service.suggest(actor, current)]
+
+    async def when_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Echo back how Hearth reads the time, in the group's timezone, before the command is sent."""
+        if not current.strip():
+            return [
+                app_commands.Choice(name=example, value=example)
+                for example in ("tomorrow 7pm", "next Thursday 19:30", "2026-12-03 19:00")
+            ]
+        try:
+            actor = actor_of(interaction)
+            namespace = interaction.namespace
+            tz_name = getattr(namespace, "timezone", None)
+            if tz_name:
+                zone = queries.parse_timezone(tz_name)
+            else:
+                zone = await self.service.group_zone(
+                    actor, getattr(namespace, "group", None), interaction.channel_id, self.default_tz
+                )
+            parsed = domain.parse_when(current, self.bot.clock.now(), zone)
+            label = f"✓ {parsed.describe()}"
+        except (HearthError, domain.MeetingInputError) as error:
+            label = f"✗ {error}"
+        return [app_commands.Choice(name=label[:100], value=current[:100])]
+
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        from zoneinfo import available_timezones
+
+        typed = current.casefold().replace(" ", "_")
+        names = sorted(z for z in available_timezones() if typed in z.casefold() and "/" in z)
+        return [app_commands.Choice(name=z, value=z) for z in names[:25]]
+
+    # --- commands --------------------------------------------------------------------------------------
+
+    @meeting.command(name="schedule", description="Schedule a (recurring) meeting for a group")
+    @app_commands.describe(
+        title="What the meeting is called",
+        when="First date and time in the group's timezone, e.g. 2026-12-03 19:00, tomorrow 7pm, next Thursday 19:30",
+        duration="Length in minutes (default 60)",
+        repeat="How it repeats (default once)",
+        every="For 'every N weeks': N",
+        rrule="For custom: an RFC 5545 RRULE such as FREQ=MONTHLY;BYDAY=1SA",
+        voice_channel="Voice or stage channel where it happens (attendance is taken there)",
+        location="Or a place / link outside Discord",
+        reminders="Minutes before to remind, e.g. '24h, 15m' (default from the server's config)",
+        group="The group (default: this channel's group)",
+        timezone="Timezone of the time you typed (default: the group's)",
+        public_event="Show it in the server's Events (private groups: off unless turned on; neutral title)",
+    )
+    @app_commands.choices(repeat=REPEAT_CHOICES)
+    @app_commands.autocomplete(group=group_autocomplete, when=when_autocomplete, timezone=timezone_autocomplete)
+    async def schedule(
+        self,
+        interaction: discord.Interaction,
+        title: app_commands.Range[str, 1, 100],
+        when: str,
+        duration: app_commands.Range[int, 0, 1440] = 60,
+        repeat: str = "once",
+        every: app_commands.Range[int, 1, 52] = 1,
+        rrule: str | None = None,
+        voice_channel: VoiceLike | None = None,
+        location: str | None = None,
+        reminders: str | None = None,
+        group: str | None = None,
+        timezone: str | None = None,
+        public_event: bool | None = None,
+    ) -> None:
+        actor = actor_of(interaction)
+        voice_id, is_stage = self._check_voice(interaction, voice_channel)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        view = await self.service.schedule(
+            actor,
+            ScheduleRequest(
+                title=title,
+                when=when,
+                duration_minutes=duration,
+                repeat=repeat,
+                every=every,
+                rrule=rrule,
+                timezone=timezone,
+                voice_channel_id=voice_id,
+                voice_is_stage=is_stage,
+                location=location,
+                reminders=reminders,
+                public_event=public_event,
+                group=group,
+                channel_id=interaction.channel_id,
+            ),
+            self.bot.clock.now(),
+            self.default_tz,
+        )
+        problem = await self.sync_event(view)
+        card_problem = await self.post_card(view)
+        await self._place_async(view.id)
+        text = (
+            f"Scheduled **{view.title}** for **{view.group_name}**: {view.recurrence_text} ({view.timezone}).\n"
+            f"Next: {view.when_text()}. Reminders: "
+            + (", ".join(domain.format_offset(o) for o in view.offsets) + " before.")
+        )
+        if not view.show_event and view.group_private:
+            text += "\nThis is a private group, so it isn't in the server's Events (turn on `public_event` to add it)."
+        text += self._problem_text(problem)
+        if card_problem:
+            text += f"\n⚠️ {card_problem}"
+        await reply(interaction, text)
+
+    async def _place_async(self, meeting_id: int) -> None:
+        self.place(meeting_id, await self.service.next_job(meeting_id))
+
+    @meeting.command(name="list", description="A group's meetings and their next dates")
+    @app_commands.describe(
+        group="The group (default: this channel's group)", attendance="Facilitators: show attendance"
+    )
+    @app_commands.autocomplete(group=group_autocomplete)
+    async def list_(self, interaction: discord.Interaction, group: str | None = None, attendance: bool = False) -> None:
+        actor = actor_of(interaction)
+        now = self.bot.clock.now()
+        name, meetings, facilitator = await self.service.list_meetings(actor, group, interaction.channel_id, now)
+        if attendance and not facilitator:
+            raise BadInput("Only facilitators can see attendance.")
+        if not meetings:
+            await reply(interaction, f"**{name}** has no meetings. Facilitators can add one with `/meeting schedule`.")
+            return
+        lines = [f"**Meetings of {name}**"]
+        for view, upcoming in meetings:
+            dates = (
+                ", ".join(f"{u.astimezone(view.zone).strftime('%a %d %b %H:%M')}" for u in upcoming)
+                or "no further dates"
+            )
+            lines.append(f"• **{view.title}** ({view.recurrence_text}, {view.timezone}): {dates}")
+            counts = ", ".join(f"{label} {view.counts.get(key, 0)}" for key, label in STATUSES.items())
+            lines.append(f"  next date: {counts}")
+            if facilitator and view.event_problem:
+                lines.append(f"  ⚠️ not in the server's Events: I need the {view.event_problem} permission")
+            if attendance:
+                _, records = await self.service.attendance(actor, str(view.id))
+                if not records:
+                    lines.append("  attendance: nothing recorded yet")
+                by_date: dict[datetime, list[str]] = {}
+                for record in records:
+                    mark = "✓" if record.attended else "✗"
+                    by_date.setdefault(record.occurrence_at, []).append(
+                        f"<@{record.user_id}> {mark} {record.minutes} min"
+                    )
+                for at, entries in list(by_date.items())[:5]:
+                    present = sum(1 for e in entries if "✓" in e)
+                    local = at.astimezone(view.zone).strftime("%d %b")
+                    lines.append(f"  {local}: {present} attended — " + ", ".join(entries))
+        await reply(interaction, "\n".join(lines)[:2000])
+
+    @meeting.command(name="edit", description="Change a meeting (facilitators)")
+    @app_commands.describe(
+        meeting="Which meeting",
+        title="New title",
+        when="New first date and time (later dates follow the same pattern)",
+        duration="New length in minutes",
+        voice_channel="New voice or stage channel",
+        location="New place / link outside Discord",
+        reminders="New reminder offsets, e.g. '24h, 15m'",
+        public_event="Show it in the server's Events",
+    )
+    @app_commands.autocomplete(meeting=meeting_autocomplete, when=when_autocomplete)
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        meeting: str,
+        title: app_commands.Range[str, 1, 100] | None = None,
+        when: str | None = None,
+        duration: app_commands.Range[int, 0, 1440] | None = None,
+        voice_channel: VoiceLike | None = None,
+        location: str | None = None,
+        reminders: str | None = None,
+        public_event: bool | None = None,
+    ) -> None:
+        actor = actor_of(interaction)
+        voice_id, is_stage = self._check_voice(interaction, voice_channel)
+        if duration == 0:
+            raise BadInput("The duration must be between 1 minute and 24 hours (e.g. `60`).")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        view = await self.service.edit(
+            actor,
+            meeting,
+            EditRequest(
+                title=title,
+                when=when,
+                duration_minutes=duration,
+                voice_channel_id=voice_id,
+                voice_is_stage=is_stage,
+                location=location,
+                reminders=reminders,
+                public_event=public_event,
+            ),
+            self.bot.clock.now(),
+        )
+        problem = await self.sync_event(view)
+        await self.refresh_card(await self.service.view(view.id) or view)
+        await self._place_async(view.id)
+        await reply(interaction, f"Updated **{view.title}**. Next: {view.when_text()}." + self._problem_text(problem))
+
+    @meeting.command(name="cancel", description="Cancel a meeting and all its future dates (facilitators)")
+    @app_commands.autocomplete(meeting=meeting_autocomplete)
+    async def cancel(self, interaction: discord.Interaction, meeting: str) -> None:
+        actor = actor_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        view = await self.service.cancel(actor, meeting, self.bot.clock.now())
+        self.place(view.id, None)
+        await self.sync_event(view)
+        await self.refresh_card(view)
+        await reply(interaction, f"Cancelled **{view.title}**. Its event and reminders are gone.")
+
+    @meeting.command(name="skip", description="Skip one date of a recurring meeting (facilitators)")
+    @app_commands.describe(meeting="Which meeting", date="Which date (default: the next one)")
+    @app_commands.autocomplete(meeting=meeting_autocomplete)
+    async def skip(self, interaction: discord.Interaction, meeting: str, date: str | None = None) -> None:
+        actor = actor_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        view, skipped = await self.service.skip(actor, meeting, date, self.bot.clock.now())
+        await self.sync_event(view)
+        await self.refresh_card(await self.service.view(view.id) or view)
+        await self._place_async(view.id)
+        local = skipped.astimezone(view.zone).strftime("%a %d %b %Y, %H:%M")
+        await reply(interaction, f"Skipped **{view.title}** on {local}. Next: {view.when_text()}.")
+
+    @agenda.command(name="add", description="Add an item to a meeting's agenda (facilitators)")
+    @app_commands.autocomplete(meeting=meeting_autocomplete)
+    async def agenda_add(self, interaction: discord.Interaction, meeting: str, item: str) -> None:
+        view = await self.service.agenda_add(actor_of(interaction), meeting, item, self.bot.clock.now())
+        await reply(interaction, f"Added to the agenda of **{view.title}** (item {len(view.agenda)}).")
+        await self.refresh_card(view)
+
+    @agenda.command(name="remove", description="Remove an agenda item by its number (facilitators)")
+    @app_commands.autocomplete(meeting=meeting_autocomplete)
+    async def agenda_remove(self, interaction: discord.Interaction, meeting: str, number: int) -> None:
+        view = await self.service.agenda_remove(actor_of(interaction), meeting, number)
+        await reply(interaction, f"Removed item {number} from the agenda of **{view.title}**.")
+        await self.refresh_card(view)
+
+    @agenda.command(name="show", description="Show a meeting's agenda")
+    @app_commands.autocomplete(meeting=meeting_autocomplete)
+    async def agenda_show(self, interaction: discord.Interaction, meeting: str) -> None:
+        view = await self.service.agenda_show(actor_of(interaction), meeting)
+        if not view.agenda:
+            await reply(interaction, f"**{view.title}** has no agenda yet.")
+            return
+        items = "\n".join(f"{n}. {text}" for n, (_, text) in enumerate(view.agenda, start=1))
+        await reply(interaction, f"**Agenda of {view.title}** ({view.when_text()})\n{items}")
+
+    @meeting.command(name="export", description="Download a group's meetings as an iCalendar (.ics) file")
+    @app_commands.autocomplete(group=group_autocomplete)
+    async def export(self, interaction: discord.Interaction, group: str | None = None) -> None:
+        actor = actor_of(interaction)
+        name, payload = await self.service.export_ics(actor, group, interaction.channel_id, self.bot.clock.now())
+        slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or "group"
+        file = discord.File(io.BytesIO(payload), filename=f"{slug}-meetings.ics")
+        await reply(interaction, f"The meetings of **{name}**, for your calendar app.", file=file)
+
+    # --- RSVP (called by the persistent buttons) ------------------------------------------------------
+
+    async def answer_rsvp(
+        self, interaction: discord.Interaction, actor: Any, meeting_id: int, status: str, *, all_future: bool
+    ) -> None:
+        view, at = await self.service.rsvp(actor, meeting_id, status, self.bot.clock.now(), all_future=all_future)
+        local = at.astimezone(view.zone).strftime("%a %d %b, %H:%M")
+        if all_future:
+            await reply(interaction, f"**{STATUSES[status]}** for every future date of **{view.title}**.")
+        else:
+            await reply(
+                interaction,
+                f"**{STATUSES[status]}** for **{view.title}** on {local} ({view.timezone}).",
+                view=all_future_view(meeting_id, status),
+            )
+        await self.refresh_card(view)
+
+    # --- attendance ------------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        left = before.channel.id if before.channel else None
+        joined = after.channel.id if after.channel else None
+        if left == joined or member.bot:
+            return
+        await self.service.voice_moved(member.guild.id, member.id, left, joined, self.bot.clock.now())
