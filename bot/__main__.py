@@ -117,6 +117,22 @@ async def migrate(settings: Settings) -> int:
     return EXIT_OK
 
 
+def _who(command: Any, root: Any, name: str) -> str:
+    """Who may use a command, for operators (each command also checks it on the server side)."""
+    declared = getattr(command, "extras", {}).get("who") or getattr(root, "extras", {}).get("who")
+    if declared:
+        return str(declared)
+    permissions = root.default_permissions
+    if permissions is not None and permissions.manage_guild:
+        return "server admins (Manage Server)"
+    if root.name == "mod":
+        return "moderators"
+    description = getattr(command, "description", "").lower()
+    if description.startswith("facilitators") or "(facilitators)" in description or name.startswith("group facil"):
+        return "facilitators"
+    return "members"
+
+
 def _describe_command(command: Any, prefix: str = "") -> list[dict[str, Any]]:
     from discord import app_commands
 
@@ -126,7 +142,7 @@ def _describe_command(command: Any, prefix: str = "") -> list[dict[str, Any]]:
         for child in command.commands:
             rows.extend(_describe_command(child, f"{name} "))
         return rows
-    root = command.root_parent or command
+    root = getattr(command, "root_parent", None) or command  # context menus have no parent
     permissions = root.default_permissions
     if isinstance(command, app_commands.ContextMenu):
         kind, options = command.type.name, []
@@ -136,7 +152,7 @@ def _describe_command(command: Any, prefix: str = "") -> list[dict[str, Any]]:
             {"name": p.name, "type": p.type.name, "required": p.required, "description": p.description}
             for p in command.parameters
         ]
-    who = getattr(command, "extras", {}).get("who") or getattr(root, "extras", {}).get("who") or "members"
+    who = _who(command, root, name)
     return [
         {
             "name": name if kind != "slash" else f"/{name}",

@@ -95,6 +95,7 @@ class CheckinSettings:
 class RoundSettings:
     warning_seconds: int = 30
     max_minutes_per_turn: int = 30
+    balance_rounds: int = 10
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ class MeetingSettings:
 class SharingSettings:
     shares_per_hour: int = 5
     max_length: int = 2000
+    # /privacy delete: false removes a member's anonymous posts; true keeps the words, cuts the link to them.
+    erase_keeps_text: bool = False
 
 
 @dataclass(frozen=True)

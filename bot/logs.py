@@ -27,6 +27,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def _no_voice_audio_warning(record: logging.LogRecord) -> bool:
+    # Hearth reads voice states but never sends audio, so missing audio libraries are not a problem.
+    return "voice will NOT be supported" not in record.getMessage()
+
+
 def configure(settings: LoggingSettings) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if settings.format == "json":
@@ -37,6 +42,7 @@ def configure(settings: LoggingSettings) -> None:
     root.handlers[:] = [handler]
     level = logging.getLevelName(settings.level.upper())
     root.setLevel(level)
+    logging.getLogger("discord.client").addFilter(_no_voice_audio_warning)
     for noisy in ("discord.http", "discord.gateway", "discord.client", "discord.webhook"):
         logging.getLogger(noisy).setLevel(max(level, logging.INFO))
     logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))

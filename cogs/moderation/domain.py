@@ -1,0 +1,221 @@
+"""Pure moderation rules: which actions an item offers, how a card reads, reasons, pages, retention."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.errors import BadInput
+
+KINDS = ("report", "held", "flag")
+EXCERPT_LIMIT = 300
+REASON_LIMIT = 500
+WARNING_LIMIT = 1000
+QUEUE_PAGE_SIZE = 5
+LOG_PAGE_SIZE = 10
+MAX_LOG_DAYS = 3650
+SHOWN_REASONS = 5
+
+#: Every action that lands in the audit log, with how /mod log names it.
+ACTIONS: dict[str, str] = {
+    "dismiss": "dismissed",
+    "delete": "deleted the message",
+    "warn": "warned the author",
+    "timeout": "timed out the author",
+    "block": "blocked from anonymous sharing",
+    "unblock": "unblocked",
+    "approve": "approved",
+    "reject": "rejected",
+    "reveal": "revealed the author",
+}
+#: Actions that settle an item (its card loses its buttons); the others leave it open for more.
+CLOSING = frozenset({"dismiss", "delete", "approve", "reject"})
+
+#: Time-out lengths offered, in minutes (Discord allows up to 28 days).
+TIMEOUTS: dict[int, str] = {10: "10 minutes", 60: "1 hour", 1440: "1 day", 10080: "1 week"}
+
+BUTTON_LABELS: dict[str, str] = {
+    "dismiss": "Dismiss",
+    "delete": "Delete message",
+    "warn": "Warn author",
+    "timeout": "Time out author",
+    "block": "Block from anonymous sharing",
+    "approve": "Approve",
+    "reject": "Reject",
+    "reveal": "Reveal author",
+}
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """Everything a card or a queue line shows about one item (no reporter, no anonymous author)."""
+
+    id: int
+    guild_id: int
+    kind: str
+    status: str
+    channel_id: int | None
+    message_id: int | None
+    post_id: int | None
+    post_code: str | None
+    author_id: int | None
+    excerpt: str
+    report_count: int
+    created_at: datetime
+    reasons: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    resolution: str | None = None
+    closed_by: int | None = None
+    break_glass: bool = False
+
+    @property
+    def anonymous(self) -> bool:
+        return self.post_id is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+def excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
+    """The first ``limit`` characters on one line, with an ellipsis when cut."""
+    flat = " ".join(text.split())
+    if not flat:
+        return "(no text: an attachment, embed or sticker)"
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def clean_text(text: str | None, *, what: str, limit: int) -> str:
+    value = (text or "").strip()
+    if not value:
+        raise BadInput(f"Please write a {what}: a few words are enough.")
+    if len(value) > limit:
+        raise BadInput(f"That {what} is {len(value)} characters long; please keep it under {limit}.")
+    return value
+
+
+def clean_reason(text: str | None) -> str:
+    return clean_text(text, what="reason", limit=REASON_LIMIT)
+
+
+def timeout_minutes(value: int) -> timedelta:
+    if value not in TIMEOUTS:
+        choices = ", ".join(TIMEOUTS.values())
+        raise BadInput(f"That time-out length isn't offered; pick one of: {choices}.")
+    return timedelta(minutes=value)
+
+
+def message_link(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def available_actions(item: ItemView) -> list[str]:
+    """The buttons an item's card offers, in order; none once it is closed."""
+    if not item.is_open:
+        return []
+    if item.kind == "held":
+        actions = ["approve", "reject"]
+        if item.anonymous:
+            actions.append("block")
+    else:
+        actions = ["dismiss"]
+        if item.message_id is not None:
+            actions.append("delete")
+        if item.author_id is not None or item.anonymous:
+            actions.append("warn")
+        if item.author_id is not None and not item.anonymous:
+            actions.append("timeout")
+        if item.anonymous:
+            actions.append("block")
+    if item.anonymous and item.break_glass:
+        actions.append("reveal")
+    return actions
+
+
+def require_action(item: ItemView, action: str) -> None:
+    """Refuse an action the item does not offer, saying why (stale cards, anonymous posts)."""
+    if not item.is_open:
+        raise BadInput(f"Item #{item.id} is already closed ({item.resolution or 'handled'}).")
+    if action in available_actions(item):
+        return
+    if action == "timeout" and item.anonymous:
+        raise BadInput(
+            "This is an anonymous post: nobody can be timed out for it without unmasking them. "
+            "Use **Block from anonymous sharing** instead."
+        )
+    if action == "block" and not item.anonymous:
+        raise BadInput("Blocking from anonymous sharing applies to anonymous posts only.")
+    if action == "reveal":
+        raise BadInput("Revealing authors is turned off on this server (break-glass is off).")
+    if action in {"approve", "reject"}:
+        raise BadInput("Only posts held for approval can be approved or rejected.")
+    raise BadInput(f"**{BUTTON_LABELS.get(action, action)}** doesn't apply to item #{item.id}.")
+
+
+KIND_TITLES = {"report": "Reported message", "held": "Anonymous post awaiting approval", "flag": "Flagged by Hearth"}
+
+
+def render_card(item: ItemView) -> str:
+    """The queue card's text: link, excerpt, reasons, report count and what was done. Mentions render
+    as text (sent with mentions off); no reporter ever appears."""
+    state = "open" if item.is_open else f"closed: {item.resolution or 'handled'}"
+    lines = [f"**{KIND_TITLES.get(item.kind, item.kind)} · item #{item.id}** · {state}"]
+    if item.channel_id is not None and item.message_id is not None:
+        lines.append(f"Message: {message_link(item.guild_id, item.channel_id, item.message_id)}")
+    elif item.channel_id is not None:
+        lines.append(f"Channel: <#{item.channel_id}>")
+    if item.anonymous:
+        code = f" `{item.post_code}`" if item.post_code else ""
+        lines.append(f"Author: anonymous post{code} (nobody can see who wrote it)")
+    elif item.author_id is not None:
+        lines.append(f"Author: <@{item.author_id}>")
+    if item.kind == "report":
+        people = "person" if item.report_count == 1 else "people"
+        lines.append(f"Reported by {item.report_count} {people}")
+    lines.append("> " + excerpt(item.excerpt, EXCERPT_LIMIT))
+    if item.reasons:
+        label = "Reasons" if item.kind == "report" else "Why"
+        lines.append(f"{label}:")
+        shown = item.reasons[-SHOWN_REASONS:]
+        lines.extend(f"• {excerpt(reason, 200)}" for reason in shown)
+        if len(item.reasons) > len(shown):
+            lines.append(f"• …and {len(item.reasons) - len(shown)} more")
+    if item.actions:
+        lines.append("Done so far: " + "; ".join(item.actions))
+    if not item.is_open and item.closed_by:
+        lines.append(f"Closed by <@{item.closed_by}>")
+    return "\n".join(lines)[:2000]
+
+
+def queue_line(item: ItemView) -> str:
+    where = (
+        message_link(item.guild_id, item.channel_id, item.message_id)
+        if item.channel_id is not None and item.message_id is not None
+        else "held post"
+    )
+    stamp = int(item.created_at.timestamp())
+    count = f" · {item.report_count} report{'s' if item.report_count != 1 else ''}" if item.kind == "report" else ""
+    return f"**#{item.id}** {item.kind}{count} · <t:{stamp}:R> · {where}\n> {excerpt(item.excerpt, 120)}"
+
+
+def page_count(total: int, size: int) -> int:
+    return max(1, math.ceil(total / size))
+
+
+def clamp_page(page: int, total: int, size: int) -> int:
+    return min(max(page, 0), page_count(total, size) - 1)
+
+
+def log_days(days: int | None) -> int | None:
+    if days is None:
+        return None
+    if not 1 <= days <= MAX_LOG_DAYS:
+        raise BadInput(f"`days` must be between 1 and {MAX_LOG_DAYS}.")
+    return days
+
+
+def retention_cutoff(now: datetime, days: int) -> datetime:
+    if days < 1:
+        raise ValueError("retention days must be at least 1")
+    return now - timedelta(days=days)

@@ -1,0 +1,457 @@
+"""Moderation use cases over the database; no discord here.
+
+The cog does the Discord side of an action (delete a message, DM, time out) between ``check`` (may
+this moderator do this to this item?) and the recording call, which re-checks inside its own
+transaction, so two moderators pressing at once cannot both settle an item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.actor import Actor
+from bot.clock import Clock
+from bot.db import Database
+from bot.errors import BadInput, Conflict, NotAllowed, NotFound
+from bot.keys import Keyring
+from cogs.groups import queries
+from cogs.moderation import _sharing as sharing
+from cogs.moderation import api, domain
+from cogs.moderation.domain import ItemView
+from cogs.moderation.models import AuditEntry, ModItem, ModReport
+
+Apply = Callable[[AsyncSession, ModItem, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    item_id: int
+    report_count: int
+
+
+@dataclass(frozen=True)
+class CardTarget:
+    item: ItemView
+    queue_channel_id: int | None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class LogLine:
+    id: int
+    actor_id: int
+    action: str
+    target: str
+    item_id: int | None
+    detail: str
+    created_at: datetime
+    subject_id: int | None  # the non-anonymous author of the item, for moderators' eyes
+
+
+def target_text(item: ModItem, post: Any | None) -> str:
+    """How the audit log names an item: never an anonymous author, only the post's code."""
+    if post is not None:
+        return f"anonymous post {post.code}"
+    if item.message_id is not None:
+        return f"message {item.message_id} in <#{item.channel_id}> (item #{item.id})"
+    return f"item #{item.id}"
+
+
+class ModerationService:
+    def __init__(self, db: Database, keys: Callable[[], Keyring], clock: Clock) -> None:
+        self.db = db
+        self.keys = keys
+        self.clock = clock
+
+    # --- reports ----------------------------------------------------------------------------------
+
+    async def _validate_report(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        *,
+        channel_id: int,
+        parent_id: int | None,
+        message_id: int,
+        author_id: int | None,
+        author_is_bot: bool,
+        key: str,
+    ) -> Any | None:
+        """Refuse what can't be reported (outside groups, bots, own messages, twice); returns the
+        anonymous post behind the message, if it is one."""
+        group = await queries.group_for_channel(session, actor.guild_id, channel_id)
+        if group is None:
+            group = await queries.group_for_channel(session, actor.guild_id, parent_id)
+        if group is None:
+            raise BadInput(
+                "**Report message** works on messages in a group's channel (or its threads). "
+                "For anything else, please contact a moderator directly."
+            )
+        post = await sharing.post_by_message(session, actor.guild_id, message_id)
+        if post is None:
+            if author_id is None:
+                raise NotFound("I can't find that message any more; it may have been deleted.")
+            if author_is_bot:
+                raise BadInput(
+                    "That message comes from a bot, not a member. If something about it worries you, "
+                    "please tell a moderator."
+                )
+            if author_id == actor.user_id:
+                raise BadInput("That's your own message: you can edit or delete it yourself.")
+        already = await session.scalar(select(ModReport.id).where(ModReport.reporter_key == key))
+        if already is not None:
+            raise Conflict(
+                "You already reported this message. Moderators have your report; thank you. "
+                "Each person can report a message once."
+            )
+        return post
+
+    def _reporter_key(self, actor: Actor, message_id: int) -> str:
+        return self.keys().tag("reporter", actor.guild_id, message_id, actor.user_id)
+
+    async def precheck_report(
+        self,
+        actor: Actor,
+        *,
+        channel_id: int,
+        parent_id: int | None,
+        message_id: int,
+        author_id: int | None,
+        author_is_bot: bool,
+    ) -> None:
+        """The same refusals as ``report``, before the reason form opens (nobody writes a reason in vain)."""
+        async with self.db.read() as session:
+            await self._validate_report(
+                session,
+                actor,
+                channel_id=channel_id,
+                parent_id=parent_id,
+                message_id=message_id,
+                author_id=author_id,
+                author_is_bot=author_is_bot,
+                key=self._reporter_key(actor, message_id),
+            )
+
+    async def report(
+        self,
+        actor: Actor,
+        *,
+        channel_id: int,
+        parent_id: int | None,
+        message_id: int,
+        author_id: int | None,
+        author_is_bot: bool,
+        content: str,
+        reason: str | None,
+    ) -> ReportOutcome:
+        cleaned = domain.clean_reason(reason)
+        key = self._reporter_key(actor, message_id)
+        try:
+            async with self.db.write() as session:
+                post = await self._validate_report(
+                    session,
+                    actor,
+                    channel_id=channel_id,
+                    parent_id=parent_id,
+                    message_id=message_id,
+                    author_id=author_id,
+                    author_is_bot=author_is_bot,
+                    key=key,
+                )
+                item_id = await api.open_item(
+                    session,
+                    guild_id=actor.guild_id,
+                    kind="report",
+                    channel_id=channel_id,
+                    message_id=message_id,
+                    post_id=post.id if post is not None else None,
+                    author_id=None if post is not None else author_id,
+                    excerpt=post.content if post is not None else content,
+                    reason=cleaned,
+                    reporter_key=key,
+                )
+                item = await session.get(ModItem, item_id)
+                assert item is not None
+                count = item.report_count
+        except IntegrityError:
+            # Two reports by the same person at the same instant: the unique reporter_key kept one.
+            raise Conflict("You already reported this message. Moderators have your report; thank you.") from None
+        return ReportOutcome(item_id=item_id, report_count=count)
+
+    # --- views ------------------------------------------------------------------------------------
+
+    async def _view(self, session: AsyncSession, item: ModItem, post: Any | None = None) -> ItemView:
+        if post is None and item.post_id is not None:
+            post = await sharing.post_by_id(session, item.post_id)
+        reasons = list(
+            await session.scalars(select(ModReport.reason).where(ModReport.item_id == item.id).order_by(ModReport.id))
+        )
+        config = await queries.guild_config(session, item.guild_id)
+        return ItemView(
+            id=item.id,
+            guild_id=item.guild_id,
+            kind=item.kind,
+            status=item.status,
+            channel_id=item.channel_id,
+            message_id=item.message_id,
+            post_id=item.post_id,
+            post_code=getattr(post, "code", None),
+            author_id=item.author_id,
+            excerpt=item.excerpt,
+            report_count=item.report_count,
+            created_at=item.created_at,
+            reasons=reasons,
+            actions=[line for line in item.actions.split("\n") if line],
+            resolution=item.resolution,
+            closed_by=item.closed_by,
+            break_glass=bool(config.break_glass),
+        )
+
+    async def card_target(self, item_id: int) -> CardTarget | None:
+        async with self.db.read() as session:
+            item = await session.get(ModItem, item_id)
+            if item is None:
+                return None
+            config = await queries.guild_config(session, item.guild_id)
+            return CardTarget(await self._view(session, item), config.mod_queue_channel_id)
+
+    async def card_location(self, item_id: int) -> tuple[int, int] | None:
+        async with self.db.read() as session:
+            item = await session.get(ModItem, item_id)
+            if item is None or item.card_channel_id is None or item.card_message_id is None:
+                return None
+            return item.card_channel_id, item.card_message_id
+
+    async def set_card(self, item_id: int, channel_id: int | None, message_id: int | None) -> None:
+        async with self.db.write() as session:
+            await session.execute(
+                update(ModItem)
+                .where(ModItem.id == item_id)
+                .values(card_channel_id=channel_id, card_message_id=message_id)
+            )
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    async def _load(self, session: AsyncSession, actor: Actor, item_id: int, *, lock: bool = False) -> ModItem:
+        await queries.require_moderator(session, actor)
+        statement = select(ModItem).where(ModItem.id == item_id)
+        if lock:
+            statement = statement.with_for_update()
+        item = await session.scalar(statement)
+        if item is None or item.guild_id != actor.guild_id:
+            raise NotFound(f"Moderation item #{item_id} no longer exists (it may have expired).")
+        return item
+
+    async def check(self, actor: Actor, item_id: int, action: str, *, is_owner: bool = False) -> ItemView:
+        """May this member take this action on this item now? Returns the item as moderators see it."""
+        async with self.db.read() as session:
+            item = await self._load(session, actor, item_id)
+            view = await self._view(session, item)
+        domain.require_action(view, action)
+        if action == "reveal" and not is_owner:
+            raise NotAllowed("Only the server owner can reveal who wrote an anonymous post.")
+        return view
+
+    async def check_view(self, actor: Actor, item_id: int) -> ItemView:
+        async with self.db.read() as session:
+            item = await self._load(session, actor, item_id)
+            return await self._view(session, item)
+
+    async def _act(
+        self,
+        actor: Actor,
+        item_id: int,
+        action: str,
+        *,
+        detail: str = "",
+        resolution: str | None = None,
+        apply: Apply | None = None,
+        is_owner: bool = False,
+    ) -> ItemView:
+        async with self.db.write() as session:
+            item = await self._load(session, actor, item_id, lock=True)
+            post = await sharing.post_by_id(session, item.post_id) if item.post_id is not None else None
+            view = await self._view(session, item, post)
+            domain.require_action(view, action)
+            if action == "reveal" and not is_owner:
+                raise NotAllowed("Only the server owner can reveal who wrote an anonymous post.")
+            if apply is not None:
+                await apply(session, item, post)
+            note = f"{domain.ACTIONS[action]} by <@{actor.user_id}>" + (f" ({detail})" if detail else "")
+            item.actions = (item.actions + "\n" + note).strip("\n")
+            if action in domain.CLOSING:
+                item.status = "closed"
+                item.closed_at = self.clock.now()
+                item.closed_by = actor.user_id
+                item.resolution = resolution or domain.ACTIONS[action]
+            await api.audit(
+                session,
+                guild_id=actor.guild_id,
+                actor_id=actor.user_id,
+                action=action,
+                target=target_text(item, post),
+                item_id=item.id,
+                detail=detail,
+            )
+            await session.flush()
+            return await self._view(session, item, post)
+
+    async def dismiss(self, actor: Actor, item_id: int) -> ItemView:
+        return await self._act(actor, item_id, "dismiss")
+
+    async def deleted(self, actor: Actor, item_id: int, *, already_gone: bool = False) -> ItemView:
+        async def apply(session: AsyncSession, _item: ModItem, post: Any) -> None:
+            if post is not None:
+                await sharing.mark_deleted(session, post)
+
+        detail = "it was already gone" if already_gone else ""
+        return await self._act(actor, item_id, "delete", detail=detail, apply=apply)
+
+    async def warned(self, actor: Actor, item_id: int) -> ItemView:
+        return await self._act(actor, item_id, "warn")
+
+    async def timed_out(self, actor: Actor, item_id: int, minutes: int) -> ItemView:
+        domain.timeout_minutes(minutes)
+        return await self._act(actor, item_id, "timeout", detail=domain.TIMEOUTS[minutes])
+
+    async def block(self, actor: Actor, item_id: int) -> ItemView:
+        async def apply(session: AsyncSession, _item: ModItem, post: Any) -> None:
+            if post is None:
+                raise NotFound("That anonymous post no longer exists, so its author can't be blocked.")
+            await sharing.block_author(session, post, self.clock.now())
+
+        return await self._act(actor, item_id, "block", apply=apply)
+
+    async def approve(self, actor: Actor, item_id: int) -> ItemView:
+        async def apply(session: AsyncSession, _item: ModItem, post: Any) -> None:
+            if post is None:
+                raise NotFound("That held post no longer exists (its author may have deleted it).")
+            await sharing.set_status(session, post, "posted")
+
+        return await self._act(actor, item_id, "approve", resolution="approved", apply=apply)
+
+    async def reject(self, actor: Actor, item_id: int, reason: str | None) -> ItemView:
+        cleaned = domain.clean_reason(reason)
+
+        async def apply(session: AsyncSession, _item: ModItem, post: Any) -> None:
+            if post is not None:
+                await sharing.set_status(session, post, "rejected")
+
+        return await self._act(actor, item_id, "reject", detail=domain.excerpt(cleaned, 200), apply=apply)
+
+    async def reveal(self, actor: Actor, item_id: int, *, is_owner: bool) -> int | None:
+        revealed: list[int | None] = []
+
+        async def apply(session: AsyncSession, _item: ModItem, post: Any) -> None:
+            if post is None:
+                raise NotFound("That anonymous post no longer exists.")
+            revealed.append(await sharing.reveal_author(session, self.keys(), post))
+
+        await self._act(actor, item_id, "reveal", apply=apply, is_owner=is_owner)
+        return revealed[0] if revealed else None
+
+    async def unblock(self, actor: Actor, code: str) -> str:
+        cleaned = code.strip().strip("`")
+        if not cleaned:
+            raise BadInput("Give the code of one of the blocked author's posts, e.g. `/mod unblock K3F9QX2M`.")
+        async with self.db.write() as session:
+            await queries.require_moderator(session, actor)
+            post = await sharing.post_by_code(session, actor.guild_id, cleaned)
+            if post is None:
+                raise NotFound(f"No anonymous post here has the code `{cleaned[:40]}`. Check the code on the post.")
+            if not await sharing.unblock_by_code(session, actor.guild_id, cleaned):
+                raise Conflict(f"The author of `{post.code}` isn't blocked, so there was nothing to undo.")
+            await api.audit(
+                session,
+                guild_id=actor.guild_id,
+                actor_id=actor.user_id,
+                action="unblock",
+                target=f"anonymous post {post.code}",
+            )
+            return str(post.code)
+
+    # --- queue and log ----------------------------------------------------------------------------
+
+    async def queue(self, actor: Actor, page: int) -> tuple[Page, int | None]:
+        async with self.db.read() as session:
+            await queries.require_moderator(session, actor)
+            config = await queries.guild_config(session, actor.guild_id)
+            where = (ModItem.guild_id == actor.guild_id, ModItem.status == "open")
+            total = int(await session.scalar(select(func.count()).select_from(ModItem).where(*where)) or 0)
+            page = domain.clamp_page(page, total, domain.QUEUE_PAGE_SIZE)
+            rows = await session.scalars(
+                select(ModItem)
+                .where(*where)
+                .order_by(ModItem.created_at, ModItem.id)
+                .offset(page * domain.QUEUE_PAGE_SIZE)
+                .limit(domain.QUEUE_PAGE_SIZE)
+            )
+            views = [await self._view(session, item) for item in rows]
+        return Page(views, page, domain.page_count(total, domain.QUEUE_PAGE_SIZE), total), config.mod_queue_channel_id
+
+    async def log(
+        self,
+        actor: Actor,
+        *,
+        action: str | None = None,
+        moderator_id: int | None = None,
+        days: int | None = None,
+        page: int = 0,
+    ) -> Page:
+        days = domain.log_days(days)
+        if action is not None and action not in domain.ACTIONS:
+            raise BadInput(f"{action!r} isn't an action; pick one of: {', '.join(domain.ACTIONS)}.")
+        async with self.db.read() as session:
+            await queries.require_moderator(session, actor)
+            where = [AuditEntry.guild_id == actor.guild_id]
+            if action is not None:
+                where.append(AuditEntry.action == action)
+            if moderator_id is not None:
+                where.append(AuditEntry.actor_id == moderator_id)
+            if days is not None:
+                where.append(AuditEntry.created_at >= self.clock.now() - timedelta(days=days))
+            total = int(await session.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0)
+            page = domain.clamp_page(page, total, domain.LOG_PAGE_SIZE)
+            rows = await session.execute(
+                select(AuditEntry, ModItem.author_id)
+                .outerjoin(ModItem, ModItem.id == AuditEntry.item_id)
+                .where(*where)
+                .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+                .offset(page * domain.LOG_PAGE_SIZE)
+                .limit(domain.LOG_PAGE_SIZE)
+            )
+            lines = [
+                LogLine(e.id, e.actor_id, e.action, e.target, e.item_id, e.detail, e.created_at, author)
+                for e, author in rows.all()
+            ]
+        return Page(lines, page, domain.page_count(total, domain.LOG_PAGE_SIZE), total)
+
+    async def require_moderator(self, actor: Actor) -> None:
+        async with self.db.read() as session:
+            await queries.require_moderator(session, actor)
+
+    # --- retention --------------------------------------------------------------------------------
+
+    async def purge(self, days: int) -> tuple[int, int]:
+        """Delete audit entries, and closed items (with their reports), older than ``days``."""
+        cutoff = domain.retention_cutoff(self.clock.now(), days)
+        async with self.db.write() as session:
+            entries = await session.execute(delete(AuditEntry).where(AuditEntry.created_at < cutoff))
+            old = select(ModItem.id).where(ModItem.status == "closed", ModItem.closed_at < cutoff)
+            await session.execute(delete(ModReport).where(ModReport.item_id.in_(old)))
+            items = await session.execute(delete(ModItem).where(ModItem.status == "closed", ModItem.closed_at < cutoff))
+        return int(entries.rowcount or 0), int(items.rowcount or 0)  # type: ignore[attr-defined]

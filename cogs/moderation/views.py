@@ -1,0 +1,303 @@
+"""Buttons, selects and modals of moderation. Card buttons are DynamicItems whose custom_id carries
+only the action and the item id, so they work after a restart; every press is re-checked on the server."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+from bot.errors import NotFound
+from bot.interactions import HearthModal, HearthView, handle_error
+from cogs.moderation import domain
+from cogs.moderation.domain import ItemView
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+    from cogs.moderation.cog import ModerationCog
+    from cogs.moderation.service import LogLine, Page
+
+BUTTON_STYLES: dict[str, discord.ButtonStyle] = {
+    "dismiss": discord.ButtonStyle.secondary,
+    "delete": discord.ButtonStyle.danger,
+    "warn": discord.ButtonStyle.primary,
+    "timeout": discord.ButtonStyle.primary,
+    "block": discord.ButtonStyle.danger,
+    "approve": discord.ButtonStyle.success,
+    "reject": discord.ButtonStyle.danger,
+    "reveal": discord.ButtonStyle.secondary,
+    "revealyes": discord.ButtonStyle.danger,
+}
+BUTTON_ACTIONS = (*domain.BUTTON_LABELS, "revealyes")
+
+
+def _cog(interaction: discord.Interaction) -> ModerationCog:
+    bot = cast("Hearth", interaction.client)
+    cog = bot.get_cog("ModerationCog")
+    if cog is None:
+        raise NotFound("Moderation is not running right now; try again in a moment.")
+    return cast("ModerationCog", cog)
+
+
+class ModButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"mod:(?P<action>[a-z]+):(?P<item_id>[0-9]+)"):
+    """One action on one queue item: ``mod:<action>:<item id>``."""
+
+    def __init__(self, action: str, item_id: int) -> None:
+        label = "Yes, reveal the author" if action == "revealyes" else domain.BUTTON_LABELS.get(action, action)
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=BUTTON_STYLES.get(action, discord.ButtonStyle.secondary),
+                custom_id=f"mod:{action}:{item_id}",
+            )
+        )
+        self.action = action
+        self.item_id = item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ModButton:
+        return cls(match["action"], int(match["item_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        # discord.py only logs DynamicItem errors; route them to the common handler (as @guarded does).
+        try:
+            await _cog(interaction).on_button(interaction, self.action, self.item_id)
+        except Exception as error:
+            await handle_error(interaction, error)
+
+
+class TimeoutButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"modto:(?P<item_id>[0-9]+):(?P<minutes>[0-9]+)"
+):
+    """Time out the author of one item for one of the offered lengths: ``modto:<item id>:<minutes>``."""
+
+    def __init__(self, item_id: int, minutes: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=domain.TIMEOUTS.get(minutes, f"{minutes} minutes"),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"modto:{item_id}:{minutes}",
+            )
+        )
+        self.item_id = item_id
+        self.minutes = minutes
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> TimeoutButton:
+        return cls(int(match["item_id"]), int(match["minutes"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await _cog(interaction).on_timeout(interaction, self.item_id, self.minutes)
+        except Exception as error:
+            await handle_error(interaction, error)
+
+
+def card_view(item: ItemView) -> discord.ui.View | None:
+    actions = domain.available_actions(item)
+    if not actions:
+        return None
+    view = discord.ui.View(timeout=None)
+    for action in actions:
+        view.add_item(ModButton(action, item.id))
+    return view
+
+
+def timeout_view(item_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for minutes in domain.TIMEOUTS:
+        view.add_item(TimeoutButton(item_id, minutes))
+    return view
+
+
+def reveal_view(item_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ModButton("revealyes", item_id))
+    return view
+
+
+# --- modals -------------------------------------------------------------------------------------------
+
+
+class ReportModal(HearthModal, title="Report message"):
+    reason: discord.ui.TextInput[ReportModal] = discord.ui.TextInput(
+        label="What's wrong with this message?",
+        custom_id="mod:report:reason",
+        style=discord.TextStyle.paragraph,
+        placeholder="Moderators see this reason, never who wrote it.",
+        max_length=domain.REASON_LIMIT,
+        required=True,
+    )
+
+    def __init__(
+        self,
+        cog: ModerationCog,
+        *,
+        channel_id: int,
+        parent_id: int | None,
+        message_id: int,
+        author_id: int | None,
+        author_is_bot: bool,
+        content: str,
+    ) -> None:
+        super().__init__(timeout=900)
+        self.cog = cog
+        self.target: dict[str, Any] = {
+            "channel_id": channel_id,
+            "parent_id": parent_id,
+            "message_id": message_id,
+            "author_id": author_id,
+            "author_is_bot": author_is_bot,
+            "content": content,
+        }
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.submit_report(interaction, self.reason.value, **self.target)
+
+
+class TextModal(HearthModal):
+    """A one-field modal whose text goes to the cog (warnings, rejection reasons)."""
+
+    def __init__(self, cog: ModerationCog, *, kind: str, item_id: int) -> None:
+        title, label, limit, placeholder = {
+            "warn": (
+                "Warn the author",
+                "Warning (the author receives it by DM)",
+                domain.WARNING_LIMIT,
+                "Which guideline, and what to do differently.",
+            ),
+            "reject": (
+                "Reject the held post",
+                "Reason (the author receives it by DM)",
+                domain.REASON_LIMIT,
+                "Why it can't be posted, and what would be OK.",
+            ),
+        }[kind]
+        super().__init__(title=title, timeout=900)
+        self.cog = cog
+        self.kind = kind
+        self.item_id = item_id
+        self.text: discord.ui.TextInput[TextModal] = discord.ui.TextInput(
+            label=label,
+            custom_id=f"mod:{kind}:text",
+            style=discord.TextStyle.paragraph,
+            placeholder=placeholder,
+            max_length=limit,
+            required=True,
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        if self.kind == "warn":
+            await self.cog.submit_warning(interaction, self.item_id, self.text.value)
+        else:
+            await self.cog.submit_rejection(interaction, self.item_id, self.text.value)
+
+
+async def open_report_modal(interaction: discord.Interaction, channel_id: int, message_id: int) -> None:
+    """For anonymous sharing's **Report** button: the same reason form as the context menu, for an
+    anonymous post (found by its message id; the author is never known here)."""
+    cog = _cog(interaction)
+    channel = interaction.channel
+    parent_id = channel.parent_id if isinstance(channel, discord.Thread) and channel.id == channel_id else None
+    await cog.start_report(
+        interaction,
+        channel_id=channel_id,
+        parent_id=parent_id,
+        message_id=message_id,
+        author_id=None,
+        author_is_bot=True,
+        content="",
+    )
+
+
+# --- paginated lists ------------------------------------------------------------------------------------
+
+
+class Pager(HearthView):
+    """Previous / Next over a list the cog renders; only the member who asked can turn its pages."""
+
+    def __init__(self, cog: ModerationCog, user_id: int, page: Page, render: Any, fetch: Any) -> None:
+        super().__init__(timeout=600)
+        self.cog = cog
+        self.user_id = user_id
+        self.page = page
+        self.render = render
+        self.fetch = fetch
+        self._sync()
+
+    def _sync(self) -> None:
+        self.previous.disabled = self.page.page <= 0
+        self.next.disabled = self.page.page >= self.page.pages - 1
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.user_id:
+            await interaction.response.send_message("These pages belong to someone else.", ephemeral=True)
+            return False
+        return True
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        self.page = await self.fetch(self.page.page + step)
+        self._sync()
+        content, extra = self.render(self.page)
+        self._set_extra(extra)
+        await interaction.response.edit_message(
+            content=content, view=self, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    def _set_extra(self, extra: discord.ui.Item[Any] | None) -> None:
+        for child in list(self.children):
+            if isinstance(child, discord.ui.Select):
+                self.remove_item(child)
+        if extra is not None:
+            self.add_item(extra)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, custom_id="mod:page:previous")
+    async def previous(self, interaction: discord.Interaction, _button: discord.ui.Button[Pager]) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary, custom_id="mod:page:next")
+    async def next(self, interaction: discord.Interaction, _button: discord.ui.Button[Pager]) -> None:
+        await self._turn(interaction, 1)
+
+
+class OpenItemSelect(discord.ui.Select[Pager]):
+    """Pick an item on this page of /mod queue to see its card (with its buttons) privately."""
+
+    def __init__(self, cog: ModerationCog, items: list[ItemView]) -> None:
+        super().__init__(
+            placeholder="Open an item to act on it",
+            custom_id="mod:queue:open",
+            options=[
+                discord.SelectOption(
+                    label=f"#{item.id} {item.kind}", value=str(item.id), description=domain.excerpt(item.excerpt, 90)
+                )
+                for item in items
+            ],
+        )
+        self.cog = cog
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await self.cog.show_item(interaction, int(self.values[0]))
+
+
+def render_log(page: Page) -> str:
+    header = f"**Audit log** · {page.total} entr{'y' if page.total == 1 else 'ies'} · page {page.page + 1}/{page.pages}"
+    if not page.items:
+        return header + "\nNothing matches."
+    lines = [header]
+    for line in page.items:
+        entry: LogLine = line
+        who = f"<@{entry.actor_id}>" if entry.actor_id else "a former moderator"
+        text = f"<t:{int(entry.created_at.timestamp())}:f> · {who} · **{entry.action}** · {entry.target}"
+        if entry.subject_id:
+            text += f" · author <@{entry.subject_id}>"
+        if entry.detail:
+            text += f" · {domain.excerpt(entry.detail, 120)}"
+        lines.append(text)
+    return "\n".join(lines)[:2000]

@@ -1,0 +1,228 @@
+"""Discord glue for /share: the form, posting as "Anonymous member", reply threads, deletion by code."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import BotMissingPermissions, NotFound
+from bot.interactions import NO_MENTIONS, actor_of, reply
+from cogs.groups.queries import groups_of
+from cogs.sharing import api, domain
+from cogs.sharing.service import AnonymousPostsProvider, Publication, SharingService, Target
+from cogs.sharing.views import ShareModal, post_embed, post_view
+
+if TYPE_CHECKING:
+    from bot.actor import Actor
+    from bot.app import Hearth
+
+log = logging.getLogger(__name__)
+
+RETENTION_EVERY_SECONDS = 6 * 3600
+ERASE_CLEANUP_DELAY_SECONDS = 2
+
+
+class SharingCog(commands.Cog, name="Sharing"):
+    def __init__(self, bot: Hearth) -> None:
+        self.bot = bot
+        self.service = SharingService(
+            bot.db,
+            bot.require_keys,
+            bot.settings.sharing,
+            bot.clock,
+            bot.safety,
+            retention_days=bot.settings.retention.anonymous_posts_days,
+        )
+        self.provider = AnonymousPostsProvider(
+            keep_text=lambda: bot.settings.sharing.erase_keeps_text, on_erased=self._after_erase
+        )
+        bot.privacy.register(self.provider)
+        # Two replies racing to open the thread under one post must not open two threads.
+        self._thread_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def cog_unload(self) -> None:
+        self.bot.privacy.unregister(self.provider.name)
+        self.bot.scheduler.cancel_prefix("sharing:")
+
+    async def hearth_start(self) -> None:
+        await self._retention()
+
+    # --- /share ----------------------------------------------------------------------------------
+
+    @app_commands.command(name="share", description="Post anonymously in your group, or delete your own post")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        group="The group to post in (default: this channel's group, or your only group)",
+        delete="Instead of posting: the code of your own anonymous post to delete",
+    )
+    async def share(
+        self, interaction: discord.Interaction, group: str | None = None, delete: str | None = None
+    ) -> None:
+        actor = actor_of(interaction)
+        if delete is not None:
+            await self._delete(interaction, actor, delete)
+            return
+        target = await self.service.target_for_share(actor, group, interaction.channel_id)
+        await interaction.response.send_modal(ShareModal(self, target, max_length=self.service.settings.max_length))
+
+    @share.autocomplete("group")
+    async def _group_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        async with self.bot.db.read() as session:
+            groups = await groups_of(session, interaction.guild_id, interaction.user.id)
+        typed = current.strip().casefold()
+        return [app_commands.Choice(name=g.name, value=g.name) for g in groups if typed in g.name_key][:25]
+
+    async def _delete(self, interaction: discord.Interaction, actor: Actor, code: str) -> None:
+        removed = await self.service.delete_own(actor, code)
+        if removed.channel_id is not None and removed.message_id is not None:
+            channel = self.bot.get_partial_messageable(removed.channel_id, guild_id=actor.guild_id)
+            with contextlib.suppress(discord.NotFound):
+                await channel.get_partial_message(removed.message_id).delete()
+        await reply(interaction, f"Deleted your anonymous post `{removed.code}`. Replies to it stay in their thread.")
+
+    # --- the form was sent --------------------------------------------------------------------------
+
+    async def submit(self, interaction: discord.Interaction, target: Target, text: str, warning: str) -> None:
+        actor = actor_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.service.create(actor, target, text, warning)
+        what = "reply" if target.parent_id is not None else "post"
+        if result.held:
+            if result.mod_item_id is not None:
+                self.bot.dispatch("hearth_mod_item", result.mod_item_id)
+            message = (
+                f"Thanks. **{result.group_name}** asks a moderator to approve anonymous posts first, so your "
+                f"{what} is waiting for review. Moderators see the text, never who wrote it. "
+                f"Your code is `{result.publication.code}`: `/share delete:{result.publication.code}` withdraws it."
+            )
+        else:
+            posted = await self.publish(result.publication, flag=result.safety_match, discard_on_failure=True)
+            message = (
+                f"Posted anonymously: {posted.jump_url}\nYour code is `{result.publication.code}`. Keep it if you "
+                f"may want to delete this {what} later with `/share delete:{result.publication.code}`. "
+                "Nobody, moderators included, can see that it was you."
+            )
+        await reply(interaction, message)
+        if result.safety_match:
+            # Only the author sees this; a match never blocks the post.
+            await reply(
+                interaction,
+                f"It sounds like things may be hard right now. You're not alone.\n\n{self.bot.safety.resources}"[:2000],
+            )
+
+    async def publish(self, publication: Publication, *, flag: bool, discard_on_failure: bool) -> discord.Message:
+        """Send the post (or reply, in the thread under its post) as the bot, with every mention disabled."""
+        content = domain.body_of(publication.text, publication.content_warning)
+        embed = post_embed(publication)
+        where = publication.channel_id if publication.root_id is None else publication.root_channel_id
+        try:
+            if publication.root_id is None:
+                channel = await self._messageable(publication.channel_id)
+                message = await channel.send(
+                    content, embed=embed, view=post_view(publication.post_id), allowed_mentions=NO_MENTIONS
+                )
+                thread_id = None
+            else:
+                async with self._thread_locks[publication.root_id]:
+                    thread = await self._thread_for(publication)
+                    message = await thread.send(
+                        content, embed=embed, view=post_view(publication.post_id), allowed_mentions=NO_MENTIONS
+                    )
+                thread_id = message.channel.id
+        except discord.Forbidden:
+            if discard_on_failure:
+                await self.service.discard(publication.post_id)
+            raise BotMissingPermissions(
+                ["send_messages", "send_messages_in_threads", "create_public_threads", "embed_links"],
+                where=f"<#{where}>",
+            ) from None
+        except discord.NotFound:
+            if discard_on_failure:
+                await self.service.discard(publication.post_id)
+            raise NotFound("The group's channel (or the post's thread) no longer exists; ask a facilitator.") from None
+        posted = await self.service.attach_message(
+            publication.post_id, message.channel.id, message.id, thread_id, flag=flag
+        )
+        if posted.flag_item_id is not None:
+            self.bot.dispatch("hearth_mod_item", posted.flag_item_id)
+        log.info("anonymous post %s published", publication.post_id)
+        return message
+
+    async def _messageable(self, channel_id: int | None) -> discord.abc.Messageable:
+        if channel_id is None:
+            raise NotFound("This group has no channel to post in; ask a facilitator to set one.")
+        channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            raise NotFound("This group's channel can't hold messages; ask a facilitator to pick a text channel.")
+        return channel
+
+    async def _thread_for(self, publication: Publication) -> discord.abc.Messageable:
+        """The thread under the post, opened by the first reply (the database decides, not the cache)."""
+        assert publication.root_id is not None
+        assert publication.root_message_id is not None
+        thread_id = await self.service.thread_of(publication.root_id)
+        if thread_id is not None:
+            return await self._messageable(thread_id)
+        channel = await self._messageable(publication.root_channel_id)
+        if isinstance(channel, discord.Thread):
+            return channel  # a group living in a thread: replies go into that same thread
+        if not isinstance(channel, discord.TextChannel):
+            raise NotFound("Replies need a text channel; ask a facilitator to move the group.")
+        thread = await channel.get_partial_message(publication.root_message_id).create_thread(
+            name=f"Anonymous replies · {publication.root_code}", auto_archive_duration=10080
+        )
+        await self.service.set_thread(publication.root_id, thread.id)
+        return thread
+
+    async def message_of(self, actor: Actor, post_id: int) -> tuple[int, int]:
+        """Where an anonymous post lives on Discord (for the Report button)."""
+        async with self.bot.db.read() as session:
+            post = await api.post_by_id(session, post_id)
+        if post is None or post.guild_id != actor.guild_id or post.channel_id is None or post.message_id is None:
+            raise NotFound("This anonymous post is no longer available (it was removed or has expired).")
+        return post.channel_id, post.message_id
+
+    # --- moderation said yes ------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_hearth_share_approved(self, post_id: int) -> None:
+        publication = await self.service.approved(post_id)
+        if publication is None:
+            return
+        try:
+            await self.publish(publication, flag=False, discard_on_failure=False)
+        except Exception:
+            log.exception("could not publish approved anonymous post %s", post_id)
+
+    # --- retention and erasure ------------------------------------------------------------------------
+
+    async def _retention(self) -> None:
+        try:
+            await self.service.purge_expired()
+        finally:
+            self.bot.scheduler.after("sharing:retention", RETENTION_EVERY_SECONDS, self._retention)
+
+    def _after_erase(self, messages: list[tuple[int, int]]) -> None:
+        """/privacy delete removed posts: take their messages down once that transaction has committed."""
+        if messages:
+            job = f"sharing:erase:{secrets.token_hex(6)}"
+            self.bot.scheduler.after(job, ERASE_CLEANUP_DELAY_SECONDS, self._delete_erased, messages)
+
+    async def _delete_erased(self, messages: list[tuple[int, int]]) -> None:
+        still_stored = await self.service.stored_message_ids([m for _, m in messages])
+        for channel_id, message_id in messages:
+            if message_id in still_stored:
+                continue  # the erase rolled back: the post stays
+            channel = self.bot.get_partial_messageable(channel_id)
+            with contextlib.suppress(discord.HTTPException):
+                await channel.get_partial_message(message_id).delete()

@@ -1,0 +1,407 @@
+"""Anonymous sharing use cases over the database: no ``discord`` here.
+
+The cog turns Discord objects into ids, calls these, then does the Discord side (sending the post,
+creating the reply thread) and reports back the message ids. Each use case is one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.actor import Actor
+from bot.clock import Clock
+from bot.config import SharingSettings
+from bot.db import Database
+from bot.errors import BadInput, NotAllowed, NotFound, RateLimited
+from bot.keys import Keyring
+from bot.privacy import Subject
+from bot.safety import SafetyNet
+from cogs.groups.models import Group, GuildConfig
+from cogs.groups.queries import get_group, guild_config, require_participant, resolve_group
+from cogs.sharing import api, domain
+from cogs.sharing.models import DELETED, HELD, POSTED, AnonymousPost
+from cogs.sharing.moderation_link import open_item
+
+log = logging.getLogger(__name__)
+
+BLOCKED_MESSAGE = (
+    "You can't post anonymously in this server at the moment. "
+    "If you think this is a mistake, you can talk to the server's moderators."
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a new share or reply would go, once the member is allowed to post."""
+
+    group_id: int
+    group_name: str
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Everything the cog needs to put one post on Discord (never who wrote it)."""
+
+    post_id: int
+    code: str
+    text: str
+    content_warning: str | None
+    label: str | None
+    channel_id: int | None  # the group's channel
+    root_id: int | None = None  # for a reply: the top-level post
+    root_code: str | None = None
+    root_channel_id: int | None = None
+    root_message_id: int | None = None
+    thread_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ShareResult:
+    publication: Publication
+    held: bool
+    mod_item_id: int | None
+    safety_match: bool
+    group_name: str
+
+
+@dataclass(frozen=True)
+class Removed:
+    code: str
+    channel_id: int | None
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class Posted:
+    flag_item_id: int | None
+
+
+class SharingService:
+    def __init__(
+        self,
+        db: Database,
+        keys: Callable[[], Keyring],
+        settings: SharingSettings,
+        clock: Clock,
+        safety: SafetyNet,
+        *,
+        retention_days: int,
+    ) -> None:
+        self.db = db
+        self._keys = keys
+        self.settings = settings
+        self.clock = clock
+        self.safety = safety
+        self.retention_days = retention_days
+
+    @property
+    def keys(self) -> Keyring:
+        return self._keys()
+
+    # --- who may post --------------------------------------------------------------------------
+
+    async def _check_member(self, session: AsyncSession, actor: Actor, group: Group) -> GuildConfig:
+        config = await guild_config(session, actor.guild_id)
+        if not config.anonymous_sharing:
+            raise NotAllowed("Anonymous sharing is turned off in this server. A server admin can turn it on in /setup.")
+        await require_participant(session, group, actor.user_id)
+        server_hash = domain.server_hash(self.keys, actor.guild_id, actor.user_id)
+        if await api.is_blocked(session, actor.guild_id, server_hash):
+            raise NotAllowed(BLOCKED_MESSAGE)
+        recent = await session.scalars(
+            select(AnonymousPost.created_at).where(
+                AnonymousPost.guild_id == actor.guild_id,
+                AnonymousPost.server_hash == server_hash,
+                AnonymousPost.created_at > self.clock.now() - domain.RATE_WINDOW,
+            )
+        )
+        wait = domain.retry_after(list(recent), limit=self.settings.shares_per_hour, now=self.clock.now())
+        if wait is not None:
+            raise RateLimited(
+                f"You've reached the limit of {self.settings.shares_per_hour} anonymous posts an hour. "
+                f"You can post again in {domain.describe_wait(wait)}; nothing you wrote was sent."
+            )
+        return config
+
+    async def target_for_share(self, actor: Actor, group_name: str | None, channel_id: int | None) -> Target:
+        """Check before showing the form, so nobody types a long post only to be refused."""
+        async with self.db.read() as session:
+            group = await resolve_group(session, actor, group_name, channel_id)
+            await self._check_member(session, actor, group)
+            if group.channel_id is None:
+                raise BadInput(f"**{group.name}** has no channel to post in yet; ask a facilitator to set one.")
+            return Target(group.id, group.name)
+
+    async def target_for_reply(self, actor: Actor, post_id: int) -> Target:
+        async with self.db.read() as session:
+            parent = await self._reply_parent(session, actor, post_id)
+            group = await get_group(session, actor.guild_id, parent.group_id)
+            await self._check_member(session, actor, group)
+            return Target(group.id, group.name, parent.id)
+
+    async def _reply_parent(self, session: AsyncSession, actor: Actor, post_id: int) -> AnonymousPost:
+        post = await session.get(AnonymousPost, post_id)
+        if post is None or post.guild_id != actor.guild_id:
+            raise NotFound("This anonymous post is no longer available (it was removed or has expired).")
+        root = post if post.parent_id is None else await session.get(AnonymousPost, post.parent_id)
+        if root is None or root.status != POSTED or root.message_id is None:
+            raise NotFound("This conversation is closed: the post it belongs to was removed or has expired.")
+        return root
+
+    # --- posting -------------------------------------------------------------------------------
+
+    async def create(self, actor: Actor, target: Target, text: str | None, content_warning: str | None) -> ShareResult:
+        """Store a share or reply; held for approval, or ready for the cog to publish."""
+        draft = domain.validate_draft(text, content_warning, max_length=self.settings.max_length)
+        keys = self.keys
+        now = self.clock.now()
+        async with self.db.write() as session:
+            group = await get_group(session, actor.guild_id, target.group_id)
+            config = await self._check_member(session, actor, group)
+            if group.channel_id is None:
+                raise BadInput(f"**{group.name}** has no channel to post in yet; ask a facilitator to set one.")
+            pseudonym = domain.pseudonym(keys, actor.guild_id, group.id, actor.user_id)
+            root: AnonymousPost | None = None
+            label: str | None = None
+            if target.parent_id is not None:
+                root = await session.scalar(
+                    select(AnonymousPost).where(AnonymousPost.id == target.parent_id).with_for_update()
+                )
+                if root is None or root.status != POSTED or root.message_id is None:
+                    raise NotFound("This conversation is closed: the post it belongs to was removed or has expired.")
+                label = await self._label(session, root, pseudonym)
+            # The group's own choice wins; a group that never chose follows the server's default.
+            held = (
+                group.shares_need_approval
+                if group.shares_need_approval is not None
+                else config.anonymous_requires_approval
+            )
+            code = domain.new_code()
+            post = AnonymousPost(
+                code=code,
+                guild_id=actor.guild_id,
+                group_id=group.id,
+                parent_id=root.id if root else None,
+                pseudonym=pseudonym,
+                server_hash=domain.server_hash(keys, actor.guild_id, actor.user_id),
+                label=label,
+                content=draft.text,
+                content_warning=draft.content_warning,
+                status=HELD if held else POSTED,
+                created_at=now,
+                author_ciphertext=(
+                    domain.seal_author(keys.derive("break-glass"), actor.user_id, code) if config.break_glass else None
+                ),
+            )
+            session.add(post)
+            await session.flush()
+            item_id = None
+            if held:
+                item_id = await open_item(
+                    session,
+                    guild_id=actor.guild_id,
+                    kind="held",
+                    channel_id=group.channel_id,
+                    message_id=None,
+                    post_id=post.id,
+                    author_id=None,
+                    excerpt=domain.excerpt(draft.text),
+                )
+            publication = _publication(post, group, root)
+        log.info("anonymous post %s stored in guild %s (%s)", post.id, actor.guild_id, post.status)
+        return ShareResult(publication, held, item_id, self.safety.matches(draft.text), group.name)
+
+    async def _label(self, session: AsyncSession, root: AnonymousPost, pseudonym: str) -> str:
+        rows = await session.execute(
+            select(AnonymousPost.pseudonym, AnonymousPost.label).where(
+                AnonymousPost.parent_id == root.id, AnonymousPost.label.is_not(None)
+            )
+        )
+        labels = {p: label for p, label in rows.all() if label is not None}
+        return domain.label_for(pseudonym, op_pseudonym=root.pseudonym, thread_labels=labels)
+
+    async def attach_message(
+        self, post_id: int, channel_id: int, message_id: int, thread_id: int | None, *, flag: bool
+    ) -> Posted:
+        """The post is on Discord: remember where, and flag it for moderators when a safety keyword matched."""
+        async with self.db.write() as session:
+            post = await session.get(AnonymousPost, post_id)
+            if post is None:
+                return Posted(None)
+            post.channel_id, post.message_id, post.thread_id = channel_id, message_id, thread_id
+            post.status = POSTED
+            item_id = None
+            if flag and self.safety.flag_for_moderators:
+                item_id = await open_item(
+                    session,
+                    guild_id=post.guild_id,
+                    kind="flag",
+                    channel_id=channel_id,
+                    message_id=message_id,
+                    post_id=post.id,
+                    author_id=None,
+                    excerpt=domain.excerpt(post.content),
+                    reason="safety keyword",
+                )
+        return Posted(item_id)
+
+    async def set_thread(self, root_id: int, thread_id: int) -> None:
+        async with self.db.write() as session:
+            await session.execute(update(AnonymousPost).where(AnonymousPost.id == root_id).values(thread_id=thread_id))
+
+    async def thread_of(self, root_id: int) -> int | None:
+        async with self.db.read() as session:
+            return await session.scalar(select(AnonymousPost.thread_id).where(AnonymousPost.id == root_id))
+
+    async def discard(self, post_id: int) -> None:
+        """Discord refused the post: leave nothing half-written."""
+        async with self.db.write() as session:
+            await session.execute(delete(AnonymousPost).where(AnonymousPost.id == post_id))
+
+    async def approved(self, post_id: int) -> Publication | None:
+        """A moderator approved a held post: what to publish, or None when there is nothing (left) to do."""
+        async with self.db.write() as session:
+            post = await session.scalar(select(AnonymousPost).where(AnonymousPost.id == post_id).with_for_update())
+            if post is None or post.message_id is not None or post.status not in (HELD, POSTED):
+                return None
+            group = await session.get(Group, post.group_id)
+            if group is None:
+                return None
+            root = await session.get(AnonymousPost, post.parent_id) if post.parent_id else None
+            if post.parent_id is not None and (root is None or root.message_id is None):
+                return None
+            post.status = POSTED
+            return _publication(post, group, root)
+
+    # --- the author's own actions --------------------------------------------------------------
+
+    async def delete_own(self, actor: Actor, raw_code: str) -> Removed:
+        code = domain.normalise_code(raw_code)
+        if not domain.looks_like_code(code):
+            raise BadInput(
+                f"{raw_code.strip()!r} is not a post code. Codes are {domain.CODE_LENGTH} letters and digits, "
+                "as shown in the confirmation you got when you posted."
+            )
+        async with self.db.write() as session:
+            post = await api.post_by_code(session, actor.guild_id, code)
+            if post is None or post.status == DELETED:
+                raise NotFound(f"There is no anonymous post with the code {code} in this server (any more).")
+            if domain.pseudonym(self.keys, post.guild_id, post.group_id, actor.user_id) != post.pseudonym:
+                raise NotAllowed(
+                    "Only the person who wrote this post can delete it. Hearth can't tell anyone who that is; "
+                    "if the post breaks the rules, use its Report button instead."
+                )
+            removed = Removed(post.code, post.channel_id, post.message_id)
+            await api.mark_deleted(session, post)
+        log.info("anonymous post %s deleted by its author", post.id)
+        return removed
+
+    async def stored_message_ids(self, message_ids: list[int]) -> set[int]:
+        async with self.db.read() as session:
+            rows = await session.scalars(
+                select(AnonymousPost.message_id).where(AnonymousPost.message_id.in_(message_ids))
+            )
+            return {m for m in rows if m is not None}
+
+    # --- retention and privacy -----------------------------------------------------------------
+
+    async def purge_expired(self) -> int:
+        """Delete posts older than ``retention.anonymous_posts_days`` (their words, pseudonym and ciphertext)."""
+        if self.retention_days <= 0:
+            return 0
+        cutoff = self.clock.now() - timedelta(days=self.retention_days)
+        async with self.db.write() as session:
+            result = await session.execute(delete(AnonymousPost).where(AnonymousPost.created_at < cutoff))
+        count = int(getattr(result, "rowcount", 0) or 0)
+        if count:
+            log.info("retention: removed %d anonymous posts", count)
+        return count
+
+
+def _publication(post: AnonymousPost, group: Group, root: AnonymousPost | None) -> Publication:
+    return Publication(
+        post_id=post.id,
+        code=post.code,
+        text=post.content,
+        content_warning=post.content_warning,
+        label=post.label,
+        channel_id=group.channel_id,
+        root_id=root.id if root else None,
+        root_code=root.code if root else None,
+        root_channel_id=root.channel_id if root else None,
+        root_message_id=root.message_id if root else None,
+        thread_id=root.thread_id if root else None,
+    )
+
+
+class AnonymousPostsProvider:
+    """Privacy protocol: a member's anonymous posts, found by recomputing their pseudonym per group."""
+
+    name = "anonymous posts"
+    purpose = (
+        "Your anonymous posts and replies, stored under a keyed pseudonym (no user id) so you can delete "
+        "them and moderators can act on them without learning who wrote them."
+    )
+
+    def __init__(self, keep_text: Callable[[], bool], on_erased: Callable[[list[tuple[int, int]]], None]) -> None:
+        self._keep_text = keep_text
+        self._on_erased = on_erased
+
+    async def _mine(self, session: AsyncSession, subject: Subject) -> list[AnonymousPost]:
+        pairs = (await session.execute(select(AnonymousPost.guild_id, AnonymousPost.group_id).distinct())).all()
+        pseudonyms = [domain.pseudonym(subject.keys, guild, group, subject.user_id) for guild, group in pairs]
+        if not pseudonyms:
+            return []
+        rows = await session.scalars(
+            select(AnonymousPost).where(AnonymousPost.pseudonym.in_(pseudonyms)).order_by(AnonymousPost.id)
+        )
+        return list(rows)
+
+    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
+        posts = await self._mine(session, subject)
+        if not posts:
+            return []
+        replies = sum(1 for p in posts if p.label is not None)
+        return [f"{len(posts) - replies} anonymous posts and {replies} anonymous replies"]
+
+    async def export(self, session: AsyncSession, subject: Subject) -> list[dict[str, object]]:
+        return [
+            {
+                "code": p.code,
+                "kind": "reply" if p.label is not None else "post",
+                "label": p.label,
+                "group_id": p.group_id,
+                "status": p.status,
+                "created_at": p.created_at.isoformat(),
+                "content_warning": p.content_warning,
+                "text": p.content,
+                "author_id_stored_encrypted": p.author_ciphertext is not None,
+            }
+            for p in await self._mine(session, subject)
+        ]
+
+    async def erase(self, session: AsyncSession, subject: Subject) -> int:
+        posts = await self._mine(session, subject)
+        if not posts:
+            return 0
+        ids = [p.id for p in posts]
+        if self._keep_text():
+            # Keep the words where they are; cut every link to the person (pseudonym, server hash, ciphertext).
+            for post in posts:
+                post.pseudonym = "erased:" + secrets.token_hex(16)
+                post.server_hash = "erased:" + secrets.token_hex(16)
+                post.author_ciphertext = None
+            await session.flush()
+            return len(posts)
+        messages = [(p.channel_id, p.message_id) for p in posts if p.channel_id and p.message_id]
+        await session.execute(delete(AnonymousPost).where(AnonymousPost.id.in_(ids)))
+        self._on_erased(messages)
+        return len(posts)

@@ -1,0 +1,142 @@
+"""The share form and the persistent buttons under every anonymous post (they carry only the post id)."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.interactions import HearthModal, actor_of, handle_error, reply
+from cogs.sharing import domain
+
+if TYPE_CHECKING:
+    from cogs.sharing.cog import SharingCog
+    from cogs.sharing.service import Publication, Target
+
+TEXT_ID = "share:text"
+HIDDEN_NOTE = "The post is hidden: click the blurred text to read it."
+WARNING_ID = "share:warning"
+
+
+def sharing_cog(interaction: discord.Interaction) -> SharingCog:
+    from cogs.sharing.cog import SharingCog
+
+    cog = interaction.client.get_cog(SharingCog.__cog_name__)  # type: ignore[attr-defined]
+    assert isinstance(cog, SharingCog)
+    return cog
+
+
+class ShareModal(HearthModal):
+    """The same form for a new share and for an anonymous reply."""
+
+    def __init__(self, cog: SharingCog, target: Target, *, max_length: int) -> None:
+        reply_to = target.parent_id is not None
+        super().__init__(
+            title=("Reply anonymously" if reply_to else f"Share anonymously in {target.group_name}")[:45],
+            timeout=900,
+        )
+        self.cog = cog
+        self.target = target
+        self.text: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
+            label="Your reply" if reply_to else "What you'd like to share",
+            style=discord.TextStyle.paragraph,
+            custom_id=TEXT_ID,
+            max_length=min(max_length, domain.MESSAGE_LIMIT),
+            placeholder="Posted as an anonymous member. Nobody, moderators included, sees it was you.",
+        )
+        self.warning: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
+            label="Content warning (optional)",
+            custom_id=WARNING_ID,
+            required=False,
+            max_length=domain.CONTENT_WARNING_MAX,
+            placeholder="e.g. grief, self-harm: your post is then hidden behind a spoiler",
+        )
+        self.add_item(self.text)
+        self.add_item(self.warning)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.submit(interaction, self.target, self.text.value, self.warning.value)
+
+
+class ReplyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"share:reply:(?P<post_id>[0-9]{1,18})"):
+    def __init__(self, post_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Reply anonymously", style=discord.ButtonStyle.primary, custom_id=f"share:reply:{post_id}"
+            )
+        )
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ReplyButton:
+        return cls(int(match["post_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            cog = sharing_cog(interaction)
+            target = await cog.service.target_for_reply(actor_of(interaction), self.post_id)
+            await interaction.response.send_modal(ShareModal(cog, target, max_length=cog.service.settings.max_length))
+        except Exception as error:  # discord.py only logs DynamicItem errors; the member deserves an answer
+            await handle_error(interaction, error)
+
+
+class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"share:report:(?P<post_id>[0-9]{1,18})"):
+    def __init__(self, post_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(label="Report", style=discord.ButtonStyle.secondary, custom_id=f"share:report:{post_id}")
+        )
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ReportButton:
+        return cls(int(match["post_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            cog = sharing_cog(interaction)
+            where = await cog.message_of(actor_of(interaction), self.post_id)
+            views = moderation_views()
+            if views is None:
+                await reply(interaction, "Reporting isn't available on this server yet. Please tell a moderator.")
+                return
+            # The same reason form as the "Report message" menu, owned by the moderation feature.
+            await views.open_report_modal(interaction, *where)
+        except Exception as error:
+            await handle_error(interaction, error)
+
+
+def moderation_views() -> ModuleType | None:
+    try:
+        return importlib.import_module("cogs.moderation.views")
+    except ModuleNotFoundError as error:
+        if error.name not in {"cogs.moderation", "cogs.moderation.views"}:
+            raise
+        return None
+
+
+def post_view(post_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReplyButton(post_id))
+    view.add_item(ReportButton(post_id))
+    return view
+
+
+def post_embed(publication: Publication) -> discord.Embed:
+    if publication.label is None:
+        title = "Anonymous member"
+    elif publication.label == domain.OP_LABEL:
+        title = "Anonymous member (OP)"
+    else:
+        title = publication.label
+    embed = discord.Embed(title=title, colour=discord.Colour.light_grey())
+    if publication.content_warning:
+        embed.description = f"**Content warning:** {publication.content_warning}\n" + HIDDEN_NOTE
+    embed.set_footer(text=f"Post {publication.code} · reply anonymously or report with the buttons below")
+    return embed
