@@ -209,7 +209,9 @@ class GroupsCog(commands.Cog):
             f"• Default timezone: {timezone}\n"
             f"• Anonymous sharing: {'on' if config.anonymous_sharing else 'off'}\n"
             f"• Anonymous posts need moderator approval by default: "
-            f"{'yes' if config.anonymous_requires_approval else 'no'}"
+            f"{'yes' if config.anonymous_requires_approval else 'no'}\n"
+            f"• Break-glass (the owner may reveal an anonymous author, audited): "
+            f"{'on' if config.break_glass else 'off'}"
         )
 
     @app_commands.command(name="setup", description="Server admins: Hearth's roles, queue channel, timezone, sharing")
@@ -222,6 +224,7 @@ class GroupsCog(commands.Cog):
         timezone="The server's default timezone (IANA name, e.g. Europe/Berlin)",
         anonymous_sharing="Allow anonymous posts in groups",
         approval_required="Anonymous posts wait for moderator approval by default",
+        break_glass="Server owner only: store anonymous authors encrypted so you can reveal one (audited)",
     )
     async def setup_command(
         self,
@@ -232,12 +235,21 @@ class GroupsCog(commands.Cog):
         timezone: str | None = None,
         anonymous_sharing: bool | None = None,
         approval_required: bool | None = None,
+        break_glass: bool | None = None,
     ) -> None:
         actor = actor_of(interaction)
         guild = _guild(interaction)
         if not actor.is_admin:  # default_permissions is only a hint: servers can override it
             raise NotAllowed("Only server admins (Manage Server permission) can change Hearth's setup.")
-        options = (facilitator_role, moderator_role, mod_queue, timezone, anonymous_sharing, approval_required)
+        options = (
+            facilitator_role,
+            moderator_role,
+            mod_queue,
+            timezone,
+            anonymous_sharing,
+            approval_required,
+            break_glass,
+        )
         if all(option is None for option in options):
             await reply(interaction, self._describe_config(guild, await self.service.config(guild.id)))
             return
@@ -250,8 +262,12 @@ class GroupsCog(commands.Cog):
             timezone=timezone,
             anonymous_sharing=anonymous_sharing,
             anonymous_requires_approval=approval_required,
+            break_glass=break_glass,
+            is_owner=guild.owner_id == actor.user_id,
         )
         note = ""
+        if break_glass is False and before.break_glass:
+            note = f"\nBreak-glass is off: {config.ciphertexts_deleted} stored author identities were deleted."
         changed_roles = {
             old
             for old, new in (
@@ -261,7 +277,7 @@ class GroupsCog(commands.Cog):
             if old != new
         }
         if changed_roles:
-            note = await self._refresh_private_channels(guild, {r for r in changed_roles if r is not None})
+            note += await self._refresh_private_channels(guild, {r for r in changed_roles if r is not None})
         await reply(interaction, "Saved.\n" + self._describe_config(guild, config) + note)
 
     async def _refresh_private_channels(self, guild: discord.Guild, old_roles: set[int]) -> str:

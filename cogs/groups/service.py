@@ -8,6 +8,7 @@ so a refusal leaves nothing half-done.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,6 +78,9 @@ class ConfigInfo:
     timezone_is_default: bool
     anonymous_sharing: bool
     anonymous_requires_approval: bool
+    break_glass: bool = False
+    # How many stored author ciphertexts turning break-glass off just deleted.
+    ciphertexts_deleted: int = 0
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,7 @@ class GroupService:
             timezone_is_default=config.timezone is None,
             anonymous_sharing=config.anonymous_sharing,
             anonymous_requires_approval=config.anonymous_requires_approval,
+            break_glass=bool(config.break_glass),
         )
 
     async def config(self, guild_id: int) -> ConfigInfo:
@@ -190,10 +195,17 @@ class GroupService:
         timezone: str | None = None,
         anonymous_sharing: bool | None = None,
         anonymous_requires_approval: bool | None = None,
+        break_glass: bool | None = None,
+        is_owner: bool = False,
     ) -> ConfigInfo:
-        """Change what was given, leave the rest. Only server admins (Manage Server)."""
+        """Change what was given, leave the rest. Only server admins (Manage Server); break-glass only the owner."""
         if not actor.is_admin:
             raise NotAllowed("Only server admins (Manage Server permission) can change Hearth's setup.")
+        if break_glass is not None and not is_owner:
+            raise NotAllowed(
+                "Only the server owner can turn break-glass on or off: it decides whether anonymous authors "
+                "can ever be revealed."
+            )
         zone = queries.parse_timezone(timezone).key if timezone is not None else None
         if facilitator_role_id is not None and facilitator_role_id == actor.guild_id:
             raise BadInput("@everyone can't be the facilitator role: pick a role only facilitators have.")
@@ -216,8 +228,11 @@ class GroupService:
                 config.anonymous_sharing = anonymous_sharing
             if anonymous_requires_approval is not None:
                 config.anonymous_requires_approval = anonymous_requires_approval
+            deleted = 0
+            if break_glass is not None and break_glass != bool(config.break_glass):
+                deleted = await _switch_break_glass(session, actor, break_glass)
             await session.flush()
-            return self._config_info(config)
+            return dataclasses.replace(self._config_info(config), ciphertexts_deleted=deleted)
 
     async def private_groups(self, guild_id: int) -> list[ChannelAccess]:
         """Every active private group with a channel: their overwrites follow /setup's roles."""
@@ -808,3 +823,31 @@ class GroupService:
         async with self.db.read() as session:
             rows = await session.scalars(select(Group).where(Group.guild_id == guild_id, Group.id.in_(list(ids))))
             return [GroupInfo.of(g) for g in rows]
+
+
+async def _switch_break_glass(session: AsyncSession, actor: Actor, enabled: bool) -> int:
+    """Flip break-glass in the caller's transaction; off deletes every stored author ciphertext.
+
+    Anonymous sharing and the audit log are other features: used when loaded, skipped otherwise.
+    """
+    deleted = 0
+    try:
+        from cogs.sharing import api as sharing_api
+    except ImportError:  # pragma: no cover - sharing is part of Hearth; guard for trimmed installs
+        config = await queries.guild_config(session, actor.guild_id)
+        config.break_glass = enabled
+    else:
+        deleted = await sharing_api.set_break_glass(session, actor.guild_id, enabled)
+    try:
+        from cogs.moderation import api as moderation_api
+    except ImportError:  # pragma: no cover
+        return deleted
+    await moderation_api.audit(
+        session,
+        guild_id=actor.guild_id,
+        actor_id=actor.user_id,
+        action="break-glass on" if enabled else "break-glass off",
+        target="server setup",
+        detail="" if enabled else f"{deleted} stored author identities deleted",
+    )
+    return deleted

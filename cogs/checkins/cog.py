@@ -1,0 +1,584 @@
+"""Discord glue for /checkin: commands, the form, cards, reminders, prompts and the retention job."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import available_timezones
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from sqlalchemy import select
+
+from bot.errors import BadInput
+from bot.interactions import NO_MENTIONS, actor_of, reply
+from cogs.checkins import domain
+from cogs.checkins.domain import MOODS, Visibility, mood_label
+from cogs.checkins.privacy import CheckinPrivacy
+from cogs.checkins.service import (
+    CheckinService,
+    CheckinView,
+    History,
+    LowAlert,
+    PromptInfo,
+    ReminderInfo,
+    Summary,
+)
+from cogs.checkins.views import CheckinForm, RetryView, card_content, prompt_view, support_view
+from cogs.groups import queries
+from cogs.groups.models import Group
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+log = logging.getLogger("hearth.checkins")
+
+JOB_PREFIX = "checkins:"
+RETENTION_JOB = "checkins:retention"
+RETENTION_AT = time(3, 17)
+REBUILD_SLICE = 500
+DAYS_OF_WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DM_CLOSED_NOTICE = (
+    "I couldn't send your daily check-in reminder because your direct messages are closed to me, so I "
+    "stopped it. To get reminders, allow DMs from this server's members and run `/checkin remind set` again."
+)
+_ZONES = sorted(available_timezones())
+
+
+def reminder_job(reminder_id: int) -> str:
+    return f"checkins:remind:{reminder_id}"
+
+
+def prompt_job(prompt_id: int) -> str:
+    return f"checkins:prompt:{prompt_id}"
+
+
+def visibility_phrase(visibility: Visibility) -> str:
+    return {
+        Visibility.ME: "only you can see it",
+        Visibility.FACILITATORS: "you and your group's facilitators (in totals) can see it",
+        Visibility.GROUP: "it's posted in your group's channel",
+    }[visibility]
+
+
+class CheckinCog(commands.Cog):
+    checkin = app_commands.Group(
+        name="checkin", description="How are you, really? Check in, see your trend, set a reminder", guild_only=True
+    )
+    remind = app_commands.Group(name="remind", description="A daily check-in reminder by DM", parent=checkin)
+    alerts = app_commands.Group(
+        name="alerts", description="Let your facilitators know if you've been low (your choice)", parent=checkin
+    )
+    prompt = app_commands.Group(name="prompt", description="Facilitators: a scheduled check-in prompt", parent=checkin)
+
+    def __init__(self, bot: Hearth) -> None:
+        self.bot = bot
+        self.settings = bot.settings.checkins
+        self.service = CheckinService(
+            bot.db,
+            bot.settings.checkins,
+            bot.clock,
+            retention_days=bot.settings.retention.checkins_days,
+            default_timezone=bot.settings.groups.default_timezone,
+        )
+        self.privacy = CheckinPrivacy()
+
+    # --- lifecycle ------------------------------------------------------------------------------------
+
+    async def cog_load(self) -> None:
+        self.bot.privacy.register(self.privacy)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.cancel_prefix(JOB_PREFIX)
+        self.bot.privacy.unregister(self.privacy.name)
+
+    async def hearth_start(self) -> None:
+        """Rebuild reminder, prompt and retention jobs from the database (the truth), in slices."""
+        now = self.bot.clock.now()
+        reminders = await self.service.active_reminders()
+        for index, info in enumerate(reminders):
+            self.schedule_reminder(info, now)
+            if index % REBUILD_SLICE == REBUILD_SLICE - 1:
+                await asyncio.sleep(0)
+        for prompt in await self.service.active_prompts():
+            self.schedule_prompt(prompt, now)
+        self.schedule_retention(now)
+        log.info("check-ins: %d reminders and prompts scheduled", len(reminders))
+
+    # --- /checkin now and the form ----------------------------------------------------------------------
+
+    async def group_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        async with self.bot.db.read() as session:
+            groups = await queries.groups_of(session, interaction.guild_id, interaction.user.id)
+            if interaction.command is not None and interaction.command.name in {"summary", "set", "off"}:
+                extra = await session.scalars(
+                    select(Group).where(
+                        Group.guild_id == interaction.guild_id, Group.archived_at.is_(None), Group.private.is_(False)
+                    )
+                )
+                groups = sorted({g.id: g for g in [*groups, *extra]}.values(), key=lambda g: g.name_key)
+        needle = current.strip().casefold()
+        return [app_commands.Choice(name=g.name, value=g.name) for g in groups if needle in g.name_key][:25]
+
+    async def timezone_autocomplete(
+        self, _interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.strip().casefold().replace(" ", "_")
+        return [app_commands.Choice(name=z, value=z) for z in _ZONES if needle in z.casefold()][:25]
+
+    @checkin.command(name="now", description="Check in: how you feel (1–5), an optional note, who may see it")
+    @app_commands.describe(group="Which group (default: this channel's group, or your only group)")
+    @app_commands.autocomplete(group=group_autocomplete)
+    async def now(self, interaction: discord.Interaction, group: str | None = None) -> None:
+        actor = actor_of(interaction)
+        target = await self.service.prepare(actor, group, interaction.channel_id)
+        await interaction.response.send_modal(CheckinForm(self, group_id=target.group_id, group_name=target.group_name))
+        await self._stopped_notice(interaction)
+
+    async def _stopped_notice(self, interaction: discord.Interaction) -> None:
+        if interaction.guild_id is not None and await self.service.take_stopped_notice(actor_of(interaction)):
+            await interaction.followup.send(DM_CLOSED_NOTICE, ephemeral=True)
+
+    async def form_submitted(
+        self, interaction: discord.Interaction, form: CheckinForm, mood: str, note: str, visibility: str
+    ) -> None:
+        actor = actor_of(interaction)
+        try:
+            self.service.validate(mood, note, visibility)
+        except BadInput as problem:
+            # Nothing is saved; the member keeps what they typed and can fix it in one click.
+            kwargs: dict[str, Any] = {
+                "group_id": form.group_id,
+                "group_name": form.title.split(" · ", 1)[-1],
+                "editing": form.editing,
+                "mood": int(mood) if mood.isdigit() else None,
+                "note": note[: form.note.max_length or None],
+                "visibility": Visibility(visibility) if visibility in Visibility._value2member_map_ else None,
+            }
+            await reply(
+                interaction,
+                f"{problem.message}\nNothing was saved. Press the button to get the form back with your text in it.",
+                view=RetryView(self, kwargs, actor.user_id),
+            )
+            return
+        if form.editing:
+            await self._edit_submitted(interaction, form.editing, mood, note, visibility)
+            return
+        outcome = await self.service.submit(actor, form.group_id, mood, note, visibility)
+        checkin = outcome.checkin
+        lines = [
+            f"Checked in to **{checkin.group_name}**: {mood_label(checkin.mood)} · "
+            f"{visibility_phrase(checkin.visibility)}."
+        ]
+        if outcome.alert is not None:
+            lines.append(
+                "As you asked, I'm letting your group's facilitators know you've been low, so someone can reach out."
+            )
+        lines.append(
+            f"You can change or delete it for {self.settings.edit_window_minutes} minutes with `/checkin edit` "
+            "or `/checkin delete`."
+        )
+        await reply(interaction, "\n".join(lines))
+        await self._after_note(interaction, checkin.note)
+        if checkin.visibility is Visibility.GROUP:
+            await self._post_card(interaction, checkin, outcome.group_channel_id)
+        if outcome.alert is not None:
+            await self._send_low_alert(interaction, outcome.alert)
+
+    async def _after_note(self, interaction: discord.Interaction, note: str | None) -> None:
+        if note and self.bot.safety.matches(note):
+            await interaction.followup.send(self.bot.safety.resources[:2000], ephemeral=True)
+
+    async def _post_card(self, interaction: discord.Interaction, checkin: CheckinView, channel_id: int | None) -> None:
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.abc.Messageable):
+            await reply(
+                interaction,
+                "Your group has no channel I can post in, so your check-in stays private to you and your facilitators.",
+            )
+            return
+        try:
+            message = await channel.send(
+                card_content(checkin), view=support_view(checkin.id), allowed_mentions=NO_MENTIONS
+            )
+        except discord.HTTPException:
+            log.warning("could not post check-in card %s in channel %s", checkin.id, channel_id)
+            await reply(
+                interaction,
+                "Your check-in is saved, but I couldn't post it in your group's channel (a permission is missing).",
+            )
+            return
+        await self.service.attach_card(checkin.id, message.channel.id, message.id)
+
+    async def _send_low_alert(self, interaction: discord.Interaction, alert: LowAlert) -> None:
+        guild_name = interaction.guild.name if interaction.guild else "your server"
+        text = (
+            f"<@{alert.member_id}> asked Hearth to let you know when they've been low: their last "
+            f"{alert.consecutive} check-ins in **{alert.group_name}** ({guild_name}) were at {alert.threshold}/5 or "
+            "below. Maybe reach out to them? (They chose this and can turn it off.)"
+        )
+        for facilitator_id in alert.facilitator_ids:
+            try:
+                dm = await self.bot.create_dm(discord.Object(facilitator_id))
+                await dm.send(text, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                log.info("could not DM a low-mood alert to a facilitator of group %s", alert.group_name)
+
+    # --- support ------------------------------------------------------------------------------------------
+
+    async def support_clicked(self, interaction: discord.Interaction, checkin_id: int) -> None:
+        outcome = await self.service.support(actor_of(interaction), checkin_id)
+        if not outcome.added:
+            await reply(interaction, "You already sent support to this check-in. 💛")
+            return
+        await interaction.response.edit_message(content=card_content(outcome.checkin), allowed_mentions=NO_MENTIONS)
+        await reply(interaction, "Support sent. 💛 They'll see someone is with them.")
+
+    # --- edit and delete ------------------------------------------------------------------------------------
+
+    @checkin.command(name="edit", description="Change your latest check-in (for a short while after you made it)")
+    async def edit(self, interaction: discord.Interaction) -> None:
+        latest = await self.service.latest_editable(actor_of(interaction))
+        await interaction.response.send_modal(
+            CheckinForm(
+                self,
+                group_id=latest.group_id,
+                group_name=latest.group_name,
+                editing=latest.id,
+                mood=latest.mood,
+                note=latest.note,
+                visibility=latest.visibility,
+            )
+        )
+
+    async def _edit_submitted(
+        self, interaction: discord.Interaction, checkin_id: int, mood: str, note: str, visibility: str
+    ) -> None:
+        outcome = await self.service.edit(actor_of(interaction), checkin_id, mood, note, visibility)
+        checkin = outcome.checkin
+        await reply(
+            interaction,
+            f"Updated your check-in in **{checkin.group_name}**: {mood_label(checkin.mood)} · "
+            f"{visibility_phrase(checkin.visibility)}.",
+        )
+        await self._after_note(interaction, checkin.note)
+        if checkin.visibility is Visibility.GROUP and outcome.old_card is not None:
+            await self._edit_card(outcome.old_card, content=card_content(checkin))
+        elif checkin.visibility is Visibility.GROUP:
+            await self._post_card(interaction, checkin, outcome.group_channel_id)
+        elif outcome.old_card is not None:
+            await self._delete_card(outcome.old_card)
+
+    async def _edit_card(self, card: tuple[int, int], *, content: str) -> None:
+        channel_id, message_id = card
+        channel = self.bot.get_partial_messageable(channel_id)
+        try:
+            await channel.get_partial_message(message_id).edit(content=content, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.info("could not update check-in card %s", message_id)
+
+    async def _delete_card(self, card: tuple[int, int]) -> None:
+        channel_id, message_id = card
+        try:
+            await self.bot.get_partial_messageable(channel_id).get_partial_message(message_id).delete()
+        except discord.HTTPException:
+            log.info("could not delete check-in card %s", message_id)
+
+    @checkin.command(name="delete", description="Delete your latest check-in (for a short while after you made it)")
+    async def delete(self, interaction: discord.Interaction) -> None:
+        removed = await self.service.delete_latest(actor_of(interaction))
+        if removed.card_channel_id is not None and removed.card_message_id is not None:
+            await self._delete_card((removed.card_channel_id, removed.card_message_id))
+        await reply(interaction, f"Deleted your latest check-in in **{removed.group_name}**.")
+
+    # --- history -----------------------------------------------------------------------------------------
+
+    @checkin.command(name="history", description="Your own check-ins over 30 or 90 days: a chart and a text summary")
+    @app_commands.describe(days="How far back to look")
+    async def history(self, interaction: discord.Interaction, days: Literal[30, 90] = 30) -> None:
+        actor = actor_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await self.service.history(actor, days)
+        text = history_text(data)
+        if not data.points:
+            await reply(interaction, text)
+            return
+        daily = domain.daily_means(data.points, data.zone)
+        # matplotlib costs ~25 MB and half a second to import: load it on the first chart, not at start.
+        from cogs.checkins.chart import render_history
+
+        png = await asyncio.to_thread(
+            render_history,
+            daily,
+            domain.local_date(data.start, data.zone),
+            domain.local_date(data.end, data.zone),
+            f"Your mood, last {days} days",
+        )
+        file = discord.File(io.BytesIO(png), filename="checkin-history.png", description=text[:1000])
+        await reply(interaction, text, file=file)
+
+    # --- summary -----------------------------------------------------------------------------------------
+
+    @checkin.command(name="summary", description="Facilitators: a group's check-ins in totals (never private notes)")
+    @app_commands.describe(group="Which group (default: this channel's group)", days="How far back to look")
+    @app_commands.autocomplete(group=group_autocomplete)
+    async def summary(
+        self, interaction: discord.Interaction, group: str | None = None, days: Literal[7, 30] = 7
+    ) -> None:
+        actor = actor_of(interaction)
+        data = await self.service.summary(actor, group, interaction.channel_id, days)
+        await reply(interaction, summary_text(data))
+
+    # --- reminders ------------------------------------------------------------------------------------------
+
+    @remind.command(name="set", description="A daily DM at a local time, unless you've already checked in that day")
+    @app_commands.describe(
+        time="Local time, e.g. 7:30, 07:30, 7pm or 19:00", timezone="Your timezone, e.g. Europe/Berlin"
+    )
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    async def remind_set(self, interaction: discord.Interaction, time: str, timezone: str | None = None) -> None:
+        actor = actor_of(interaction)
+        at, zone = await self.service.reminder_preview(actor, time, timezone)
+        guild_name = interaction.guild.name if interaction.guild else "this server"
+        when = f"{at:%H:%M} ({zone.key})"
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            dm = await self.bot.create_dm(discord.Object(actor.user_id))
+            await dm.send(
+                f"Hearth will remind you here every day at {when} to check in on **{guild_name}**. "
+                "`/checkin remind off` stops it."
+            )
+        except discord.Forbidden:
+            await reply(
+                interaction,
+                "I can't send you direct messages (they're closed to me), so I can't remind you. Nothing was saved. "
+                "Allow DMs from this server's members (Privacy Settings) and try again.",
+            )
+            return
+        info = await self.service.set_reminder(actor, at, timezone)
+        next_at = self.schedule_reminder(info, self.bot.clock.now())
+        await reply(
+            interaction,
+            f"Done: a reminder every day at {when}, by DM, skipped on days you've already checked in. "
+            f"Next one <t:{int(next_at.timestamp())}:R>.",
+        )
+
+    @remind.command(name="off", description="Stop your daily check-in reminder")
+    async def remind_off(self, interaction: discord.Interaction) -> None:
+        removed = await self.service.remove_reminder(actor_of(interaction))
+        if removed is None:
+            await reply(interaction, "You have no daily reminder here, so there was nothing to stop.")
+            return
+        self.bot.scheduler.cancel(reminder_job(removed))
+        await reply(interaction, "Your daily check-in reminder is off.")
+
+    def schedule_reminder(self, info: ReminderInfo, now: datetime) -> datetime:
+        next_at = domain.next_local_occurrence(now, info.at, info.zone)
+        self.bot.scheduler.at(reminder_job(info.id), next_at, self._fire_reminder, info.id)
+        return next_at
+
+    async def _fire_reminder(self, reminder_id: int) -> None:
+        try:
+            due = await self.service.reminder_due(reminder_id)
+            if due is None:
+                return
+            if due.send:
+                guild = self.bot.get_guild(due.guild_id)
+                where = f" on **{guild.name}**" if guild else ""
+                try:
+                    dm = await self.bot.create_dm(discord.Object(due.user_id))
+                    await dm.send(
+                        f"How are you today? Your daily check-in{where} is waiting: run `/checkin now` there. "
+                        "(`/checkin remind off` stops these.)"
+                    )
+                except discord.Forbidden:
+                    await self.service.stop_reminder_dms_closed(reminder_id)
+                    log.info("reminder %s stopped: DMs closed", reminder_id)
+                    return
+                except discord.HTTPException as error:
+                    log.warning("reminder %s not delivered: %s", reminder_id, error.status)
+            self.bot.scheduler.at(reminder_job(reminder_id), due.next_at, self._fire_reminder, reminder_id)
+        except Exception:
+            log.exception("check-in reminder %s failed", reminder_id)
+
+    # --- low-mood alerts ------------------------------------------------------------------------------------
+
+    @alerts.command(name="on", description="After several low check-ins in a row, privately tell your facilitators")
+    @app_commands.describe(
+        below="A check-in counts as low at this mood or lower",
+        in_a_row="How many low check-ins in a row",
+        group="Which group's facilitators (default: this channel's group, or your only group)",
+    )
+    @app_commands.autocomplete(group=group_autocomplete)
+    async def alerts_on(
+        self,
+        interaction: discord.Interaction,
+        below: Literal[1, 2, 3] = 2,
+        in_a_row: app_commands.Range[int, 2, 14] = 3,
+        group: str | None = None,
+    ) -> None:
+        info = await self.service.set_alert(actor_of(interaction), group, interaction.channel_id, below, in_a_row)
+        await reply(
+            interaction,
+            f"On. When {info.consecutive} of your check-ins in a row in **{info.group_name}** are at "
+            f"{info.threshold}/5 or below, I'll privately tell its {info.facilitator_count} facilitator(s) your "
+            "name so someone can reach out. They never see your notes. "
+            "`/checkin alerts show` lists this; `/checkin alerts off` stops it.",
+        )
+
+    @alerts.command(name="off", description="Stop telling your facilitators when you've been low")
+    @app_commands.describe(group="Only this group (default: all your groups here)")
+    @app_commands.autocomplete(group=group_autocomplete)
+    async def alerts_off(self, interaction: discord.Interaction, group: str | None = None) -> None:
+        removed = await self.service.remove_alerts(actor_of(interaction), group)
+        if not removed:
+            await reply(interaction, "You had no low-mood alerts turned on, so nothing changed.")
+            return
+        await reply(interaction, "Off for " + ", ".join(f"**{name}**" for name in removed) + ".")
+
+    @alerts.command(name="show", description="See whether your facilitators are told when you've been low")
+    async def alerts_show(self, interaction: discord.Interaction) -> None:
+        chosen = await self.service.alerts_of(actor_of(interaction))
+        if not chosen:
+            await reply(
+                interaction,
+                "Off: your facilitators are never told about your moods. `/checkin alerts on` changes that.",
+            )
+            return
+        lines = [
+            f"• **{a.group_name}**: after {a.consecutive} check-ins in a row at {a.threshold}/5 or below "
+            f"({a.facilitator_count} facilitator(s) would be told)"
+            for a in chosen
+        ]
+        await reply(interaction, "Your low-mood alerts:\n" + "\n".join(lines) + "\n`/checkin alerts off` stops them.")
+
+    # --- group prompts -----------------------------------------------------------------------------------------
+
+    @prompt.command(
+        name="set", description="Facilitators: post a daily or weekly check-in prompt in the group's channel"
+    )
+    @app_commands.describe(
+        time="Local time in the group's timezone, e.g. 9:00 or 7pm",
+        day="A day of the week for a weekly prompt (leave empty for daily)",
+        group="Which group (default: this channel's group)",
+    )
+    @app_commands.choices(day=[app_commands.Choice(name=d, value=d) for d in DAYS_OF_WEEK])
+    @app_commands.autocomplete(group=group_autocomplete)
+    async def prompt_set(
+        self, interaction: discord.Interaction, time: str, day: str | None = None, group: str | None = None
+    ) -> None:
+        info = await self.service.set_prompt(actor_of(interaction), group, interaction.channel_id, time, day)
+        next_at = self.schedule_prompt(info, self.bot.clock.now())
+        await reply(
+            interaction,
+            f"**{info.group_name}** gets a check-in prompt {info.cadence}. First one <t:{int(next_at.timestamp())}:R>.",
+        )
+
+    @prompt.command(name="off", description="Facilitators: stop the group's scheduled check-in prompt")
+    @app_commands.describe(group="Which group (default: this channel's group)")
+    @app_commands.autocomplete(group=group_autocomplete)
+    async def prompt_off(self, interaction: discord.Interaction, group: str | None = None) -> None:
+        name, prompt_id = await self.service.remove_prompt(actor_of(interaction), group, interaction.channel_id)
+        self.bot.scheduler.cancel(prompt_job(prompt_id))
+        await reply(interaction, f"The scheduled check-in prompt for **{name}** is off.")
+
+    def schedule_prompt(self, info: PromptInfo, now: datetime) -> datetime:
+        next_at = domain.next_local_occurrence(now, info.at, info.zone, info.weekday)
+        self.bot.scheduler.at(prompt_job(info.id), next_at, self._fire_prompt, info.id)
+        return next_at
+
+    async def _fire_prompt(self, prompt_id: int) -> None:
+        try:
+            due = await self.service.prompt_due(prompt_id)
+            if due is None:
+                return
+            if due.post and due.channel_id is not None:
+                channel = self.bot.get_channel(due.channel_id)
+                if isinstance(channel, discord.abc.Messageable):
+                    try:
+                        await channel.send(
+                            f"**How are you, really?** Time for **{due.group_name}**'s check-in. "
+                            "Press the button (or run `/checkin now`); you choose who sees it.",
+                            view=prompt_view(due.group_id),
+                        )
+                    except discord.HTTPException:
+                        log.warning("could not post the check-in prompt for group %s", due.group_id)
+            self.bot.scheduler.at(prompt_job(prompt_id), due.next_at, self._fire_prompt, prompt_id)
+        except Exception:
+            log.exception("check-in prompt %s failed", prompt_id)
+
+    # --- retention -----------------------------------------------------------------------------------------
+
+    def schedule_retention(self, now: datetime) -> None:
+        next_at = domain.next_local_occurrence(now, RETENTION_AT, UTC)  # type: ignore[arg-type]
+        self.bot.scheduler.at(RETENTION_JOB, next_at, self._retention)
+
+    async def _retention(self) -> None:
+        try:
+            removed = await self.service.purge_expired()
+            log.info("check-in retention: deleted %d expired check-ins", removed)
+        except Exception:
+            log.exception("check-in retention failed")
+        finally:
+            self.schedule_retention(self.bot.clock.now() + timedelta(seconds=1))
+
+
+# --- text --------------------------------------------------------------------------------------------------
+
+
+def history_text(data: History) -> str:
+    if not data.points:
+        streak = data.streaks
+        return (
+            f"No check-ins in the last {data.days} days. Longest streak so far: {streak.longest} day(s). "
+            "`/checkin now` records one."
+        )
+    average = data.average or 0
+    words = MOODS[max(1, min(5, round(average)))][1]
+    lines = [
+        f"**Your last {data.days} days** (days counted in {data.zone.key})",
+        f"• {len(data.points)} check-ins, average mood {average:.1f} of 5 ({words})",
+        f"• Trend: {data.trend}",
+        f"• Current streak: {data.streaks.current} day(s) in a row; longest: {data.streaks.longest} day(s)",
+    ]
+    return "\n".join(lines)
+
+
+def summary_text(data: Summary) -> str:
+    lines = [
+        f"**{data.group_name}** · last {data.days} days",
+        f"• {data.checked_in} of {data.member_count} members shared a check-in ({data.checkin_count} check-ins)",
+    ]
+    if data.hidden:
+        lines.append(
+            f"• Mood figures hidden: fewer than {data.min_members} members shared check-ins in this period, "
+            "so someone's mood could be inferred from them."
+        )
+    else:
+        spread = " · ".join(f"{MOODS[m][0]} {m}: {c}" for m, c in data.distribution.items())
+        lines.append(f"• Moods: {spread}")
+        if data.average is not None:
+            lines.append(f"• Average {data.average:.1f} of 5; trend: {data.trend}")
+    if data.quiet:
+        shown = data.quiet[:40]
+        names = ", ".join(
+            f"<@{user_id}> ({'never' if seen is None else f'last <t:{int(seen.timestamp())}:R>'})"
+            for user_id, seen in shown
+        )
+        more = f" and {len(data.quiet) - len(shown)} more" if len(data.quiet) > len(shown) else ""
+        lines.append(f"• Gone quiet (no shared check-in for {data.quiet_days} days): {names}{more}. Maybe reach out?")
+    else:
+        lines.append(f"• Nobody has gone quiet for {data.quiet_days} days.")
+    lines.append(
+        "_Only check-ins shared with facilitators or the group count here. "
+        "Notes and only-me check-ins are never shown._"
+    )
+    return "\n".join(lines)[:2000]

@@ -1,0 +1,79 @@
+"""The privacy protocol for check-ins: what is held about a person, a copy of it, and erasing it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.privacy import Subject
+from cogs.checkins.models import Checkin, CheckinAlert, CheckinReminder, CheckinSupport
+
+
+class CheckinPrivacy:
+    name = "check-ins"
+    purpose = (
+        "Your check-ins (mood, optional note, who may see it), support you sent, your reminder time and "
+        "your low-mood alert choices, so you can see your own trend and your group can support you."
+    )
+
+    async def _count(self, session: AsyncSession, model: Any, user_id: int) -> int:
+        return int(await session.scalar(select(func.count()).select_from(model).where(model.user_id == user_id)) or 0)
+
+    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
+        lines = []
+        for model, what in (
+            (Checkin, "check-ins"),
+            (CheckinSupport, "times you sent support"),
+            (CheckinReminder, "daily reminders"),
+            (CheckinAlert, "low-mood alert choices"),
+        ):
+            count = await self._count(session, model, subject.user_id)
+            if count:
+                lines.append(f"{count} {what}")
+        return lines
+
+    async def export(self, session: AsyncSession, subject: Subject) -> Any:
+        user_id = subject.user_id
+        checkins = await session.scalars(select(Checkin).where(Checkin.user_id == user_id).order_by(Checkin.created_at))
+        supports = await session.scalars(select(CheckinSupport).where(CheckinSupport.user_id == user_id))
+        reminders = await session.scalars(select(CheckinReminder).where(CheckinReminder.user_id == user_id))
+        alerts = await session.scalars(select(CheckinAlert).where(CheckinAlert.user_id == user_id))
+        return {
+            "checkins": [
+                {
+                    "server_id": str(c.guild_id),
+                    "group_id": c.group_id,
+                    "mood": c.mood,
+                    "note": c.note,
+                    "visibility": c.visibility,
+                    "created_at": c.created_at.isoformat(),
+                    "edited_at": c.edited_at.isoformat() if c.edited_at else None,
+                }
+                for c in checkins
+            ],
+            "support_sent": [{"checkin_id": s.checkin_id, "at": s.created_at.isoformat()} for s in supports],
+            "reminders": [
+                {"server_id": str(r.guild_id), "time": f"{r.hour:02d}:{r.minute:02d}", "active": r.active}
+                for r in reminders
+            ],
+            "low_mood_alerts": [
+                {"group_id": a.group_id, "threshold": a.threshold, "consecutive": a.consecutive} for a in alerts
+            ],
+        }
+
+    async def erase(self, session: AsyncSession, subject: Subject) -> int:
+        user_id = subject.user_id
+        total = 0
+        mine = select(Checkin.id).where(Checkin.user_id == user_id)
+        for statement in (
+            delete(CheckinSupport).where(CheckinSupport.checkin_id.in_(mine)),
+            delete(CheckinSupport).where(CheckinSupport.user_id == user_id),
+            delete(Checkin).where(Checkin.user_id == user_id),
+            delete(CheckinReminder).where(CheckinReminder.user_id == user_id),
+            delete(CheckinAlert).where(CheckinAlert.user_id == user_id),
+        ):
+            result = await session.execute(statement)
+            total += int(getattr(result, "rowcount", 0) or 0)
+        return total

@@ -1,0 +1,186 @@
+"""The check-in form, the card in the group's channel, and the persistent buttons."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.interactions import HearthModal, HearthView, actor_of, handle_error
+from cogs.checkins.domain import MOODS, Visibility, mood_label
+
+if TYPE_CHECKING:
+    from cogs.checkins.cog import CheckinCog
+    from cogs.checkins.service import CheckinView
+
+MOOD_ID = "checkin:mood"
+NOTE_ID = "checkin:note"
+VISIBILITY_ID = "checkin:visibility"
+DISCORD_TEXT_MAX = 4000
+
+
+def card_content(checkin: CheckinView) -> str:
+    """The compact card posted for a group-visible check-in (sent with mentions off)."""
+    lines = [f"**Check-in** · <@{checkin.user_id}> · {mood_label(checkin.mood)}"]
+    if checkin.note:
+        lines.extend(f"> {line}" if line.strip() else ">" for line in checkin.note.splitlines())
+    if checkin.support_count:
+        people = "person" if checkin.support_count == 1 else "people"
+        lines.append(f"💛 {checkin.support_count} {people} sent support")
+    return "\n".join(lines)[:2000]
+
+
+class CheckinForm(HearthModal):
+    """Mood (labelled), an optional note and who may see it. Used for new check-ins and edits."""
+
+    def __init__(
+        self,
+        cog: CheckinCog,
+        *,
+        group_id: int,
+        group_name: str,
+        editing: int | None = None,
+        mood: int | None = None,
+        note: str | None = None,
+        visibility: Visibility | None = None,
+    ) -> None:
+        title = f"{'Edit check-in' if editing else 'Check in'} · {group_name}"
+        super().__init__(title=title[:45], custom_id=f"checkin:form:{editing or 0}", timeout=900)
+        self.cog = cog
+        self.group_id = group_id
+        self.editing = editing
+        self.mood: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=MOOD_ID,
+            placeholder="Pick how you feel",
+            options=[
+                discord.SelectOption(label=f"{n} · {words}", value=str(n), emoji=emoji, default=mood == n)
+                for n, (emoji, words) in MOODS.items()
+            ],
+        )
+        limit = cog.settings.note_max_length
+        self.note: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            custom_id=NOTE_ID,
+            style=discord.TextStyle.paragraph,
+            required=False,
+            # Discord's own cap; Hearth's configured limit is checked on submit with a clear message.
+            max_length=DISCORD_TEXT_MAX,
+            default=note,
+            placeholder="Anything you want to add (optional)",
+        )
+        self.visibility: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=VISIBILITY_ID,
+            options=[
+                discord.SelectOption(label=v.label, value=v.value, default=(visibility or Visibility.ME) is v)
+                for v in Visibility
+            ],
+        )
+        self.add_item(discord.ui.Label(text="How are you, really?", component=self.mood))
+        self.add_item(
+            discord.ui.Label(text="A note", description=f"Optional, up to {limit:,} characters", component=self.note)
+        )
+        self.add_item(discord.ui.Label(text="Who may see it?", component=self.visibility))
+
+    def values(self) -> tuple[str, str, str]:
+        mood = self.mood.values[0] if self.mood.values else ""
+        visibility = self.visibility.values[0] if self.visibility.values else Visibility.ME.value
+        return mood, self.note.value or "", visibility
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        mood, note, visibility = self.values()
+        await self.cog.form_submitted(interaction, self, mood, note, visibility)
+
+
+class RetryView(HearthView):
+    """Offered when a form could not be saved: reopens it with everything the member typed."""
+
+    def __init__(self, cog: CheckinCog, form_kwargs: dict[str, Any], user_id: int) -> None:
+        super().__init__(timeout=900)
+        self.cog = cog
+        self.form_kwargs = form_kwargs
+        self.user_id = user_id
+
+    @discord.ui.button(label="Edit and try again", style=discord.ButtonStyle.primary, custom_id="checkin:retry")
+    async def retry(self, interaction: discord.Interaction, _button: discord.ui.Button[RetryView]) -> None:
+        if interaction.user.id != self.user_id:
+            await interaction.response.send_message("This form is not yours.", ephemeral=True)
+            return
+        await interaction.response.send_modal(CheckinForm(self.cog, **self.form_kwargs))
+
+
+def _cog(interaction: discord.Interaction) -> CheckinCog:
+    from cogs.checkins.cog import CheckinCog
+
+    client: Any = interaction.client
+    cog = client.get_cog("CheckinCog")
+    if not isinstance(cog, CheckinCog):  # pragma: no cover - the feature is unloaded
+        raise RuntimeError("check-ins are not loaded")
+    return cog
+
+
+class SupportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"checkin:support:(?P<id>[0-9]+)"):
+    """On a group-visible card: lets others send support without writing anything."""
+
+    def __init__(self, checkin_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Send support",
+                emoji="💛",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"checkin:support:{checkin_id}",
+            )
+        )
+        self.checkin_id = checkin_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SupportButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        # discord.py only logs a dynamic item's errors; route them to the common handler instead.
+        try:
+            await _cog(interaction).support_clicked(interaction, self.checkin_id)
+        except Exception as error:
+            await handle_error(interaction, error)
+
+
+class CheckinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"checkin:open:(?P<group>[0-9]+)"):
+    """On a group's scheduled prompt: opens the check-in form for that group (survives restarts)."""
+
+    def __init__(self, group_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Check in", emoji="📝", style=discord.ButtonStyle.primary, custom_id=f"checkin:open:{group_id}"
+            )
+        )
+        self.group_id = group_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> CheckinButton:
+        return cls(int(match["group"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            cog = _cog(interaction)
+            target = await cog.service.prepare_for_group(actor_of(interaction), self.group_id)
+            await interaction.response.send_modal(
+                CheckinForm(cog, group_id=target.group_id, group_name=target.group_name)
+            )
+        except Exception as error:
+            await handle_error(interaction, error)
+
+
+def support_view(checkin_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(SupportButton(checkin_id))
+    return view
+
+
+def prompt_view(group_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(CheckinButton(group_id))
+    return view

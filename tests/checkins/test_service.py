@@ -1,0 +1,192 @@
+"""Check-in use cases against real SQLite and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from bot.actor import Actor
+from bot.clock import Clock
+from bot.config import CheckinSettings
+from bot.db import Base, Database
+from bot.errors import BadInput, NotAllowed
+from bot.keys import Keyring
+from bot.privacy import Subject
+from cogs.checkins.models import Checkin, CheckinReminder, CheckinSupport
+from cogs.checkins.privacy import CheckinPrivacy
+from cogs.checkins.service import CheckinService
+from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, MemberProfile
+
+GUILD = 10
+START = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+LEAD = 999
+
+
+class FakeTime:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def arrange(db: Database, members: int) -> int:
+    async with db.write() as session:
+        group = Group(
+            guild_id=GUILD, name="Grief", name_key="grief", description="", private=False, owns_channel=False,
+            guidelines="", guidelines_version=1, public_events=False, created_by=1, created_at=START, channel_id=55,
+        )  # fmt: skip
+        session.add(group)
+        await session.flush()
+        for user_id in [*range(1, members + 1), LEAD]:
+            session.add(GroupMember(group_id=group.id, user_id=user_id, joined_at=START))
+            session.add(GuidelinesAcceptance(group_id=group.id, user_id=user_id, version=1, accepted_at=START))
+        session.add(GroupFacilitator(group_id=group.id, user_id=LEAD, added_at=START))
+        return group.id
+
+
+def service(db: Database, clock: FakeTime, **settings: int) -> CheckinService:
+    return CheckinService(db, CheckinSettings(**settings), Clock(clock), retention_days=30, default_timezone="UTC")
+
+
+def actor(user_id: int) -> Actor:
+    return Actor(guild_id=GUILD, user_id=user_id, role_ids=frozenset(), is_admin=False)
+
+
+async def test_summary_counts_shared_checkins_only_and_hides_small_aggregates(db: Database) -> None:
+    clock = FakeTime(START)
+    checkins = service(db, clock)
+    group_id = await arrange(db, members=7)
+    for user_id in range(1, 6):
+        await checkins.submit(actor(user_id), group_id, user_id, f"note {user_id}", "facilitators")
+    await checkins.submit(actor(6), group_id, 1, "private", "me")
+
+    summary = await checkins.summary(actor(LEAD), None, 55, 7)
+    assert (summary.checked_in, summary.checkin_count, summary.member_count) == (5, 5, 8)
+    assert summary.distribution == {1: 1, 2: 1, 3: 1, 4: 1, 5: 1}
+    assert summary.average == pytest.approx(3.0)
+    assert {user for user, _ in summary.quiet} == {6, 7, LEAD}
+
+    strict = service(db, clock, min_aggregate_members=6)
+    hidden = await strict.summary(actor(LEAD), None, 55, 7)
+    assert hidden.hidden and hidden.distribution == {} and hidden.average is None
+
+    with pytest.raises(NotAllowed):
+        await checkins.summary(actor(1), None, 55, 7)
+    with pytest.raises(BadInput):
+        await checkins.summary(actor(LEAD), None, 55, 14)
+
+
+async def test_summary_trend_needs_enough_members_in_each_half(db: Database) -> None:
+    clock = FakeTime(START)
+    checkins = service(db, clock)
+    group_id = await arrange(db, members=5)
+    for user_id in range(1, 6):
+        await checkins.submit(actor(user_id), group_id, 2, None, "group")
+    clock.now = START + timedelta(days=5)
+    only_early = await checkins.summary(actor(LEAD), "Grief", None, 7)
+    assert only_early.trend.startswith("not shown")
+    for user_id in range(1, 6):
+        await checkins.submit(actor(user_id), group_id, 4, None, "group")
+    rising = await checkins.summary(actor(LEAD), "Grief", None, 7)
+    assert rising.trend.startswith("rising")
+
+
+async def test_reminder_is_skipped_when_the_member_checked_in_that_local_day(db: Database) -> None:
+    clock = FakeTime(datetime(2026, 1, 10, 4, 30, tzinfo=UTC))  # 9 January, 23:30 in New York
+    checkins = service(db, clock)
+    group_id = await arrange(db, members=1)
+    await checkins.submit(actor(1), group_id, 3, None, "me")
+    info = await checkins.set_reminder(actor(1), time(7, 30), "America/New_York")
+    async with db.read() as session:
+        assert (await session.get(MemberProfile, 1)).timezone == "America/New_York"  # type: ignore[union-attr]
+
+    clock.now = datetime(2026, 1, 10, 12, 30, tzinfo=UTC)  # 10 January, 07:30 local: a new local day
+    due = await checkins.reminder_due(info.id)
+    assert due is not None and due.send
+    assert due.next_at == datetime(2026, 1, 11, 12, 30, tzinfo=UTC)
+
+    await checkins.submit(actor(1), group_id, 3, None, "me")
+    clock.now = datetime(2026, 1, 10, 12, 40, tzinfo=UTC)
+    skipped = await checkins.reminder_due(info.id)
+    assert skipped is not None and not skipped.send
+
+    await checkins.stop_reminder_dms_closed(info.id)
+    assert await checkins.reminder_due(info.id) is None
+    assert await checkins.take_stopped_notice(actor(1)) is True
+    assert await checkins.take_stopped_notice(actor(1)) is False
+
+
+async def test_retention_deletes_only_expired_checkins_and_their_support(db: Database) -> None:
+    clock = FakeTime(START)
+    checkins = service(db, clock)
+    group_id = await arrange(db, members=2)
+    old = await checkins.submit(actor(1), group_id, 3, None, "group")
+    await checkins.support(actor(2), old.checkin.id)
+    clock.now = START + timedelta(days=29)
+    await checkins.submit(actor(1), group_id, 4, None, "me")
+    clock.now = START + timedelta(days=31)
+    assert await checkins.purge_expired() == 1
+    async with db.read() as session:
+        assert await session.scalar(select(func.count()).select_from(Checkin)) == 1
+        assert await session.scalar(select(func.count()).select_from(CheckinSupport)) == 0
+
+
+async def test_privacy_provider_describes_exports_and_erases_everything(db: Database) -> None:
+    clock = FakeTime(START)
+    checkins = service(db, clock)
+    group_id = await arrange(db, members=2)
+    first = await checkins.submit(actor(1), group_id, 2, "my words", "group")
+    await checkins.support(actor(2), first.checkin.id)
+    theirs = await checkins.submit(actor(2), group_id, 4, None, "group")
+    await checkins.support(actor(1), theirs.checkin.id)
+    await checkins.set_reminder(actor(1), time(8, 0), "UTC")
+    await checkins.set_alert(actor(1), "Grief", None, 2, 3)
+
+    provider = CheckinPrivacy()
+    subject = Subject(user_id=1, keys=Keyring(b"k" * 32))
+    async with db.read() as session:
+        lines = await provider.describe(session, subject)
+        exported = await provider.export(session, subject)
+    assert "1 check-ins" in lines and "1 daily reminders" in lines
+    assert exported["checkins"][0]["note"] == "my words"
+    assert exported["low_mood_alerts"] == [{"group_id": group_id, "threshold": 2, "consecutive": 3}]
+
+    async with db.write() as session:
+        erased = await provider.erase(session, subject)
+    assert erased == 5  # support on my check-in, my support, my check-in, reminder, alert
+    async with db.read() as session:
+        assert await provider.describe(session, subject) == []
+        assert await session.scalar(select(func.count()).select_from(Checkin)) == 1  # the other member's
+        assert await session.scalar(select(func.count()).select_from(CheckinReminder)) == 0
+
+
+def _diff(connection: Connection) -> list[object]:
+    context = MigrationContext.configure(connection, opts={"compare_type": False})
+    ours = {"checkins", "checkin_supports", "checkin_reminders", "checkin_alerts", "checkin_prompts"}
+    return [d for d in compare_metadata(context, Base.metadata) if ours & set(_tables(d))]
+
+
+def _tables(diff: object) -> list[str]:
+    items = diff if isinstance(diff, list) else [diff]
+    names = []
+    for item in items:
+        for part in item if isinstance(item, tuple) else (item,):
+            name = getattr(part, "name", None) or getattr(getattr(part, "table", None), "name", None)
+            if isinstance(name, str):
+                names.append(name)
+            table = getattr(part, "table", None)
+            if table is not None:
+                names.append(table.name)
+    return names
+
+
+async def test_migration_matches_the_models(db: Database) -> None:
+    async with db.engine.connect() as connection:
+        differences = await connection.run_sync(_diff)
+    assert differences == []
