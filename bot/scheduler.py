@@ -24,6 +24,7 @@ from typing import Any
 import apscheduler.executors.base as _executors_base
 import apscheduler.schedulers.base as _schedulers_base
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
 
@@ -74,8 +75,16 @@ class _BoundAsyncIOScheduler(AsyncIOScheduler):
         self._eventloop.call_soon_threadsafe(self._wakeup_now, context=self._context)
 
     def _wakeup_now(self) -> None:
+        if self.state == STATE_STOPPED:  # a wake-up queued before shutdown must not run jobs
+            return
         self._stop_timer()
         self._start_timer(self._process_jobs())
+
+    def shutdown(self, wait: bool = True) -> None:
+        # AsyncIOScheduler defers its shutdown to a later loop turn, so an already queued wake-up
+        # could still run due jobs; stop here and now instead.
+        BaseScheduler.shutdown(self, wait)
+        self._stop_timer()
 
 
 class Scheduler:

@@ -31,6 +31,7 @@ from cogs.meetings.service import (
     RatePacer,
     Reminder,
     ScheduleRequest,
+    TickBatcher,
 )
 from cogs.meetings.views import all_future_view, card_embed, card_view
 
@@ -69,6 +70,8 @@ class MeetingsCog(commands.Cog):
             bot.db, default_offsets=settings.reminder_offsets_minutes, attendance_share=settings.attendance_share
         )
         self.pacer = RatePacer(REQUESTS_PER_SECOND)
+        # Jobs falling due together share one transaction (1,000 reminders at 19:45 = a few commits).
+        self.batcher = TickBatcher(self.service, lambda: self.bot.clock.now(), self.default_tz)
         self.window_end = bot.clock.now()
         self.privacy = MeetingPrivacy()
         bot.privacy.register(self.privacy)
@@ -121,7 +124,7 @@ class MeetingsCog(commands.Cog):
 
     async def run_job(self, meeting_id: int) -> None:
         try:
-            result = await self.service.tick(meeting_id, self.bot.clock.now(), self.default_tz)
+            result = await self.batcher.tick(meeting_id)
             view = result.view
             if view is None:
                 return

@@ -5,14 +5,15 @@ calls these, and carries out what they return (events to sync, cards to refresh,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
@@ -20,10 +21,12 @@ from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.privacy import Subject
 from cogs.groups import queries
-from cogs.groups.models import Group
+from cogs.groups.models import Group, GroupMember, GuildConfig, MemberProfile
 from cogs.meetings import domain
 from cogs.meetings.domain import MeetingInputError, Recurrence
 from cogs.meetings.models import AgendaItem, Attendance, Meeting, MeetingSkip, ReminderSent, Rsvp
+
+log = logging.getLogger("hearth.meetings")
 
 STATUSES = {"going": "Going", "maybe": "Maybe", "no": "Can't"}
 ALL_FUTURE = "*"
@@ -156,22 +159,110 @@ class AttendanceLine:
 class RatePacer:
     """Spaces calls to at most ``rate`` per second (Discord allows 50 REST requests/s per bot).
 
-    Shared by the whole cog, so many meetings' reminders together still respect the cap.
+    Shared by the whole cog, so many meetings' reminders together still respect the cap. Each caller
+    reserves the next free slot and sleeps until it on its own timer (no lock held while sleeping:
+    callers queued on a lock behind a sleeping one are waits SimCord cannot attribute to virtual
+    time, and it stalled when two reminders went out in the same instant).
     """
 
     def __init__(self, rate: float) -> None:
         self.interval = 1.0 / rate
         self._next = 0.0
-        self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
-        async with self._lock:
-            loop = asyncio.get_running_loop()
-            now = loop.time()
-            if self._next > now:
-                await asyncio.sleep(self._next - now)
-                now = loop.time()
-            self._next = max(now, self._next) + self.interval
+        now = asyncio.get_running_loop().time()
+        slot = max(now, self._next)
+        self._next = slot + self.interval  # reserved before any await: slots never overlap
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+class TickBatcher:
+    """Runs the ticks of jobs that fall due together in one transaction ("group commit").
+
+    Every job calls ``tick(meeting_id)``. One batch runs at a time; while it works, the jobs that come
+    due meanwhile gather, and the next batch takes them all (up to ``max_batch``). A lone job costs
+    one transaction as before; 1,000 jobs due in the same instant cost a handful instead of 1,000
+    (SQLite has one writer, so 1,000 transactions queue one behind another). Each caller gets only
+    its own meeting's result. If a batch fails, its meetings are retried one by one, so one broken
+    meeting cannot hold back the reminders of the others.
+    """
+
+    def __init__(
+        self, service: MeetingService, now: Callable[[], datetime], default_tz: str = "UTC", max_batch: int = 500
+    ) -> None:
+        self.service = service
+        self.now = now
+        self.default_tz = default_tz
+        self.max_batch = max_batch
+        self._pending: list[tuple[int, asyncio.Future[TickResult]]] = []
+        self._lock = asyncio.Lock()
+        self.batches: list[int] = []  # sizes of the batches run (for the benchmark and tests)
+
+    async def tick(self, meeting_id: int) -> TickResult:
+        entry = (meeting_id, asyncio.get_running_loop().create_future())
+        future = entry[1]
+        self._pending.append(entry)
+        try:
+            await asyncio.sleep(0)  # let the jobs firing in this same instant join the batch
+            while not future.done():
+                async with self._lock:
+                    if not future.done():
+                        await self._run_batch()
+        except asyncio.CancelledError:
+            # Not yet taken into a batch: drop it, so nothing is recorded that this job won't send.
+            if entry in self._pending:
+                self._pending.remove(entry)
+            future.cancel()
+            raise
+        return future.result()
+
+    async def _run_batch(self) -> None:
+        batch = self._pending[: self.max_batch]
+        del self._pending[: self.max_batch]
+        try:
+            results = await self.service.tick_many([mid for mid, _ in batch], self.now(), self.default_tz)
+        except Exception as error:
+            if len(batch) == 1:
+                _settle(batch[0][1], error=error)
+                return
+            log.exception("meeting batch of %d failed; ticking its meetings one by one", len(batch))
+            for entry in batch:
+                await self._run_one(entry)
+            return
+        except BaseException:
+            for _, future in batch:
+                future.cancel()
+            raise
+        self.batches.append(len(batch))
+        seen: set[int] = set()
+        for meeting_id, future in batch:
+            # The same meeting twice in a batch: the first caller acts on it; the second has nothing to do.
+            _settle(future, result=results[meeting_id] if meeting_id not in seen else TickResult())
+            seen.add(meeting_id)
+
+    async def _run_one(self, entry: tuple[int, asyncio.Future[TickResult]]) -> None:
+        meeting_id, future = entry
+        try:
+            result = await self.service.tick(meeting_id, self.now(), self.default_tz)
+        except Exception as error:
+            _settle(future, error=error)
+        except BaseException:
+            future.cancel()
+            raise
+        else:
+            _settle(future, result=result)
+
+
+def _settle(
+    future: asyncio.Future[TickResult], *, result: TickResult | None = None, error: Exception | None = None
+) -> None:
+    if future.done():  # its job was cancelled meanwhile
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result or TickResult())
 
 
 def _offsets(meeting: Meeting) -> tuple[int, ...]:
@@ -195,15 +286,49 @@ class MeetingService:
     # --- reading ------------------------------------------------------------------------------------
 
     async def _view(self, session: AsyncSession, meeting: Meeting, group: Group | None = None) -> MeetingView:
-        group = group or await session.get(Group, meeting.group_id)
-        assert group is not None
-        agenda = await session.execute(
-            select(AgendaItem.id, AgendaItem.text).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.id)
+        known = {group.id: group} if group is not None else None
+        return (await self._views(session, [meeting], groups=known))[meeting.id]
+
+    async def _views(
+        self,
+        session: AsyncSession,
+        meetings: Sequence[Meeting],
+        *,
+        groups: dict[int, Group] | None = None,
+        statuses: dict[tuple[int, str], dict[int, str]] | None = None,
+    ) -> dict[int, MeetingView]:
+        """Views of many meetings in at most three queries (groups, agenda items, answers)."""
+        if not meetings:
+            return {}
+        groups = dict(groups or {})
+        missing = {m.group_id for m in meetings} - set(groups)
+        if missing:
+            groups.update((g.id, g) for g in await session.scalars(select(Group).where(Group.id.in_(missing))))
+        ids = [m.id for m in meetings]
+        agenda: dict[int, list[tuple[int, str]]] = {}
+        rows = await session.execute(
+            select(AgendaItem.meeting_id, AgendaItem.id, AgendaItem.text)
+            .where(AgendaItem.meeting_id.in_(ids))
+            .order_by(AgendaItem.id)
         )
-        counts: dict[str, int] = {}
-        if meeting.occurrence_at is not None:
-            for status in (await self._statuses(session, meeting, meeting.occurrence_at)).values():
-                counts[status] = counts.get(status, 0) + 1
+        for meeting_id, item_id, text in rows:
+            agenda.setdefault(meeting_id, []).append((item_id, text))
+        wanted = {(m.id, occurrence_key(m.occurrence_at)) for m in meetings if m.occurrence_at is not None}
+        if statuses is None or not wanted <= set(statuses):
+            statuses = {**(statuses or {}), **await self._statuses_many(session, wanted)}
+        out = {}
+        for meeting in meetings:
+            counts: dict[str, int] = {}
+            if meeting.occurrence_at is not None:
+                for status in statuses[(meeting.id, occurrence_key(meeting.occurrence_at))].values():
+                    counts[status] = counts.get(status, 0) + 1
+            out[meeting.id] = self._make_view(meeting, groups[meeting.group_id], agenda.get(meeting.id, []), counts)
+        return out
+
+    @staticmethod
+    def _make_view(
+        meeting: Meeting, group: Group, agenda: Sequence[tuple[int, str]], counts: dict[str, int]
+    ) -> MeetingView:
         return MeetingView(
             id=meeting.id,
             guild_id=meeting.guild_id,
@@ -228,7 +353,7 @@ class MeetingService:
             card_message_id=meeting.card_message_id,
             event_id=meeting.event_id,
             event_problem=meeting.event_problem,
-            agenda=tuple((row.id, row.text) for row in agenda),
+            agenda=tuple(agenda),
             counts=counts,
         )
 
@@ -239,18 +364,37 @@ class MeetingService:
 
     async def _statuses(self, session: AsyncSession, meeting: Meeting, at: datetime) -> dict[int, str]:
         """Each member's answer for one occurrence: that occurrence's answer, else their "all future" one."""
-        key = occurrence_key(at)
+        key = (meeting.id, occurrence_key(at))
+        return (await self._statuses_many(session, {key}))[key]
+
+    async def _statuses_many(
+        self, session: AsyncSession, wanted: set[tuple[int, str]]
+    ) -> dict[tuple[int, str], dict[int, str]]:
+        """For each (meeting id, occurrence key): each current member's answer, in one query.
+
+        A member's answer for that occurrence wins over their "all future" one; answers of people no
+        longer in the meeting's group are left out (the join on group membership).
+        """
+        out: dict[tuple[int, str], dict[int, str]] = {pair: {} for pair in wanted}
+        if not wanted:
+            return out
+        keys = {key for _, key in wanted} | {ALL_FUTURE}
         rows = await session.execute(
-            select(Rsvp.user_id, Rsvp.occurrence_key, Rsvp.status).where(
-                Rsvp.meeting_id == meeting.id, Rsvp.occurrence_key.in_([key, ALL_FUTURE])
-            )
+            select(Rsvp.meeting_id, Rsvp.user_id, Rsvp.occurrence_key, Rsvp.status)
+            .join(Meeting, Meeting.id == Rsvp.meeting_id)
+            .join(GroupMember, and_(GroupMember.group_id == Meeting.group_id, GroupMember.user_id == Rsvp.user_id))
+            .where(Rsvp.meeting_id.in_({meeting_id for meeting_id, _ in wanted}), Rsvp.occurrence_key.in_(keys))
         )
-        chosen: dict[int, str] = {}
-        for user_id, row_key, status in rows:
-            if row_key == key or user_id not in chosen:
-                chosen[user_id] = status
-        members = set(await queries.member_ids(session, meeting.group_id))
-        return {user: status for user, status in chosen.items() if user in members}
+        general: dict[int, dict[int, str]] = {}
+        specific: dict[tuple[int, str], dict[int, str]] = {}
+        for meeting_id, user_id, row_key, status in rows:
+            if row_key == ALL_FUTURE:
+                general.setdefault(meeting_id, {})[user_id] = status
+            else:
+                specific.setdefault((meeting_id, row_key), {})[user_id] = status
+        for pair in wanted:
+            out[pair] = {**general.get(pair[0], {}), **specific.get(pair, {})}
+        return out
 
     async def _find(self, session: AsyncSession, actor: Actor, ref: str, *, lock: bool = False) -> Meeting:
         ref = ref.strip()
@@ -719,78 +863,158 @@ class MeetingService:
             )
             return [(r.id, r.guild_id, r.voice_channel_id) for r in rows]
 
-    async def tick(self, meeting_id: int, now: datetime, default_tz: str) -> TickResult:
+    async def tick(self, meeting_id: int, now: datetime, default_tz: str = "UTC") -> TickResult:
         """Do whatever is due for this meeting: reminders (each member at most once), start, end."""
-        result = TickResult()
-        async with self.db.write() as session:
-            meeting = await session.scalar(select(Meeting).where(Meeting.id == meeting_id).with_for_update())
-            if meeting is None or meeting.cancelled_at is not None or meeting.occurrence_at is None:
-                return result
-            start = meeting.occurrence_at
-            end = start + timedelta(minutes=meeting.duration_minutes)
-            offsets = _offsets(meeting)
-            done = _done(meeting)
-            for offset in domain.due_reminders(start, offsets, done, now):
-                done.add(offset)
-                if now >= start:
-                    continue  # missed while down and the meeting began: skip, never send it late
-                result.reminders.extend(await self._claim_reminders(session, meeting, offset, now))
-            meeting.reminders_done = ",".join(str(o) for o in sorted(done))
-            if not meeting.started and now >= start:
-                meeting.started = True
-                result.started = True
-            if meeting.started and now >= end:
-                await self._close_attendance(session, meeting, end)
-                skips = await self._skips(session, meeting.id)
-                self._plan(meeting, now, skips)
-                result.ended = True
-            elif meeting.occurrence_at is not None:
-                meeting.next_job_at = domain.next_job_at(
-                    start, meeting.duration_minutes, offsets, done, meeting.started
-                )
-            result.next_job_at = meeting.next_job_at
-            result.view = await self._view(session, meeting)
-        return result
+        return (await self.tick_many([meeting_id], now, default_tz))[meeting_id]
 
-    async def _claim_reminders(
-        self, session: AsyncSession, meeting: Meeting, offset: int, now: datetime
-    ) -> list[Reminder]:
-        """Record the reminder for each Going/Maybe member not yet reminded, then hand back what to send."""
-        assert meeting.occurrence_at is not None
-        statuses = await self._statuses(session, meeting, meeting.occurrence_at)
-        wanted = sorted(user for user, status in statuses.items() if status in ("going", "maybe"))
+    async def tick_many(
+        self, meeting_ids: Sequence[int], now: datetime, default_tz: str = "UTC"
+    ) -> dict[int, TickResult]:
+        """``tick`` for many meetings in ONE transaction with a fixed number of queries, however many.
+
+        Queries: lock the meetings; (if any end) their attendance and skipped dates; the answers of
+        current members; (if reminders are due) the reminders already recorded, members' and servers'
+        timezones, one bulk insert; groups and agenda for the views; the meetings' updates. Reminders
+        are recorded in this transaction, before anything is sent, and each meeting's ``reminders_done``
+        moves on with it, so a reminder is never handed out twice, even across restarts.
+        """
+        ids = sorted(set(meeting_ids))
+        results = {meeting_id: TickResult() for meeting_id in ids}
+        if not ids:
+            return results
+        async with self.db.write() as session:
+            # Locked in id order, so two batches on PostgreSQL can never deadlock each other.
+            meetings = [
+                m
+                for m in await session.scalars(
+                    select(Meeting).where(Meeting.id.in_(ids)).order_by(Meeting.id).with_for_update()
+                )
+                if m.cancelled_at is None and m.occurrence_at is not None
+            ]
+            if not meetings:
+                return results
+            claims: list[tuple[Meeting, datetime, int]] = []
+            ending: list[tuple[Meeting, datetime]] = []
+            for meeting in meetings:
+                result = results[meeting.id]
+                start = meeting.occurrence_at
+                assert start is not None
+                end = start + timedelta(minutes=meeting.duration_minutes)
+                offsets = _offsets(meeting)
+                done = _done(meeting)
+                for offset in domain.due_reminders(start, offsets, done, now):
+                    done.add(offset)
+                    if now < start:  # missed while down and the meeting began: skip, never send it late
+                        claims.append((meeting, start, offset))
+                meeting.reminders_done = ",".join(str(o) for o in sorted(done))
+                if not meeting.started and now >= start:
+                    meeting.started = True
+                    result.started = True
+                if meeting.started and now >= end:
+                    ending.append((meeting, end))
+                    result.ended = True
+                else:
+                    meeting.next_job_at = domain.next_job_at(
+                        start, meeting.duration_minutes, offsets, done, meeting.started
+                    )
+            if ending:
+                await self._close_attendance_many(session, ending)
+                skips = await self._skips_many(session, [m.id for m, _ in ending])
+                for meeting, _ in ending:
+                    self._plan(meeting, now, skips.get(meeting.id, []))
+            wanted = {(m.id, occurrence_key(at)) for m, at, _ in claims}
+            wanted |= {(m.id, occurrence_key(m.occurrence_at)) for m in meetings if m.occurrence_at is not None}
+            statuses = await self._statuses_many(session, wanted)
+            reminders = await self._claim_many(session, claims, statuses, now)
+            views = await self._views(session, meetings, statuses=statuses)
+            for meeting in meetings:
+                result = results[meeting.id]
+                result.reminders = reminders.get(meeting.id, [])
+                result.next_job_at = meeting.next_job_at
+                result.view = views[meeting.id]
+        return results
+
+    async def _claim_many(
+        self,
+        session: AsyncSession,
+        claims: Sequence[tuple[Meeting, datetime, int]],
+        statuses: dict[tuple[int, str], dict[int, str]],
+        now: datetime,
+    ) -> dict[int, list[Reminder]]:
+        """Record each due reminder for every Going/Maybe member not yet reminded (one bulk insert),
+        then hand back what to send, worded in each member's timezone."""
+        wanted: list[tuple[Meeting, datetime, int, list[int]]] = []
+        for meeting, at, offset in claims:
+            answers = statuses[(meeting.id, occurrence_key(at))]
+            users = sorted(user for user, status in answers.items() if status in ("going", "maybe"))
+            if users:
+                wanted.append((meeting, at, offset, users))
         if not wanted:
-            return []
-        already = set(
-            await session.scalars(
-                select(ReminderSent.user_id).where(
-                    ReminderSent.meeting_id == meeting.id,
-                    ReminderSent.occurrence_at == meeting.occurrence_at,
-                    ReminderSent.offset_minutes == offset,
+            return {}
+        already = {
+            (row.meeting_id, row.occurrence_at, row.offset_minutes, row.user_id)
+            for row in await session.execute(
+                select(
+                    ReminderSent.meeting_id,
+                    ReminderSent.occurrence_at,
+                    ReminderSent.offset_minutes,
+                    ReminderSent.user_id,
+                ).where(
+                    ReminderSent.meeting_id.in_({m.id for m, _, _, _ in wanted}),
+                    ReminderSent.occurrence_at.in_({at for _, at, _, _ in wanted}),
                 )
             )
-        )
-        fresh = [user for user in wanted if user not in already]
+        }
+        fresh = [
+            (meeting, at, offset, user)
+            for meeting, at, offset, users in wanted
+            for user in users
+            if (meeting.id, at, offset, user) not in already
+        ]
         if not fresh:
-            return []
+            return {}
         await session.execute(
             insert(ReminderSent),
             [
-                {
-                    "meeting_id": meeting.id,
-                    "occurrence_at": meeting.occurrence_at,
-                    "offset_minutes": offset,
-                    "user_id": user,
-                    "sent_at": now,
-                }
-                for user in fresh
+                {"meeting_id": m.id, "occurrence_at": at, "offset_minutes": offset, "user_id": user, "sent_at": now}
+                for m, at, offset, user in fresh
             ],
         )
-        group_zone = ZoneInfo(meeting.timezone)
-        out = []
-        for user in fresh:
-            zone = await queries.member_timezone(session, user, meeting.guild_id, default=group_zone.key)
-            out.append(Reminder(user, domain.reminder_text(meeting.title, meeting.occurrence_at, zone, offset)))
+        zones = await self._zones(session, fresh)
+        out: dict[int, list[Reminder]] = {}
+        for meeting, at, offset, user in fresh:
+            zone = zones.get((user, meeting.guild_id)) or ZoneInfo(meeting.timezone)
+            out.setdefault(meeting.id, []).append(Reminder(user, domain.reminder_text(meeting.title, at, zone, offset)))
+        return out
+
+    async def _zones(
+        self, session: AsyncSession, fresh: Sequence[tuple[Meeting, datetime, int, int]]
+    ) -> dict[tuple[int, int], ZoneInfo]:
+        """(user, guild) -> the member's own timezone, else the server's (as ``member_timezone``), in
+        at most two queries; absent means "use the meeting's timezone"."""
+        users = {user for _, _, _, user in fresh}
+        own = {
+            user_id: name
+            for user_id, name in await session.execute(
+                select(MemberProfile.user_id, MemberProfile.timezone).where(MemberProfile.user_id.in_(users))
+            )
+            if name
+        }
+        guilds = {m.guild_id for m, _, _, user in fresh if user not in own}
+        server: dict[int, str] = {}
+        if guilds:
+            server = {
+                guild_id: name
+                for guild_id, name in await session.execute(
+                    select(GuildConfig.guild_id, GuildConfig.timezone).where(GuildConfig.guild_id.in_(guilds))
+                )
+                if name
+            }
+        out: dict[tuple[int, int], ZoneInfo] = {}
+        for meeting, _, _, user in fresh:
+            name = own.get(user) or server.get(meeting.guild_id)
+            if name:
+                out[(user, meeting.guild_id)] = ZoneInfo(name)
         return out
 
     # --- attendance ----------------------------------------------------------------------------------------
@@ -844,18 +1068,36 @@ class MeetingService:
                 if meeting.voice_channel_id == joined_channel and now < end:
                     await self._open_span(session, meeting, user_id, now)
 
-    async def _close_attendance(self, session: AsyncSession, meeting: Meeting, end: datetime) -> None:
-        assert meeting.occurrence_at is not None
+    async def _close_attendance_many(self, session: AsyncSession, ending: Sequence[tuple[Meeting, datetime]]) -> None:
+        """Close the open spans and decide attendance of the occurrences that just ended (one query)."""
+        by_key = {(m.id, m.occurrence_at): (m, end) for m, end in ending if m.occurrence_at is not None}
+        if not by_key:
+            return
         rows = await session.scalars(
             select(Attendance).where(
-                Attendance.meeting_id == meeting.id, Attendance.occurrence_at == meeting.occurrence_at
+                Attendance.meeting_id.in_({mid for mid, _ in by_key}),
+                Attendance.occurrence_at.in_({at for _, at in by_key}),
             )
         )
         for row in rows:
+            found = by_key.get((row.meeting_id, row.occurrence_at))
+            if found is None:
+                continue
+            meeting, end = found
+            assert meeting.occurrence_at is not None
             if row.joined_at is not None:
                 row.seconds += domain.clamp_seconds(row.joined_at, end, meeting.occurrence_at, end)
                 row.joined_at = None
             row.attended = domain.attended(row.seconds, meeting.duration_minutes, self.attendance_share)
+
+    async def _skips_many(self, session: AsyncSession, meeting_ids: Sequence[int]) -> dict[int, list[datetime]]:
+        rows = await session.execute(
+            select(MeetingSkip.meeting_id, MeetingSkip.occurrence_at).where(MeetingSkip.meeting_id.in_(meeting_ids))
+        )
+        out: dict[int, list[datetime]] = {}
+        for meeting_id, at in rows:
+            out.setdefault(meeting_id, []).append(at)
+        return out
 
 
 class MeetingPrivacy:

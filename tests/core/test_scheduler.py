@@ -68,3 +68,17 @@ async def test_the_clock_follows_virtual_time(harness: Harness) -> None:
     before = harness.clock.now()
     await harness.env.advance_time(3 * 86400)
     assert harness.clock.now() - before >= timedelta(days=3)
+
+
+async def test_a_stopped_scheduler_runs_nothing_even_with_a_wakeup_queued(harness: Harness) -> None:
+    fired: list[str] = []
+
+    async def job(tag: str) -> None:
+        fired.append(tag)
+
+    scheduler = harness.bot.scheduler
+    scheduler.at("test:late", harness.clock.now() + timedelta(seconds=5), job, "late")
+    scheduler.shutdown()  # the add above queued a wake-up; it must not run the job
+    assert not scheduler.running
+    await harness.env.advance_time(60)
+    assert fired == []
