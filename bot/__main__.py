@@ -190,11 +190,9 @@ async def sync(settings: Settings, guild_id: int | None) -> int:
     if guild_id:
         settings = dataclasses.replace(settings, bot=dataclasses.replace(settings.bot, dev_guild_id=guild_id))
     bot: Hearth = create_bot(settings)
+    bot.serving = False
     try:
-        await bot.db.ping()
-        await migrations.upgrade(bot.db)
-        await bot.login(token)
-        await bot.load_features()
+        await bot.login(token)  # runs setup_hook: database, migrations, features' commands
         count = await bot.sync_commands()
     finally:
         await bot.close()

@@ -93,6 +93,8 @@ class Hearth(commands.Bot):
         secret = settings.secrets.secret_key
         self.keys: Keyring | None = Keyring(secret.encode()) if secret else None
         self.synced_commands = False
+        # False for one-shot commands (``python -m bot sync``): set up commands but start nothing.
+        self.serving = True
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -101,6 +103,9 @@ class Hearth(commands.Bot):
         if self.settings.database.migrate_on_start:
             state = await migrations.upgrade(self.db)
             log.info("database migrated to %s", ", ".join(state.current))
+        if not self.serving:  # a one-shot command (sync): features' commands, but no timers or jobs
+            await self.load_features()
+            return
         self.scheduler.start()
         await self.load_features()
         await self.start_features()

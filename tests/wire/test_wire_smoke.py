@@ -205,3 +205,27 @@ async def test_rejected_token_exits_nonzero_without_traceback(start_bot: StartBo
     about_token = [ln for ln in stderr_lines if "token" in ln.lower() and "static token" not in ln]
     assert about_token, f"no stderr line about the rejected token\n{output}"
     assert standin.token not in output, "the bot printed its token"
+
+
+async def test_sync_subcommand_pushes_commands_to_one_guild(standin: DiscordStandin, tmp_path: Path) -> None:
+    """`python -m bot sync --guild ID` logs in over REST only, pushes the tree to that guild, and exits 0."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "sync",
+        "--guild",
+        "123456789012345678",
+        cwd=REPO_ROOT,
+        env=_bot_env(standin, tmp_path),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(proc.communicate(), STARTUP_TIMEOUT)
+    assert proc.returncode == 0, stderr.decode()
+    assert "to guild 123456789012345678" in stdout.decode()
+    puts = [r for r in standin.requests if r.method == "PUT" and "/guilds/123456789012345678/commands" in r.path]
+    assert len(puts) == 1
+    assert "privacy" in standin.synced_command_names()
+    assert standin.state.identify is None  # REST only: no gateway connection for a sync
