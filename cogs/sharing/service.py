@@ -10,9 +10,9 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
@@ -23,10 +23,10 @@ from bot.errors import BadInput, NotAllowed, NotFound, RateLimited
 from bot.keys import Keyring
 from bot.privacy import Subject
 from bot.safety import SafetyNet
-from cogs.groups.models import Group, GuildConfig
+from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance, GuildConfig
 from cogs.groups.queries import get_group, guild_config, require_participant, resolve_group
 from cogs.sharing import api, domain
-from cogs.sharing.models import DELETED, HELD, POSTED, AnonymousPost
+from cogs.sharing.models import DELETED, HELD, POSTED, AnonymousBlock, AnonymousPost
 from cogs.sharing.moderation_link import open_item
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,17 @@ class ShareResult:
 
 
 @dataclass(frozen=True)
+class _Standing:
+    """What the posting checks need beyond the ORM rows: the author's block and recent-post count."""
+
+    server_hash: str
+    blocked: bool
+    recent: int  # posts by this server hash inside the rate window
+    since: datetime
+    rows: tuple[object, ...]  # the preloaded Group, GuildConfig, GroupMember, GuidelinesAcceptance (or None)
+
+
+@dataclass(frozen=True)
 class Removed:
     code: str
     channel_id: int | None
@@ -106,36 +117,85 @@ class SharingService:
     def keys(self) -> Keyring:
         return self._keys()
 
+    def _server_hash(self, actor: Actor) -> str:
+        return domain.server_hash(self.keys, actor.guild_id, actor.user_id)
+
     # --- who may post --------------------------------------------------------------------------
 
-    async def _check_member(self, session: AsyncSession, actor: Actor, group: Group) -> GuildConfig:
+    async def _load_standing(self, session: AsyncSession, actor: Actor, group_id: int, server_hash: str) -> _Standing:
+        """Everything the posting checks read, in one round trip instead of six.
+
+        The group, the server's settings, the membership and the guidelines acceptance come back as ORM
+        rows, so the groups feature's own checks (``get_group``, ``guild_config``, ``require_participant``)
+        then run unchanged and find them in the session's identity map without another query. A row that
+        does not exist is simply not preloaded: those checks look it up themselves, as before.
+        """
+        since = self.clock.now() - domain.RATE_WINDOW
+        blocked = (
+            select(AnonymousBlock.guild_id)
+            .where(AnonymousBlock.guild_id == actor.guild_id, AnonymousBlock.server_hash == server_hash)
+            .exists()
+        )
+        recent = (
+            select(func.count())
+            .select_from(AnonymousPost)
+            .where(
+                AnonymousPost.guild_id == actor.guild_id,
+                AnonymousPost.server_hash == server_hash,
+                AnonymousPost.created_at > since,
+            )
+            .scalar_subquery()
+        )
+        row = (
+            await session.execute(
+                select(Group, GuildConfig, GroupMember, GuidelinesAcceptance, blocked, recent)
+                .outerjoin(GuildConfig, GuildConfig.guild_id == Group.guild_id)
+                .outerjoin(GroupMember, (GroupMember.group_id == Group.id) & (GroupMember.user_id == actor.user_id))
+                .outerjoin(
+                    GuidelinesAcceptance,
+                    (GuidelinesAcceptance.group_id == Group.id) & (GuidelinesAcceptance.user_id == actor.user_id),
+                )
+                .where(Group.id == group_id)
+            )
+        ).first()
+        if row is None:
+            return _Standing(server_hash, blocked=False, recent=0, since=since, rows=())
+        # The session's identity map holds rows weakly: keep them referenced while the checks run.
+        return _Standing(server_hash, blocked=bool(row[4]), recent=int(row[5] or 0), since=since, rows=tuple(row[:4]))
+
+    async def _check_member(
+        self, session: AsyncSession, actor: Actor, group: Group, standing: _Standing
+    ) -> GuildConfig:
         config = await guild_config(session, actor.guild_id)
         if not config.anonymous_sharing:
             raise NotAllowed("Anonymous sharing is turned off in this server. A server admin can turn it on in /setup.")
         await require_participant(session, group, actor.user_id)
-        server_hash = domain.server_hash(self.keys, actor.guild_id, actor.user_id)
-        if await api.is_blocked(session, actor.guild_id, server_hash):
+        if standing.blocked:
             raise NotAllowed(BLOCKED_MESSAGE)
-        recent = await session.scalars(
-            select(AnonymousPost.created_at).where(
-                AnonymousPost.guild_id == actor.guild_id,
-                AnonymousPost.server_hash == server_hash,
-                AnonymousPost.created_at > self.clock.now() - domain.RATE_WINDOW,
+        limit = self.settings.shares_per_hour
+        if limit <= 0 or standing.recent >= limit:
+            # Over the limit (the rare path): fetch the times to say how long until the next post fits.
+            recent = await session.scalars(
+                select(AnonymousPost.created_at).where(
+                    AnonymousPost.guild_id == actor.guild_id,
+                    AnonymousPost.server_hash == standing.server_hash,
+                    AnonymousPost.created_at > standing.since,
+                )
             )
-        )
-        wait = domain.retry_after(list(recent), limit=self.settings.shares_per_hour, now=self.clock.now())
-        if wait is not None:
-            raise RateLimited(
-                f"You've reached the limit of {self.settings.shares_per_hour} anonymous posts an hour. "
-                f"You can post again in {domain.describe_wait(wait)}; nothing you wrote was sent."
-            )
+            wait = domain.retry_after(list(recent), limit=limit, now=self.clock.now())
+            if wait is not None:
+                raise RateLimited(
+                    f"You've reached the limit of {limit} anonymous posts an hour. "
+                    f"You can post again in {domain.describe_wait(wait)}; nothing you wrote was sent."
+                )
         return config
 
     async def target_for_share(self, actor: Actor, group_name: str | None, channel_id: int | None) -> Target:
         """Check before showing the form, so nobody types a long post only to be refused."""
         async with self.db.read() as session:
             group = await resolve_group(session, actor, group_name, channel_id)
-            await self._check_member(session, actor, group)
+            standing = await self._load_standing(session, actor, group.id, self._server_hash(actor))
+            await self._check_member(session, actor, group, standing)
             if group.channel_id is None:
                 raise BadInput(f"**{group.name}** has no channel to post in yet; ask a facilitator to set one.")
             return Target(group.id, group.name)
@@ -143,8 +203,9 @@ class SharingService:
     async def target_for_reply(self, actor: Actor, post_id: int) -> Target:
         async with self.db.read() as session:
             parent = await self._reply_parent(session, actor, post_id)
+            standing = await self._load_standing(session, actor, parent.group_id, self._server_hash(actor))
             group = await get_group(session, actor.guild_id, parent.group_id)
-            await self._check_member(session, actor, group)
+            await self._check_member(session, actor, group, standing)
             return Target(group.id, group.name, parent.id)
 
     async def _reply_parent(self, session: AsyncSession, actor: Actor, post_id: int) -> AnonymousPost:
@@ -163,9 +224,12 @@ class SharingService:
         draft = domain.validate_draft(text, content_warning, max_length=self.settings.max_length)
         keys = self.keys
         now = self.clock.now()
+        server_hash = domain.server_hash(keys, actor.guild_id, actor.user_id)
         async with self.db.write() as session:
+            # One query reads every row the checks need; get_group and the checks then hit the identity map.
+            standing = await self._load_standing(session, actor, target.group_id, server_hash)
             group = await get_group(session, actor.guild_id, target.group_id)
-            config = await self._check_member(session, actor, group)
+            config = await self._check_member(session, actor, group, standing)
             if group.channel_id is None:
                 raise BadInput(f"**{group.name}** has no channel to post in yet; ask a facilitator to set one.")
             pseudonym = domain.pseudonym(keys, actor.guild_id, group.id, actor.user_id)
@@ -191,7 +255,7 @@ class SharingService:
                 group_id=group.id,
                 parent_id=root.id if root else None,
                 pseudonym=pseudonym,
-                server_hash=domain.server_hash(keys, actor.guild_id, actor.user_id),
+                server_hash=server_hash,
                 label=label,
                 content=draft.text,
                 content_warning=draft.content_warning,
@@ -233,22 +297,30 @@ class SharingService:
     ) -> Posted:
         """The post is on Discord: remember where, and flag it for moderators when a safety keyword matched."""
         async with self.db.write() as session:
-            post = await session.get(AnonymousPost, post_id)
-            if post is None:
+            # One UPDATE ... RETURNING instead of a SELECT then an UPDATE.
+            row = (
+                await session.execute(
+                    update(AnonymousPost)
+                    .where(AnonymousPost.id == post_id)
+                    .values(channel_id=channel_id, message_id=message_id, thread_id=thread_id, status=POSTED)
+                    .returning(AnonymousPost.guild_id, AnonymousPost.content)
+                    .execution_options(synchronize_session=False)
+                )
+            ).first()
+            if row is None:
                 return Posted(None)
-            post.channel_id, post.message_id, post.thread_id = channel_id, message_id, thread_id
-            post.status = POSTED
+            guild_id, content = row
             item_id = None
             if flag and self.safety.flag_for_moderators:
                 item_id = await open_item(
                     session,
-                    guild_id=post.guild_id,
+                    guild_id=guild_id,
                     kind="flag",
                     channel_id=channel_id,
                     message_id=message_id,
-                    post_id=post.id,
+                    post_id=post_id,
                     author_id=None,
-                    excerpt=domain.excerpt(post.content),
+                    excerpt=domain.excerpt(content),
                     reason="safety keyword",
                 )
         return Posted(item_id)
