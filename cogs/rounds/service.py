@@ -1,0 +1,476 @@
+"""Use cases of talking-stick rounds over the database; no ``discord`` here.
+
+Every use case is one transaction that locks the round's row (``FOR UPDATE`` on PostgreSQL,
+``BEGIN IMMEDIATE`` on SQLite), rebuilds the pure ``RoundState``, applies one action and stores the
+result, so the database stays the single truth even with several processes. The cog adds an
+asyncio lock per round on top, so the effects (message edit, mutes) also happen in order.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.actor import Actor
+from bot.config import RoundSettings
+from bot.db import Database
+from bot.errors import BadInput, Conflict, NotAllowed, NotFound
+from cogs.groups.models import Group
+from cogs.groups.queries import group_for_channel, has_accepted_guidelines, is_facilitator, is_member
+from cogs.groups.queries import require_participant as _require_participant
+from cogs.rounds import domain as d
+from cogs.rounds.models import Round, RoundEntry, RoundMute
+
+FACILITATOR_LABELS: dict[type, str] = {
+    d.Next: "Next",
+    d.Skip: "Skip",
+    d.Pause: "Pause",
+    d.Resume: "Resume",
+    d.Extend: "+1 min",
+    d.End: "End",
+}
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """Everything the live message shows, as plain data."""
+
+    id: int
+    guild_id: int
+    group_id: int
+    group_name: str
+    channel_id: int
+    message_id: int | None
+    topic: str
+    order: d.Order
+    voice_channel_id: int | None
+    voice_mode: bool
+    voice_note: str
+    state: d.RoundState
+
+    @property
+    def live(self) -> bool:
+        return self.state.status is not d.Status.ENDED
+
+    def link(self) -> str:
+        if self.message_id is None:
+            return f"<#{self.channel_id}>"
+        return f"https://discord.com/channels/{self.guild_id}/{self.channel_id}/{self.message_id}"
+
+    def want_muted(self) -> frozenset[int]:
+        """Voice mode: those waiting while someone else holds the stick (nobody when paused or ended)."""
+        if not self.voice_mode or self.state.status is not d.Status.RUNNING or self.state.holder is None:
+            return frozenset()
+        return frozenset(self.state.waiting())
+
+
+@dataclass(frozen=True)
+class Update:
+    view: RoundView
+    effects: tuple[d.Effect, ...] = ()
+    changed: bool = True
+    note: str = ""
+    summary: d.Summary | None = None
+    recent_gini: float | None = None
+
+
+@dataclass(frozen=True)
+class Started:
+    update: Update
+    not_added: tuple[int, ...] = ()  # named as present but not participants of the group
+
+
+@dataclass(frozen=True)
+class Status:
+    view: RoundView | None
+    facilitator: bool
+    recent_rounds: int = 0
+    recent_gini: float | None = None
+    heard: dict[int, float] = field(default_factory=dict)
+
+
+def _state_of(row: Round, entries: Sequence[RoundEntry], warning_seconds: int) -> d.RoundState:
+    by_seat = sorted(entries, key=lambda e: (e.seat, e.user_id))
+    tallies = {
+        e.user_id: d.Tally(
+            seconds=e.seconds,
+            shared=e.shared,
+            passed=e.passed,
+            skipped=e.skipped,
+            left=e.left,
+            came_back=e.came_back,
+        )
+        for e in by_seat
+    }
+    return d.RoundState(
+        turn_seconds=row.turn_seconds,
+        warning_seconds=warning_seconds,
+        status=d.Status(row.status),
+        holder=row.holder_id,
+        queue=tuple(e.user_id for e in by_seat if e.place == "queue"),
+        later=tuple(e.user_id for e in by_seat if e.place == "later"),
+        tallies=tallies,
+        turn=row.turn,
+        stretch_started_at=row.stretch_started_at,
+        due_at=row.due_at,
+        remaining=row.remaining,
+        spoken=row.spoken,
+        warned=row.warned,
+    )
+
+
+class RoundService:
+    def __init__(self, db: Database, settings: RoundSettings, rng: random.Random | None = None) -> None:
+        self.db = db
+        self.settings = settings
+        self.rng = rng or random.SystemRandom()
+
+    # --- loading and storing ----------------------------------------------------------------------
+
+    async def _load(self, session: AsyncSession, round_id: int) -> tuple[Round, list[RoundEntry], Group]:
+        row = await session.scalar(select(Round).where(Round.id == round_id).with_for_update())
+        if row is None:
+            raise NotFound("This round no longer exists.")
+        entries = list(await session.scalars(select(RoundEntry).where(RoundEntry.round_id == round_id)))
+        group = await session.get(Group, row.group_id)
+        if group is None:  # pragma: no cover - rounds cascade with their group
+            raise NotFound("This round's group no longer exists.")
+        return row, entries, group
+
+    def _view(self, row: Round, group: Group, state: d.RoundState) -> RoundView:
+        return RoundView(
+            id=row.id,
+            guild_id=row.guild_id,
+            group_id=row.group_id,
+            group_name=group.name,
+            channel_id=row.channel_id,
+            message_id=row.message_id,
+            topic=row.topic,
+            order=d.Order(row.order),
+            voice_channel_id=row.voice_channel_id,
+            voice_mode=row.voice_mode,
+            voice_note=row.voice_note,
+            state=state,
+        )
+
+    def _store(
+        self, session: AsyncSession, row: Round, entries: Sequence[RoundEntry], state: d.RoundState, now: datetime
+    ) -> None:
+        row.status = state.status.value
+        row.holder_id = state.holder
+        row.turn = state.turn
+        row.stretch_started_at = state.stretch_started_at
+        row.due_at = state.due_at
+        row.remaining = state.remaining
+        row.spoken = state.spoken
+        row.warned = state.warned
+        if state.status is d.Status.ENDED and row.ended_at is None:
+            row.ended_at = now
+            row.live_channel_id = None
+        seats = {user: ("queue", index) for index, user in enumerate(state.queue)}
+        seats.update({user: ("later", index) for index, user in enumerate(state.later)})
+        if state.holder is not None:
+            seats[state.holder] = ("holder", 0)
+        existing = {e.user_id: e for e in entries}
+        for user, tally in state.tallies.items():
+            place, seat = seats.get(user, ("out", 0))
+            entry = existing.get(user)
+            if entry is None:
+                entry = RoundEntry(round_id=row.id, user_id=user)
+                session.add(entry)
+            entry.place, entry.seat = place, seat
+            entry.seconds, entry.shared, entry.passed = tally.seconds, tally.shared, tally.passed
+            entry.skipped, entry.left, entry.came_back = tally.skipped, tally.left, tally.came_back
+
+    async def _heard(self, session: AsyncSession, group_id: int) -> tuple[dict[int, float], int]:
+        """Speaking time per member over the group's most recent ended rounds (and how many rounds)."""
+        recent = (
+            select(Round.id)
+            .where(Round.group_id == group_id, Round.ended_at.is_not(None))
+            .order_by(Round.ended_at.desc(), Round.id.desc())
+            .limit(self.settings.balance_rounds)
+        )
+        ids = list(await session.scalars(recent))
+        if not ids:
+            return {}, 0
+        rows = await session.execute(
+            select(RoundEntry.user_id, func.sum(RoundEntry.seconds))
+            .where(RoundEntry.round_id.in_(ids))
+            .group_by(RoundEntry.user_id)
+        )
+        return {int(user): float(seconds or 0.0) for user, seconds in rows.all()}, len(ids)
+
+    async def _transition(
+        self, session: AsyncSession, round_id: int, action: d.Action, now: datetime, actor: Actor | None = None
+    ) -> Update:
+        row, entries, group = await self._load(session, round_id)
+        state = _state_of(row, entries, self.settings.warning_seconds)
+        if actor is not None:
+            action = await self._authorise(session, row, group, state, action, actor)
+        result = d.apply(state, action, now)
+        self._store(session, row, entries, result.state, now)
+        summary = recent = None
+        if any(isinstance(effect, d.Ended) for effect in result.effects):
+            summary = d.summarise(result.state.tallies)
+            await session.flush()
+            heard, _count = await self._heard(session, group.id)
+            recent = d.gini(list(heard.values()))
+            await session.execute(update(RoundMute).where(RoundMute.round_id == row.id).values(round_id=None))
+        return Update(
+            self._view(row, group, result.state), result.effects, result.changed, result.note, summary, recent
+        )
+
+    async def _authorise(
+        self, session: AsyncSession, row: Round, group: Group, state: d.RoundState, action: d.Action, actor: Actor
+    ) -> d.Action:
+        if actor.guild_id != row.guild_id:
+            raise NotFound("This round no longer exists.")
+        facilitator_only = type(action) in FACILITATOR_LABELS
+        if facilitator_only and not await is_facilitator(session, actor, group.id):
+            label = FACILITATOR_LABELS[type(action)]
+            raise NotAllowed(
+                f"Only facilitators of **{group.name}** can use {label}. To take part, use Join queue, Pass or Done."
+            )
+        if isinstance(action, d.Join):
+            await _require_participant(session, group, actor.user_id)
+            heard, _count = await self._heard(session, group.id)
+            index = d.insert_index(d.Order(row.order), state.queue, actor.user_id, heard, self.rng)
+            return d.Join(actor.user_id, index)
+        return action
+
+    # --- use cases ------------------------------------------------------------------------------
+
+    async def start(
+        self,
+        actor: Actor,
+        *,
+        channel_id: int,
+        topic: str,
+        minutes: int,
+        order: d.Order,
+        present: Sequence[int] = (),
+        voice_channel_id: int | None = None,
+        voice_mode: bool = False,
+        voice_note: str = "",
+        now: datetime,
+    ) -> Started:
+        limit = self.settings.max_minutes_per_turn
+        if not 1 <= minutes <= limit:
+            raise BadInput(f"Minutes per turn must be between 1 and {limit}; you gave {minutes}.")
+        topic = " ".join(topic.split())
+        if not topic:
+            raise BadInput("Give the round a topic, e.g. `How was your week?`.")
+        if len(topic) > 200:
+            raise BadInput(f"Keep the topic under 200 characters (it has {len(topic)}).")
+        async with self.db.write() as session:
+            group = await group_for_channel(session, actor.guild_id, channel_id)
+            if group is None:
+                raise BadInput(
+                    "Rounds run in a group's channel, and this channel doesn't belong to a group. "
+                    "Run `/round start` in the group's own channel."
+                )
+            if group.archived_at is not None:
+                raise BadInput(f"**{group.name}** is archived: it takes no new rounds.")
+            if not await is_facilitator(session, actor, group.id):
+                raise NotAllowed(f"Only facilitators of **{group.name}** can start a round.")
+            current = await session.scalar(select(Round).where(Round.live_channel_id == channel_id))
+            if current is not None:
+                link = self._view(current, group, _state_of(current, [], 0)).link()
+                raise Conflict(f"A round is already running in this channel: {link}. End it with `/round end` first.")
+            people: list[int] = []
+            not_added: list[int] = []
+            for user in dict.fromkeys(present):
+                ok = await is_member(session, group.id, user) and await has_accepted_guidelines(session, group, user)
+                (people if ok else not_added).append(user)
+            heard, _count = await self._heard(session, group.id)
+            queue = d.initial_order(order, people, heard, self.rng)
+            row = Round(
+                guild_id=actor.guild_id,
+                group_id=group.id,
+                channel_id=channel_id,
+                live_channel_id=channel_id,
+                topic=topic,
+                turn_seconds=minutes * 60,
+                order=order.value,
+                voice_channel_id=voice_channel_id,
+                voice_mode=voice_mode,
+                voice_note=voice_note,
+                status=d.Status.RUNNING.value,
+                turn=0,
+                spoken=0.0,
+                warned=False,
+                started_by=actor.user_id,
+                started_at=now,
+            )
+            session.add(row)
+            try:
+                await session.flush()
+            except IntegrityError:
+                raise Conflict("A round was just started in this channel. Use `/round status` to see it.") from None
+            state = d.RoundState(
+                turn_seconds=row.turn_seconds,
+                warning_seconds=self.settings.warning_seconds,
+                queue=tuple(queue),
+                tallies={user: d.Tally() for user in queue},
+            )
+            effects: list[d.Effect] = []
+            if queue:
+                state = d._start_turn(state, now, effects)
+            self._store(session, row, [], state, now)
+            update_ = Update(self._view(row, group, state), tuple(effects))
+        return Started(update_, tuple(not_added))
+
+    async def attach_message(self, round_id: int, message_id: int) -> RoundView:
+        async with self.db.write() as session:
+            row, entries, group = await self._load(session, round_id)
+            row.message_id = message_id
+            return self._view(row, group, _state_of(row, entries, self.settings.warning_seconds))
+
+    async def discard(self, round_id: int) -> None:
+        """The live message could not be posted: leave nothing behind."""
+        async with self.db.write() as session:
+            await session.execute(delete(Round).where(Round.id == round_id))
+
+    async def act(self, round_id: int, actor: Actor, action: d.Action, now: datetime) -> Update:
+        async with self.db.write() as session:
+            return await self._transition(session, round_id, action, now, actor)
+
+    async def timer(self, round_id: int, kind: str, turn: int, now: datetime) -> Update | None:
+        """A warning or expiry timer fired; stale ones (wrong turn, paused, ended) change nothing."""
+        action: d.Action = d.Warn(turn) if kind == "warn" else d.Timeout(turn)
+        async with self.db.write() as session:
+            try:
+                return await self._transition(session, round_id, action, now)
+            except NotFound:
+                return None
+
+    async def live_in_channel(self, guild_id: int, channel_id: int) -> int | None:
+        async with self.db.read() as session:
+            return await session.scalar(
+                select(Round.id).where(Round.guild_id == guild_id, Round.live_channel_id == channel_id)
+            )
+
+    async def end_in_channel(self, actor: Actor, channel_id: int, now: datetime) -> Update:
+        round_id = await self.live_in_channel(actor.guild_id, channel_id)
+        if round_id is None:
+            raise NotFound("There is no round running in this channel.")
+        return await self.act(round_id, actor, d.End(), now)
+
+    async def status(self, actor: Actor, channel_id: int) -> Status:
+        async with self.db.read() as session:
+            row = await session.scalar(
+                select(Round).where(Round.guild_id == actor.guild_id, Round.live_channel_id == channel_id)
+            )
+            group = (
+                await session.get(Group, row.group_id)
+                if row is not None
+                else await group_for_channel(session, actor.guild_id, channel_id)
+            )
+            if group is None:
+                raise BadInput("This channel doesn't belong to a group, so it has no rounds.")
+            facilitator = await is_facilitator(session, actor, group.id)
+            view = None
+            if row is not None:
+                entries = list(await session.scalars(select(RoundEntry).where(RoundEntry.round_id == row.id)))
+                view = self._view(row, group, _state_of(row, entries, self.settings.warning_seconds))
+            if not facilitator:
+                return Status(view, False)
+            heard, count = await self._heard(session, group.id)
+            return Status(view, True, count, d.gini(list(heard.values())) if heard else None, heard)
+
+    async def member_left(self, guild_id: int, user_id: int, now: datetime) -> list[int]:
+        """Rounds in this server where the person who left the server has a place."""
+        async with self.db.read() as session:
+            rows = await session.scalars(
+                select(Round.id)
+                .join(RoundEntry, RoundEntry.round_id == Round.id)
+                .where(
+                    Round.guild_id == guild_id,
+                    Round.ended_at.is_(None),
+                    RoundEntry.user_id == user_id,
+                    RoundEntry.place != "out",
+                )
+            )
+            return list(rows)
+
+    async def leave_server(self, round_id: int, user_id: int, now: datetime) -> Update:
+        async with self.db.write() as session:
+            return await self._transition(session, round_id, d.MemberLeft(user_id), now)
+
+    async def live_rounds(self) -> list[RoundView]:
+        async with self.db.read() as session:
+            rows = list(await session.scalars(select(Round).where(Round.ended_at.is_(None)).order_by(Round.id)))
+            if not rows:
+                return []
+            entries = list(
+                await session.scalars(select(RoundEntry).where(RoundEntry.round_id.in_([r.id for r in rows])))
+            )
+            groups = {
+                g.id: g for g in await session.scalars(select(Group).where(Group.id.in_({r.group_id for r in rows})))
+            }
+        by_round: dict[int, list[RoundEntry]] = {}
+        for entry in entries:
+            by_round.setdefault(entry.round_id, []).append(entry)
+        warning = self.settings.warning_seconds
+        return [
+            self._view(row, groups[row.group_id], _state_of(row, by_round.get(row.id, []), warning)) for row in rows
+        ]
+
+    async def view(self, round_id: int) -> RoundView:
+        async with self.db.read() as session:
+            row = await session.get(Round, round_id)
+            if row is None:
+                raise NotFound("This round no longer exists.")
+            entries = list(await session.scalars(select(RoundEntry).where(RoundEntry.round_id == round_id)))
+            group = await session.get(Group, row.group_id)
+            assert group is not None
+            return self._view(row, group, _state_of(row, entries, self.settings.warning_seconds))
+
+    async def turn_off_voice(self, round_id: int, note: str) -> None:
+        async with self.db.write() as session:
+            await session.execute(update(Round).where(Round.id == round_id).values(voice_mode=False, voice_note=note))
+
+    # --- mutes Hearth set ------------------------------------------------------------------------------
+
+    async def mutes(self, guild_id: int | None = None) -> list[tuple[int, int, int | None]]:
+        """(guild, user, round or None) for every server mute Hearth set and has not undone."""
+        async with self.db.read() as session:
+            query = select(RoundMute.guild_id, RoundMute.user_id, RoundMute.round_id)
+            if guild_id is not None:
+                query = query.where(RoundMute.guild_id == guild_id)
+            return [(int(g), int(u), r) for g, u, r in (await session.execute(query)).all()]
+
+    async def own_mute(self, guild_id: int, user_id: int, round_id: int, now: datetime) -> None:
+        async with self.db.write() as session:
+            mute = await session.get(RoundMute, (guild_id, user_id))
+            if mute is None:
+                session.add(RoundMute(guild_id=guild_id, user_id=user_id, round_id=round_id, muted_at=now))
+            else:
+                mute.round_id = round_id
+
+    async def disown_mute(self, guild_id: int, user_id: int, *, undone: bool) -> None:
+        """``undone``: Hearth unmuted them, forget it. Otherwise remember to unmute when they reconnect."""
+        async with self.db.write() as session:
+            if undone:
+                await session.execute(
+                    delete(RoundMute).where(RoundMute.guild_id == guild_id, RoundMute.user_id == user_id)
+                )
+            else:
+                await session.execute(
+                    update(RoundMute)
+                    .where(RoundMute.guild_id == guild_id, RoundMute.user_id == user_id)
+                    .values(round_id=None)
+                )
+
+
+def parse_order(value: str) -> d.Order:
+    try:
+        return d.Order(value)
+    except ValueError:
+        raise BadInput("Order must be sign-up, random or least heard first.") from None
