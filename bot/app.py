@@ -106,7 +106,9 @@ class Hearth(commands.Bot):
         if not self.serving:  # a one-shot command (sync): features' commands, but no timers or jobs
             await self.load_features()
             return
-        self.scheduler.start()
+        # Jobs wait for READY: until then the guild caches are empty, and a job that fires (an overdue
+        # reminder rebuilt at start) would find no member to reach.
+        self.scheduler.start(paused=True)
         await self.load_features()
         await self.start_features()
         if self.settings.bot.sync_commands_on_start:
@@ -129,6 +131,10 @@ class Hearth(commands.Bot):
             start = getattr(cog, "hearth_start", None)
             if start is not None:
                 await start()
+
+    async def on_ready(self) -> None:
+        self.scheduler.resume()
+        log.info("ready in %d servers", len(self.guilds))
 
     async def close(self) -> None:
         log.info("shutting down")

@@ -24,7 +24,7 @@ from typing import Any
 import apscheduler.executors.base as _executors_base
 import apscheduler.schedulers.base as _schedulers_base
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
+from apscheduler.schedulers.base import STATE_PAUSED, STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
 
@@ -105,11 +105,16 @@ class Scheduler:
     def running(self) -> bool:
         return bool(self._scheduler.running)
 
-    def start(self) -> None:
-        global _active_clock
+    def start(self, *, paused: bool = False) -> None:
+        global _active_clock  # APScheduler's own modules read it
         _active_clock = self.clock
         if not self._scheduler.running:
-            self._scheduler.start()
+            self._scheduler.start(paused=paused)
+
+    def resume(self) -> None:
+        """Run jobs (again); idempotent, so every READY after a reconnect may call it."""
+        if self._scheduler.state == STATE_PAUSED:
+            self._scheduler.resume()
 
     def shutdown(self) -> None:
         if self._scheduler.running:

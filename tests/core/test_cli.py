@@ -117,7 +117,9 @@ def test_commands_lists_privacy(tmp_path: Path) -> None:
     rows = json.loads(run_bot(tmp_path, "commands", "--json").stdout)
     names = {row["name"] for row in rows}
     assert {"/privacy info", "/privacy export", "/privacy delete"} <= names
-    assert all(row["description"] for row in rows)
+    assert all(row["description"] for row in rows if row["type"] == "slash")  # context menus have none
+    assert {row["who"] for row in rows} >= {"members", "facilitators", "moderators", "server admins (Manage Server)"}
+    assert any(row["name"] == "Report message" and row["type"] == "message" for row in rows)
 
 
 @pytest.mark.parametrize("argv", [["frobnicate"], ["--help"]])

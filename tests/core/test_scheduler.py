@@ -82,3 +82,21 @@ async def test_a_stopped_scheduler_runs_nothing_even_with_a_wakeup_queued(harnes
     assert not scheduler.running
     await harness.env.advance_time(60)
     assert fired == []
+
+
+async def test_jobs_wait_while_paused_and_run_on_resume(harness: Harness) -> None:
+    """The bot starts its scheduler paused and resumes it on READY, when guild caches exist."""
+    fired: list[str] = []
+
+    async def job(tag: str) -> None:
+        fired.append(tag)
+
+    scheduler = harness.bot.scheduler
+    scheduler._scheduler.pause()  # as between setup_hook and READY
+    scheduler.at("test:overdue", harness.clock.now(), job, "overdue reminder")
+    await harness.env.advance_time(60)
+    assert fired == []
+    scheduler.resume()
+    scheduler.resume()  # a second READY (reconnect) changes nothing
+    await harness.env.advance_time(1)
+    assert fired == ["overdue reminder"]
