@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -34,24 +33,10 @@ def make_settings(tmp_path: Path, database_url: str | None = None, **env: str) -
     return load_settings(config, environ)
 
 
-# While features are developed side by side, a test loads the core features plus its own (and its
-# partners'); HEARTH_ALL_FEATURES=1 loads everything.
-_PARTNERS = {"sharing": {"moderation"}, "moderation": {"sharing"}}
-
-
-def features_for(request: pytest.FixtureRequest) -> str:
-    if os.environ.get("HEARTH_ALL_FEATURES") == "1":
-        return ""
-    parts = Path(str(request.node.path)).relative_to(Path(__file__).parent).parts
-    feature = parts[0] if len(parts) > 1 else ""
-    chosen = {"privacy", "groups", feature, *_PARTNERS.get(feature, set())}
-    available = {p.removeprefix("cogs.") for p in migrations.feature_packages()}
-    return ",".join(sorted(chosen & available))
-
-
 @pytest.fixture
-def settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
-    return make_settings(tmp_path, HEARTH_FEATURES=features_for(request))
+def settings(tmp_path: Path) -> Settings:
+    """Every feature loaded, as in production: features meet each other in these tests too."""
+    return make_settings(tmp_path)
 
 
 class Harness:

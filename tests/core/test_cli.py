@@ -127,3 +127,14 @@ def test_usage(tmp_path: Path, argv: list[str]) -> None:
     result = run_bot(tmp_path, *argv)
     assert "usage: python -m bot" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_features_can_be_chosen_and_unknown_ones_are_refused(tmp_path: Path) -> None:
+    only = run_bot(tmp_path, "commands", "--json", env={"HEARTH_FEATURES": "privacy"})
+    assert only.returncode == 0, only.stderr
+    assert {row["name"].split()[0] for row in json.loads(only.stdout)} == {"/privacy"}
+    assert_one_clear_line(
+        run_bot(tmp_path, "commands", env={"HEARTH_FEATURES": "privacy,telepathy"}),
+        2,
+        "bot.features names unknown features: telepathy",
+    )
