@@ -1,7 +1,32 @@
-"""Check-in benchmark: throughput and submit latency through SimCord, and summary time on a big group.
+"""Check-in benchmark (issue 4): submit throughput and latency with 200 members at once, and summary time.
 
-Run: /tmp/venv/bin/python -m bench.checkins [--members 200] [--rounds 5] [--summary-members 1000]
+Run: /tmp/venv/bin/python -m bench.checkins [--members 200] [--rounds 1] [--summary-members 1000]
 Targets (issue 4): >= 300 check-ins/s, p99 of /checkin submit < 30 ms, summary < 200 ms.
+
+One run, one SQLite file, the real bot (``create_bot``) inside a SimCord ``Env``. Every member opens
+the form (``/checkin now``) first; then all their submits are dispatched at once. The same burst is
+measured three ways, so the figure for Hearth's own code is not hidden behind the test harness:
+
+A. through SimCord, settled: the submits are dispatched to the bot and ``env.settle()`` joins the
+   work, as a behaviour test would. Latency per submit = from its dispatch until the bot's handler
+   (``CheckinCog.form_submitted``: validate, write, reply) returns; throughput = submits / (first
+   dispatch .. settled). This includes SimCord's settlement loop, which on every pass walks each
+   pending bot task against every tracked timer (200 open forms each hold a 15-minute timeout
+   timer; 200 handlers are in flight), i.e. harness cost that grows with the square of the burst
+   and does not exist on a real gateway.
+B. through SimCord, unsettled: the same dispatch (discord.py parses the interaction, routes it to
+   the member's form, the cog runs, the reply goes through discord.py's HTTP layer into SimCord's
+   fake Discord), but the clock stops when the last handler returns, without ``env.settle()``.
+   SimCord's loop hooks (every bot callback tracked in a list) are still in place, so this is
+   still an upper bound for the bot's own in-process cost.
+C. Hearth's write path alone: the same 200 check-ins as concurrent ``CheckinService.submit`` calls
+   on the same database (validate, membership and guideline checks, insert, low-mood alert check,
+   commit) with no Discord objects and no SimCord hooks.
+
+Concurrent submits share one write transaction (group commit, ``cogs/checkins/batching.py``); the
+batch sizes are printed. Also measured: a submit one at a time through SimCord (a member's wait when
+the bot is not flooded), and ``/checkin summary`` (the service call) on a group of 1,000 members with
+a year of daily check-ins (~90% of members each day, a third each of only-me / facilitators / group).
 """
 
 from __future__ import annotations
@@ -56,6 +81,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def run(members: int, rounds: int, summary_members: int) -> None:
+    wall = time.perf_counter()
+    load_at_start = os.getloadavg()
     folder = Path(tempfile.mkdtemp(prefix="hearth-bench-"))
     (folder / "config.toml").write_text("")
     settings = load_settings(
@@ -96,50 +123,92 @@ async def run(members: int, rounds: int, summary_members: int) -> None:
             )
 
         cog: Any = bot.get_cog("CheckinCog")
+        service = cog.service
         values = {"checkin:note": "a short note", "checkin:visibility": ["me"]}
-        started: dict[int, float] = {}
-        burst_ms: list[float] = []
         original = cog.form_submitted
-
-        handler_ms: list[float] = []
+        started: dict[int, float] = {}
+        finished: list[float] = []
+        latencies: list[float] = []
+        all_done = asyncio.Event()
+        expected = 0
 
         async def timed(interaction: Any, *args: Any) -> None:
             await original(interaction, *args)
-            burst_ms.append((time.perf_counter() - started[interaction.id]) * 1000)
-
-        async def handler_only(interaction: Any, *args: Any) -> None:
-            began = time.perf_counter()
-            await original(interaction, *args)
-            handler_ms.append((time.perf_counter() - began) * 1000)
+            now_ = time.perf_counter()
+            latencies.append((now_ - started[interaction.id]) * 1000)
+            finished.append(now_)
+            if len(latencies) == expected:
+                all_done.set()
 
         async def no_settle(*_args: Any, **_kwargs: Any) -> None:
             return None
 
-        # Burst: every round, all members' forms are submitted at once (SimCord runs one actor verb at a
-        # time, so forms are opened first, then the submits are dispatched together without settling).
-        elapsed = 0.0
-        cog.form_submitted = timed
-        for index in range(rounds):
+        async def burst(index: int, settled: bool) -> tuple[float, list[float], list[int]]:
+            """All members' forms open, then every submit dispatched at once; (seconds, latencies, batches)."""
+            nonlocal expected
             shown = [(member, await member.slash(channel, "checkin now")) for member in people]
+            latencies.clear()
+            finished.clear()
+            all_done.clear()
+            expected = len(shown)
+            batches_before = len(service.writer.batches)
             began = time.perf_counter()
+            # SimCord runs one actor verb at a time and settles after it: dispatch without settling.
             with mock.patch.object(env, "_settle_internal", no_settle):
                 for member, result in shown:
-                    done = await _modal._submit_modal(member, result, {"checkin:mood": [str(1 + index % 5)], **values})
+                    mood = str(1 + (index + member.id) % 5)
+                    done = await _modal._submit_modal(member, result, {"checkin:mood": [mood], **values})
                     started[done._interaction.id] = time.perf_counter()
-            await env.settle(timeout=600)
-            elapsed += time.perf_counter() - began
-        total = members * rounds
-        assert len(burst_ms) == total, (len(burst_ms), total)
+            if settled:
+                await env.settle(timeout=600)
+                elapsed = time.perf_counter() - began
+            else:
+                await asyncio.wait_for(all_done.wait(), timeout=600)
+                elapsed = max(finished) - began
+                await env.settle(timeout=600)  # tidy up, untimed
+            assert len(latencies) == expected, (len(latencies), expected)
+            return elapsed, list(latencies), service.writer.batches[batches_before:]
+
+        cog.form_submitted = timed
+        results: dict[str, tuple[float, list[float], list[int]]] = {}
+        for key, settled in (("A", True), ("B", False)):
+            elapsed, lat, sizes = 0.0, [], []
+            for index in range(rounds):
+                seconds, values_ms, batch_sizes = await burst(index, settled)
+                elapsed, lat, sizes = elapsed + seconds, lat + values_ms, sizes + batch_sizes
+            results[key] = (elapsed, lat, sizes)
+
+        # One at a time through SimCord: what a member waits when the bot is not flooded (handler time).
+        single_ms: list[float] = []
+
+        async def handler_only(interaction: Any, *args: Any) -> None:
+            began = time.perf_counter()
+            await original(interaction, *args)
+            single_ms.append((time.perf_counter() - began) * 1000)
 
         cog.form_submitted = handler_only
-        # One at a time: the latency a member sees when the bot is not flooded.
-        single_ms: list[float] = []
         for member in people:
             result = await member.slash(channel, "checkin now")
-            began = time.perf_counter()
             await member.submit_modal(result, {"checkin:mood": ["3"], **values})
-            single_ms.append((time.perf_counter() - began) * 1000)
         cog.form_submitted = original
+        assert len(single_ms) == len(people)
+
+        # C: the service alone, the same burst as concurrent calls (no Discord objects, no SimCord hooks).
+        actors = [Actor(guild_id=guild.id, user_id=p.id, role_ids=frozenset(), is_admin=False) for p in people]
+
+        async def one(actor: Actor, mood: int) -> float:
+            began = time.perf_counter()
+            await service.submit(actor, group_id, mood, "a short note", "me")
+            return (time.perf_counter() - began) * 1000
+
+        elapsed, lat, sizes = 0.0, [], []
+        for index in range(rounds):
+            batches_before = len(service.writer.batches)
+            began = time.perf_counter()
+            lat += await asyncio.gather(*(one(a, 1 + (index + a.user_id) % 5) for a in actors))
+            elapsed += time.perf_counter() - began
+            sizes += service.writer.batches[batches_before:]
+        results["C"] = (elapsed, lat, sizes)
 
         # --- summary over a big group: summary_members x a year of daily shared check-ins ---------------
         big_ids = list(range(10_000_000, 10_000_000 + summary_members))
@@ -175,43 +244,74 @@ async def run(members: int, rounds: int, summary_members: int) -> None:
             async with bot.db.write() as session:
                 await session.execute(insert(Checkin), batch)
             rows_written += len(batch)
-        service = cog.service
         lead = Actor(guild_id=guild.id, user_id=big_ids[0], role_ids=frozenset(), is_admin=False)
         summary_ms: dict[int, list[float]] = {7: [], 30: []}
         for _ in range(5):
             for days in (7, 30):
-                started = time.perf_counter()
+                began = time.perf_counter()
                 await service.summary(lead, "Big", None, days)
-                summary_ms[days].append((time.perf_counter() - started) * 1000)
+                summary_ms[days].append((time.perf_counter() - began) * 1000)
     finally:
         await env.shutdown()
 
-    rate = total / elapsed
     print("Hearth check-in benchmark (SQLite, SimCord 3.2.1, one process)")
+    print(machine(load_at_start))
     print(
-        f"machine: {platform.platform()} | {platform.processor() or platform.machine()} | "
-        f"cpus={os.cpu_count()} | python {platform.python_version()}"
+        f"check-ins: {members} members, {rounds} round(s); in each, all {members} forms are open and every "
+        "submit is dispatched at once (visibility: only me)"
     )
-    print(f"check-ins: {members} members x {rounds} rounds = {total}, each round's {members} submits at once")
-    print(f"  throughput: {rate:.0f} check-ins/s (target >= 300) -> {'OK' if rate >= 300 else 'MISSED'}")
-    for label, values_ms in (
-        (f"submit in a burst of {members} (queueing included)", burst_ms),
-        ("submit one at a time (SimCord round trip)", single_ms),
-        ("submit one at a time, bot handler only (validate, write, reply)", handler_ms),
-    ):
-        p50, p95, p99 = (percentile(values_ms, s) for s in (0.5, 0.95, 0.99))
-        verdict = "OK" if p99 < 30 else "MISSED"
+    labels = {
+        "A": "A through SimCord, settled (harness included)",
+        "B": "B through SimCord, not settled (discord.py + Hearth + fake HTTP)",
+        "C": "C Hearth's write path alone (CheckinService.submit x N, concurrent)",
+    }
+    for key, label in labels.items():
+        elapsed, lat, sizes = results[key]
+        rate = len(lat) / elapsed
+        p50, p99 = percentile(lat, 0.5), percentile(lat, 0.99)
+        print(f"  {label}")
         print(
-            f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, max {max(values_ms):.1f} ms"
-            f" (target p99 < 30 ms) -> {verdict}"
+            f"    {len(lat)} check-ins in {elapsed * 1000:.0f} ms = {rate:,.0f} check-ins/s "
+            f"(target >= 300: {'OK' if rate >= 300 else 'MISSED'}); per submit p50 {p50:.1f} ms, "
+            f"p99 {p99:.1f} ms, max {max(lat):.1f} ms (target p99 < 30 ms: {'OK' if p99 < 30 else 'MISSED'})"
         )
+        print(f"    write transactions: {len(sizes)} (batch sizes {summarize(sizes)})")
+    p50, p99 = percentile(single_ms, 0.5), percentile(single_ms, 0.99)
+    print(
+        f"  one at a time through SimCord (handler time, {len(single_ms)} submits): p50 {p50:.1f} ms, "
+        f"p99 {p99:.1f} ms, max {max(single_ms):.1f} ms (target p99 < 30 ms: {'OK' if p99 < 30 else 'MISSED'})"
+    )
     print(f"summary: {summary_members} members x 365 days = {rows_written:,} check-ins in the group")
-    for days, values in summary_ms.items():
+    for days, values_ms in summary_ms.items():
         print(
-            f"  /checkin summary {days:>2} days: median {statistics.median(values):.1f} ms, "
-            f"max {max(values):.1f} ms (target < 200 ms) -> {'OK' if max(values) < 200 else 'MISSED'}"
+            f"  /checkin summary {days:>2} days: median {statistics.median(values_ms):.1f} ms, "
+            f"max {max(values_ms):.1f} ms (target < 200 ms: {'OK' if max(values_ms) < 200 else 'MISSED'})"
         )
     print(f"  ratio 30-day / 7-day summary: {statistics.median(summary_ms[30]) / statistics.median(summary_ms[7]):.2f}")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average at end: {load}; wall time {time.perf_counter() - wall:.0f} s")
+
+
+def summarize(sizes: list[int]) -> str:
+    if not sizes:
+        return "none"
+    shown = ", ".join(str(n) for n in sizes[:12])
+    return shown + (f", ... ({len(sizes) - 12} more)" if len(sizes) > 12 else "")
+
+
+def machine(load: tuple[float, float, float]) -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"machine: {platform.platform()} | {cpu} | cores={os.cpu_count()} | python {platform.python_version()} | "
+        f"load average at start {' '.join(f'{x:.2f}' for x in load)} (1/5/15 min)"
+    )
 
 
 def main() -> None:

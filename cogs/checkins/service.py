@@ -14,12 +14,13 @@ from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import CheckinSettings
 from bot.db import Database
-from bot.errors import BadInput, Conflict, NotFound
+from bot.errors import BadInput, Conflict, HearthError, NotFound
 from cogs.checkins import domain
+from cogs.checkins.batching import GroupCommit
 from cogs.checkins.domain import SHARED, Visibility
 from cogs.checkins.models import Checkin, CheckinAlert, CheckinPrompt, CheckinReminder, CheckinSupport
 from cogs.groups import queries
-from cogs.groups.models import Group, GroupFacilitator, GuildConfig, MemberProfile
+from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, MemberProfile
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 HISTORY_DAYS = (30, 90)
@@ -47,6 +48,18 @@ class CheckinView:
     support_count: int = 0
     card_channel_id: int | None = None
     card_message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SubmitRequest:
+    """One validated check-in waiting for the shared write transaction."""
+
+    actor: Actor
+    group_id: int
+    mood: int
+    note: str | None
+    visibility: Visibility
+    now: datetime
 
 
 @dataclass(frozen=True)
@@ -175,6 +188,9 @@ class CheckinService:
         self.clock = clock
         self.retention_days = retention_days
         self.default_timezone = default_timezone
+        # Check-ins submitted together are written in one transaction (group commit), each caller
+        # still getting its own outcome or its own error: see cogs/checkins/batching.py.
+        self.writer: GroupCommit[SubmitRequest, SubmitOutcome] = GroupCommit(self._submit_many)
 
     # --- the form ---------------------------------------------------------------------------------
 
@@ -202,32 +218,66 @@ class CheckinService:
         self, actor: Actor, group_id: int, mood_raw: str | int, note_raw: str | None, visibility_raw: str
     ) -> SubmitOutcome:
         mood, note, visibility = self.validate(mood_raw, note_raw, visibility_raw)
-        now = self.clock.now()
-        async with self.db.write() as session:
-            group = await queries.get_group(session, actor.guild_id, group_id)
-            await queries.require_participant(session, group, actor.user_id)
-            checkin = Checkin(
-                guild_id=actor.guild_id,
-                group_id=group.id,
-                user_id=actor.user_id,
-                mood=mood,
-                note=note,
-                visibility=visibility.value,
-                created_at=now,
-            )
-            session.add(checkin)
-            await session.flush()
-            alert = await self._low_alert(session, group, actor.user_id, now)
-            return SubmitOutcome(_view(checkin, group.name), group.channel_id, alert)
+        return await self.writer.run(SubmitRequest(actor, group_id, mood, note, visibility, self.clock.now()))
 
-    async def _low_alert(self, session: AsyncSession, group: Group, user_id: int, now: datetime) -> LowAlert | None:
-        choice = await session.get(CheckinAlert, (group.id, user_id))
+    async def _submit_many(self, requests: Sequence[SubmitRequest]) -> list[SubmitOutcome | HearthError]:
+        """Write a batch of check-ins in one transaction; a refused one gets its error, the rest are saved.
+
+        Every request passes exactly the checks a lone submit does (``get_group``,
+        ``require_participant``) and sees the same rows for its low-mood alert, so the outcome of each
+        equals what it would be had the batch been written one check-in after another.
+        """
+        async with self.db.write() as session:
+            preloaded = await _preload(session, requests)  # held: the identity map keeps rows only weakly
+            answers: list[SubmitOutcome | HearthError | None] = []
+            written: list[tuple[int, Checkin, Group, SubmitRequest]] = []
+            for request in requests:
+                try:
+                    group = await queries.get_group(session, request.actor.guild_id, request.group_id)
+                    await queries.require_participant(session, group, request.actor.user_id)
+                except HearthError as refusal:  # raised before anything of this request is written
+                    answers.append(refusal)
+                    continue
+                checkin = Checkin(
+                    guild_id=request.actor.guild_id,
+                    group_id=group.id,
+                    user_id=request.actor.user_id,
+                    mood=request.mood,
+                    note=request.note,
+                    visibility=request.visibility.value,
+                    created_at=request.now,
+                )
+                session.add(checkin)
+                written.append((len(answers), checkin, group, request))
+                answers.append(None)  # its outcome, once the batch is flushed
+            if written:
+                await self._finish(session, answers, written)
+            del preloaded
+            return [answer for answer in answers if answer is not None]
+
+    async def _finish(
+        self,
+        session: AsyncSession,
+        answers: list[SubmitOutcome | HearthError | None],
+        written: list[tuple[int, Checkin, Group, SubmitRequest]],
+    ) -> None:
+        await session.flush()  # one multi-row INSERT ... RETURNING for the whole batch
+        choices = await _alert_choices(session, [(group.id, r.actor.user_id) for _, _, group, r in written])
+        for index, checkin, group, request in written:
+            choice = choices.get((group.id, request.actor.user_id))
+            alert = await self._low_alert(session, group, checkin, choice, request.now)
+            answers[index] = SubmitOutcome(_view(checkin, group.name), group.channel_id, alert)
+
+    async def _low_alert(
+        self, session: AsyncSession, group: Group, checkin: Checkin, choice: CheckinAlert | None, now: datetime
+    ) -> LowAlert | None:
         if choice is None:
             return None
         moods = list(
             await session.scalars(
                 select(Checkin.mood)
-                .where(Checkin.group_id == group.id, Checkin.user_id == user_id)
+                # Up to this check-in: a later one of the same batch is not yet "written" for it.
+                .where(Checkin.group_id == group.id, Checkin.user_id == checkin.user_id, Checkin.id <= checkin.id)
                 .order_by(Checkin.created_at.desc(), Checkin.id.desc())
                 .limit(choice.consecutive + 1)
             )
@@ -236,7 +286,7 @@ class CheckinService:
             return None
         facilitators = await _facilitator_ids(session, group.id)
         choice.last_alerted_at = now
-        return LowAlert(user_id, group.name, facilitators, choice.consecutive, choice.threshold)
+        return LowAlert(checkin.user_id, group.name, facilitators, choice.consecutive, choice.threshold)
 
     async def attach_card(self, checkin_id: int, channel_id: int | None, message_id: int | None) -> None:
         async with self.db.write() as session:
@@ -695,6 +745,38 @@ def _view(checkin: Checkin, group_name: str, support_count: int = 0) -> CheckinV
         card_channel_id=checkin.card_channel_id,
         card_message_id=checkin.card_message_id,
     )
+
+
+async def _preload(session: AsyncSession, requests: Sequence[SubmitRequest]) -> list[object]:
+    """Load a batch's groups, memberships and guideline acceptances with three queries.
+
+    They land in the session's identity map, so the per-request ``session.get`` calls inside
+    ``get_group`` / ``require_participant`` answer from memory. Only a speed-up: a row not loaded
+    here is simply fetched by those calls as usual. The caller must hold the returned rows while it
+    works: the identity map references unchanged rows weakly and would drop them.
+    """
+    if len(requests) < 2:
+        return []  # a lone request: its own two or three lookups cost the same
+    group_ids = {r.group_id for r in requests}
+    user_ids = {r.actor.user_id for r in requests}
+    rows: list[object] = list(await session.scalars(select(Group).where(Group.id.in_(group_ids))))
+    members = select(GroupMember).where(GroupMember.group_id.in_(group_ids), GroupMember.user_id.in_(user_ids))
+    rows += await session.scalars(members)
+    accepted = select(GuidelinesAcceptance).where(
+        GuidelinesAcceptance.group_id.in_(group_ids), GuidelinesAcceptance.user_id.in_(user_ids)
+    )
+    rows += await session.scalars(accepted)
+    return rows
+
+
+async def _alert_choices(session: AsyncSession, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], CheckinAlert]:
+    """The members' own low-mood alert choices for these (group, member) pairs, in one query."""
+    rows = await session.scalars(
+        select(CheckinAlert).where(
+            CheckinAlert.group_id.in_({g for g, _ in pairs}), CheckinAlert.user_id.in_({u for _, u in pairs})
+        )
+    )
+    return {(choice.group_id, choice.user_id): choice for choice in rows}
 
 
 async def _support_count(session: AsyncSession, checkin_id: int) -> int:

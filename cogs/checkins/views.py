@@ -46,7 +46,10 @@ class CheckinForm(HearthModal):
         visibility: Visibility | None = None,
     ) -> None:
         title = f"{'Edit check-in' if editing else 'Check in'} · {group_name}"
-        super().__init__(title=title[:45], custom_id=f"checkin:form:{editing or 0}", timeout=900)
+        # No fixed custom_id: discord.py keys open modals by custom_id alone, so a shared id would hand
+        # one member's submit to another member's form (and group) and drop the other's. The default
+        # is random per form.
+        super().__init__(title=title[:45], timeout=900)
         self.cog = cog
         self.group_id = group_id
         self.editing = editing

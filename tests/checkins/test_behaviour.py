@@ -121,6 +121,29 @@ async def test_note_over_the_limit_saves_nothing_and_gives_the_text_back(harness
     assert await count_checkins(harness) == 1
 
 
+async def test_forms_open_at_the_same_time_each_save_to_their_own_group(harness: Harness, env: simcord.Env) -> None:
+    # discord.py keys open modals by custom_id alone: a shared id would route Alice's submit into
+    # Bob's form (Bob's group) and then drop Bob's submit. Each form gets its own id.
+    guild, first, (alice,), _ = await setup_group(harness, env)
+    bob = guild.add_member(env.create_user("bob"))
+    second = await make_group(harness, guild, "Grief", members=[bob])
+    alice_form = await alice.slash(first.channel, "checkin now")
+    bob_form = await bob.slash(second.channel, "checkin now")
+    assert alice_form.modal is not None and bob_form.modal is not None
+    assert alice_form.modal["custom_id"] != bob_form.modal["custom_id"]
+
+    alice_done = await alice.submit_modal(alice_form, form(2, "alice's note"))
+    bob_done = await bob.submit_modal(bob_form, form(4, "bob's note"))
+
+    assert "Checked in to **Caregivers**" in alice_done.response.content
+    assert "Checked in to **Grief**" in bob_done.response.content
+    async with harness.bot.db.read() as session:
+        rows = (await session.execute(select(Checkin.user_id, Checkin.group_id, Checkin.mood, Checkin.note))).all()
+    assert sorted(rows) == sorted(
+        [(alice.id, first.group_id, 2, "alice's note"), (bob.id, second.group_id, 4, "bob's note")]
+    )
+
+
 async def test_a_group_the_member_is_not_in_is_refused(harness: Harness, env: simcord.Env) -> None:
     guild, _group, (alice,), _ = await setup_group(harness, env)
     other = await make_group(harness, guild, "Grief", members=[])

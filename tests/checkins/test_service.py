@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -14,13 +16,14 @@ from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import CheckinSettings
 from bot.db import Base, Database
-from bot.errors import BadInput, NotAllowed
+from bot.errors import BadInput, HearthError, NotAllowed, NotFound
 from bot.keys import Keyring
 from bot.privacy import Subject
 from cogs.checkins.models import Checkin, CheckinReminder, CheckinSupport
 from cogs.checkins.privacy import CheckinPrivacy
-from cogs.checkins.service import CheckinService
+from cogs.checkins.service import CheckinService, SubmitOutcome, SubmitRequest
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, MemberProfile
+from cogs.groups.queries import GuidelinesNotAccepted
 
 GUILD = 10
 START = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
@@ -190,3 +193,84 @@ async def test_migration_matches_the_models(db: Database) -> None:
     async with db.engine.connect() as connection:
         differences = await connection.run_sync(_diff)
     assert differences == []
+
+
+async def test_checkins_submitted_together_share_one_transaction_and_each_gets_its_own_answer(db: Database) -> None:
+    clock = FakeTime(START)
+    checkins = service(db, clock)
+    group_id = await arrange(db, members=30)
+    async with db.write() as session:  # member 30 has not accepted the current guidelines
+        acceptance = await session.get(GuidelinesAcceptance, (group_id, 30))
+        assert acceptance is not None
+        await session.delete(acceptance)
+    await checkins.set_alert(actor(1), "Grief", None, 2, 2)
+
+    calls = [checkins.submit(actor(user_id), group_id, 1 + user_id % 5, f"note {user_id}", "me") for user_id in
+             range(2, 30)]  # fmt: skip
+    calls += [
+        checkins.submit(actor(1), group_id, 2, None, "facilitators"),  # low, but the first of a run of 2
+        checkins.submit(actor(4242), group_id, 3, None, "me"),  # not a member
+        checkins.submit(actor(30), group_id, 3, None, "me"),  # guidelines not accepted
+        checkins.submit(actor(1), group_id, 1, None, "facilitators"),  # the second low one in a row: alert
+        checkins.submit(actor(5), 987654, 3, None, "me"),  # no such group
+    ]
+    answers = await asyncio.gather(*calls, return_exceptions=True)
+
+    assert max(checkins.writer.batches) > 1  # they really were written together
+    saved, refused = answers[:28], answers[28:]
+    assert [(a.checkin.user_id, a.checkin.mood, a.checkin.note) for a in saved] == [  # type: ignore[union-attr]
+        (user_id, 1 + user_id % 5, f"note {user_id}") for user_id in range(2, 30)
+    ]
+    first_low, stranger, unaccepted, second_low, nowhere = refused
+    assert isinstance(first_low, SubmitOutcome) and first_low.alert is None
+    assert isinstance(stranger, NotAllowed) and "not a member" in stranger.message
+    assert isinstance(unaccepted, GuidelinesNotAccepted)
+    assert isinstance(second_low, SubmitOutcome) and second_low.alert is not None
+    assert second_low.alert.facilitator_ids == [LEAD] and second_low.alert.consecutive == 2
+    assert isinstance(nowhere, NotFound)
+    ids = [a.checkin.id for a in answers if isinstance(a, SubmitOutcome)]
+    assert len(set(ids)) == 30
+    async with db.read() as session:
+        rows = (await session.execute(select(Checkin.id, Checkin.user_id).order_by(Checkin.id))).all()
+    assert sorted(ids) == [row.id for row in rows]
+    assert {row.user_id for row in rows} == {*range(1, 30)}
+
+
+async def test_one_failing_checkin_in_a_batch_does_not_fail_the_others(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeTime(START)
+    checkins = service(db, clock)
+    group_id = await arrange(db, members=6)
+    write_batch = checkins._submit_many
+
+    async def breaks_on_member_3(requests: Sequence[SubmitRequest]) -> list[SubmitOutcome | HearthError]:
+        if any(r.actor.user_id == 3 for r in requests):
+            raise RuntimeError("the database fell over")
+        return await write_batch(requests)
+
+    monkeypatch.setattr(checkins.writer, "_run_batch", breaks_on_member_3)
+    answers = await asyncio.gather(
+        *(checkins.submit(actor(user_id), group_id, 3, None, "me") for user_id in range(1, 7)),
+        return_exceptions=True,
+    )
+    assert isinstance(answers[2], RuntimeError)
+    assert [a.checkin.user_id for a in answers if isinstance(a, SubmitOutcome)] == [1, 2, 4, 5, 6]
+    async with db.read() as session:
+        users = set(await session.scalars(select(Checkin.user_id)))
+    assert users == {1, 2, 4, 5, 6}
+
+
+async def test_a_submit_cancelled_before_its_batch_writes_nothing(db: Database) -> None:
+    clock = FakeTime(START)
+    checkins = service(db, clock)
+    group_id = await arrange(db, members=3)
+    kept = asyncio.ensure_future(checkins.submit(actor(1), group_id, 3, None, "me"))
+    dropped = asyncio.ensure_future(checkins.submit(actor(2), group_id, 3, None, "me"))
+    await asyncio.sleep(0)  # both are queued; the batch has not started
+    dropped.cancel()
+    assert (await kept).checkin.user_id == 1
+    with pytest.raises(asyncio.CancelledError):
+        await dropped
+    async with db.read() as session:
+        assert set(await session.scalars(select(Checkin.user_id))) == {1}
