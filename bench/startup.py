@@ -1,6 +1,6 @@
 """Start-up time, idle memory and slash-command latency of the real Hearth bot, in one run.
 
-    cd /work/main && /tmp/venv/bin/python -m bench.startup [--features privacy,groups] [--trials 5]
+    python -m bench.startup [--features privacy,groups] [--trials 5]   (default: every feature)
 
 (a) ``create_bot`` -> ``await env.start()`` (READY) inside SimCord on SQLite: an empty database
     (first start, migrations included), a restart on the same database, and a database holding
@@ -51,7 +51,7 @@ from bot.db import migrate as migrations
 from cogs.groups.models import Group, GroupMember
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FEATURES = "privacy,groups"
+DEFAULT_FEATURES = ""  # every feature, as in production
 # Same shapes as tests/conftest.py; fake values, never a real token.
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"  # noqa: S105 - a fake, like tests/conftest.py
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789ab"  # noqa: S105 - a fake
