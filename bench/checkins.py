@@ -23,7 +23,7 @@ C. Hearth's write path alone: the same 200 check-ins as concurrent ``CheckinServ
    on the same database (validate, membership and guideline checks, insert, low-mood alert check,
    commit) with no Discord objects and no SimCord hooks.
 
-Concurrent submits share one write transaction (group commit, ``cogs/checkins/batching.py``); the
+Concurrent submits share one write transaction (group commit, ``bot/db/batching.py``); the
 batch sizes are printed. Also measured: a submit one at a time through SimCord (a member's wait when
 the bot is not flooded), and ``/checkin summary`` (the service call) on a group of 1,000 members with
 a year of daily check-ins (~90% of members each day, a third each of only-me / facilitators / group).

@@ -14,9 +14,9 @@ from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import CheckinSettings
 from bot.db import Database
+from bot.db.batching import GroupCommit
 from bot.errors import BadInput, Conflict, HearthError, NotFound
 from cogs.checkins import domain
-from cogs.checkins.batching import GroupCommit
 from cogs.checkins.domain import SHARED, Visibility
 from cogs.checkins.models import Checkin, CheckinAlert, CheckinPrompt, CheckinReminder, CheckinSupport
 from cogs.groups import queries
@@ -189,7 +189,7 @@ class CheckinService:
         self.retention_days = retention_days
         self.default_timezone = default_timezone
         # Check-ins submitted together are written in one transaction (group commit), each caller
-        # still getting its own outcome or its own error: see cogs/checkins/batching.py.
+        # still getting its own outcome or its own error: see bot/db/batching.py.
         self.writer: GroupCommit[SubmitRequest, SubmitOutcome] = GroupCommit(self._submit_many)
 
     # --- the form ---------------------------------------------------------------------------------

@@ -1,14 +1,17 @@
 """Anonymous sharing use cases over the database: no ``discord`` here.
 
 The cog turns Discord objects into ids, calls these, then does the Discord side (sending the post,
-creating the reply thread) and reports back the message ids. Each use case is one transaction.
+creating the reply thread) and reports back the message ids. Each use case is one transaction,
+except the two write steps of a share (``create`` and ``attach_message``): shares arriving together
+are written in one transaction per step (group commit, ``bot/db/batching.py``), each checked exactly
+as if alone and each caller getting its own result or its own refusal.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +22,8 @@ from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import SharingSettings
 from bot.db import Database
-from bot.errors import BadInput, NotAllowed, NotFound, RateLimited
+from bot.db.batching import GroupCommit
+from bot.errors import BadInput, HearthError, NotAllowed, NotFound, RateLimited
 from bot.keys import Keyring
 from bot.privacy import Subject
 from bot.safety import SafetyNet
@@ -84,6 +88,36 @@ class _Standing:
 
 
 @dataclass(frozen=True)
+class _CreateRequest:
+    actor: Actor
+    target: Target
+    draft: domain.Draft
+    now: datetime
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A share that passed every check, with what storing it needs."""
+
+    group: Group
+    config: GuildConfig
+    standing: _Standing  # holds the preloaded rows while the share is written
+    pseudonym: str
+    server_hash: str
+    root: AnonymousPost | None
+    label: str | None
+
+
+@dataclass(frozen=True)
+class _AttachRequest:
+    post_id: int
+    channel_id: int
+    message_id: int
+    thread_id: int | None
+    flag: bool
+
+
+@dataclass(frozen=True)
 class Removed:
     code: str
     channel_id: int | None
@@ -112,6 +146,10 @@ class SharingService:
         self.clock = clock
         self.safety = safety
         self.retention_days = retention_days
+        # Shares sent together are stored, then attached to their Discord messages, in one transaction
+        # per step instead of one each: SQLite has a single writer (see bot/db/batching.py).
+        self.creates: GroupCommit[_CreateRequest, ShareResult] = GroupCommit(self._create_many)
+        self.attaches: GroupCommit[_AttachRequest, Posted] = GroupCommit(self._attach_many)
 
     @property
     def keys(self) -> Keyring:
@@ -122,7 +160,9 @@ class SharingService:
 
     # --- who may post --------------------------------------------------------------------------
 
-    async def _load_standing(self, session: AsyncSession, actor: Actor, group_id: int, server_hash: str) -> _Standing:
+    async def _load_standing(
+        self, session: AsyncSession, actor: Actor, group_id: int, server_hash: str, now: datetime | None = None
+    ) -> _Standing:
         """Everything the posting checks read, in one round trip instead of six.
 
         The group, the server's settings, the membership and the guidelines acceptance come back as ORM
@@ -130,7 +170,7 @@ class SharingService:
         then run unchanged and find them in the session's identity map without another query. A row that
         does not exist is simply not preloaded: those checks look it up themselves, as before.
         """
-        since = self.clock.now() - domain.RATE_WINDOW
+        since = (now or self.clock.now()) - domain.RATE_WINDOW
         blocked = (
             select(AnonymousBlock.guild_id)
             .where(AnonymousBlock.guild_id == actor.guild_id, AnonymousBlock.server_hash == server_hash)
@@ -164,7 +204,7 @@ class SharingService:
         return _Standing(server_hash, blocked=bool(row[4]), recent=int(row[5] or 0), since=since, rows=tuple(row[:4]))
 
     async def _check_member(
-        self, session: AsyncSession, actor: Actor, group: Group, standing: _Standing
+        self, session: AsyncSession, actor: Actor, group: Group, standing: _Standing, now: datetime | None = None
     ) -> GuildConfig:
         config = await guild_config(session, actor.guild_id)
         if not config.anonymous_sharing:
@@ -182,7 +222,7 @@ class SharingService:
                     AnonymousPost.created_at > standing.since,
                 )
             )
-            wait = domain.retry_after(list(recent), limit=limit, now=self.clock.now())
+            wait = domain.retry_after(list(recent), limit=limit, now=now or self.clock.now())
             if wait is not None:
                 raise RateLimited(
                     f"You've reached the limit of {limit} anonymous posts an hour. "
@@ -222,65 +262,92 @@ class SharingService:
     async def create(self, actor: Actor, target: Target, text: str | None, content_warning: str | None) -> ShareResult:
         """Store a share or reply; held for approval, or ready for the cog to publish."""
         draft = domain.validate_draft(text, content_warning, max_length=self.settings.max_length)
+        result = await self.creates.run(_CreateRequest(actor, target, draft, self.clock.now()))
+        status = HELD if result.held else POSTED
+        log.info("anonymous post %s stored in guild %s (%s)", result.publication.post_id, actor.guild_id, status)
+        return result
+
+    async def _create_many(self, requests: Sequence[_CreateRequest]) -> list[ShareResult | HearthError]:
+        """Store a batch of shares in one transaction; a refused one gets its error, the rest are stored.
+
+        The requests are checked and stored one after another inside the transaction, so each sees the
+        shares stored before it: the rate limit counts the same author's earlier shares of this batch,
+        and every outcome equals what it would be had the shares been sent one after another. A refusal
+        is raised before anything of its share is written.
+        """
         keys = self.keys
-        now = self.clock.now()
-        server_hash = domain.server_hash(keys, actor.guild_id, actor.user_id)
+        answers: list[ShareResult | HearthError] = []
         async with self.db.write() as session:
-            # One query reads every row the checks need; get_group and the checks then hit the identity map.
-            standing = await self._load_standing(session, actor, target.group_id, server_hash)
-            group = await get_group(session, actor.guild_id, target.group_id)
-            config = await self._check_member(session, actor, group, standing)
-            if group.channel_id is None:
-                raise BadInput(f"**{group.name}** has no channel to post in yet; ask a facilitator to set one.")
-            pseudonym = domain.pseudonym(keys, actor.guild_id, group.id, actor.user_id)
-            root: AnonymousPost | None = None
-            label: str | None = None
-            if target.parent_id is not None:
-                root = await session.scalar(
-                    select(AnonymousPost).where(AnonymousPost.id == target.parent_id).with_for_update()
-                )
-                if root is None or root.status != POSTED or root.message_id is None:
-                    raise NotFound("This conversation is closed: the post it belongs to was removed or has expired.")
-                label = await self._label(session, root, pseudonym)
-            # The group's own choice wins; a group that never chose follows the server's default.
-            held = (
-                group.shares_need_approval
-                if group.shares_need_approval is not None
-                else config.anonymous_requires_approval
+            for request in requests:
+                try:
+                    checked = await self._check_share(session, keys, request)
+                except HearthError as refusal:
+                    answers.append(refusal)
+                    continue
+                answers.append(await self._store(session, keys, request, checked))
+        return answers
+
+    async def _check_share(self, session: AsyncSession, keys: Keyring, request: _CreateRequest) -> _Checked:
+        actor, target = request.actor, request.target
+        server_hash = domain.server_hash(keys, actor.guild_id, actor.user_id)
+        # One query reads every row the checks need; get_group and the checks then hit the identity map.
+        standing = await self._load_standing(session, actor, target.group_id, server_hash, request.now)
+        group = await get_group(session, actor.guild_id, target.group_id)
+        config = await self._check_member(session, actor, group, standing, request.now)
+        if group.channel_id is None:
+            raise BadInput(f"**{group.name}** has no channel to post in yet; ask a facilitator to set one.")
+        pseudonym = domain.pseudonym(keys, actor.guild_id, group.id, actor.user_id)
+        root: AnonymousPost | None = None
+        label: str | None = None
+        if target.parent_id is not None:
+            root = await session.scalar(
+                select(AnonymousPost).where(AnonymousPost.id == target.parent_id).with_for_update()
             )
-            code = domain.new_code()
-            post = AnonymousPost(
-                code=code,
+            if root is None or root.status != POSTED or root.message_id is None:
+                raise NotFound("This conversation is closed: the post it belongs to was removed or has expired.")
+            label = await self._label(session, root, pseudonym)
+        return _Checked(group, config, standing, pseudonym, server_hash, root, label)
+
+    async def _store(
+        self, session: AsyncSession, keys: Keyring, request: _CreateRequest, checked: _Checked
+    ) -> ShareResult:
+        actor, draft, group, config, root = request.actor, request.draft, checked.group, checked.config, checked.root
+        # The group's own choice wins; a group that never chose follows the server's default.
+        held = (
+            group.shares_need_approval if group.shares_need_approval is not None else config.anonymous_requires_approval
+        )
+        code = domain.new_code()
+        post = AnonymousPost(
+            code=code,
+            guild_id=actor.guild_id,
+            group_id=group.id,
+            parent_id=root.id if root else None,
+            pseudonym=checked.pseudonym,
+            server_hash=checked.server_hash,
+            label=checked.label,
+            content=draft.text,
+            content_warning=draft.content_warning,
+            status=HELD if held else POSTED,
+            created_at=request.now,
+            author_ciphertext=(
+                domain.seal_author(keys.derive("break-glass"), actor.user_id, code) if config.break_glass else None
+            ),
+        )
+        session.add(post)
+        await session.flush()
+        item_id = None
+        if held:
+            item_id = await open_item(
+                session,
                 guild_id=actor.guild_id,
-                group_id=group.id,
-                parent_id=root.id if root else None,
-                pseudonym=pseudonym,
-                server_hash=server_hash,
-                label=label,
-                content=draft.text,
-                content_warning=draft.content_warning,
-                status=HELD if held else POSTED,
-                created_at=now,
-                author_ciphertext=(
-                    domain.seal_author(keys.derive("break-glass"), actor.user_id, code) if config.break_glass else None
-                ),
+                kind="held",
+                channel_id=group.channel_id,
+                message_id=None,
+                post_id=post.id,
+                author_id=None,
+                excerpt=domain.excerpt(draft.text),
             )
-            session.add(post)
-            await session.flush()
-            item_id = None
-            if held:
-                item_id = await open_item(
-                    session,
-                    guild_id=actor.guild_id,
-                    kind="held",
-                    channel_id=group.channel_id,
-                    message_id=None,
-                    post_id=post.id,
-                    author_id=None,
-                    excerpt=domain.excerpt(draft.text),
-                )
-            publication = _publication(post, group, root)
-        log.info("anonymous post %s stored in guild %s (%s)", post.id, actor.guild_id, post.status)
+        publication = _publication(post, group, root)
         return ShareResult(publication, held, item_id, self.safety.matches(draft.text), group.name)
 
     async def _label(self, session: AsyncSession, root: AnonymousPost, pseudonym: str) -> str:
@@ -296,33 +363,45 @@ class SharingService:
         self, post_id: int, channel_id: int, message_id: int, thread_id: int | None, *, flag: bool
     ) -> Posted:
         """The post is on Discord: remember where, and flag it for moderators when a safety keyword matched."""
+        return await self.attaches.run(_AttachRequest(post_id, channel_id, message_id, thread_id, flag))
+
+    async def _attach_many(self, requests: Sequence[_AttachRequest]) -> list[Posted | HearthError]:
+        """Attach a batch of posts to their Discord messages in one transaction."""
         async with self.db.write() as session:
-            # One UPDATE ... RETURNING instead of a SELECT then an UPDATE.
-            row = (
-                await session.execute(
-                    update(AnonymousPost)
-                    .where(AnonymousPost.id == post_id)
-                    .values(channel_id=channel_id, message_id=message_id, thread_id=thread_id, status=POSTED)
-                    .returning(AnonymousPost.guild_id, AnonymousPost.content)
-                    .execution_options(synchronize_session=False)
+            return [await self._attach(session, request) for request in requests]
+
+    async def _attach(self, session: AsyncSession, request: _AttachRequest) -> Posted:
+        # One UPDATE ... RETURNING instead of a SELECT then an UPDATE.
+        row = (
+            await session.execute(
+                update(AnonymousPost)
+                .where(AnonymousPost.id == request.post_id)
+                .values(
+                    channel_id=request.channel_id,
+                    message_id=request.message_id,
+                    thread_id=request.thread_id,
+                    status=POSTED,
                 )
-            ).first()
-            if row is None:
-                return Posted(None)
-            guild_id, content = row
-            item_id = None
-            if flag and self.safety.flag_for_moderators:
-                item_id = await open_item(
-                    session,
-                    guild_id=guild_id,
-                    kind="flag",
-                    channel_id=channel_id,
-                    message_id=message_id,
-                    post_id=post_id,
-                    author_id=None,
-                    excerpt=domain.excerpt(content),
-                    reason="safety keyword",
-                )
+                .returning(AnonymousPost.guild_id, AnonymousPost.content)
+                .execution_options(synchronize_session=False)
+            )
+        ).first()
+        if row is None:
+            return Posted(None)
+        guild_id, content = row
+        item_id = None
+        if request.flag and self.safety.flag_for_moderators:
+            item_id = await open_item(
+                session,
+                guild_id=guild_id,
+                kind="flag",
+                channel_id=request.channel_id,
+                message_id=request.message_id,
+                post_id=request.post_id,
+                author_id=None,
+                excerpt=domain.excerpt(content),
+                reason="safety keyword",
+            )
         return Posted(item_id)
 
     async def set_thread(self, root_id: int, thread_id: int) -> None:

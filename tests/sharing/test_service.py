@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,14 +12,14 @@ from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import SharingSettings
 from bot.db import Database
-from bot.errors import NotAllowed, RateLimited
+from bot.errors import HearthError, NotAllowed, RateLimited
 from bot.keys import Keyring
 from bot.privacy import Subject
 from bot.safety import SafetyNet
 from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance, GuildConfig
 from cogs.sharing import api
 from cogs.sharing.models import AnonymousPost
-from cogs.sharing.service import AnonymousPostsProvider, SharingService, Target
+from cogs.sharing.service import BLOCKED_MESSAGE, AnonymousPostsProvider, Posted, ShareResult, SharingService, Target
 
 KEYS = Keyring(b"s" * 40)
 GUILD = 700
@@ -161,3 +162,68 @@ async def test_privacy_provider_finds_only_my_posts(db: Database, keep_text: boo
         left = sorted(p.content for p in await session.scalars(select(AnonymousPost)))
         assert await provider.export(session, me) == []
     assert left == (["alice", "bob"] if keep_text else ["bob"])
+
+
+async def test_concurrent_shares_share_a_transaction_yet_each_gets_its_own_answer(db: Database) -> None:
+    group_id = await arrange(db)
+    carol, dave, erin = 1003, 1004, 1005  # not a member; blocked; member who never accepted the guidelines
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    async with db.write() as session:
+        session.add(GroupMember(group_id=group_id, user_id=dave, joined_at=now))
+        session.add(GuidelinesAcceptance(group_id=group_id, user_id=dave, version=1, accepted_at=now))
+        session.add(GroupMember(group_id=group_id, user_id=erin, joined_at=now))
+    clock = FakeClock()
+    sharing = service(db, clock, shares_per_hour=5)
+    earlier = await sharing.create(actor(dave), Target(group_id, "G"), "before the block", None)
+    async with db.write() as session:
+        post = await api.post_by_id(session, earlier.publication.post_id)
+        assert post is not None
+        await api.block_author(session, post, now=clock.now())
+
+    senders = [ALICE] * 6 + [BOB] * 3 + [carol, dave, erin]
+    texts = [f"share {n} by {user}" for n, user in enumerate(senders)]
+    answers = await asyncio.gather(
+        *(
+            sharing.create(actor(user), Target(group_id, "G"), text, None)
+            for user, text in zip(senders, texts, strict=True)
+        ),
+        return_exceptions=True,
+    )
+    assert max(sharing.creates.batches) > 1  # they really were written together
+
+    refused = {n: answer for n, answer in enumerate(answers) if isinstance(answer, BaseException)}
+    assert sorted(refused) == [5, 9, 10, 11]  # Alice's 6th, Carol, Dave, Erin
+    assert all(isinstance(error, HearthError) for error in refused.values())
+    assert isinstance(refused[5], RateLimited)
+    assert str(refused[5]).startswith("You've reached the limit of 5 anonymous posts an hour.")
+    assert isinstance(refused[9], NotAllowed) and "not a member of **G**" in str(refused[9])
+    assert isinstance(refused[10], NotAllowed) and str(refused[10]) == BLOCKED_MESSAGE
+    assert "guidelines" in str(refused[11]).lower()
+    stored = {n: answer for n, answer in enumerate(answers) if isinstance(answer, ShareResult)}
+    assert sorted(stored) == [0, 1, 2, 3, 4, 6, 7, 8]
+    for n, result in stored.items():  # each caller got its own post back
+        assert result.publication.text == texts[n] and not result.held and result.group_name == "G"
+    assert len({result.publication.post_id for result in stored.values()}) == len(stored)
+
+    # Attaching them all at once: one batch, each post gets its own message, a vanished post gets nothing.
+    attached = await asyncio.gather(
+        *(
+            sharing.attach_message(result.publication.post_id, 55, 9000 + n, None, flag=False)
+            for n, result in stored.items()
+        ),
+        sharing.attach_message(10**9, 55, 1, None, flag=False),
+    )
+    assert attached == [Posted(None)] * (len(stored) + 1)
+    assert max(sharing.attaches.batches) > 1
+
+    async with db.read() as session:
+        rows = {p.id: p for p in await session.scalars(select(AnonymousPost))}
+    assert len(rows) == len(stored) + 1  # plus Dave's post from before the block
+    for n, result in stored.items():
+        row = rows[result.publication.post_id]
+        assert (row.content, row.message_id, row.channel_id, row.status) == (texts[n], 9000 + n, 55, "posted")
+        assert row.code == result.publication.code
+    hashes = [row.server_hash for row in rows.values() if row.id != earlier.publication.post_id]
+    assert sorted(hashes.count(h) for h in set(hashes)) == [3, 5]  # Bob's three, Alice's five
+    with pytest.raises(RateLimited):  # the batch counted: Alice is still at her limit
+        await sharing.create(actor(ALICE), Target(group_id, "G"), "one more", None)

@@ -1,6 +1,6 @@
 """Group commit: requests that arrive together share one write transaction; each gets its own answer.
 
-SQLite has one writer, so 200 members submitting at once would otherwise queue 200 transactions one
+SQLite has one writer, so 200 members acting at once would otherwise queue 200 transactions one
 behind another (each BEGIN IMMEDIATE, a few statements and a COMMIT, every statement a thread hop
 in aiosqlite). ``GroupCommit.run(request)`` queues the request; one drain task takes everything
 queued (up to ``max_batch``) and hands it to ``run_batch`` as one list, which returns one answer per
@@ -23,7 +23,7 @@ from typing import Generic, TypeVar
 
 from bot.errors import HearthError
 
-log = logging.getLogger("hearth.checkins")
+log = logging.getLogger("hearth.db")
 
 RequestT = TypeVar("RequestT")
 ResultT = TypeVar("ResultT")
@@ -81,7 +81,7 @@ class GroupCommit(Generic[RequestT, ResultT]):
             if len(batch) == 1:
                 _settle(batch[0][1], error)
                 return
-            log.exception("a batch of %d check-ins failed; writing them one by one", len(batch))
+            log.exception("a batch of %d writes failed; writing them one by one", len(batch))
             for entry in batch:
                 await self._run([entry])
             return
