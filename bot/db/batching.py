@@ -86,6 +86,8 @@ class GroupCommit(Generic[RequestT, ResultT]):
                 await self._run([entry])
             return
         self.batches.append(len(batch))
+        if len(self.batches) > 10_000:  # a diagnostic for benchmarks and tests, not a log: keep it bounded
+            del self.batches[:5_000]
         for (_, future), answer in zip(batch, answers, strict=True):
             _settle(future, answer)
 

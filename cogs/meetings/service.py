@@ -235,6 +235,8 @@ class TickBatcher:
                 future.cancel()
             raise
         self.batches.append(len(batch))
+        if len(self.batches) > 10_000:  # a diagnostic for benchmarks and tests, not a log: keep it bounded
+            del self.batches[:5_000]
         seen: set[int] = set()
         for meeting_id, future in batch:
             # The same meeting twice in a batch: the first caller acts on it; the second has nothing to do.
