@@ -37,7 +37,8 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False, busy_timeout_ms: int = 5000, pool_size: int = 5):
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
-        kwargs: dict[str, Any] = {"echo": echo}
+        # hide_parameters: a database error's message must not carry what members wrote into the logs.
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.is_sqlite:
             # Every session ends its transaction itself (commit, or rollback on close), so the pool's
             # own reset-on-return ROLLBACK is redundant: one thread hop less per transaction.

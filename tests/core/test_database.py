@@ -93,3 +93,13 @@ async def test_naive_datetimes_are_refused_and_aware_ones_come_back_utc(db: Data
                     created_at=datetime(2026, 1, 1),  # noqa: DTZ001 - naive on purpose
                 )
             )
+
+
+async def test_database_errors_do_not_carry_members_words(db: Database) -> None:
+    """An unexpected database error is logged with its traceback: its message must not hold the values."""
+    async with db.write() as session:
+        session.add(HearthState(key="dup", value="first"))
+    with pytest.raises(Exception, match="INSERT") as caught:
+        async with db.write() as session:
+            session.add(HearthState(key="dup", value="my private note"))
+    assert "my private note" not in str(caught.value)
