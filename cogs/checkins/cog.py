@@ -7,12 +7,10 @@ import io
 import logging
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Literal
-from zoneinfo import available_timezones
 
 import discord
 from discord import app_commands
 from discord.ext import commands
-from sqlalchemy import select
 
 from bot.errors import BadInput
 from bot.interactions import NO_MENTIONS, actor_of, reply
@@ -29,8 +27,7 @@ from cogs.checkins.service import (
     Summary,
 )
 from cogs.checkins.views import CheckinForm, RetryView, card_content, prompt_view, support_view
-from cogs.groups import queries
-from cogs.groups.models import Group
+from cogs.groups.choices import group_choices, timezone_choices
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -46,7 +43,6 @@ DM_CLOSED_NOTICE = (
     "I couldn't send your daily check-in reminder because your direct messages are closed to me, so I "
     "stopped it. To get reminders, allow DMs from this server's members and run `/checkin remind set` again."
 )
-_ZONES = sorted(available_timezones())
 
 
 def reminder_job(reminder_id: int) -> str:
@@ -114,25 +110,14 @@ class CheckinCog(commands.Cog):
     async def group_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        async with self.bot.db.read() as session:
-            groups = await queries.groups_of(session, interaction.guild_id, interaction.user.id)
-            if interaction.command is not None and interaction.command.name in {"summary", "set", "off"}:
-                extra = await session.scalars(
-                    select(Group).where(
-                        Group.guild_id == interaction.guild_id, Group.archived_at.is_(None), Group.private.is_(False)
-                    )
-                )
-                groups = sorted({g.id: g for g in [*groups, *extra]}.values(), key=lambda g: g.name_key)
-        needle = current.strip().casefold()
-        return [app_commands.Choice(name=g.name, value=g.name) for g in groups if needle in g.name_key][:25]
+        command = interaction.command.qualified_name if interaction.command else ""
+        facilitating = command in {"checkin summary", "checkin prompt set", "checkin prompt off"}
+        return await group_choices(interaction, current, "mine", *(("facilitate",) if facilitating else ()))
 
     async def timezone_autocomplete(
         self, _interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.strip().casefold().replace(" ", "_")
-        return [app_commands.Choice(name=z, value=z) for z in _ZONES if needle in z.casefold()][:25]
+        return timezone_choices(current)
 
     @checkin.command(name="now", description="Check in: how you feel (1–5), an optional note, who may see it")
     @app_commands.describe(group="Which group (default: this channel's group, or your only group)")

@@ -19,6 +19,7 @@ from discord.ext import commands
 from bot.errors import BadInput, BotMissingPermissions, HearthError, NotAllowed, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.groups import domain
+from cogs.groups.choices import group_choices, timezone_choices
 from cogs.groups.privacy import GroupsPrivacy
 from cogs.groups.service import (
     ChannelAccess,
@@ -306,19 +307,14 @@ class GroupsCog(commands.Cog):
     async def _timezone_choices(
         self, _interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in domain.timezone_suggestions(current)]
+        return timezone_choices(current)
 
     # --- autocomplete of group names -------------------------------------------------------------
 
     async def _names(
         self, interaction: discord.Interaction, current: str, scope: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            actor = actor_of(interaction)
-        except HearthError:
-            return []
-        names = await self.service.names(actor, current, scope)
-        return [app_commands.Choice(name=n, value=n) for n in names]
+        return await group_choices(interaction, current, scope)
 
     async def _joinable(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await self._names(interaction, current, "join")

@@ -20,7 +20,7 @@ from discord.ext import commands
 from bot.errors import BadInput, HearthError
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.groups import queries
-from cogs.groups.models import Group
+from cogs.groups.choices import group_choices, timezone_choices
 from cogs.meetings import domain
 from cogs.meetings.service import (
     STATUSES,
@@ -337,23 +337,7 @@ class MeetingsCog(commands.Cog):
     async def group_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            actor = actor_of(interaction)
-        except HearthError:
-            return []
-        async with self.bot.db.read() as session:
-            if await queries.is_facilitator(session, actor):
-                from sqlalchemy import select
-
-                groups = list(
-                    await session.scalars(
-                        select(Group).where(Group.guild_id == actor.guild_id, Group.archived_at.is_(None))
-                    )
-                )
-            else:
-                groups = await queries.groups_of(session, actor.guild_id, actor.user_id)
-        typed = current.casefold()
-        return [app_commands.Choice(name=g.name, value=g.name) for g in groups if typed in g.name_key][:25]
+        return await group_choices(interaction, current, "mine", "facilitate")
 
     async def meeting_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -390,11 +374,7 @@ class MeetingsCog(commands.Cog):
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        from zoneinfo import available_timezones
-
-        typed = current.casefold().replace(" ", "_")
-        names = sorted(z for z in available_timezones() if typed in z.casefold() and "/" in z)
-        return [app_commands.Choice(name=z, value=z) for z in names[:25]]
+        return timezone_choices(current)
 
     # --- commands --------------------------------------------------------------------------------------
 

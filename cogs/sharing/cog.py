@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.errors import BotMissingPermissions, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
-from cogs.groups.queries import groups_of
+from cogs.groups.choices import group_choices
 from cogs.sharing import api, domain
 from cogs.sharing.service import AnonymousPostsProvider, Publication, SharingService, Target
 from cogs.sharing.views import ShareModal, post_embed, post_view
@@ -75,12 +75,7 @@ class SharingCog(commands.Cog, name="Sharing"):
 
     @share.autocomplete("group")
     async def _group_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        async with self.bot.db.read() as session:
-            groups = await groups_of(session, interaction.guild_id, interaction.user.id)
-        typed = current.strip().casefold()
-        return [app_commands.Choice(name=g.name, value=g.name) for g in groups if typed in g.name_key][:25]
+        return await group_choices(interaction, current, "mine")
 
     async def _delete(self, interaction: discord.Interaction, actor: Actor, code: str) -> None:
         removed = await self.service.delete_own(actor, code)
