@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.errors import BotMissingPermissions, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.groups.choices import group_choices
-from cogs.sharing import api, domain
+from cogs.sharing import domain
 from cogs.sharing.service import AnonymousPostsProvider, Publication, SharingService, Target
 from cogs.sharing.views import ShareModal, post_embed, post_view
 
@@ -181,11 +181,7 @@ class SharingCog(commands.Cog, name="Sharing"):
 
     async def message_of(self, actor: Actor, post_id: int) -> tuple[int, int]:
         """Where an anonymous post lives on Discord (for the Report button)."""
-        async with self.bot.db.read() as session:
-            post = await api.post_by_id(session, post_id)
-        if post is None or post.guild_id != actor.guild_id or post.channel_id is None or post.message_id is None:
-            raise NotFound("This anonymous post is no longer available (it was removed or has expired).")
-        return post.channel_id, post.message_id
+        return await self.service.message_of(actor, post_id)
 
     # --- moderation said yes ------------------------------------------------------------------------
 

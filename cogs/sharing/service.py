@@ -434,6 +434,14 @@ class SharingService:
 
     # --- the author's own actions --------------------------------------------------------------
 
+    async def message_of(self, actor: Actor, post_id: int) -> tuple[int, int]:
+        """Where an anonymous post lives on Discord (for the Report button)."""
+        async with self.db.read() as session:
+            post = await session.get(AnonymousPost, post_id)
+        if post is None or post.guild_id != actor.guild_id or post.channel_id is None or post.message_id is None:
+            raise NotFound("This anonymous post is no longer available (it was removed or has expired).")
+        return post.channel_id, post.message_id
+
     async def delete_own(self, actor: Actor, raw_code: str) -> Removed:
         code = domain.normalise_code(raw_code)
         if not domain.looks_like_code(code):
