@@ -230,7 +230,7 @@ class GroupService:
                 config.anonymous_requires_approval = anonymous_requires_approval
             deleted = 0
             if break_glass is not None and break_glass != bool(config.break_glass):
-                deleted = await _switch_break_glass(session, actor, break_glass)
+                deleted = await _switch_break_glass(session, actor, break_glass, self.clock.now())
             await session.flush()
             return dataclasses.replace(self._config_info(config), ciphertexts_deleted=deleted)
 
@@ -825,7 +825,7 @@ class GroupService:
             return [GroupInfo.of(g) for g in rows]
 
 
-async def _switch_break_glass(session: AsyncSession, actor: Actor, enabled: bool) -> int:
+async def _switch_break_glass(session: AsyncSession, actor: Actor, enabled: bool, now: datetime) -> int:
     """Flip break-glass in the caller's transaction; off deletes every stored author ciphertext.
 
     Anonymous sharing and the audit log are other features: used when loaded, skipped otherwise.
@@ -844,6 +844,7 @@ async def _switch_break_glass(session: AsyncSession, actor: Actor, enabled: bool
         return deleted
     await moderation_api.audit(
         session,
+        now=now,
         guild_id=actor.guild_id,
         actor_id=actor.user_id,
         action="break-glass on" if enabled else "break-glass off",

@@ -7,20 +7,13 @@ moderation posts (or updates) the queue card.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from cogs.moderation import domain
 from cogs.moderation.models import AuditEntry, ModItem, ModReport
-
-_clock = Clock()
-
-
-def use_clock(clock: Clock) -> None:
-    """The bot points this module at its injected clock (tests: SimCord's virtual time)."""
-    global _clock
-    _clock = clock
 
 
 async def open_item(
@@ -33,6 +26,7 @@ async def open_item(
     post_id: int | None,
     author_id: int | None,
     excerpt: str,
+    now: datetime,
     reason: str | None = None,
     reporter_key: str | None = None,
 ) -> int:
@@ -42,7 +36,6 @@ async def open_item(
         raise ValueError(f"unknown moderation item kind {kind!r}")
     if post_id is not None:
         author_id = None  # an anonymous author is never stored next to their post
-    now = _clock.now()
     item: ModItem | None = None
     if kind == "report" and message_id is not None:
         item = await session.scalar(
@@ -88,6 +81,7 @@ async def audit(
     actor_id: int,
     action: str,
     target: str,
+    now: datetime,
     item_id: int | None = None,
     detail: str = "",
 ) -> None:
@@ -100,6 +94,6 @@ async def audit(
             target=target[:200],
             item_id=item_id,
             detail=detail[:500],
-            created_at=_clock.now(),
+            created_at=now,
         )
     )

@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.errors import BadInput, BotMissingPermissions, Conflict, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.moderation import _sharing as sharing
-from cogs.moderation import api, domain
+from cogs.moderation import domain
 from cogs.moderation.privacy import ModerationPrivacy
 from cogs.moderation.service import ModerationService, Page
 from cogs.moderation.views import (
@@ -50,7 +50,6 @@ class ModerationCog(commands.Cog):
 
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
-        api.use_clock(bot.clock)
         self.service = ModerationService(bot.db, bot.require_keys, bot.clock)
         self.privacy = ModerationPrivacy()
         self.report_menu = app_commands.ContextMenu(name="Report message", callback=self.report_message)

@@ -181,6 +181,7 @@ class ModerationService:
                     post_id=post.id if post is not None else None,
                     author_id=None if post is not None else author_id,
                     excerpt=post.content if post is not None else content,
+                    now=self.clock.now(),
                     reason=cleaned,
                     reporter_key=key,
                 )
@@ -300,6 +301,7 @@ class ModerationService:
                 item.resolution = resolution or domain.ACTIONS[action]
             await api.audit(
                 session,
+                now=self.clock.now(),
                 guild_id=actor.guild_id,
                 actor_id=actor.user_id,
                 action=action,
@@ -377,6 +379,7 @@ class ModerationService:
                 raise Conflict(f"The author of `{post.code}` isn't blocked, so there was nothing to undo.")
             await api.audit(
                 session,
+                now=self.clock.now(),
                 guild_id=actor.guild_id,
                 actor_id=actor.user_id,
                 action="unblock",

@@ -346,6 +346,7 @@ class SharingService:
                 post_id=post.id,
                 author_id=None,
                 excerpt=domain.excerpt(draft.text),
+                now=request.now,
             )
         publication = _publication(post, group, root)
         return ShareResult(publication, held, item_id, self.safety.matches(draft.text), group.name)
@@ -400,6 +401,7 @@ class SharingService:
                 post_id=request.post_id,
                 author_id=None,
                 excerpt=domain.excerpt(content),
+                now=self.clock.now(),
                 reason="safety keyword",
             )
         return Posted(item_id)

@@ -21,6 +21,7 @@ from cogs.moderation.service import ModerationService
 
 GUILD, CHANNEL, MOD_ROLE = 100, 200, 300
 KEYS = Keyring(b"k" * 40)
+NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
 
 
 class MovableClock(Clock):
@@ -36,7 +37,6 @@ def member(user_id: int, *, moderator: bool = False, guild: int = GUILD) -> Acto
 @pytest.fixture
 async def service(db: Database) -> ModerationService:
     clock = MovableClock()
-    api.use_clock(clock)
     async with db.write() as session:
         session.add(
             GuildConfig(
@@ -173,6 +173,7 @@ async def test_open_item_never_keeps_an_author_next_to_an_anonymous_post(db: Dat
             post_id=5,
             author_id=42,
             excerpt="x" * 400,
+            now=NOW,
             reason="Waiting for approval",
         )
         item = await session.get(ModItem, held)
@@ -181,7 +182,7 @@ async def test_open_item_never_keeps_an_author_next_to_an_anonymous_post(db: Dat
         with pytest.raises(ValueError, match="unknown"):
             await api.open_item(
                 session, guild_id=GUILD, kind="bogus", channel_id=None, message_id=None, post_id=None,
-                author_id=None, excerpt="",
+                author_id=None, excerpt="", now=NOW,
             )  # fmt: skip
 
 
