@@ -16,6 +16,7 @@ from bot.config import ConfigError, Settings
 from bot.db import Database
 from bot.db import migrate as migrations
 from bot.db.models import HearthState
+from bot.features import FeatureError, Interfaces, declared, load_order
 from bot.interactions import HearthTree
 from bot.keys import Keyring
 from bot.privacy import PrivacyRegistry
@@ -89,6 +90,8 @@ class Hearth(commands.Bot):
         )
         self.scheduler = Scheduler(self.clock, misfire_grace_seconds=settings.scheduler.misfire_grace_seconds)
         self.privacy = PrivacyRegistry()
+        # What loaded features offer each other (bot/features.py); empty until load_features().
+        self.interfaces = Interfaces()
         self.safety = SafetyNet.from_settings(settings.safety)
         secret = settings.secrets.secret_key
         self.keys: Keyring | None = Keyring(secret.encode()) if secret else None
@@ -115,15 +118,20 @@ class Hearth(commands.Bot):
             await self.sync_commands_if_changed()
 
     async def load_features(self) -> None:
-        available = migrations.feature_packages()
-        wanted = self.settings.bot.features
-        unknown = sorted(set(wanted) - {p.removeprefix("cogs.") for p in available})
+        """Load the chosen features (all by default) in dependency order; see bot/features.py."""
+        available = {p.removeprefix("cogs."): p for p in migrations.feature_packages()}
+        wanted = self.settings.bot.features or list(available)
+        unknown = sorted(set(wanted) - set(available))
         if unknown:
             raise ConfigError(f"bot.features names unknown features: {', '.join(unknown)}")
-        for package in available:
-            if not wanted or package.removeprefix("cogs.") in wanted:
-                await self.load_extension(package)
-        log.info("loaded features: %s", ", ".join(sorted(self.cogs)))
+        declarations = {name: declared(package) for name, package in available.items()}
+        try:
+            order = load_order(wanted, declarations)
+        except FeatureError as error:
+            raise ConfigError(f"bot.features: {error}") from None
+        for name in order:
+            await self.load_extension(available[name])
+        log.info("loaded features: %s", ", ".join(order))
 
     async def start_features(self) -> None:
         """Let each feature rebuild its timers and views from the database (the truth)."""

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.app import Hearth
 
+# Load order and links between features: see bot/features.py.
+NEEDS = ("groups",)
+
 
 async def setup(bot: Hearth) -> None:
     from cogs.checkins.cog import CheckinCog
