@@ -84,6 +84,13 @@ run_step() {
     return 0
 }
 
+duplicate_code() {
+    # Exact copies of 6+ lines (imports, signatures and docstrings ignored) in the shipped code.
+    # Same-shape code with other names is a judgement call, reviewed with `duplicates` (CONTRIBUTING.md).
+    git ls-files -z 'bot/*.py' 'cogs/*.py' | xargs -0 "$VENV/bin/pylint" --disable=all --enable=duplicate-code \
+        --min-similarity-lines=6 --ignore-imports=y --ignore-signatures=y --ignore-docstrings=y --score=n
+}
+
 run_pytest() {
     local rc=0
     "$PY" -m pytest "$@" || rc=$?
@@ -97,6 +104,7 @@ run_pytest() {
 run_step "ruff check ." "$VENV/bin/ruff" check .
 run_step "ruff format --check ." "$VENV/bin/ruff" format --check .
 run_step "mypy" "$VENV/bin/mypy"
+run_step "duplicate code (pylint symilar)" duplicate_code
 run_step "pytest $*" run_pytest "$@"
 
 echo
