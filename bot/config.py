@@ -94,6 +94,8 @@ class CheckinSettings:
 @dataclass(frozen=True)
 class RoundSettings:
     warning_seconds: int = 30
+    # After the last turn, with nobody waiting, the round ends by itself this long later (0: never).
+    auto_end_seconds: int = 120
     max_minutes_per_turn: int = 30
     balance_rounds: int = 10
 

@@ -15,12 +15,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import BadInput
+from bot.errors import BadInput, NotAllowed
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.rounds import domain as d
 from cogs.rounds.privacy import RoundsPrivacy
 from cogs.rounds.service import RoundService, RoundView, Update, parse_order
-from cogs.rounds.views import balance_line, build_view, render, render_ended, summary_card
+from cogs.rounds.views import (
+    FACILITATOR_ACTIONS,
+    balance_line,
+    build_panel,
+    build_view,
+    render,
+    render_ended,
+    render_panel,
+    summary_card,
+)
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -90,9 +99,15 @@ class RoundsCog(commands.Cog, name="Rounds"):
     async def _apply(self, update: Update) -> None:
         view = update.view
         self._arm(view)
+        if any(isinstance(effect, (d.TurnEnded, d.Ended)) for effect in update.effects):
+            await self._clear_notice(view)  # a warning or "it's back with you" belongs to the turn that ended
         for effect in update.effects:
             if isinstance(effect, d.WarnHolder):
                 await self._warn(view, effect)
+            elif isinstance(effect, d.CameBack):
+                await self._notice(
+                    view, f"<@{effect.user_id}>, the stick has come back to you, as you asked.", effect.user_id
+                )
             elif isinstance(effect, d.HolderLeft):
                 await self._say(view, "The person holding the stick has left the server, so the stick moved on.")
         if update.changed:
@@ -103,12 +118,18 @@ class RoundsCog(commands.Cog, name="Rounds"):
     def _arm(self, view: RoundView) -> None:
         scheduler = self.bot.scheduler
         state = view.state
+        now = self.bot.clock.now()
+        idle_id = f"rounds:{view.id}:idle"
+        idle_until = d.idle_until(state) if view.live else None
+        if idle_until is None:
+            scheduler.cancel(idle_id)
+        else:
+            scheduler.at(idle_id, max(idle_until, now), self._fire, view.id, "idle", state.turn)
         warn_id, expire_id = f"rounds:{view.id}:warn", f"rounds:{view.id}:expire"
         if not view.live or state.status is not d.Status.RUNNING or state.holder is None or state.due_at is None:
             scheduler.cancel(warn_id)
             scheduler.cancel(expire_id)
             return
-        now = self.bot.clock.now()
         warn_at = state.due_at - timedelta(seconds=self.settings.warning_seconds)
         if state.warned or warn_at >= state.due_at:
             scheduler.cancel(warn_id)
@@ -152,11 +173,29 @@ class RoundsCog(commands.Cog, name="Rounds"):
         left = max(0.0, (effect.due_at - self.bot.clock.now()).total_seconds())
         text = (
             f"<@{effect.user_id}>, about {d.format_duration(left)} left in your turn "
-            f"(it ends <t:{int(effect.due_at.timestamp())}:R>). Take your time to finish, or press **Done**."
+            f"(it ends {discord.utils.format_dt(effect.due_at, 'R')}). Take your time to finish, or press **Done**."
         )
-        only_them = discord.AllowedMentions(users=[discord.Object(effect.user_id)], roles=False, everyone=False)
-        with contextlib.suppress(discord.HTTPException):
-            await self._channel(view).send(text, allowed_mentions=only_them)
+        await self._notice(view, text, effect.user_id)
+
+    async def _notice(self, view: RoundView, text: str, user_id: int) -> None:
+        """Tell one person something in the channel, pinging only them. A round keeps one such notice:
+        the new one replaces the last, so warnings never pile up in the channel."""
+        only_them = discord.AllowedMentions(users=[discord.Object(user_id)], roles=False, everyone=False)
+        try:
+            posted = await self._channel(view).send(text, allowed_mentions=only_them)
+        except discord.HTTPException as error:
+            log.warning("could not post round notice round=%s status=%s", view.id, error.status)
+            return
+        await self._delete_message(view, await self.service.swap_notice(view.id, posted.id))
+
+    async def _clear_notice(self, view: RoundView) -> None:
+        await self._delete_message(view, await self.service.swap_notice(view.id, None))
+
+    async def _delete_message(self, view: RoundView, message_id: int | None) -> None:
+        if message_id is None:
+            return
+        with contextlib.suppress(discord.HTTPException):  # already gone, or no permission: nothing to undo
+            await self._channel(view).get_partial_message(message_id).delete()
 
     async def _say(self, view: RoundView, text: str) -> None:
         with contextlib.suppress(discord.HTTPException):
@@ -254,6 +293,14 @@ class RoundsCog(commands.Cog, name="Rounds"):
     async def on_button(self, interaction: discord.Interaction, round_id: int, action: str, turn: int) -> None:
         actor = actor_of(interaction)
         user = actor.user_id
+        if action == "controls":
+            if not await self.service.can_facilitate(actor, round_id):
+                raise NotAllowed(
+                    "These controls are for the group's facilitators. To take part, use Join queue, Pass or Done."
+                )
+            view = await self.service.view(round_id)
+            await reply(interaction, render_panel(view), view=build_panel(view) or discord.utils.MISSING)
+            return
         actions: dict[str, d.Action] = {
             "join": d.Join(user),
             "leave": d.Leave(user),
@@ -270,10 +317,16 @@ class RoundsCog(commands.Cog, name="Rounds"):
         chosen = actions[action]
         update = await self.perform(round_id, lambda: self.service.act(round_id, actor, chosen, self.bot.clock.now()))
         assert update is not None
-        if isinstance(chosen, d.End):
-            await reply(interaction, self._ended_note(update))
+        note = (
+            self._ended_note(update) if isinstance(chosen, d.End) else update.note or DEFAULT_NOTES.get(action, "Done.")
+        )
+        message = interaction.message
+        if action in FACILITATOR_ACTIONS and message is not None and message.flags.ephemeral:
+            # Pressed on the panel: refresh it in place, with buttons for the new turn.
+            panel = build_panel(update.view)
+            await interaction.response.edit_message(content=render_panel(update.view, note), view=panel)
             return
-        await reply(interaction, update.note or DEFAULT_NOTES.get(action, "Done."))
+        await reply(interaction, note)
 
     def _ended_note(self, update: Update) -> str:
         lines = [f"Round ended. The summary is on the round message: {update.view.link()}"]

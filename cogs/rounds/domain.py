@@ -72,6 +72,8 @@ class RoundState:
     remaining: float | None = None  # seconds left, when paused with a holder
     spoken: float = 0.0  # the holder's time this turn before the current stretch
     warned: bool = False
+    auto_end_seconds: int = 0  # idle time after the last turn before the round ends by itself; 0 = never
+    idle_since: datetime | None = None  # when a turn ended with nobody waiting (None while anyone is)
 
     def waiting(self) -> tuple[int, ...]:
         return self.queue + self.later
@@ -161,11 +163,18 @@ class End:
 
 
 @dataclass(frozen=True)
+class IdleCheck:
+    """The idle timer fired: end the round if it is still idle and has been for long enough."""
+
+
+@dataclass(frozen=True)
 class MemberLeft:
     user_id: int
 
 
-Action = Join | Leave | Pass | Done | Next | Skip | Pause | Resume | Extend | Warn | Timeout | End | MemberLeft
+Action = (
+    Join | Leave | Pass | Done | Next | Skip | Pause | Resume | Extend | Warn | Timeout | End | IdleCheck | MemberLeft
+)
 
 
 # --- effects ------------------------------------------------------------------------------------
@@ -203,11 +212,25 @@ class HolderLeft:
 
 
 @dataclass(frozen=True)
+class CameBack:
+    """The stick came back to someone who passed with "come back to me": they are told (only them)."""
+
+    user_id: int
+
+
+@dataclass(frozen=True)
+class Idle:
+    """A turn ended and nobody is waiting: arm the idle timer (the round ends by itself if it stays so)."""
+
+    since: datetime
+
+
+@dataclass(frozen=True)
 class Ended:
     pass
 
 
-Effect = Schedule | Unschedule | WarnHolder | TurnEnded | HolderLeft | Ended
+Effect = Schedule | Unschedule | WarnHolder | TurnEnded | HolderLeft | CameBack | Idle | Ended
 
 
 @dataclass(frozen=True)
@@ -235,6 +258,7 @@ def _start_turn(state: RoundState, now: datetime, effects: list[Effect]) -> Roun
         holder, queue = queue[0], queue[1:]
     elif later:
         holder, later = later[0], later[1:]
+        effects.append(CameBack(holder))
     state = replace(
         state,
         holder=holder,
@@ -246,6 +270,7 @@ def _start_turn(state: RoundState, now: datetime, effects: list[Effect]) -> Roun
         stretch_started_at=None,
         due_at=None,
         remaining=None,
+        idle_since=None,
     )
     if holder is None:
         effects.append(Unschedule())
@@ -282,7 +307,11 @@ def _finish_turn(
     )
     effects.append(TurnEnded(holder, outcome, seconds))
     state = replace(state, tallies=tallies, later=later, holder=None)
-    return _start_turn(state, now, effects)
+    state = _start_turn(state, now, effects)
+    if state.holder is None and state.status is Status.RUNNING and state.auto_end_seconds > 0:
+        state = replace(state, idle_since=now)
+        effects.append(Idle(now))
+    return state
 
 
 def _require_open(state: RoundState) -> None:
@@ -301,6 +330,11 @@ def apply(state: RoundState, action: Action, now: datetime) -> Transition:
     note = ""
     if isinstance(action, (Warn, Timeout)):
         return _timer(state, action, now)
+    if isinstance(action, IdleCheck):
+        if not is_idle_long_enough(state, now):
+            return Transition(state, (), changed=False)
+        ended = apply(state, End(), now)
+        return replace(ended, note="The round ended by itself: nobody was waiting for the stick.")
     _require_open(state)
 
     if isinstance(action, Join):
@@ -392,6 +426,9 @@ def apply(state: RoundState, action: Action, now: datetime) -> Transition:
             effects.append(Schedule(state.turn, due))
         elif state.waiting():
             state = _start_turn(state, now, effects)
+        elif state.idle_since is not None:  # idle before the pause: the idle time starts again now
+            state = replace(state, idle_since=now)
+            effects.append(Idle(now))
 
     elif isinstance(action, Extend):
         _require_turn(state, action.turn)
@@ -463,6 +500,24 @@ def _timer(state: RoundState, action: Warn | Timeout, now: datetime) -> Transiti
     effects: list[Effect] = []
     state = _finish_turn(state, now, Outcome.SHARED, effects)
     return Transition(state, tuple(effects), changed=True)
+
+
+def idle_until(state: RoundState) -> datetime | None:
+    """When an idle round ends by itself, or None when it isn't idle (or never ends by itself)."""
+    if (
+        state.status is not Status.RUNNING
+        or state.holder is not None
+        or state.waiting()
+        or state.idle_since is None
+        or state.auto_end_seconds <= 0
+    ):
+        return None
+    return state.idle_since + timedelta(seconds=state.auto_end_seconds)
+
+
+def is_idle_long_enough(state: RoundState, now: datetime) -> bool:
+    until = idle_until(state)
+    return until is not None and now >= until
 
 
 def _position_note(state: RoundState, user: int) -> str:

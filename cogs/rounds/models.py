@@ -36,6 +36,10 @@ class Round(Base):
     remaining: Mapped[float | None] = mapped_column(Float)
     spoken: Mapped[float] = mapped_column(Float, default=0.0)
     warned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When a turn ended with nobody waiting: the round ends by itself a while later (rounds.auto_end_seconds).
+    idle_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The one notice in the channel (a time warning, "the stick is back with you"); replaced, never piled up.
+    notice_message_id: Mapped[int | None] = mapped_column(Snowflake)
     started_by: Mapped[int | None] = mapped_column(Snowflake)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -95,7 +95,7 @@ class Status:
     heard: dict[int, float] = field(default_factory=dict)
 
 
-def _state_of(row: Round, entries: Sequence[RoundEntry], warning_seconds: int) -> d.RoundState:
+def _state_of(row: Round, entries: Sequence[RoundEntry], settings: RoundSettings) -> d.RoundState:
     by_seat = sorted(entries, key=lambda e: (e.seat, e.user_id))
     tallies = {
         e.user_id: d.Tally(
@@ -110,7 +110,9 @@ def _state_of(row: Round, entries: Sequence[RoundEntry], warning_seconds: int) -
     }
     return d.RoundState(
         turn_seconds=row.turn_seconds,
-        warning_seconds=warning_seconds,
+        warning_seconds=settings.warning_seconds,
+        auto_end_seconds=settings.auto_end_seconds,
+        idle_since=row.idle_since,
         status=d.Status(row.status),
         holder=row.holder_id,
         queue=tuple(e.user_id for e in by_seat if e.place == "queue"),
@@ -170,6 +172,7 @@ class RoundService:
         row.remaining = state.remaining
         row.spoken = state.spoken
         row.warned = state.warned
+        row.idle_since = state.idle_since
         if state.status is d.Status.ENDED and row.ended_at is None:
             row.ended_at = now
             row.live_channel_id = None
@@ -210,7 +213,7 @@ class RoundService:
         self, session: AsyncSession, round_id: int, action: d.Action, now: datetime, actor: Actor | None = None
     ) -> Update:
         row, entries, group = await self._load(session, round_id)
-        state = _state_of(row, entries, self.settings.warning_seconds)
+        state = _state_of(row, entries, self.settings)
         if actor is not None:
             action = await self._authorise(session, row, group, state, action, actor)
         result = d.apply(state, action, now)
@@ -281,7 +284,7 @@ class RoundService:
                 raise NotAllowed(f"Only facilitators of **{group.name}** can start a round.")
             current = await session.scalar(select(Round).where(Round.live_channel_id == channel_id))
             if current is not None:
-                link = self._view(current, group, _state_of(current, [], 0)).link()
+                link = self._view(current, group, _state_of(current, [], self.settings)).link()
                 raise Conflict(f"A round is already running in this channel: {link}. End it with `/round end` first.")
             people: list[int] = []
             not_added: list[int] = []
@@ -316,6 +319,7 @@ class RoundService:
             state = d.RoundState(
                 turn_seconds=row.turn_seconds,
                 warning_seconds=self.settings.warning_seconds,
+                auto_end_seconds=self.settings.auto_end_seconds,
                 queue=tuple(queue),
                 tallies={user: d.Tally() for user in queue},
             )
@@ -330,7 +334,7 @@ class RoundService:
         async with self.db.write() as session:
             row, entries, group = await self._load(session, round_id)
             row.message_id = message_id
-            return self._view(row, group, _state_of(row, entries, self.settings.warning_seconds))
+            return self._view(row, group, _state_of(row, entries, self.settings))
 
     async def discard(self, round_id: int) -> None:
         """The live message could not be posted: leave nothing behind."""
@@ -342,8 +346,9 @@ class RoundService:
             return await self._transition(session, round_id, action, now, actor)
 
     async def timer(self, round_id: int, kind: str, turn: int, now: datetime) -> Update | None:
-        """A warning or expiry timer fired; stale ones (wrong turn, paused, ended) change nothing."""
-        action: d.Action = d.Warn(turn) if kind == "warn" else d.Timeout(turn)
+        """A warning, expiry or idle timer fired; stale ones (wrong turn, paused, ended) change nothing."""
+        actions: dict[str, d.Action] = {"warn": d.Warn(turn), "expire": d.Timeout(turn), "idle": d.IdleCheck()}
+        action = actions[kind]
         async with self.db.write() as session:
             try:
                 return await self._transition(session, round_id, action, now)
@@ -378,7 +383,7 @@ class RoundService:
             view = None
             if row is not None:
                 entries = list(await session.scalars(select(RoundEntry).where(RoundEntry.round_id == row.id)))
-                view = self._view(row, group, _state_of(row, entries, self.settings.warning_seconds))
+                view = self._view(row, group, _state_of(row, entries, self.settings))
             if not facilitator:
                 return Status(view, False)
             heard, count = await self._heard(session, group.id)
@@ -417,9 +422,9 @@ class RoundService:
         by_round: dict[int, list[RoundEntry]] = {}
         for entry in entries:
             by_round.setdefault(entry.round_id, []).append(entry)
-        warning = self.settings.warning_seconds
         return [
-            self._view(row, groups[row.group_id], _state_of(row, by_round.get(row.id, []), warning)) for row in rows
+            self._view(row, groups[row.group_id], _state_of(row, by_round.get(row.id, []), self.settings))
+            for row in rows
         ]
 
     async def view(self, round_id: int) -> RoundView:
@@ -430,7 +435,23 @@ class RoundService:
             entries = list(await session.scalars(select(RoundEntry).where(RoundEntry.round_id == round_id)))
             group = await session.get(Group, row.group_id)
             assert group is not None
-            return self._view(row, group, _state_of(row, entries, self.settings.warning_seconds))
+            return self._view(row, group, _state_of(row, entries, self.settings))
+
+    async def swap_notice(self, round_id: int, message_id: int | None) -> int | None:
+        """Remember the round's one notice in the channel; returns the previous one (to delete it)."""
+        async with self.db.write() as session:
+            row = await session.get(Round, round_id)
+            if row is None:
+                return None
+            previous, row.notice_message_id = row.notice_message_id, message_id
+            return previous
+
+    async def can_facilitate(self, actor: Actor, round_id: int) -> bool:
+        async with self.db.read() as session:
+            row = await session.get(Round, round_id)
+            if row is None or row.guild_id != actor.guild_id:
+                raise NotFound("This round no longer exists.")
+            return await is_facilitator(session, actor, row.group_id)
 
     async def turn_off_voice(self, round_id: int, note: str) -> None:
         async with self.db.write() as session:

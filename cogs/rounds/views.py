@@ -36,7 +36,10 @@ BUTTONS: dict[str, tuple[str, discord.ButtonStyle, int]] = {
     "resume": ("Resume", discord.ButtonStyle.success, 1),
     "extend": ("+1 min", discord.ButtonStyle.secondary, 1),
     "end": ("End", discord.ButtonStyle.danger, 1),
+    "controls": ("Facilitator controls", discord.ButtonStyle.secondary, 1),
 }
+MEMBER_ACTIONS = ("join", "leave", "pass", "passback", "done")
+FACILITATOR_ACTIONS = frozenset({"next", "skip", "pause", "resume", "extend", "end"})
 
 
 TEMPLATE = r"rounds:(?P<rid>[0-9]+):(?P<act>[a-z]+):(?P<turn>[0-9]+)"
@@ -73,16 +76,46 @@ class RoundButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPL
 
 
 def build_view(view: RoundView) -> discord.ui.View | None:
+    """The public message's buttons: what every member may press, and the door to the panel."""
+    if not view.live:
+        return None
+    ui = discord.ui.View(timeout=None)
+    for action in (*MEMBER_ACTIONS, "controls"):
+        ui.add_item(RoundButton(view.id, action, view.state.turn))
+    return ui
+
+
+def build_panel(view: RoundView) -> discord.ui.View | None:
+    """The facilitators' ephemeral panel, for the current turn (a press on an older panel is stale)."""
     if not view.live:
         return None
     state = view.state
-    actions = ["join", "leave", "pass", "passback", "done", "next", "skip"]
-    actions.append("resume" if state.status is d.Status.PAUSED else "pause")
-    actions += ["extend", "end"]
+    actions = ["next", "skip", "resume" if state.status is d.Status.PAUSED else "pause", "extend", "end"]
     ui = discord.ui.View(timeout=None)
     for action in actions:
         ui.add_item(RoundButton(view.id, action, state.turn))
     return ui
+
+
+def render_panel(view: RoundView, note: str = "") -> str:
+    """The panel's text: only the facilitator who opened it sees it."""
+    state = view.state
+    if not view.live:
+        status = "The round has ended."
+    elif state.holder is None:
+        status = "Nobody holds the stick." if state.waiting() else "Nobody holds the stick and nobody is waiting."
+    elif state.status is d.Status.PAUSED:
+        status = f"Paused: <@{state.holder}> holds the stick."
+    else:
+        assert state.due_at is not None
+        status = f"<@{state.holder}> holds the stick; the turn ends {discord.utils.format_dt(state.due_at, 'R')}."
+    waiting = len(state.waiting())
+    lines = [note] if note else []
+    lines += [
+        f"**Facilitator controls: {view.topic}** (only you see this)",
+        f"{status} {waiting} waiting." if view.live else status,
+    ]
+    return "\n".join(lines)[:2000]
 
 
 def _people(users: tuple[int, ...], numbered: bool = True) -> str:
@@ -132,9 +165,9 @@ def render_ended(view: RoundView) -> str:
 def summary_card(view: RoundView, summary: d.Summary) -> discord.Embed:
     embed = discord.Embed(title="Round summary", description=f"**{view.topic}**", colour=discord.Colour.teal())
     embed.add_field(name="Shared", value=_people(summary.shared, numbered=False) or "nobody", inline=False)
-    embed.add_field(name="Passed", value=_people(summary.passed, numbered=False) or "nobody", inline=False)
     embed.add_field(name="Total time", value=d.format_duration(summary.total_seconds))
     embed.add_field(name="Average per sharer", value=d.format_duration(summary.average_seconds))
+    # Who passed is not listed: Pass promises "no reason needed", and a public list would make it a statement.
     embed.set_footer(text="Only who took a turn and for how long is kept, never what was said.")
     return embed
 

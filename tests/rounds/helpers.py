@@ -39,6 +39,16 @@ async def live_message(harness: Harness, channel: simcord.ChannelHandle) -> disc
     return message_by_id(channel, view.message_id)
 
 
+async def control(
+    harness: Harness, person: simcord.MemberActor, channel: simcord.ChannelHandle, label: str
+) -> simcord.InteractionResult:
+    """A facilitator opens the panel from the live message ("Facilitator controls") and presses ``label``."""
+    opened = await person.click(await live_message(harness, channel), label="Facilitator controls")
+    assert opened.ephemeral, opened
+    assert opened.response is not None
+    return await person.click(opened.response, label=label)
+
+
 def buttons(message: discord.Message) -> list[str]:
     return [
         child.label or ""

@@ -10,7 +10,7 @@ import simcord
 
 from cogs.rounds import domain as d
 from tests.conftest import Harness
-from tests.rounds.helpers import buttons, cog, live_message, live_view, message_by_id, refused
+from tests.rounds.helpers import buttons, cog, control, live_message, live_view, message_by_id, refused
 from tests.support.groups import GroupFixture, make_group
 
 
@@ -40,18 +40,23 @@ async def test_a_whole_round_of_four(harness: Harness, env: simcord.Env) -> None
     message = await live_message(harness, channel)
     assert f"<@{ann.id}> holds the stick" in message.content
     assert "How was your week?" in message.content
+    # Members see only their own buttons; facilitators' controls open privately from one button.
     assert buttons(message) == [
-        "Join queue", "Leave queue", "Pass", "Pass, come back to me", "Done", "Next", "Skip", "Pause", "+1 min", "End",
+        "Join queue", "Leave queue", "Pass", "Pass, come back to me", "Done", "Facilitator controls",
     ]  # fmt: skip
 
     joined = await dan.click(message, label="Join queue")
     assert joined.ephemeral
     assert "number 3" in joined.response.content
 
-    # Wrong hands: a member pressing a facilitator button, someone else's Done.
-    refused = await bob.click(message, label="Next")
+    # Wrong hands: a member opening the facilitators' panel, someone else's Done.
+    refused = await bob.click(message, label="Facilitator controls")
     assert refused.ephemeral
-    assert "Only facilitators of **Circle** can use Next" in refused.response.content
+    assert "These controls are for the group's facilitators" in refused.response.content
+    panel = await fay.click(message, label="Facilitator controls")
+    assert panel.ephemeral
+    assert "only you see this" in panel.response.content
+    assert buttons(panel.response.message) == ["Next", "Skip", "Pause", "+1 min", "End"]
     not_yours = await bob.click(message, label="Done")
     assert "Only the person holding the stick" in not_yours.response.content
     assert (await live_view(harness, channel)).state.holder == ann.id
@@ -59,6 +64,8 @@ async def test_a_whole_round_of_four(harness: Harness, env: simcord.Env) -> None
     # The warning reaches the holder (and only them) when 30 s remain.
     edits_before = sum(1 for r in env.http_requests if r.method == "PATCH")
     await env.advance_time(31)
+    first_warning = channel.last_message
+    assert first_warning is not None
     warning = channel.last_message
     assert warning is not None
     assert warning.content.startswith(f"<@{ann.id}>, about 30 s left")
@@ -67,10 +74,11 @@ async def test_a_whole_round_of_four(harness: Harness, env: simcord.Env) -> None
     assert sent.json["allowed_mentions"]["parse"] == []
     assert sum(1 for r in env.http_requests if r.method == "PATCH") == edits_before  # no per-tick edits
 
-    # Time is up: the stick moves on by itself.
+    # Time is up: the stick moves on by itself, and the warning goes with the turn it belonged to.
     await env.advance_time(30)
     message = await live_message(harness, channel)
     assert f"<@{bob.id}> holds the stick" in message.content
+    assert all(m.id != first_warning.id for m in channel.history())
 
     await env.advance_time(10)
     done = await bob.click(message, label="Done")
@@ -85,18 +93,18 @@ async def test_a_whole_round_of_four(harness: Harness, env: simcord.Env) -> None
     assert f"**Coming back at the end:** <@{cat.id}>" in message.content
 
     # Pause: time stands still; Resume and +1 min.
-    paused = await fay.click(message, label="Pause")
+    paused = await control(harness, fay, channel, "Pause")
     assert "Paused" in paused.response.content
+    assert "Resume" in buttons(paused.response.message)  # the panel refreshes in place
     message = await live_message(harness, channel)
     assert "⏸️ Paused" in message.content
-    assert "Resume" in buttons(message)
     await env.advance_time(300)
     assert (await live_view(harness, channel)).state.holder == dan.id
-    await fay.click(message, label="Resume")
+    await fay.click(paused.response.message, label="Resume")
     message = await live_message(harness, channel)
     due = (await live_view(harness, channel)).state.due_at
     assert due is not None
-    await fay.click(message, label="+1 min")
+    await control(harness, fay, channel, "+1 min")
     extended = (await live_view(harness, channel)).state
     assert extended.due_at == due + d.timedelta(seconds=60)
     assert f"<t:{int(extended.due_at.timestamp())}:R>" in (await live_message(harness, channel)).content
@@ -107,12 +115,17 @@ async def test_a_whole_round_of_four(harness: Harness, env: simcord.Env) -> None
     await dan.click(message, label="Done")
     message = await live_message(harness, channel)
     assert f"<@{cat.id}> holds the stick" in message.content  # back once, at the end
+    back = channel.last_message
+    assert back is not None
+    assert back.content == f"<@{cat.id}>, the stick has come back to you, as you asked."
+    sent = [r for r in env.http_requests if r.method == "POST" and r.path.endswith("/messages")][-1]
+    assert [int(u) for u in sent.json["allowed_mentions"]["users"]] == [cat.id]  # pinged: only them
     await cat.click(message, label="Pass")
 
     message = await live_message(harness, channel)
     assert "The stick is free" in message.content
-    ended = await fay.click(message, label="End")
-    assert ended.ephemeral
+    ended = await control(harness, fay, channel, "End")
+    assert ended.response.ephemeral  # the panel itself now says so
     assert "Round ended" in ended.response.content
     assert "Gini" in ended.response.content
 
@@ -122,7 +135,8 @@ async def test_a_whole_round_of_four(harness: Harness, env: simcord.Env) -> None
     card = final.embeds[0]
     fields = {field.name: field.value for field in card.fields}
     assert fields["Shared"] == f"<@{ann.id}>, <@{bob.id}>, <@{dan.id}>"
-    assert fields["Passed"] == f"<@{cat.id}>"
+    assert "Passed" not in fields  # "no reason needed": passing is never listed publicly
+    assert f"<@{cat.id}>" not in str(card.to_dict())
     # ann 60 s (until the timer), bob 11 s, dan 90 s (the 300 s pause does not count)
     assert fields["Total time"] == "2 min 41 s"
     assert fields["Average per sharer"] == "54 s"
@@ -337,3 +351,45 @@ async def test_privacy_export_and_delete_include_rounds(harness: Harness, env: s
     view = await live_view(harness, group.channel)
     assert ann.id not in view.state.tallies
     assert view.state.holder is None
+
+
+async def test_a_finished_round_ends_by_itself_even_across_a_restart(harness: Harness, env: simcord.Env) -> None:
+    _guild, fay, (ann, bob), group = await circle(harness, env, "ann", "bob")
+    channel = group.channel
+    await fay.slash(channel, "round start", topic="Quick one", minutes=1, present=mentions(ann, bob))
+    for person in (ann, bob):  # two turns that each run into their warning: one notice at a time
+        await env.advance_time(35)
+        warnings = [m for m in channel.history() if "left in your turn" in m.content]
+        assert len(warnings) == 1, [m.content for m in warnings]
+        assert warnings[0].content.startswith(f"<@{person.id}>")
+        await person.click(await live_message(harness, channel), label="Done")
+    assert not [m for m in channel.history() if "left in your turn" in m.content]  # gone with their turns
+    view = await live_view(harness, channel)
+    assert view.state.holder is None
+    assert "The stick is free" in (await live_message(harness, channel)).content
+
+    await env.advance_time(60)
+    await harness.restart()  # the idle timer is rebuilt from the database
+    await env.advance_time(61)  # 121 s after the last turn (rounds.auto_end_seconds = 120)
+
+    assert await cog(harness).service.live_in_channel(view.guild_id, channel.id) is None
+    final = message_by_id(channel, view.message_id or 0)
+    assert "Sharing round ended" in final.content
+    assert final.components == []
+    fields = {field.name: field.value for field in final.embeds[0].fields}
+    assert fields["Shared"] == f"<@{ann.id}>, <@{bob.id}>"
+
+
+async def test_a_join_after_the_last_turn_keeps_the_round_open(harness: Harness, env: simcord.Env) -> None:
+    _guild, fay, (ann, bob), group = await circle(harness, env, "ann", "bob")
+    channel = group.channel
+    await fay.slash(channel, "round start", topic="Stay", minutes=1, present=mentions(ann))
+    await ann.click(await live_message(harness, channel), label="Done")
+    await env.advance_time(100)
+    await bob.click(await live_message(harness, channel), label="Join queue")  # 20 s before it would end
+    await env.advance_time(150)  # bob's minute ran out 90 s ago: idle again, counted from then
+    view = await live_view(harness, channel)
+    assert view.live
+    assert view.state.holder is None
+    await env.advance_time(40)
+    assert await cog(harness).service.live_in_channel(view.guild_id, channel.id) is None

@@ -204,3 +204,61 @@ def test_no_sequence_loses_a_member_or_gives_the_stick_to_two(steps: list[tuple[
         if state.status is d.Status.ENDED:
             assert not placed
         assert all(t.seconds >= 0 for t in state.tallies.values())
+
+
+# --- ending by itself, and the come-back notice ------------------------------------------------------
+
+
+def idle_round(auto_end: int = 120) -> d.RoundState:
+    state = d.RoundState(turn_seconds=60, auto_end_seconds=auto_end)
+    state = d.apply(state, d.Join(1), T0).state
+    return d.apply(state, d.Done(1, state.turn), T0 + timedelta(seconds=10)).state
+
+
+def test_a_round_with_nobody_waiting_after_the_last_turn_ends_by_itself() -> None:
+    state = idle_round()
+    assert state.idle_since == T0 + timedelta(seconds=10)
+    assert d.idle_until(state) == T0 + timedelta(seconds=130)
+    early = d.apply(state, d.IdleCheck(), T0 + timedelta(seconds=60))
+    assert early.state.status is d.Status.RUNNING
+    assert not early.changed
+    ended = d.apply(state, d.IdleCheck(), T0 + timedelta(seconds=130))
+    assert ended.state.status is d.Status.ENDED
+    assert d.Ended() in ended.effects
+    assert "ended by itself" in ended.note
+
+
+def test_a_join_before_the_idle_time_keeps_the_round_going() -> None:
+    state = d.apply(idle_round(), d.Join(2), T0 + timedelta(seconds=60)).state
+    assert state.holder == 2
+    assert state.idle_since is None
+    assert d.idle_until(state) is None
+    assert d.apply(state, d.IdleCheck(), T0 + timedelta(seconds=500)).state.status is d.Status.RUNNING
+
+
+def test_a_fresh_round_nobody_has_joined_yet_never_ends_by_itself() -> None:
+    state = d.RoundState(turn_seconds=60, auto_end_seconds=120)
+    assert d.idle_until(state) is None
+    assert d.apply(state, d.IdleCheck(), T0 + timedelta(hours=5)).state.status is d.Status.RUNNING
+
+
+def test_auto_end_can_be_switched_off() -> None:
+    state = idle_round(auto_end=0)
+    assert d.idle_until(state) is None
+    assert d.apply(state, d.IdleCheck(), T0 + timedelta(hours=5)).state.status is d.Status.RUNNING
+
+
+def test_a_pause_does_not_count_as_idle_time() -> None:
+    paused = d.apply(idle_round(), d.Pause(), T0 + timedelta(seconds=20)).state
+    assert d.idle_until(paused) is None
+    resumed = d.apply(paused, d.Resume(), T0 + timedelta(seconds=600))
+    assert resumed.state.idle_since == T0 + timedelta(seconds=600)
+    assert d.Idle(T0 + timedelta(seconds=600)) in resumed.effects
+
+
+def test_the_stick_coming_back_is_announced_to_that_person() -> None:
+    state = started(1, 2)
+    state = d.apply(state, d.Pass(1, come_back=True), T0).state
+    result = d.apply(state, d.Done(2, state.turn), T0 + timedelta(seconds=5))
+    assert result.state.holder == 1
+    assert d.CameBack(1) in result.effects
