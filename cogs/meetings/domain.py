@@ -195,6 +195,10 @@ def describe_recurrence(recurrence: Recurrence, start_local: datetime) -> str:
         return f"once, {start_local.strftime('%A %d %B %Y')} at {clock}"
     if rule == "FREQ=WEEKLY":
         return f"every {day} at {clock}"
+    if rule == "FREQ=DAILY":
+        return f"every day at {clock}"
+    if rule == "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR":
+        return f"every weekday (Monday to Friday) at {clock}"
     match = re.fullmatch(r"FREQ=WEEKLY;INTERVAL=(\d+)", rule)
     if match:
         return f"every {match.group(1)} weeks on {day} at {clock}"
@@ -292,7 +296,7 @@ class ParsedTime:
         return f"{self.local.strftime('%a %d %b %Y, %H:%M')} ({self.zone.key})"
 
 
-def _parse_clock(text: str) -> time | None:
+def parse_clock(text: str) -> time | None:
     match = _TIME_RE.match(text.strip())
     if not match:
         return None
@@ -315,7 +319,7 @@ def _parse_clock(text: str) -> time | None:
 def _split_day_and_clock(rest: str) -> tuple[str, time | None]:
     words = rest.split()
     for cut in range(len(words)):
-        clock = _parse_clock(" ".join(words[cut:]))
+        clock = parse_clock(" ".join(words[cut:]))
         if clock is not None:
             return " ".join(words[:cut]).removesuffix(" at").strip(), clock
     return rest, None
