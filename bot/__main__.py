@@ -31,7 +31,9 @@ EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
 
 
 def fail(message: str, code: int) -> int:
-    print(f"hearth: {message}", file=sys.stderr)
+    """One ``hearth:`` line per problem on stderr (a configuration may have several)."""
+    for line in message.splitlines() or [message]:
+        print(f"hearth: {line}", file=sys.stderr)
     return code
 
 
@@ -48,8 +50,7 @@ def application_id_from_token(token: str) -> int | None:
 
 
 async def run(settings: Settings) -> int:
-    token = settings.require_token()
-    settings.require_secret_key()
+    token, _key = settings.require_credentials()
     bot = create_bot(settings)
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
@@ -82,28 +83,42 @@ async def run(settings: Settings) -> int:
             await bot.close()
 
 
-async def check(settings: Settings, quiet: bool) -> int:
-    token = settings.require_token()
-    settings.require_secret_key()
+async def check(settings: Settings, quiet: bool, offline: bool = False) -> int:
+    """Everything Hearth needs before it runs: settings, the database, and (unless offline) the token,
+    which Discord itself is asked about, since a made-up token looks just like a real one."""
+    token, _key = settings.require_credentials()
     bot = create_bot(settings)
     try:
         await bot.db.ping()
         state = await migrations.state(bot.db)
+        # A health check (--quiet) runs every few seconds: it must not log in to Discord each time.
+        user = None if offline or quiet else await verify_token(bot, token)
     finally:
         await bot.db.close()
+        await bot.http.close()
     if quiet:
         return EXIT_OK
     print(f"config: {settings.config_path or 'defaults (no config.toml)'}")
     print(f"database: {bot.db.url.render_as_string(hide_password=True)} reachable")
-    print(
-        "migrations: "
-        + ("up to date" if state.up_to_date else "pending (run `python -m bot migrate`)")
-        + f" (current: {', '.join(state.current) or 'none'}; heads: {', '.join(state.heads)})"
-    )
+    if state.up_to_date:
+        pending = "up to date"
+    elif settings.database.migrate_on_start:
+        pending = "some pending; Hearth applies them itself when it starts (nothing to do)"
+    else:
+        pending = "pending, and database.migrate_on_start is off: run `python -m bot migrate` before starting"
+    print(f"migrations: {pending} (current: {', '.join(state.current) or 'none'}; heads: {', '.join(state.heads)})")
+    print(f"discord: token accepted, logged in as {user}" if user else "discord: token not checked (--offline)")
     app_id = application_id_from_token(token)
     if app_id:
         print(f"invite: {invite_url(app_id)}")
     return EXIT_OK
+
+
+async def verify_token(bot: Hearth, token: str) -> str:
+    """Ask Discord who this token belongs to (REST only, no gateway): raises LoginFailure when refused."""
+    await bot.login(token)
+    assert bot.user is not None
+    return f"{bot.user.name} (id {bot.user.id})"
 
 
 async def migrate(settings: Settings) -> int:
@@ -209,7 +224,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="connect to Discord and serve (the default)")
     check_parser = sub.add_parser("check", help="validate config, reach the database, print the invite URL")
-    check_parser.add_argument("--quiet", action="store_true", help="no output; exit code only (health checks)")
+    check_parser.add_argument(
+        "--quiet", action="store_true", help="no output; exit code only; does not call Discord (health checks)"
+    )
+    check_parser.add_argument("--offline", action="store_true", help="don't ask Discord whether the token is valid")
     sub.add_parser("migrate", help="apply database migrations")
     commands_parser = sub.add_parser("commands", help="print the slash-command tree")
     commands_parser.add_argument("--json", action="store_true", help="machine-readable output")
@@ -231,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "run":
             return asyncio.run(run(settings))
         if command == "check":
-            return asyncio.run(check(settings, args.quiet))
+            return asyncio.run(check(settings, args.quiet, args.offline))
         if command == "migrate":
             return asyncio.run(migrate(settings))
         if command == "commands":

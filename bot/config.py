@@ -28,7 +28,14 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-
 
 
 class ConfigError(Exception):
-    """A setting is missing or wrong; the message is one line an operator can act on."""
+    """Settings are missing or wrong: one line per problem, each one an operator can act on.
+
+    Everything wrong is reported together, so a first run is not a game of fixing one line per try.
+    """
+
+    def __init__(self, *problems: str) -> None:
+        self.problems = [line for problem in problems for line in problem.splitlines() if line]
+        super().__init__("\n".join(self.problems))
 
 
 # --- sections of config.toml -------------------------------------------------------------------
@@ -149,6 +156,24 @@ class Settings:
     secrets: Secrets = field(default_factory=Secrets, repr=False)
     config_path: Path | None = None
 
+    def require_credentials(self) -> tuple[str, bytes]:
+        """The token and the secret key, reporting every problem with either at once."""
+        problems: list[str] = []
+        token, key = "", b""
+        for check in (self.require_token, self.require_secret_key):
+            try:
+                value = check()
+            except ConfigError as error:
+                problems += error.problems
+                continue
+            if isinstance(value, str):
+                token = value
+            else:
+                key = value
+        if problems:
+            raise ConfigError(*problems)
+        return token, key
+
     def require_token(self) -> str:
         token = self.secrets.discord_token
         if not token:
@@ -217,10 +242,18 @@ def _build_section(name: str, cls: type, raw: Any) -> Any:
         raise ConfigError(f"config.toml: [{name}] must be a table of settings")
     hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
-    for key in raw:
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
         if key not in known:
-            raise ConfigError(f"config.toml: unknown key {name}.{key}: check its spelling against config.example.toml")
-    values = {key: _check_type(f"{name}.{key}", value, hints[key]) for key, value in raw.items()}
+            problems.append(f"config.toml: unknown key {name}.{key}: check its spelling against config.example.toml")
+            continue
+        try:
+            values[key] = _check_type(f"{name}.{key}", value, hints[key])
+        except ConfigError as error:
+            problems += error.problems
+    if problems:
+        raise ConfigError(*problems)
     return cls(**values)
 
 
@@ -250,16 +283,15 @@ def normalise_database_url(raw: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _validate(settings: Settings) -> None:
+def _validate(settings: Settings) -> list[str]:
+    problems: list[str] = []
     level = settings.logging.level.upper()
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-        raise ConfigError(
-            f"config.toml: logging.level is {settings.logging.level!r}: use DEBUG, INFO, WARNING or ERROR"
-        )
+        problems.append(f"config.toml: logging.level is {settings.logging.level!r}: use DEBUG, INFO, WARNING or ERROR")
     if settings.logging.format not in {"text", "json"}:
-        raise ConfigError(f"config.toml: logging.format is {settings.logging.format!r}: use text or json")
+        problems.append(f"config.toml: logging.format is {settings.logging.format!r}: use text or json")
     if settings.groups.default_timezone not in available_timezones():
-        raise ConfigError(
+        problems.append(
             f"config.toml: groups.default_timezone {settings.groups.default_timezone!r} is not an IANA "
             "timezone: use a name like Europe/Berlin or America/New_York"
         )
@@ -268,9 +300,9 @@ def _validate(settings: Settings) -> None:
         ("discord.gateway_url", settings.discord.gateway_url),
     ):
         if value and not re.match(r"^(https?|wss?)://[^\s/]+", value):
-            raise ConfigError(f"config.toml: {url_key} is not a URL: {value!r}")
+            problems.append(f"config.toml: {url_key} is not a URL: {value!r}")
     if settings.safety.resources_file and not Path(settings.safety.resources_file).is_file():
-        raise ConfigError(f"config.toml: safety.resources_file {settings.safety.resources_file!r} does not exist")
+        problems.append(f"config.toml: safety.resources_file {settings.safety.resources_file!r} does not exist")
     positive = {
         "bot.guild_ready_timeout": settings.bot.guild_ready_timeout,
         "database.pool_size": settings.database.pool_size,
@@ -281,7 +313,8 @@ def _validate(settings: Settings) -> None:
     }
     for key, number in positive.items():
         if number <= 0:
-            raise ConfigError(f"config.toml: {key} must be greater than 0, got {number}")
+            problems.append(f"config.toml: {key} must be greater than 0, got {number}")
+    return problems
 
 
 def load_settings(
@@ -309,13 +342,18 @@ def load_settings(
             f"config file {path} does not exist: create it from config.example.toml or unset HEARTH_CONFIG"
         )
 
+    problems: list[str] = []
     sections: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in _SECTIONS:
-            raise ConfigError(
+            problems.append(
                 f"config.toml: unknown section [{name}]: known sections are " + ", ".join(f"[{s}]" for s in _SECTIONS)
             )
-        sections[name] = _build_section(name, _SECTIONS[name], value)
+            continue
+        try:
+            sections[name] = _build_section(name, _SECTIONS[name], value)
+        except ConfigError as error:
+            problems += error.problems
 
     if "HEARTH_DISCORD_API_URL" in env or "HEARTH_DISCORD_GATEWAY_URL" in env:
         base = sections.get("discord", DiscordSettings())
@@ -332,8 +370,13 @@ def load_settings(
         base_logging = sections.get("logging", LoggingSettings())
         sections["logging"] = dataclasses.replace(base_logging, level=env["HEARTH_LOG_LEVEL"])
 
+    try:
+        database_url = normalise_database_url(env.get("HEARTH_DATABASE_URL") or DEFAULT_DATABASE_URL)
+    except ConfigError as error:
+        problems += error.problems
+        database_url = DEFAULT_DATABASE_URL
     settings = Settings(
-        database_url=normalise_database_url(env.get("HEARTH_DATABASE_URL") or DEFAULT_DATABASE_URL),
+        database_url=database_url,
         secrets=Secrets(
             discord_token=(env.get("DISCORD_TOKEN") or "").strip() or None,
             secret_key=env.get("HEARTH_SECRET_KEY") or None,
@@ -341,5 +384,7 @@ def load_settings(
         config_path=path if path.exists() else None,
         **sections,
     )
-    _validate(settings)
+    problems += _validate(settings)
+    if problems:
+        raise ConfigError(*problems)
     return settings

@@ -96,18 +96,39 @@ def test_database_url_to_nowhere(tmp_path: Path) -> None:
 def test_check_reports_state_and_prints_the_invite(tmp_path: Path) -> None:
     migrate = run_bot(tmp_path, "migrate")
     assert migrate.returncode == 0, migrate.stderr
-    result = run_bot(tmp_path, "check")
+    result = run_bot(tmp_path, "check", "--offline")
     assert result.returncode == 0, result.stderr
     assert "migrations: up to date" in result.stdout
+    assert "discord: token not checked (--offline)" in result.stdout
     assert "invite: https://discord.com/oauth2/authorize?client_id=" in result.stdout
     assert "scope=bot+applications.commands" in result.stdout
     assert run_bot(tmp_path, "check", "--quiet").stdout == ""
 
 
-def test_check_says_when_migrations_are_pending(tmp_path: Path) -> None:
-    result = run_bot(tmp_path, "check")
+def test_check_says_pending_migrations_apply_on_start(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, "check", "--offline")
     assert result.returncode == 0, result.stderr
-    assert "pending (run `python -m bot migrate`)" in result.stdout
+    assert "Hearth applies them itself when it starts (nothing to do)" in result.stdout
+    (tmp_path / "config.toml").write_text("[database]\nmigrate_on_start = false\n")
+    result = run_bot(tmp_path, "check", "--offline")
+    assert "run `python -m bot migrate` before starting" in result.stdout
+
+
+def test_every_configuration_problem_is_reported_at_once(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(
+        "[rounds]\nwarning_secs = 3\nbalance_rounds = 'ten'\n[logging]\nlevel = 'LOUD'\n[colours]\nx = 1\n"
+    )
+    result = run_bot(tmp_path, "run", env={"DISCORD_TOKEN": "<unset>"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("hearth:")]
+    for needle in ("unknown section [colours]", "unknown key rounds.warning_secs", "rounds.balance_rounds must be"):
+        assert any(needle in line for line in lines), result.stderr
+    assert any("logging.level is 'LOUD'" in line for line in lines), result.stderr
+    (tmp_path / "config.toml").unlink()
+    both = run_bot(tmp_path, "run", env={"DISCORD_TOKEN": "<unset>", "HEARTH_SECRET_KEY": "<unset>"})
+    lines = [line for line in both.stderr.splitlines() if line.startswith("hearth:")]
+    assert [("DISCORD_TOKEN" in line, "HEARTH_SECRET_KEY" in line) for line in lines] == [(True, False), (False, True)]
 
 
 def test_commands_lists_privacy(tmp_path: Path) -> None:

@@ -229,3 +229,34 @@ async def test_sync_subcommand_pushes_commands_to_one_guild(standin: DiscordStan
     assert len(puts) == 1
     assert "privacy" in standin.synced_command_names()
     assert standin.state.identify is None  # REST only: no gateway connection for a sync
+
+
+async def _check(standin: DiscordStandin, tmp_path: Path) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "check",
+        cwd=REPO_ROOT, env=_bot_env(standin, tmp_path), stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    stdout, stderr = await asyncio.wait_for(proc.communicate(), STARTUP_TIMEOUT)
+    assert proc.returncode is not None
+    return proc.returncode, stdout.decode(), stderr.decode()
+
+
+async def test_check_asks_discord_whether_the_token_is_real(tmp_path: Path) -> None:
+    """A made-up token has the right shape too: only Discord can say it is not a bot's."""
+    async with DiscordStandin() as standin:
+        code, out, err = await _check(standin, tmp_path)
+        assert code == 0, err
+        assert "discord: token accepted, logged in as" in out
+        assert any(r.path == "/users/@me" and r.status == 200 for r in standin.requests), standin.summary()
+        assert standin.state.identify is None  # REST only: check never connects to the gateway
+    async with DiscordStandin(reject_token=True) as standin:
+        refused = tmp_path / "refused"
+        refused.mkdir()
+        code, out, err = await _check(standin, refused)
+        assert code == 2, out + err
+        lines = [line for line in err.splitlines() if line.startswith("hearth:")]
+        assert lines == [
+            "hearth: Discord rejected DISCORD_TOKEN: copy a fresh token from the Developer Portal (Bot tab)"
+        ]
+        assert "Traceback" not in err
