@@ -17,15 +17,8 @@ from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.checkins import domain
 from cogs.checkins.domain import MOODS, Visibility, mood_label
 from cogs.checkins.privacy import CheckinPrivacy
-from cogs.checkins.service import (
-    CheckinService,
-    CheckinView,
-    History,
-    LowAlert,
-    PromptInfo,
-    ReminderInfo,
-    Summary,
-)
+from cogs.checkins.records import CheckinInfo, History, LowAlert, PromptInfo, ReminderInfo, Summary
+from cogs.checkins.service import CheckinService
 from cogs.checkins.views import CheckinForm, RetryView, card_content, prompt_view, support_view
 from cogs.groups.choices import group_choices, timezone_choices
 
@@ -182,7 +175,7 @@ class CheckinCog(commands.Cog):
         if note and self.bot.safety.matches(note):
             await interaction.followup.send(self.bot.safety.resources[:2000], ephemeral=True)
 
-    async def _post_card(self, interaction: discord.Interaction, checkin: CheckinView, channel_id: int | None) -> None:
+    async def _post_card(self, interaction: discord.Interaction, checkin: CheckinInfo, channel_id: int | None) -> None:
         channel = self.bot.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.abc.Messageable):
             await reply(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.interactions import actor_of, guarded, reply
-from cogs.meetings.service import STATUSES, MeetingView
+from cogs.meetings.records import STATUSES, MeetingSummary
 
 if TYPE_CHECKING:
     from cogs.meetings.cog import MeetingsCog
@@ -20,7 +20,7 @@ _STYLES = {
 }
 
 
-def card_embed(view: MeetingView) -> discord.Embed:
+def card_embed(view: MeetingSummary) -> discord.Embed:
     if view.cancelled:
         return discord.Embed(title=f"{view.title} (cancelled)", description="This meeting was cancelled.")
     embed = discord.Embed(title=view.title, description=f"**{view.group_name}** meets {view.recurrence_text}.")
@@ -37,7 +37,7 @@ def card_embed(view: MeetingView) -> discord.Embed:
     return embed
 
 
-def card_view(view: MeetingView) -> discord.ui.View | None:
+def card_view(view: MeetingSummary) -> discord.ui.View | None:
     if view.cancelled or view.occurrence_at is None:
         return None
     layout = discord.ui.View(timeout=None)
