@@ -24,6 +24,7 @@ from cogs.groups import queries
 from cogs.groups.choices import group_choices, timezone_choices
 from cogs.meetings import domain
 from cogs.meetings.jobs import tick_writer
+from cogs.meetings.phrases import parse_schedule
 from cogs.meetings.privacy import MeetingPrivacy
 from cogs.meetings.records import STATUSES, EditRequest, MeetingSummary, Reminder, ScheduleRequest
 from cogs.meetings.service import MeetingService
@@ -347,7 +348,7 @@ class MeetingsCog(commands.Cog):
         if not current.strip():
             return [
                 app_commands.Choice(name=example, value=example)
-                for example in ("tomorrow 7pm", "next Thursday 19:30", "2026-12-03 19:00")
+                for example in ("every Tuesday 7pm", "first Monday of the month 19:00", "tomorrow 6pm")
             ]
         try:
             actor = actor_of(interaction)
@@ -359,8 +360,7 @@ class MeetingsCog(commands.Cog):
                 zone = await self.service.group_zone(
                     actor, getattr(namespace, "group", None), interaction.channel_id, self.default_tz
                 )
-            parsed = domain.parse_when(current, self.bot.clock.now(), zone)
-            label = f"✓ {parsed.describe()}"
+            label = f"✓ {parse_schedule(current, self.bot.clock.now(), zone).describe()}"
         except (HearthError, domain.MeetingInputError) as error:
             label = f"✗ {error}"
         return [app_commands.Choice(name=label[:100], value=current[:100])]
@@ -375,7 +375,7 @@ class MeetingsCog(commands.Cog):
     @meeting.command(name="schedule", description="Schedule a (recurring) meeting for a group")
     @app_commands.describe(
         title="What the meeting is called",
-        when="First date and time in the group's timezone, e.g. 2026-12-03 19:00, tomorrow 7pm, next Thursday 19:30",
+        when="When, in the group's timezone: every Tuesday 7pm, every other Thursday 18:30, weekdays 8am, tomorrow 6pm",
         duration="Length in minutes (default 60)",
         repeat="How it repeats (default once)",
         every="For 'every N weeks': N",

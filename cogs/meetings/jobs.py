@@ -21,6 +21,7 @@ from cogs.groups.models import GuildConfig, MemberProfile
 from cogs.meetings import domain
 from cogs.meetings.attendance import close_attendance_many
 from cogs.meetings.models import Meeting, ReminderSent
+from cogs.meetings.phrases import reminder_text
 from cogs.meetings.planning import done_of, offsets_of, plan, skips_many
 from cogs.meetings.queries import statuses_many, summaries
 from cogs.meetings.records import Reminder, TickResult, occurrence_key
@@ -151,9 +152,9 @@ class MeetingJobs:
         )
         zones = await self._zones(session, fresh)
         out: dict[int, list[Reminder]] = {}
-        for meeting, at, offset, user in fresh:
+        for meeting, at, _offset, user in fresh:
             zone = zones.get((user, meeting.guild_id)) or ZoneInfo(meeting.timezone)
-            out.setdefault(meeting.id, []).append(Reminder(user, domain.reminder_text(meeting.title, at, zone, offset)))
+            out.setdefault(meeting.id, []).append(Reminder(user, reminder_text(meeting.title, at, now, zone)))
         return out
 
     async def _zones(

@@ -24,6 +24,7 @@ from cogs.meetings.calendar import MeetingCalendar
 from cogs.meetings.domain import MeetingInputError, Recurrence
 from cogs.meetings.jobs import MeetingJobs
 from cogs.meetings.models import AgendaItem, Meeting, MeetingSkip
+from cogs.meetings.phrases import parse_schedule
 from cogs.meetings.planning import plan, skips_of, start_local_of
 from cogs.meetings.queries import MeetingQueries, managed, summary_of
 from cogs.meetings.records import EditRequest, MeetingSummary, ScheduleRequest
@@ -49,8 +50,15 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
         if not 0 < duration <= domain.MAX_DURATION_MINUTES:
             raise BadInput("The duration must be between 1 minute and 24 hours (e.g. `60`).")
         try:
-            parsed = domain.parse_when(when, now, zone)
-            recurrence = domain.build_recurrence(repeat, parsed.local, every=every, rule=rrule)
+            spoken = parse_schedule(when, now, zone)  # "every Tuesday 7pm" says how it repeats by itself
+            parsed, recurrence = spoken.first, spoken.recurrence
+            if not spoken.recurrence.once and repeat != "once":
+                raise MeetingInputError(
+                    f"`when` already says how it repeats ({spoken.describe()}): leave `repeat` out, "
+                    "or give only the first date in `when`."
+                )
+            if spoken.recurrence.once:
+                recurrence = domain.build_recurrence(repeat, parsed.local, every=every, rule=rrule)
             domain.validate_recurrence(parsed.local, recurrence, now, zone)
         except MeetingInputError as error:
             raise _bad(error) from None

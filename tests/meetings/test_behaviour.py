@@ -249,7 +249,9 @@ async def test_wrong_inputs_get_clear_ephemeral_messages_and_save_nothing(harnes
         ({"repeat": "rrule", "rrule": "FREQ=WEEKLY;UNTIL=20250101T000000Z"}, "no occurrence in the future"),
         ({"repeat": "rrule", "rrule": "FREQ=HOURLY"}, "at most once a day"),
         ({"repeat": "rrule", "rrule": "FREQ=DAILY;BYHOUR=9,18"}, "more than once a day"),
-        ({"when": "whenever"}, "couldn't read"),
+        ({"when": "whenever"}, "Try `every Tuesday 7pm`"),
+        ({"when": "every hour"}, "at most once a day"),
+        ({"when": "every Tuesday 7pm", "repeat": "monthly"}, "`when` already says how it repeats"),
         ({"reminders": "soon"}, "couldn't read the reminder"),
     ]
     for options, expected in cases:
@@ -385,12 +387,28 @@ async def test_export_is_an_icalendar_file_with_the_rrule(harness: Harness) -> N
     assert "DTSTART;TZID=Europe/Berlin:20260108T190000" in body
 
 
+async def test_a_meeting_scheduled_the_way_people_say_it(harness: Harness) -> None:
+    world = await World(harness, timezone="Europe/Berlin").setup()
+    result = await world.schedule(when="first Monday of the month 19:00", repeat="once")
+    assert "Wrong" not in text_of(result)
+    meeting = await world.meeting()
+    assert meeting.rrule == "FREQ=MONTHLY;BYDAY=+1MO"
+    assert meeting.start_local == "2026-01-05T19:00"  # Monday 5 January 2026
+
+
 async def test_when_autocomplete_echoes_the_parsed_time(harness: Harness) -> None:
     world = await World(harness).setup()
     choices = await world.fac.autocomplete(
-        world.group.channel, "meeting schedule", "when", "next Thursday 19:30", title="x"
+        world.group.channel, "meeting schedule", "when", "next Friday 19:30", title="x"
     )
-    assert choices[0]["name"] == "✓ Thu 08 Jan 2026, 19:30 (Europe/Berlin)"
+    assert choices[0]["name"] == "✓ once, Friday 02 January 2026 at 19:30 (Europe/Berlin)"
+    choices = await world.fac.autocomplete(
+        world.group.channel, "meeting schedule", "when", "every other Thursday 18:30"
+    )
+    assert choices[0]["name"] == "✓ every 2 weeks on Thursday at 18:30, from Thu 01 Jan (Europe/Berlin)"
+    # Said on a Thursday, "next Thursday" could mean today or in a week: the preview asks instead of guessing.
+    choices = await world.fac.autocomplete(world.group.channel, "meeting schedule", "when", "next Thursday 19:30")
+    assert choices[0]["name"].startswith("✗ Today is Thursday, so “next Thursday” could mean today")
     choices = await world.fac.autocomplete(world.group.channel, "meeting schedule", "when", "2026-03-29 02:30")
     assert choices[0]["name"].startswith("✗ 2026-03-29 02:30 doesn't exist")
 
