@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -29,7 +29,6 @@ log = logging.getLogger("hearth.checkins")
 
 JOB_PREFIX = "checkins:"
 RETENTION_JOB = "checkins:retention"
-RETENTION_AT = time(3, 17)
 REBUILD_SLICE = 500
 DAYS_OF_WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DM_CLOSED_NOTICE = (
@@ -95,7 +94,7 @@ class CheckinCog(commands.Cog):
                 await asyncio.sleep(0)
         for prompt in await self.service.active_prompts():
             self.schedule_prompt(prompt, now)
-        self.schedule_retention(now)
+        self.bot.scheduler.daily(RETENTION_JOB, self._retention)
         log.info("check-ins: %d reminders and prompts scheduled", len(reminders))
 
     # --- /checkin now and the form ----------------------------------------------------------------------
@@ -495,18 +494,9 @@ class CheckinCog(commands.Cog):
 
     # --- retention -----------------------------------------------------------------------------------------
 
-    def schedule_retention(self, now: datetime) -> None:
-        next_at = domain.next_local_occurrence(now, RETENTION_AT, UTC)  # type: ignore[arg-type]
-        self.bot.scheduler.at(RETENTION_JOB, next_at, self._retention)
-
     async def _retention(self) -> None:
-        try:
-            removed = await self.service.purge_expired()
-            log.info("check-in retention: deleted %d expired check-ins", removed)
-        except Exception:
-            log.exception("check-in retention failed")
-        finally:
-            self.schedule_retention(self.bot.clock.now() + timedelta(seconds=1))
+        removed = await self.service.purge_expired()
+        log.info("check-in retention: deleted %d expired check-ins", removed)
 
 
 # --- text --------------------------------------------------------------------------------------------------
