@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import format_dt
 
 from bot.errors import BadInput
 from bot.interactions import NO_MENTIONS, actor_of, reply
@@ -345,7 +346,7 @@ class CheckinCog(commands.Cog):
         await reply(
             interaction,
             f"Done: a reminder every day at {when}, by DM, skipped on days you've already checked in. "
-            f"Next one <t:{int(next_at.timestamp())}:R>.",
+            f"Next one {format_dt(next_at, 'R')}.",
         )
 
     @remind.command(name="off", description="Stop your daily check-in reminder")
@@ -456,7 +457,7 @@ class CheckinCog(commands.Cog):
         next_at = self.schedule_prompt(info, self.bot.clock.now())
         await reply(
             interaction,
-            f"**{info.group_name}** gets a check-in prompt {info.cadence}. First one <t:{int(next_at.timestamp())}:R>.",
+            f"**{info.group_name}** gets a check-in prompt {info.cadence}. First one {format_dt(next_at, 'R')}.",
         )
 
     @prompt.command(name="off", description="Facilitators: stop the group's scheduled check-in prompt")
@@ -538,8 +539,7 @@ def summary_text(data: Summary) -> str:
     if data.quiet:
         shown = data.quiet[:40]
         names = ", ".join(
-            f"<@{user_id}> ({'never' if seen is None else f'last <t:{int(seen.timestamp())}:R>'})"
-            for user_id, seen in shown
+            f"<@{user_id}> ({'never' if seen is None else 'last ' + format_dt(seen, 'R')})" for user_id, seen in shown
         )
         more = f" and {len(data.quiet) - len(shown)} more" if len(data.quiet) > len(shown) else ""
         lines.append(f"• Gone quiet (no shared check-in for {data.quiet_days} days): {names}{more}. Maybe reach out?")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import format_dt
 
 from bot.errors import BadInput, HearthError
 from bot.interactions import NO_MENTIONS, actor_of, reply
@@ -27,7 +28,7 @@ from cogs.meetings.jobs import tick_writer
 from cogs.meetings.privacy import MeetingPrivacy
 from cogs.meetings.records import STATUSES, EditRequest, MeetingSummary, Reminder, ScheduleRequest
 from cogs.meetings.service import MeetingService
-from cogs.meetings.views import all_future_view, card_embed, card_view
+from cogs.meetings.views import all_future_view, card_embed, card_view, when_text
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -158,7 +159,9 @@ class MeetingsCog(commands.Cog):
                         raise LookupError
                     member = await guild.fetch_member(reminder.user_id)
                     await self.pacer.wait()
-                await member.send(reminder.text, allowed_mentions=NO_MENTIONS)
+                await member.send(
+                    f"{reminder.text}, {format_dt(reminder.starts_at, 'R')}.", allowed_mentions=NO_MENTIONS
+                )
                 sent += 1
             except (discord.HTTPException, LookupError):
                 failed.append(reminder.user_id)
@@ -167,11 +170,12 @@ class MeetingsCog(commands.Cog):
             if isinstance(channel, discord.abc.Messageable):
                 assert view.occurrence_at is not None
                 mentions = " ".join(f"<@{uid}>" for uid in failed)
-                stamp = int(view.occurrence_at.timestamp())
+                starts = format_dt(view.occurrence_at, "R")
+                local = format_dt(view.occurrence_at, "F")
                 try:
                     await self.pacer.wait()
                     await channel.send(
-                        f"{mentions} reminder: **{view.title}** starts <t:{stamp}:R> (<t:{stamp}:F> your time). "
+                        f"{mentions} reminder: **{view.title}** starts {starts} ({local} your time). "
                         "I couldn't DM you; allow DMs from this server to get reminders privately.",
                         allowed_mentions=discord.AllowedMentions(
                             everyone=False, roles=False, users=[discord.Object(uid) for uid in failed]
@@ -434,7 +438,7 @@ class MeetingsCog(commands.Cog):
         await self._place_async(view.id)
         text = (
             f"Scheduled **{view.title}** for **{view.group_name}**: {view.recurrence_text} ({view.timezone}).\n"
-            f"Next: {view.when_text()}. Reminders: "
+            f"Next: {when_text(view)}. Reminders: "
             + (", ".join(domain.format_offset(o) for o in view.offsets) + " before.")
         )
         if not view.show_event and view.group_private:
@@ -535,7 +539,7 @@ class MeetingsCog(commands.Cog):
         problem = await self.sync_event(view)
         await self.refresh_card(await self.service.summary(view.id) or view)
         await self._place_async(view.id)
-        await reply(interaction, f"Updated **{view.title}**. Next: {view.when_text()}." + self._problem_text(problem))
+        await reply(interaction, f"Updated **{view.title}**. Next: {when_text(view)}." + self._problem_text(problem))
 
     @meeting.command(name="cancel", description="Cancel a meeting and all its future dates (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
@@ -559,7 +563,7 @@ class MeetingsCog(commands.Cog):
         await self.refresh_card(await self.service.summary(view.id) or view)
         await self._place_async(view.id)
         local = skipped.astimezone(view.zone).strftime("%a %d %b %Y, %H:%M")
-        await reply(interaction, f"Skipped **{view.title}** on {local}. Next: {view.when_text()}.")
+        await reply(interaction, f"Skipped **{view.title}** on {local}. Next: {when_text(view)}.")
 
     @agenda.command(name="add", description="Add an item to a meeting's agenda (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
@@ -583,7 +587,7 @@ class MeetingsCog(commands.Cog):
             await reply(interaction, f"**{view.title}** has no agenda yet.")
             return
         items = "\n".join(f"{n}. {text}" for n, (_, text) in enumerate(view.agenda, start=1))
-        await reply(interaction, f"**Agenda of {view.title}** ({view.when_text()})\n{items}")
+        await reply(interaction, f"**Agenda of {view.title}** ({when_text(view)})\n{items}")
 
     @meeting.command(name="export", description="Download a group's meetings as an iCalendar (.ics) file")
     @app_commands.autocomplete(group=group_autocomplete)

@@ -153,7 +153,9 @@ class MeetingJobs:
         out: dict[int, list[Reminder]] = {}
         for meeting, at, offset, user in fresh:
             zone = zones.get((user, meeting.guild_id)) or ZoneInfo(meeting.timezone)
-            out.setdefault(meeting.id, []).append(Reminder(user, domain.reminder_text(meeting.title, at, zone, offset)))
+            out.setdefault(meeting.id, []).append(
+                Reminder(user, domain.reminder_text(meeting.title, at, zone, offset), at)
+            )
         return out
 
     async def _zones(
