@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import BadInput, HearthError
-from bot.interactions import NO_MENTIONS, actor_of, reply
+from bot.interactions import actor_of, reply
 from bot.pacing import RatePacer
 from cogs.groups import queries
 from cogs.groups.choices import group_choices, timezone_choices
@@ -26,9 +26,10 @@ from cogs.meetings import domain
 from cogs.meetings.jobs import tick_writer
 from cogs.meetings.phrases import parse_schedule
 from cogs.meetings.privacy import MeetingPrivacy
-from cogs.meetings.records import STATUSES, EditRequest, MeetingSummary, Reminder, ScheduleRequest
+from cogs.meetings.publish import MeetingPublisher
+from cogs.meetings.records import STATUSES, EditRequest, ScheduleRequest
 from cogs.meetings.service import MeetingService
-from cogs.meetings.views import all_future_view, card_embed, card_view
+from cogs.meetings.views import all_future_view, when_text
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -38,7 +39,6 @@ log = logging.getLogger("hearth.meetings")
 HORIZON = timedelta(hours=6)
 SWEEP_JOB = "meetings:sweep"
 REQUESTS_PER_SECOND = 40.0  # below Discord's 50/s per bot, leaving room for everything else
-MISSING_EVENTS = "Manage Events"
 
 REPEAT_CHOICES = [
     app_commands.Choice(name="Once", value="once"),
@@ -64,7 +64,7 @@ class MeetingsCog(commands.Cog):
         self.service = MeetingService(
             bot.db, default_offsets=settings.reminder_offsets_minutes, attendance_share=settings.attendance_share
         )
-        self.pacer = RatePacer(REQUESTS_PER_SECOND)
+        self.publish = MeetingPublisher(bot, self.service, RatePacer(REQUESTS_PER_SECOND))
         # Jobs falling due together share one transaction (1,000 reminders at 19:45 = a few commits).
         self.ticks = tick_writer(self.service, lambda: self.bot.clock.now(), self.default_tz)
         self.window_end = bot.clock.now()
@@ -127,9 +127,9 @@ class MeetingsCog(commands.Cog):
                 members = self._voice_members(view.guild_id, view.voice_channel_id)
                 await self.service.voice_present(view.id, members, self.bot.clock.now())
             if result.reminders:
-                await self.deliver(view, result.reminders)
+                await self.publish.deliver(view, result.reminders)
             if result.started or result.ended:
-                view = await self.sync_discord(view)
+                view = await self.publish.sync_discord(view)
             self.place(meeting_id, result.next_job_at)
         except Exception:
             log.exception("meeting job failed meeting=%s", meeting_id)
@@ -142,163 +142,6 @@ class MeetingsCog(commands.Cog):
         if not isinstance(channel, (discord.VoiceChannel, discord.StageChannel)):
             return []
         return [m.id for m in channel.members if not m.bot]
-
-    # --- reminders --------------------------------------------------------------------------------------
-
-    async def deliver(self, view: MeetingSummary, reminders: list[Reminder]) -> tuple[int, int]:
-        """DM each member (paced under Discord's rate limit); one channel message for those DMs refused."""
-        guild = self.bot.get_guild(view.guild_id)
-        failed: list[int] = []
-        sent = 0
-        for reminder in reminders:
-            try:
-                member = guild.get_member(reminder.user_id) if guild else None
-                await self.pacer.wait()
-                if member is None:
-                    if guild is None:
-                        raise LookupError
-                    member = await guild.fetch_member(reminder.user_id)
-                    await self.pacer.wait()
-                await member.send(reminder.text, allowed_mentions=NO_MENTIONS)
-                sent += 1
-            except (discord.HTTPException, LookupError):
-                failed.append(reminder.user_id)
-        if failed and view.group_channel_id:
-            channel = self.bot.get_channel(view.group_channel_id)
-            if isinstance(channel, discord.abc.Messageable):
-                assert view.occurrence_at is not None
-                mentions = " ".join(f"<@{uid}>" for uid in failed)
-                stamp = int(view.occurrence_at.timestamp())
-                try:
-                    await self.pacer.wait()
-                    await channel.send(
-                        f"{mentions} reminder: **{view.title}** starts <t:{stamp}:R> (<t:{stamp}:F> your time). "
-                        "I couldn't DM you; allow DMs from this server to get reminders privately.",
-                        allowed_mentions=discord.AllowedMentions(
-                            everyone=False, roles=False, users=[discord.Object(uid) for uid in failed]
-                        ),
-                    )
-                except discord.HTTPException:
-                    log.warning("meeting reminder fallback failed meeting=%s", view.id)
-        log.info("meeting reminders meeting=%s dm=%d fallback=%d", view.id, sent, len(failed))
-        return sent, len(failed)
-
-    # --- Discord: scheduled event and card ---------------------------------------------------------------
-
-    async def sync_discord(self, view: MeetingSummary) -> MeetingSummary:
-        await self.sync_event(view)
-        await self.refresh_card(view)
-        return await self.service.summary(view.id) or view
-
-    async def sync_event(self, view: MeetingSummary) -> str | None:
-        """Make the server's Events show exactly the tracked occurrence; returns what is missing, if anything."""
-        guild = self.bot.get_guild(view.guild_id)
-        if guild is None:
-            return None
-        existing: discord.ScheduledEvent | None = None
-        if view.event_id:
-            existing = guild.get_scheduled_event(view.event_id)
-            if existing is None:
-                try:
-                    existing = await guild.fetch_scheduled_event(view.event_id)
-                except discord.NotFound:
-                    existing = None
-                except discord.HTTPException:
-                    existing = None
-        wanted = view.event_wanted
-        if not wanted and existing is None:
-            if view.event_id or view.event_problem:
-                await self.service.set_discord_state(view.id, event_id=None, event_problem=None)
-            return None
-        if not guild.me.guild_permissions.manage_events:
-            await self.service.set_discord_state(view.id, event_problem=MISSING_EVENTS)
-            return MISSING_EVENTS
-        try:
-            if existing is not None and (
-                not wanted
-                or existing.start_time != view.occurrence_at
-                or existing.status is not discord.EventStatus.scheduled
-            ):
-                await self._retire(existing)
-                existing = None
-            event_id: int | None = None
-            if wanted:
-                assert view.occurrence_at is not None
-                assert view.ends_at is not None
-                kwargs: dict[str, Any] = {
-                    "name": view.event_title,
-                    "start_time": view.occurrence_at,
-                    "end_time": view.ends_at,
-                    "description": self._event_description(view),
-                    "privacy_level": discord.PrivacyLevel.guild_only,
-                }
-                channel = guild.get_channel(view.voice_channel_id) if view.voice_channel_id else None
-                if isinstance(channel, discord.StageChannel):
-                    kwargs.update(entity_type=discord.EntityType.stage_instance, channel=channel)
-                elif isinstance(channel, discord.VoiceChannel):
-                    kwargs.update(entity_type=discord.EntityType.voice, channel=channel)
-                else:
-                    kwargs.update(entity_type=discord.EntityType.external, location=self._location(view, guild))
-                if existing is not None:
-                    event = await existing.edit(**kwargs)
-                else:
-                    event = await guild.create_scheduled_event(**kwargs)
-                event_id = event.id
-            await self.service.set_discord_state(view.id, event_id=event_id, event_problem=None)
-            return None
-        except discord.Forbidden:
-            await self.service.set_discord_state(view.id, event_problem=MISSING_EVENTS)
-            return MISSING_EVENTS
-
-    async def _retire(self, event: discord.ScheduledEvent) -> None:
-        try:
-            if event.status is discord.EventStatus.active:
-                await event.end()
-            elif event.status is discord.EventStatus.scheduled:
-                await event.delete()
-        except discord.NotFound:
-            pass
-
-    def _event_description(self, view: MeetingSummary) -> str:
-        if view.group_private:
-            return "A group meeting. Members find the details in their group's channel."
-        text = f"{view.group_name} meets {view.recurrence_text} ({view.timezone})."
-        if view.agenda:
-            text += "\nAgenda: " + "; ".join(item for _, item in view.agenda)
-        return text[:1000]
-
-    def _location(self, view: MeetingSummary, guild: discord.Guild) -> str:
-        if view.location:
-            return view.location
-        channel = guild.get_channel(view.group_channel_id) if view.group_channel_id else None
-        if channel is not None and not view.group_private:
-            return f"#{channel.name}"
-        return "Discord"
-
-    async def refresh_card(self, view: MeetingSummary) -> None:
-        if not view.card_channel_id or not view.card_message_id:
-            return
-        channel = self.bot.get_channel(view.card_channel_id)
-        if not isinstance(channel, (discord.TextChannel, discord.Thread, discord.VoiceChannel)):
-            return
-        try:
-            await channel.get_partial_message(view.card_message_id).edit(
-                embed=card_embed(view), view=card_view(view), allowed_mentions=NO_MENTIONS
-            )
-        except discord.HTTPException:
-            log.warning("could not refresh meeting card meeting=%s", view.id)
-
-    async def post_card(self, view: MeetingSummary) -> str | None:
-        channel = self.bot.get_channel(view.group_channel_id) if view.group_channel_id else None
-        if not isinstance(channel, (discord.TextChannel, discord.Thread, discord.VoiceChannel)):
-            return "The group has no channel I can find, so there is no announcement card."
-        try:
-            layout = card_view(view) or discord.ui.View()
-            message = await channel.send(embed=card_embed(view), allowed_mentions=NO_MENTIONS, view=layout)
-        except discord.HTTPException:
-            return f"I couldn't post the announcement card in <#{channel.id}>: check I can send messages there."
-        await self.service.set_discord_state(view.id, card=(channel.id, message.id))
-        return None
 
     # --- checks ----------------------------------------------------------------------------------------
 
@@ -429,12 +272,12 @@ class MeetingsCog(commands.Cog):
             self.bot.clock.now(),
             self.default_tz,
         )
-        problem = await self.sync_event(view)
-        card_problem = await self.post_card(view)
+        problem = await self.publish.sync_event(view)
+        card_problem = await self.publish.post_card(view)
         await self._place_async(view.id)
         text = (
             f"Scheduled **{view.title}** for **{view.group_name}**: {view.recurrence_text} ({view.timezone}).\n"
-            f"Next: {view.when_text()}. Reminders: "
+            f"Next: {when_text(view)}. Reminders: "
             + (", ".join(domain.format_offset(o) for o in view.offsets) + " before.")
         )
         if not view.show_event and view.group_private:
@@ -532,10 +375,10 @@ class MeetingsCog(commands.Cog):
             ),
             self.bot.clock.now(),
         )
-        problem = await self.sync_event(view)
-        await self.refresh_card(await self.service.summary(view.id) or view)
+        problem = await self.publish.sync_event(view)
+        await self.publish.refresh_card(await self.service.summary(view.id) or view)
         await self._place_async(view.id)
-        await reply(interaction, f"Updated **{view.title}**. Next: {view.when_text()}." + self._problem_text(problem))
+        await reply(interaction, f"Updated **{view.title}**. Next: {when_text(view)}." + self._problem_text(problem))
 
     @meeting.command(name="cancel", description="Cancel a meeting and all its future dates (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
@@ -544,8 +387,8 @@ class MeetingsCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         view = await self.service.cancel(actor, meeting, self.bot.clock.now())
         self.place(view.id, None)
-        await self.sync_event(view)
-        await self.refresh_card(view)
+        await self.publish.sync_event(view)
+        await self.publish.refresh_card(view)
         await reply(interaction, f"Cancelled **{view.title}**. Its event and reminders are gone.")
 
     @meeting.command(name="skip", description="Skip one date of a recurring meeting (facilitators)")
@@ -555,25 +398,25 @@ class MeetingsCog(commands.Cog):
         actor = actor_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         view, skipped = await self.service.skip(actor, meeting, date, self.bot.clock.now())
-        await self.sync_event(view)
-        await self.refresh_card(await self.service.summary(view.id) or view)
+        await self.publish.sync_event(view)
+        await self.publish.refresh_card(await self.service.summary(view.id) or view)
         await self._place_async(view.id)
         local = skipped.astimezone(view.zone).strftime("%a %d %b %Y, %H:%M")
-        await reply(interaction, f"Skipped **{view.title}** on {local}. Next: {view.when_text()}.")
+        await reply(interaction, f"Skipped **{view.title}** on {local}. Next: {when_text(view)}.")
 
     @agenda.command(name="add", description="Add an item to a meeting's agenda (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
     async def agenda_add(self, interaction: discord.Interaction, meeting: str, item: str) -> None:
         view = await self.service.agenda_add(actor_of(interaction), meeting, item, self.bot.clock.now())
         await reply(interaction, f"Added to the agenda of **{view.title}** (item {len(view.agenda)}).")
-        await self.refresh_card(view)
+        await self.publish.refresh_card(view)
 
     @agenda.command(name="remove", description="Remove an agenda item by its number (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
     async def agenda_remove(self, interaction: discord.Interaction, meeting: str, number: int) -> None:
         view = await self.service.agenda_remove(actor_of(interaction), meeting, number)
         await reply(interaction, f"Removed item {number} from the agenda of **{view.title}**.")
-        await self.refresh_card(view)
+        await self.publish.refresh_card(view)
 
     @agenda.command(name="show", description="Show a meeting's agenda")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
@@ -583,7 +426,7 @@ class MeetingsCog(commands.Cog):
             await reply(interaction, f"**{view.title}** has no agenda yet.")
             return
         items = "\n".join(f"{n}. {text}" for n, (_, text) in enumerate(view.agenda, start=1))
-        await reply(interaction, f"**Agenda of {view.title}** ({view.when_text()})\n{items}")
+        await reply(interaction, f"**Agenda of {view.title}** ({when_text(view)})\n{items}")
 
     @meeting.command(name="export", description="Download a group's meetings as an iCalendar (.ics) file")
     @app_commands.autocomplete(group=group_autocomplete)
@@ -609,7 +452,7 @@ class MeetingsCog(commands.Cog):
                 f"**{STATUSES[status]}** for **{view.title}** on {local} ({view.timezone}).",
                 view=all_future_view(meeting_id, status),
             )
-        await self.refresh_card(view)
+        await self.publish.refresh_card(view)
 
     # --- attendance ------------------------------------------------------------------------------------
 

@@ -409,14 +409,6 @@ def _parse_absolute(raw: str, today: datetime) -> datetime | None:
     return parsed
 
 
-def reminder_text(title: str, start: datetime, zone: ZoneInfo, minutes_before: int) -> str:
-    local = start.astimezone(zone)
-    return (
-        f"Reminder: **{title}** starts in {format_offset(minutes_before)}: "
-        f"{local.strftime('%A %d %B, %H:%M')} ({zone.key}), <t:{int(start.timestamp())}:R>."
-    )
-
-
 __all__ = [
     "MONTHLY",
     "WEEKLY",

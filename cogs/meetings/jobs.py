@@ -154,7 +154,7 @@ class MeetingJobs:
         out: dict[int, list[Reminder]] = {}
         for meeting, at, _offset, user in fresh:
             zone = zones.get((user, meeting.guild_id)) or ZoneInfo(meeting.timezone)
-            out.setdefault(meeting.id, []).append(Reminder(user, reminder_text(meeting.title, at, now, zone)))
+            out.setdefault(meeting.id, []).append(Reminder(user, reminder_text(meeting.title, at, now, zone), at))
         return out
 
     async def _zones(

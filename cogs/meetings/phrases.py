@@ -166,10 +166,6 @@ def _refuse_ambiguous_next(raw: str, now: datetime, zone: ZoneInfo) -> None:
 # --- saying it back ------------------------------------------------------------------------------
 
 
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def friendly_when(start: datetime, now: datetime, zone: ZoneInfo) -> str:
     """ "today at 19:00", "tomorrow at 19:00", "on Friday 11 December at 19:00", in ``zone``."""
     local, today = start.astimezone(zone), now.astimezone(zone).date()
@@ -184,21 +180,7 @@ def friendly_when(start: datetime, now: datetime, zone: ZoneInfo) -> str:
     return f"on {local.strftime('%A')} {local.day} {local.strftime('%B')} at {clock}"
 
 
-def friendly_until(start: datetime, now: datetime) -> str:
-    """ "in 15 minutes", "in 1 hour", "in 2 hours 30 minutes", "in 3 days": how far away it is."""
-    minutes = max(0, round((start - now).total_seconds() / 60))
-    if minutes < 60:
-        return "now" if minutes == 0 else f"in {plural(minutes, 'minute', 'minutes')}"
-    hours, rest = divmod(minutes, 60)
-    if hours < 24:
-        tail = f" {plural(rest, 'minute', 'minutes')}" if rest else ""
-        return f"in {plural(hours, 'hour', 'hours')}{tail}"
-    return f"in {plural(round(hours / 24), 'day', 'days')}"
-
-
 def reminder_text(title: str, start: datetime, now: datetime, zone: ZoneInfo) -> str:
-    """A reminder as a person would say it, in the reader's timezone, with Discord's live countdown."""
-    return (
-        f"Reminder: **{title}** starts {friendly_when(start, now, zone)} ({zone.key}), "
-        f"{friendly_until(start, now)} (<t:{int(start.timestamp())}:R>)."
-    )
+    """A reminder as a person would say it, in the reader's timezone. The cog appends Discord's live
+    countdown (``<t:…:R>``), which says "in an hour" itself and stays true however late it is read."""
+    return f"Reminder: **{title}** starts {friendly_when(start, now, zone)} ({zone.key})"

@@ -71,12 +71,6 @@ class MeetingSummary:
     def event_wanted(self) -> bool:
         return self.show_event and not self.cancelled and self.occurrence_at is not None
 
-    def when_text(self) -> str:
-        if self.occurrence_at is None:
-            return "no further dates"
-        local = self.occurrence_at.astimezone(self.zone)
-        return f"{local.strftime('%a %d %b %Y, %H:%M')} ({self.timezone}), <t:{int(self.occurrence_at.timestamp())}:R>"
-
 
 @dataclass(frozen=True)
 class ScheduleRequest:
@@ -111,7 +105,8 @@ class EditRequest:
 @dataclass(frozen=True)
 class Reminder:
     user_id: int
-    text: str
+    text: str  # in the member's timezone, without the countdown (Discord markup is the cog's)
+    starts_at: datetime
 
 
 @dataclass

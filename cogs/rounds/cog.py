@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import format_dt
 
 from bot.errors import BadInput, NotAllowed
 from bot.interactions import NO_MENTIONS, actor_of, reply
@@ -173,7 +174,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
         left = max(0.0, (effect.due_at - self.bot.clock.now()).total_seconds())
         text = (
             f"<@{effect.user_id}>, about {d.format_duration(left)} left in your turn "
-            f"(it ends {discord.utils.format_dt(effect.due_at, 'R')}). Take your time to finish, or press **Done**."
+            f"(it ends {format_dt(effect.due_at, 'R')}). Take your time to finish, or press **Done**."
         )
         await self._notice(view, text, effect.user_id)
 
@@ -444,7 +445,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
                 lines.append(f"Paused: <@{state.holder}> holds the stick.")
             else:
                 assert state.due_at is not None
-                lines.append(f"<@{state.holder}> holds the stick; the turn ends <t:{int(state.due_at.timestamp())}:R>.")
+                lines.append(f"<@{state.holder}> holds the stick; the turn ends {format_dt(state.due_at, 'R')}.")
             me = actor.user_id
             if me == state.holder:
                 lines.append("You're holding the stick.")

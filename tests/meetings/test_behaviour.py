@@ -125,6 +125,8 @@ async def test_schedule_event_rsvp_reminder_attendance_and_next_occurrence(harne
     (reminder,) = dms(world.alice)
     assert "Weekly circle" in reminder
     assert "19:00 (Europe/Berlin)" in reminder
+    start = int(datetime(2026, 1, 8, 18, 0, tzinfo=UTC).timestamp())
+    assert reminder.endswith(f"(Europe/Berlin), <t:{start}:R>.")  # Discord's live countdown, no edits needed
     assert dms(world.bob) == []
 
     # 15 min before: the second reminder.

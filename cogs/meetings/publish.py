@@ -1,0 +1,193 @@
+"""What meetings show on Discord: reminder DMs (paced), the server's scheduled event, the card.
+
+Discord glue the cog's commands and its job share; it holds no SQL (it records what exists on
+Discord's side through the service).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord.utils import format_dt
+
+from bot.interactions import NO_MENTIONS
+from bot.pacing import RatePacer
+from cogs.meetings.records import MeetingSummary, Reminder
+from cogs.meetings.service import MeetingService
+from cogs.meetings.views import card_embed, card_view
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+log = logging.getLogger("hearth.meetings")
+
+MISSING_EVENTS = "Manage Events"
+
+
+class MeetingPublisher:
+    def __init__(self, bot: Hearth, service: MeetingService, pacer: RatePacer) -> None:
+        self.bot = bot
+        self.service = service
+        self.pacer = pacer
+
+    # --- reminders --------------------------------------------------------------------------------------
+
+    async def deliver(self, view: MeetingSummary, reminders: list[Reminder]) -> tuple[int, int]:
+        """DM each member (paced under Discord's rate limit); one channel message for those DMs refused."""
+        guild = self.bot.get_guild(view.guild_id)
+        failed: list[int] = []
+        sent = 0
+        for reminder in reminders:
+            try:
+                member = guild.get_member(reminder.user_id) if guild else None
+                await self.pacer.wait()
+                if member is None:
+                    if guild is None:
+                        raise LookupError
+                    member = await guild.fetch_member(reminder.user_id)
+                    await self.pacer.wait()
+                await member.send(
+                    f"{reminder.text}, {format_dt(reminder.starts_at, 'R')}.", allowed_mentions=NO_MENTIONS
+                )
+                sent += 1
+            except (discord.HTTPException, LookupError):
+                failed.append(reminder.user_id)
+        if failed and view.group_channel_id:
+            channel = self.bot.get_channel(view.group_channel_id)
+            if isinstance(channel, discord.abc.Messageable):
+                assert view.occurrence_at is not None
+                mentions = " ".join(f"<@{uid}>" for uid in failed)
+                starts = format_dt(view.occurrence_at, "R")
+                local = format_dt(view.occurrence_at, "F")
+                try:
+                    await self.pacer.wait()
+                    await channel.send(
+                        f"{mentions} reminder: **{view.title}** starts {starts} ({local} your time). "
+                        "I couldn't DM you; allow DMs from this server to get reminders privately.",
+                        allowed_mentions=discord.AllowedMentions(
+                            everyone=False, roles=False, users=[discord.Object(uid) for uid in failed]
+                        ),
+                    )
+                except discord.HTTPException:
+                    log.warning("meeting reminder fallback failed meeting=%s", view.id)
+        log.info("meeting reminders meeting=%s dm=%d fallback=%d", view.id, sent, len(failed))
+        return sent, len(failed)
+
+    # --- Discord: scheduled event and card ---------------------------------------------------------------
+
+    async def sync_discord(self, view: MeetingSummary) -> MeetingSummary:
+        await self.sync_event(view)
+        await self.refresh_card(view)
+        return await self.service.summary(view.id) or view
+
+    async def sync_event(self, view: MeetingSummary) -> str | None:
+        """Make the server's Events show exactly the tracked occurrence; returns what is missing, if anything."""
+        guild = self.bot.get_guild(view.guild_id)
+        if guild is None:
+            return None
+        existing: discord.ScheduledEvent | None = None
+        if view.event_id:
+            existing = guild.get_scheduled_event(view.event_id)
+            if existing is None:
+                try:
+                    existing = await guild.fetch_scheduled_event(view.event_id)
+                except discord.NotFound:
+                    existing = None
+                except discord.HTTPException:
+                    existing = None
+        wanted = view.event_wanted
+        if not wanted and existing is None:
+            if view.event_id or view.event_problem:
+                await self.service.set_discord_state(view.id, event_id=None, event_problem=None)
+            return None
+        if not guild.me.guild_permissions.manage_events:
+            await self.service.set_discord_state(view.id, event_problem=MISSING_EVENTS)
+            return MISSING_EVENTS
+        try:
+            if existing is not None and (
+                not wanted
+                or existing.start_time != view.occurrence_at
+                or existing.status is not discord.EventStatus.scheduled
+            ):
+                await self._retire(existing)
+                existing = None
+            event_id: int | None = None
+            if wanted:
+                assert view.occurrence_at is not None
+                assert view.ends_at is not None
+                kwargs: dict[str, Any] = {
+                    "name": view.event_title,
+                    "start_time": view.occurrence_at,
+                    "end_time": view.ends_at,
+                    "description": self._event_description(view),
+                    "privacy_level": discord.PrivacyLevel.guild_only,
+                }
+                channel = guild.get_channel(view.voice_channel_id) if view.voice_channel_id else None
+                if isinstance(channel, discord.StageChannel):
+                    kwargs.update(entity_type=discord.EntityType.stage_instance, channel=channel)
+                elif isinstance(channel, discord.VoiceChannel):
+                    kwargs.update(entity_type=discord.EntityType.voice, channel=channel)
+                else:
+                    kwargs.update(entity_type=discord.EntityType.external, location=self._location(view, guild))
+                if existing is not None:
+                    event = await existing.edit(**kwargs)
+                else:
+                    event = await guild.create_scheduled_event(**kwargs)
+                event_id = event.id
+            await self.service.set_discord_state(view.id, event_id=event_id, event_problem=None)
+            return None
+        except discord.Forbidden:
+            await self.service.set_discord_state(view.id, event_problem=MISSING_EVENTS)
+            return MISSING_EVENTS
+
+    async def _retire(self, event: discord.ScheduledEvent) -> None:
+        try:
+            if event.status is discord.EventStatus.active:
+                await event.end()
+            elif event.status is discord.EventStatus.scheduled:
+                await event.delete()
+        except discord.NotFound:
+            pass
+
+    def _event_description(self, view: MeetingSummary) -> str:
+        if view.group_private:
+            return "A group meeting. Members find the details in their group's channel."
+        text = f"{view.group_name} meets {view.recurrence_text} ({view.timezone})."
+        if view.agenda:
+            text += "\nAgenda: " + "; ".join(item for _, item in view.agenda)
+        return text[:1000]
+
+    def _location(self, view: MeetingSummary, guild: discord.Guild) -> str:
+        if view.location:
+            return view.location
+        channel = guild.get_channel(view.group_channel_id) if view.group_channel_id else None
+        if channel is not None and not view.group_private:
+            return f"#{channel.name}"
+        return "Discord"
+
+    async def refresh_card(self, view: MeetingSummary) -> None:
+        if not view.card_channel_id or not view.card_message_id:
+            return
+        channel = self.bot.get_channel(view.card_channel_id)
+        if not isinstance(channel, (discord.TextChannel, discord.Thread, discord.VoiceChannel)):
+            return
+        try:
+            await channel.get_partial_message(view.card_message_id).edit(
+                embed=card_embed(view), view=card_view(view), allowed_mentions=NO_MENTIONS
+            )
+        except discord.HTTPException:
+            log.warning("could not refresh meeting card meeting=%s", view.id)
+
+    async def post_card(self, view: MeetingSummary) -> str | None:
+        channel = self.bot.get_channel(view.group_channel_id) if view.group_channel_id else None
+        if not isinstance(channel, (discord.TextChannel, discord.Thread, discord.VoiceChannel)):
+            return "The group has no channel I can find, so there is no announcement card."
+        try:
+            layout = card_view(view) or discord.ui.View()
+            message = await channel.send(embed=card_embed(view), allowed_mentions=NO_MENTIONS, view=layout)
+        except discord.HTTPException:
+            return f"I couldn't post the announcement card in <#{channel.id}>: check I can send messages there."
+        await self.service.set_discord_state(view.id, card=(channel.id, message.id))
+        return None
