@@ -27,13 +27,20 @@ from bot.errors import BadInput, HearthError, NotAllowed, NotFound, RateLimited
 from bot.keys import Keyring
 from bot.privacy import Subject
 from bot.safety import SafetyNet
-from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance, GuildConfig
-from cogs.groups.queries import get_group, guild_config, require_participant, resolve_group
-from cogs.sharing import api, domain
-from cogs.sharing.models import DELETED, HELD, POSTED, AnonymousBlock, AnonymousPost
-from cogs.sharing.moderation_link import open_item
+from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance
+from cogs.groups.queries import get_group, require_participant, resolve_group
+from cogs.moderation.api import ModerationLink
+from cogs.sharing import domain, records
+from cogs.sharing.models import DELETED, HELD, POSTED, AnonymousBlock, AnonymousPost, GroupSharing, SharingConfig
+from cogs.sharing.settings import sharing_config
 
 log = logging.getLogger(__name__)
+
+NO_REVIEWERS_MESSAGE = (
+    "Anonymous posts in **{group}** wait for a moderator's approval, and moderation isn't running on this "
+    "server right now, so nobody could review yours. Nothing was posted or kept. "
+    "If you'd like, let a facilitator or server admin know."
+)
 
 BLOCKED_MESSAGE = (
     "You can't post anonymously in this server at the moment. "
@@ -84,7 +91,8 @@ class _Standing:
     blocked: bool
     recent: int  # posts by this server hash inside the rate window
     since: datetime
-    rows: tuple[object, ...]  # the preloaded Group, GuildConfig, GroupMember, GuidelinesAcceptance (or None)
+    rows: tuple[object, ...]  # the preloaded Group, SharingConfig, GroupMember, GuidelinesAcceptance (or None)
+    group_approval: bool | None = None  # the group's own choice about holding posts; None: the server's
 
 
 @dataclass(frozen=True)
@@ -100,12 +108,13 @@ class _Checked:
     """A share that passed every check, with what storing it needs."""
 
     group: Group
-    config: GuildConfig
+    config: SharingConfig
     standing: _Standing  # holds the preloaded rows while the share is written
     pseudonym: str
     server_hash: str
     root: AnonymousPost | None
     label: str | None
+    held: bool
 
 
 @dataclass(frozen=True)
@@ -139,9 +148,12 @@ class SharingService:
         safety: SafetyNet,
         *,
         retention_days: int,
+        moderation: Callable[[], ModerationLink | None] = lambda: None,
     ) -> None:
         self.db = db
         self._keys = keys
+        # Asked at call time: moderation may be absent (HEARTH_FEATURES) or unloaded while we run.
+        self.moderation = moderation
         self.settings = settings
         self.clock = clock
         self.safety = safety
@@ -188,8 +200,9 @@ class SharingService:
         )
         row = (
             await session.execute(
-                select(Group, GuildConfig, GroupMember, GuidelinesAcceptance, blocked, recent)
-                .outerjoin(GuildConfig, GuildConfig.guild_id == Group.guild_id)
+                select(Group, SharingConfig, GroupMember, GuidelinesAcceptance, blocked, recent, GroupSharing)
+                .outerjoin(SharingConfig, SharingConfig.guild_id == Group.guild_id)
+                .outerjoin(GroupSharing, GroupSharing.group_id == Group.id)
                 .outerjoin(GroupMember, (GroupMember.group_id == Group.id) & (GroupMember.user_id == actor.user_id))
                 .outerjoin(
                     GuidelinesAcceptance,
@@ -201,12 +214,20 @@ class SharingService:
         if row is None:
             return _Standing(server_hash, blocked=False, recent=0, since=since, rows=())
         # The session's identity map holds rows weakly: keep them referenced while the checks run.
-        return _Standing(server_hash, blocked=bool(row[4]), recent=int(row[5] or 0), since=since, rows=tuple(row[:4]))
+        choice = row[6].shares_need_approval if row[6] is not None else None
+        return _Standing(
+            server_hash,
+            blocked=bool(row[4]),
+            recent=int(row[5] or 0),
+            since=since,
+            rows=tuple(row[:4]),
+            group_approval=choice,
+        )
 
     async def _check_member(
         self, session: AsyncSession, actor: Actor, group: Group, standing: _Standing, now: datetime | None = None
-    ) -> GuildConfig:
-        config = await guild_config(session, actor.guild_id)
+    ) -> SharingConfig:
+        config = await sharing_config(session, actor.guild_id)
         if not config.anonymous_sharing:
             raise NotAllowed("Anonymous sharing is turned off in this server. A server admin can turn it on in /setup.")
         await require_participant(session, group, actor.user_id)
@@ -230,14 +251,23 @@ class SharingService:
                 )
         return config
 
+    def _needs_review(self, group: Group, config: SharingConfig, standing: _Standing) -> bool:
+        """Held for approval, refused outright when no moderator could ever see it (moderation not loaded)."""
+        # The group's own choice wins; a group that never chose follows the server's default.
+        held = standing.group_approval if standing.group_approval is not None else config.approval_required
+        if held and self.moderation() is None:
+            raise NotAllowed(NO_REVIEWERS_MESSAGE.format(group=group.name))
+        return bool(held)
+
     async def target_for_share(self, actor: Actor, group_name: str | None, channel_id: int | None) -> Target:
         """Check before showing the form, so nobody types a long post only to be refused."""
         async with self.db.read() as session:
             group = await resolve_group(session, actor, group_name, channel_id)
             standing = await self._load_standing(session, actor, group.id, self._server_hash(actor))
-            await self._check_member(session, actor, group, standing)
+            config = await self._check_member(session, actor, group, standing)
             if group.channel_id is None:
                 raise BadInput(f"**{group.name}** has no channel to post in yet; ask a facilitator to set one.")
+            self._needs_review(group, config, standing)
             return Target(group.id, group.name)
 
     async def target_for_reply(self, actor: Actor, post_id: int) -> Target:
@@ -245,7 +275,8 @@ class SharingService:
             parent = await self._reply_parent(session, actor, post_id)
             standing = await self._load_standing(session, actor, parent.group_id, self._server_hash(actor))
             group = await get_group(session, actor.guild_id, parent.group_id)
-            await self._check_member(session, actor, group, standing)
+            config = await self._check_member(session, actor, group, standing)
+            self._needs_review(group, config, standing)
             return Target(group.id, group.name, parent.id)
 
     async def _reply_parent(self, session: AsyncSession, actor: Actor, post_id: int) -> AnonymousPost:
@@ -306,16 +337,14 @@ class SharingService:
             if root is None or root.status != POSTED or root.message_id is None:
                 raise NotFound("This conversation is closed: the post it belongs to was removed or has expired.")
             label = await self._label(session, root, pseudonym)
-        return _Checked(group, config, standing, pseudonym, server_hash, root, label)
+        held = self._needs_review(group, config, standing)
+        return _Checked(group, config, standing, pseudonym, server_hash, root, label, held)
 
     async def _store(
         self, session: AsyncSession, keys: Keyring, request: _CreateRequest, checked: _Checked
     ) -> ShareResult:
         actor, draft, group, config, root = request.actor, request.draft, checked.group, checked.config, checked.root
-        # The group's own choice wins; a group that never chose follows the server's default.
-        held = (
-            group.shares_need_approval if group.shares_need_approval is not None else config.anonymous_requires_approval
-        )
+        held = checked.held
         code = domain.new_code()
         post = AnonymousPost(
             code=code,
@@ -336,8 +365,9 @@ class SharingService:
         session.add(post)
         await session.flush()
         item_id = None
-        if held:
-            item_id = await open_item(
+        moderation = self.moderation()
+        if held and moderation is not None:  # checked above; moderation can't vanish inside one await chain
+            item_id = await moderation.open_item(
                 session,
                 guild_id=actor.guild_id,
                 kind="held",
@@ -391,8 +421,9 @@ class SharingService:
             return Posted(None)
         guild_id, content = row
         item_id = None
-        if request.flag and self.safety.flag_for_moderators:
-            item_id = await open_item(
+        moderation = self.moderation()
+        if request.flag and self.safety.flag_for_moderators and moderation is not None:
+            item_id = await moderation.open_item(
                 session,
                 guild_id=guild_id,
                 kind="flag",
@@ -452,7 +483,7 @@ class SharingService:
                 "as shown in the confirmation you got when you posted."
             )
         async with self.db.write() as session:
-            post = await api.post_by_code(session, actor.guild_id, code)
+            post = await records.post_by_code(session, actor.guild_id, code)
             if post is None or post.status == DELETED:
                 raise NotFound(f"There is no anonymous post with the code {code} in this server (any more).")
             if domain.pseudonym(self.keys, post.guild_id, post.group_id, actor.user_id) != post.pseudonym:
@@ -461,7 +492,7 @@ class SharingService:
                     "if the post breaks the rules, use its Report button instead."
                 )
             removed = Removed(post.code, post.channel_id, post.message_id)
-            await api.mark_deleted(session, post)
+            await records.mark_deleted(session, post)
         log.info("anonymous post %s deleted by its author", post.id)
         return removed
 

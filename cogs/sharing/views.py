@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import re
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.interactions import HearthModal, actor_of, handle_error, reply
+from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain
 
 if TYPE_CHECKING:
@@ -102,23 +101,14 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sh
         try:
             cog = sharing_cog(interaction)
             where = await cog.message_of(actor_of(interaction), self.post_id)
-            views = moderation_views()
-            if views is None:
+            moderation = cog.bot.interfaces.get(ModerationLink)
+            if moderation is None:
                 await reply(interaction, "Reporting isn't available on this server yet. Please tell a moderator.")
                 return
             # The same reason form as the "Report message" menu, owned by the moderation feature.
-            await views.open_report_modal(interaction, *where)
+            await moderation.open_report_form(interaction, *where)
         except Exception as error:
             await handle_error(interaction, error)
-
-
-def moderation_views() -> ModuleType | None:
-    try:
-        return importlib.import_module("cogs.moderation.views")
-    except ModuleNotFoundError as error:
-        if error.name not in {"cogs.moderation", "cogs.moderation.views"}:
-            raise
-        return None
 
 
 def post_view(post_id: int) -> discord.ui.View:

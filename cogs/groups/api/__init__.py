@@ -1,0 +1,199 @@
+"""The groups feature's one public surface: what other features may ask about groups and members.
+
+Other features import only this module from ``cogs.groups``. Everything here runs inside the caller's
+session (one use case, one transaction), takes and returns ids and frozen dataclasses, never ORM rows,
+and works from the database alone, so it answers whether or not ``GroupsCog`` is loaded.
+
+``GroupHooks`` is how groups hears from features built on it without importing them: a feature adds its
+callbacks at load (``bot.interfaces.require(GroupHooks)``) and removes them at unload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.actor import Actor
+from cogs.groups import domain, queries
+from cogs.groups.models import Group, GroupMember
+from cogs.groups.queries import GuidelinesNotAccepted, parse_timezone
+
+__all__ = [
+    "GroupHooks",
+    "GroupRef",
+    "GuidelinesNotAccepted",
+    "ServerGroupSettings",
+    "ViewerRoles",
+    "group",
+    "group_by_channel",
+    "group_by_name",
+    "group_names",
+    "group_timezone",
+    "groups_of",
+    "is_facilitator",
+    "is_member",
+    "member_ids",
+    "member_ids_query",
+    "member_timezone",
+    "parse_timezone",
+    "require_facilitator",
+    "require_participant",
+    "resolve_group",
+    "server_settings",
+    "set_member_timezone",
+    "timezone_suggestions",
+]
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    """A group as another feature sees it."""
+
+    id: int
+    guild_id: int
+    name: str
+    private: bool
+    role_id: int | None
+    channel_id: int | None
+    timezone: str | None
+    guidelines_version: int
+    archived: bool
+
+    @classmethod
+    def of(cls, row: Group) -> GroupRef:
+        return cls(
+            id=row.id,
+            guild_id=row.guild_id,
+            name=row.name,
+            private=row.private,
+            role_id=row.role_id,
+            channel_id=row.channel_id,
+            timezone=row.timezone,
+            guidelines_version=row.guidelines_version,
+            archived=row.archived_at is not None,
+        )
+
+
+@dataclass(frozen=True)
+class ServerGroupSettings:
+    """The server-wide settings groups owns (``/setup facilitator_role`` and ``timezone``)."""
+
+    facilitator_role_id: int | None
+    timezone: str | None  # None: the operator's default applies
+
+
+#: Extra roles that may see every private group's channel (moderation adds its moderator role).
+ViewerRoles = Callable[[AsyncSession, int], Awaitable[list[int]]]
+
+
+@dataclass
+class GroupHooks:
+    """Callbacks features built on groups register; groups calls them without knowing who they are."""
+
+    viewer_roles: list[ViewerRoles] = field(default_factory=list)
+
+
+# --- look-ups --------------------------------------------------------------------------------------
+
+
+async def group(session: AsyncSession, guild_id: int, group_id: int) -> GroupRef:
+    """Raises NotFound (a clear message) when the group is gone or belongs to another server."""
+    return GroupRef.of(await queries.get_group(session, guild_id, group_id))
+
+
+async def group_by_name(session: AsyncSession, guild_id: int, name: str) -> GroupRef:
+    return GroupRef.of(await queries.group_by_name(session, guild_id, name))
+
+
+async def group_by_channel(session: AsyncSession, guild_id: int, channel_id: int | None) -> GroupRef | None:
+    found = await queries.group_for_channel(session, guild_id, channel_id)
+    return None if found is None else GroupRef.of(found)
+
+
+async def resolve_group(session: AsyncSession, actor: Actor, name: str | None, channel_id: int | None) -> GroupRef:
+    """The group a member means: the one named, else this channel's, else their only group."""
+    return GroupRef.of(await queries.resolve_group(session, actor, name, channel_id))
+
+
+async def groups_of(session: AsyncSession, guild_id: int, user_id: int) -> list[GroupRef]:
+    return [GroupRef.of(g) for g in await queries.groups_of(session, guild_id, user_id)]
+
+
+# --- membership and roles --------------------------------------------------------------------------
+
+
+async def is_member(session: AsyncSession, group_id: int, user_id: int) -> bool:
+    return await queries.is_member(session, group_id, user_id)
+
+
+async def member_ids(session: AsyncSession, group_id: int) -> list[int]:
+    return await queries.member_ids(session, group_id)
+
+
+def member_ids_query(group_id: int) -> Select[Any]:
+    """``SELECT user_id`` of a group's members, to use inside another feature's query (``.in_(...)``)."""
+    return select(GroupMember.user_id).where(GroupMember.group_id == group_id)
+
+
+async def is_facilitator(session: AsyncSession, actor: Actor, group_id: int | None = None) -> bool:
+    """Server admins, holders of the server's facilitator role, and (for one group) its own facilitators."""
+    return await queries.is_facilitator(session, actor, group_id)
+
+
+async def require_facilitator(session: AsyncSession, actor: Actor, group_ref: GroupRef | None = None) -> None:
+    """NotAllowed with a clear message unless ``is_facilitator``."""
+    row = await queries.get_group(session, actor.guild_id, group_ref.id) if group_ref else None
+    await queries.require_facilitator(session, actor, row)
+
+
+async def require_participant(session: AsyncSession, group_ref: GroupRef, user_id: int) -> None:
+    """A member of an active group who accepted its current guidelines (GuidelinesNotAccepted otherwise)."""
+    row = await queries.get_group(session, group_ref.guild_id, group_ref.id)
+    await queries.require_participant(session, row, user_id)
+
+
+# --- visibility and autocomplete -------------------------------------------------------------------
+
+
+async def group_names(session: AsyncSession, actor: Actor, current: str, scopes: tuple[str, ...]) -> list[str]:
+    """Names for autocomplete in any of ``scopes`` ("mine", "join", "visible", "facilitate"), by the same
+    visibility rules as /group: a private group is never suggested to someone who may not see it."""
+    found: list[str] = []
+    for scope in scopes or ("mine",):
+        found.extend(n for n in await queries.group_names(session, actor, current, scope) if n not in found)
+    return found[:25]
+
+
+def timezone_suggestions(current: str) -> list[str]:
+    return domain.timezone_suggestions(current)
+
+
+# --- timezones and server settings ---------------------------------------------------------------
+
+
+async def server_settings(session: AsyncSession, guild_id: int) -> ServerGroupSettings:
+    config = await queries.guild_config(session, guild_id)
+    return ServerGroupSettings(config.facilitator_role_id, config.timezone)
+
+
+async def member_timezone(
+    session: AsyncSession, user_id: int, guild_id: int | None = None, default: str = "UTC"
+) -> ZoneInfo:
+    """The member's own timezone, else the server's default, else ``default``."""
+    return await queries.member_timezone(session, user_id, guild_id, default)
+
+
+async def set_member_timezone(session: AsyncSession, user_id: int, name: str) -> ZoneInfo:
+    return await queries.set_member_timezone(session, user_id, name)
+
+
+async def group_timezone(session: AsyncSession, group_ref: GroupRef, default: str = "UTC") -> ZoneInfo:
+    if group_ref.timezone:
+        return ZoneInfo(group_ref.timezone)
+    config = await queries.guild_config(session, group_ref.guild_id)
+    return ZoneInfo(config.timezone or default)
