@@ -7,6 +7,7 @@ passes in (never from what a client claims).
 
 from __future__ import annotations
 
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
@@ -18,10 +19,17 @@ from cogs.groups import domain
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, MemberProfile
 
 
+class GroupLike(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+
+
 class GuidelinesNotAccepted(HearthError):
     """The member must accept the group's current guidelines first; cogs answer with the Accept prompt."""
 
-    def __init__(self, group: Group) -> None:
+    def __init__(self, group: Group | GroupLike) -> None:
         super().__init__(
             f"Before taking part in **{group.name}**, please read and accept its guidelines "
             f"(`/group guidelines {group.name}`)."

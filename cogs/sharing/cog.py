@@ -22,7 +22,7 @@ from cogs.sharing.api import AnonymousPosts
 from cogs.sharing.link import Link
 from cogs.sharing.service import AnonymousPostsProvider, Publication, SharingService, Target
 from cogs.sharing.settings import SharingSetup
-from cogs.sharing.views import ShareModal, post_embed, post_view
+from cogs.sharing.views import COG_NAME, ShareModal, post_embed, post_view
 
 if TYPE_CHECKING:
     from bot.actor import Actor
@@ -34,7 +34,7 @@ RETENTION_EVERY_SECONDS = 6 * 3600
 ERASE_CLEANUP_DELAY_SECONDS = 2
 
 
-class SharingCog(commands.Cog, name="Sharing"):
+class SharingCog(commands.Cog, name=COG_NAME):
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
         self.service = SharingService(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot.errors import NotFound
 from bot.interactions import HearthModal, actor_of, handle_error, reply
 from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain
@@ -20,12 +21,14 @@ HIDDEN_NOTE = "The post is hidden: click the blurred text to read it."
 WARNING_ID = "share:warning"
 
 
-def sharing_cog(interaction: discord.Interaction) -> SharingCog:
-    from cogs.sharing.cog import SharingCog
+COG_NAME = "Sharing"  # SharingCog's name; views sit below the cog and don't import it
 
-    cog = interaction.client.get_cog(SharingCog.__cog_name__)  # type: ignore[attr-defined]
-    assert isinstance(cog, SharingCog)
-    return cog
+
+def sharing_cog(interaction: discord.Interaction) -> SharingCog:
+    cog = interaction.client.get_cog(COG_NAME)  # type: ignore[attr-defined]
+    if cog is None:  # the feature was unloaded while its buttons stayed on old messages
+        raise NotFound("Anonymous sharing isn't running on this server right now.")
+    return cast("SharingCog", cog)
 
 
 class ShareModal(HearthModal):

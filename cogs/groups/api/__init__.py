@@ -10,7 +10,7 @@ callbacks at load (``bot.interfaces.require(GroupHooks)``) and removes them at u
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,28 +19,36 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
+from bot.errors import BadInput, NotAllowed, NotFound
 from cogs.groups import domain, queries
-from cogs.groups.models import Group, GroupMember
+from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance
 from cogs.groups.queries import GuidelinesNotAccepted, parse_timezone
 
 __all__ = [
     "GroupHooks",
     "GroupRef",
     "GuidelinesNotAccepted",
+    "Participation",
     "ServerGroupSettings",
     "ViewerRoles",
     "group",
     "group_by_channel",
+    "group_by_id",
     "group_by_name",
     "group_names",
     "group_timezone",
+    "groups_by_ids",
     "groups_of",
+    "has_accepted_guidelines",
     "is_facilitator",
     "is_member",
     "member_ids",
     "member_ids_query",
     "member_timezone",
     "parse_timezone",
+    "participation",
+    "participation_of",
+    "participation_select",
     "require_facilitator",
     "require_participant",
     "resolve_group",
@@ -98,12 +106,72 @@ class GroupHooks:
     viewer_roles: list[ViewerRoles] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Participation:
+    """Whether one person may take part in one group (check in, share, take a turn, RSVP)."""
+
+    group: GroupRef
+    member: bool
+    accepted_version: int | None  # the guidelines version they accepted; None: never
+
+    def require(self) -> None:
+        """The same refusals as ``require_participant``, from what one query read."""
+        if self.group.archived:
+            raise BadInput(f"**{self.group.name}** is archived: it keeps its history but takes no new activity.")
+        if not self.member:
+            raise NotAllowed(
+                f"You're not a member of **{self.group.name}**. Join with `/group join {self.group.name}`."
+            )
+        if self.accepted_version is None or self.accepted_version < self.group.guidelines_version:
+            raise GuidelinesNotAccepted(self.group)
+
+
+def participation_select(group_id: int, user_id: int) -> Select[Group, int, int]:
+    """One row (or none) to read with a caller's own columns added (``.add_columns``, ``.outerjoin``),
+    so a use case checks participation in the same round trip as its own rows; see ``participation_of``."""
+    return (
+        select(Group, GroupMember.user_id, GuidelinesAcceptance.version)
+        .outerjoin(GroupMember, (GroupMember.group_id == Group.id) & (GroupMember.user_id == user_id))
+        .outerjoin(
+            GuidelinesAcceptance,
+            (GuidelinesAcceptance.group_id == Group.id) & (GuidelinesAcceptance.user_id == user_id),
+        )
+        .where(Group.id == group_id)
+    )
+
+
+def participation_of(row: Sequence[Any]) -> Participation:
+    """The first three columns of a ``participation_select`` row."""
+    return Participation(GroupRef.of(row[0]), member=row[1] is not None, accepted_version=row[2])
+
+
+async def participation(session: AsyncSession, guild_id: int, group_id: int, user_id: int) -> Participation:
+    """Raises NotFound when the group is gone or belongs to another server."""
+    row = (await session.execute(participation_select(group_id, user_id))).first()
+    if row is None or row[0].guild_id != guild_id:
+        raise NotFound("That group no longer exists.")
+    return participation_of(row)
+
+
 # --- look-ups --------------------------------------------------------------------------------------
 
 
 async def group(session: AsyncSession, guild_id: int, group_id: int) -> GroupRef:
     """Raises NotFound (a clear message) when the group is gone or belongs to another server."""
     return GroupRef.of(await queries.get_group(session, guild_id, group_id))
+
+
+async def group_by_id(session: AsyncSession, group_id: int) -> GroupRef | None:
+    """Any server's group by id (for jobs that hold only ids); None when it was deleted."""
+    row = await session.get(Group, group_id)
+    return None if row is None else GroupRef.of(row)
+
+
+async def groups_by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, GroupRef]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {g.id: GroupRef.of(g) for g in await session.scalars(select(Group).where(Group.id.in_(wanted)))}
 
 
 async def group_by_name(session: AsyncSession, guild_id: int, name: str) -> GroupRef:
@@ -151,10 +219,14 @@ async def require_facilitator(session: AsyncSession, actor: Actor, group_ref: Gr
     await queries.require_facilitator(session, actor, row)
 
 
+async def has_accepted_guidelines(session: AsyncSession, group_ref: GroupRef, user_id: int) -> bool:
+    acceptance = await session.get(GuidelinesAcceptance, (group_ref.id, user_id))
+    return acceptance is not None and acceptance.version >= group_ref.guidelines_version
+
+
 async def require_participant(session: AsyncSession, group_ref: GroupRef, user_id: int) -> None:
     """A member of an active group who accepted its current guidelines (GuidelinesNotAccepted otherwise)."""
-    row = await queries.get_group(session, group_ref.guild_id, group_ref.id)
-    await queries.require_participant(session, row, user_id)
+    (await participation(session, group_ref.guild_id, group_ref.id, user_id)).require()
 
 
 # --- visibility and autocomplete -------------------------------------------------------------------
