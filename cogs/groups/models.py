@@ -40,8 +40,6 @@ class Group(Base):
     guidelines: Mapped[str] = mapped_column(Text, default="")
     guidelines_version: Mapped[int] = mapped_column(Integer, default=1)
     timezone: Mapped[str | None] = mapped_column(String(64))
-    # Private groups get no Discord scheduled events unless they opt in.
-    public_events: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int] = mapped_column(Snowflake)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -331,7 +331,6 @@ class GroupService:
                     neutral_role=new.neutral_role,
                     guidelines=self.default_guidelines,
                     guidelines_version=1,
-                    public_events=False,
                     created_by=actor.user_id,
                     created_at=now,
                 )

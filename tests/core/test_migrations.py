@@ -29,7 +29,7 @@ async def test_migrations_match_the_models(db: Database) -> None:
 # --- settings move to the features that own them (issue 10), with data already in them ----------------
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
-PREVIOUS = ("checkins@head", "meetings@head", "rounds@head", "moderation_0001", "sharing_0001")
+PREVIOUS = ("checkins_0001", "rounds_0001", "meetings_0001", "moderation_0001", "sharing_0001")
 
 
 def _upgrade_to(connection: Connection, targets: tuple[str, ...]) -> None:
@@ -61,7 +61,7 @@ async def test_moving_settings_keeps_every_server_and_group_choice(database_url:
                 text(
                     "INSERT INTO groups (guild_id, name, name_key, description, private, owns_channel, neutral_role, "
                     "guidelines, guidelines_version, shares_need_approval, public_events, created_by, created_at) "
-                    "VALUES (1, 'Held', 'held', '', false, true, true, '', 1, true, false, 5, :now), "
+                    "VALUES (1, 'Held', 'held', '', false, true, true, '', 1, true, true, 5, :now), "
                     "(1, 'Open', 'open', '', false, true, true, '', 1, false, false, 5, :now), "
                     "(1, 'Default', 'default', '', false, true, true, '', 1, NULL, false, 5, :now)"
                 ).bindparams(bindparam("now", type_=UTCDateTime())),
@@ -104,10 +104,16 @@ async def test_moving_settings_keeps_every_server_and_group_choice(database_url:
                 )
             ).all()
             members = (await connection.execute(text("SELECT count(*) FROM group_members"))).scalar_one()
+            events = (
+                await connection.execute(
+                    text("SELECT g.name_key, e.public_events FROM group_events e JOIN groups g ON g.id = e.group_id")
+                )
+            ).all()
         assert [tuple(r) for r in groups_row] == [(11, "Europe/Berlin"), (None, None)]
         assert [tuple(r) for r in moderation] == [(1, 12, 13)]  # a server that set nothing needs no row
         assert [tuple(r) for r in sharing] == [(1, False, True, True), (2, True, False, False)]
         assert [tuple(r) for r in per_group] == [("held", True), ("open", False)]  # NULL: the server's default
+        assert [tuple(r) for r in events] == [("held", True)]  # the one group that opted in to events
         assert members == 1  # moving columns rebuilt no table, so no membership was cascaded away
         state = await migrations.state(database)
         assert state.up_to_date

@@ -202,7 +202,6 @@ async def test_the_group_limit_is_a_clear_refusal(harness: Harness, env: simcord
             "neutral_role": True,
             "guidelines": "x",
             "guidelines_version": 1,
-            "public_events": False,
             "created_by": s.fran.id,
             "created_at": now,
         }

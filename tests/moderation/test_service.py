@@ -50,7 +50,6 @@ async def service(db: Database) -> ModerationService:
                 owns_channel=False,
                 guidelines="",
                 guidelines_version=1,
-                public_events=False,
                 created_by=1,
                 created_at=clock.now(),
             )

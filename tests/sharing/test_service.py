@@ -48,7 +48,6 @@ async def arrange(db: Database, *, break_glass: bool = False) -> int:
             owns_channel=False,
             guidelines="",
             guidelines_version=1,
-            public_events=False,
             created_by=ALICE,
             created_at=now,
         )

@@ -61,7 +61,6 @@ async def make_group(
             guidelines="Be kind. What is shared here stays here.",
             guidelines_version=1,
             timezone=timezone,
-            public_events=False,
             created_by=everyone[0].id if everyone else 0,
             created_at=now,
         )

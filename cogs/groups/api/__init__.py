@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from bot.actor import Actor
 from bot.errors import BadInput, NotAllowed, NotFound
 from cogs.groups import domain, queries
-from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance
+from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, MemberProfile
 from cogs.groups.queries import GuidelinesNotAccepted, parse_timezone
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Participation",
     "ServerGroupSettings",
     "ViewerRoles",
+    "facilitator_ids",
     "group",
     "group_by_channel",
     "group_by_id",
@@ -42,17 +44,22 @@ __all__ = [
     "has_accepted_guidelines",
     "is_facilitator",
     "is_member",
+    "is_member_clause",
     "member_ids",
     "member_ids_query",
     "member_timezone",
+    "member_timezones",
     "parse_timezone",
     "participation",
     "participation_of",
     "participation_select",
+    "participations",
+    "require_active_member",
     "require_facilitator",
     "require_participant",
     "resolve_group",
     "server_settings",
+    "server_timezones",
     "set_member_timezone",
     "timezone_suggestions",
 ]
@@ -95,6 +102,9 @@ class ServerGroupSettings:
     timezone: str | None  # None: the operator's default applies
 
 
+#: A column of another feature's table, or an expression over it.
+Column = ColumnElement[Any] | QueryableAttribute[Any]
+
 #: Extra roles that may see every private group's channel (moderation adds its moderator role).
 ViewerRoles = Callable[[AsyncSession, int], Awaitable[list[int]]]
 
@@ -116,14 +126,18 @@ class Participation:
 
     def require(self) -> None:
         """The same refusals as ``require_participant``, from what one query read."""
+        self.require_member()
+        if self.accepted_version is None or self.accepted_version < self.group.guidelines_version:
+            raise GuidelinesNotAccepted(self.group)
+
+    def require_member(self) -> None:
+        """A member of an active group (guidelines not asked: e.g. sending support to someone)."""
         if self.group.archived:
             raise BadInput(f"**{self.group.name}** is archived: it keeps its history but takes no new activity.")
         if not self.member:
             raise NotAllowed(
                 f"You're not a member of **{self.group.name}**. Join with `/group join {self.group.name}`."
             )
-        if self.accepted_version is None or self.accepted_version < self.group.guidelines_version:
-            raise GuidelinesNotAccepted(self.group)
 
 
 def participation_select(group_id: int, user_id: int) -> Select[Group, int, int]:
@@ -151,6 +165,40 @@ async def participation(session: AsyncSession, guild_id: int, group_id: int, use
     if row is None or row[0].guild_id != guild_id:
         raise NotFound("That group no longer exists.")
     return participation_of(row)
+
+
+async def participations(
+    session: AsyncSession, pairs: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], Participation]:
+    """(group id, user id) -> Participation for many at once, in three queries; a deleted group is absent."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    group_ids = {g for g, _ in wanted}
+    user_ids = {u for _, u in wanted}
+    found = await groups_by_ids(session, group_ids)
+    members = set(
+        (
+            await session.execute(
+                select(GroupMember.group_id, GroupMember.user_id).where(
+                    GroupMember.group_id.in_(group_ids), GroupMember.user_id.in_(user_ids)
+                )
+            )
+        ).all()
+    )
+    accepted = {
+        (g, u): v
+        for g, u, v in await session.execute(
+            select(GuidelinesAcceptance.group_id, GuidelinesAcceptance.user_id, GuidelinesAcceptance.version).where(
+                GuidelinesAcceptance.group_id.in_(group_ids), GuidelinesAcceptance.user_id.in_(user_ids)
+            )
+        )
+    }
+    return {
+        (g, u): Participation(found[g], member=(g, u) in members, accepted_version=accepted.get((g, u)))
+        for g, u in wanted
+        if g in found
+    }
 
 
 # --- look-ups --------------------------------------------------------------------------------------
@@ -208,6 +256,22 @@ def member_ids_query(group_id: int) -> Select[Any]:
     return select(GroupMember.user_id).where(GroupMember.group_id == group_id)
 
 
+def is_member_clause(group_id: Column, user_id: Column) -> ColumnElement[bool]:
+    """An EXISTS clause for another feature's query: the user (a column) is in the group (a column)."""
+    return select(GroupMember.user_id).where(GroupMember.group_id == group_id, GroupMember.user_id == user_id).exists()
+
+
+async def facilitator_ids(session: AsyncSession, group_id: int) -> list[int]:
+    """The group's own facilitators (not holders of the server's facilitator role), by user id."""
+    return list(
+        await session.scalars(
+            select(GroupFacilitator.user_id)
+            .where(GroupFacilitator.group_id == group_id)
+            .order_by(GroupFacilitator.user_id)
+        )
+    )
+
+
 async def is_facilitator(session: AsyncSession, actor: Actor, group_id: int | None = None) -> bool:
     """Server admins, holders of the server's facilitator role, and (for one group) its own facilitators."""
     return await queries.is_facilitator(session, actor, group_id)
@@ -222,6 +286,11 @@ async def require_facilitator(session: AsyncSession, actor: Actor, group_ref: Gr
 async def has_accepted_guidelines(session: AsyncSession, group_ref: GroupRef, user_id: int) -> bool:
     acceptance = await session.get(GuidelinesAcceptance, (group_ref.id, user_id))
     return acceptance is not None and acceptance.version >= group_ref.guidelines_version
+
+
+async def require_active_member(session: AsyncSession, group_ref: GroupRef, user_id: int) -> None:
+    """A member of an active group (NotAllowed/BadInput with a clear message otherwise)."""
+    (await participation(session, group_ref.guild_id, group_ref.id, user_id)).require_member()
 
 
 async def require_participant(session: AsyncSession, group_ref: GroupRef, user_id: int) -> None:
@@ -251,6 +320,28 @@ def timezone_suggestions(current: str) -> list[str]:
 async def server_settings(session: AsyncSession, guild_id: int) -> ServerGroupSettings:
     config = await queries.guild_config(session, guild_id)
     return ServerGroupSettings(config.facilitator_role_id, config.timezone)
+
+
+async def member_timezones(session: AsyncSession, user_ids: Iterable[int]) -> dict[int, str]:
+    """Members' own timezones (only those who set one), in one query."""
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(MemberProfile.user_id, MemberProfile.timezone).where(MemberProfile.user_id.in_(wanted))
+    )
+    return {user_id: name for user_id, name in rows if name}
+
+
+async def server_timezones(session: AsyncSession, guild_ids: Iterable[int]) -> dict[int, str]:
+    """Servers' default timezones (only those /setup set), in one query."""
+    wanted = set(guild_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(GuildConfig.guild_id, GuildConfig.timezone).where(GuildConfig.guild_id.in_(wanted))
+    )
+    return {guild_id: name for guild_id, name in rows if name}
 
 
 async def member_timezone(
