@@ -1,4 +1,4 @@
-"""``python -m bot [run|check|migrate|commands|sync]``: the operator's entry point.
+"""``python -m bot [run|check|migrate|commands|sync|backup]``: the operator's entry point.
 
 Exit codes: 0 fine, 1 something outside Hearth failed (database, Discord), 2 configuration is wrong.
 Every failure is one line on stderr saying what to do; no tracebacks for expected problems.
@@ -215,6 +215,24 @@ async def sync(settings: Settings, guild_id: int | None) -> int:
     return EXIT_OK
 
 
+def backup(settings: Settings, path: str | None) -> int:
+    from pathlib import Path
+
+    from bot.backup import BackupError, backup_sqlite, sqlite_file
+
+    try:
+        source = sqlite_file(settings.database_url)
+        if source is None:
+            return fail("the database is PostgreSQL: back it up with pg_dump -Fc (README: Backups)", EXIT_CONFIG)
+        done = backup_sqlite(source, Path(path) if path else None)
+    except BackupError as error:
+        return fail(str(error), EXIT_FAILURE)
+    print(
+        f"backed up {done.source} to {done.target} ({done.size_bytes // 1024} KiB, {done.tables} tables, integrity ok)"
+    )
+    return EXIT_OK
+
+
 # --- entry point -----------------------------------------------------------------------------------
 
 
@@ -233,6 +251,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     commands_parser.add_argument("--json", action="store_true", help="machine-readable output")
     sync_parser = sub.add_parser("sync", help="push slash commands to Discord")
     sync_parser.add_argument("--guild", type=int, help="sync to one guild (development) instead of globally")
+    backup_parser = sub.add_parser("backup", help="copy the SQLite database while Hearth runs (online backup)")
+    backup_parser.add_argument("path", nargs="?", help="file or folder (default: backups/ next to the database)")
     return parser.parse_args(argv)
 
 
@@ -245,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         return fail(str(error), EXIT_CONFIG)
     logs.configure(settings.logging)
     command = args.command or "run"
+    if command == "backup":
+        return backup(settings, args.path)
     try:
         if command == "run":
             return asyncio.run(run(settings))

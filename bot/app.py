@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -19,6 +20,7 @@ from bot.db.models import HearthState
 from bot.features import FeatureError, Interfaces, declared, load_order
 from bot.interactions import HearthTree
 from bot.keys import Keyring
+from bot.metrics import Metrics
 from bot.privacy import PrivacyRegistry
 from bot.safety import SafetyNet
 from bot.scheduler import Scheduler
@@ -90,6 +92,8 @@ class Hearth(commands.Bot):
             pool_size=settings.database.pool_size,
         )
         self.scheduler = Scheduler(self.clock, misfire_grace_seconds=settings.scheduler.misfire_grace_seconds)
+        self.metrics = Metrics()
+        self.scheduler.observer = self.metrics
         self.privacy = PrivacyRegistry()
         # What loaded features offer each other (bot/features.py); empty until load_features().
         self.interfaces = Interfaces()
@@ -112,6 +116,7 @@ class Hearth(commands.Bot):
         if not self.serving:  # a one-shot command (sync): features' commands, but no timers or jobs
             await self.load_features()
             return
+        self.start_metrics()
         # Jobs wait for READY: until then the guild caches are empty, and a job that fires (an overdue
         # reminder rebuilt at start) would find no member to reach.
         self.scheduler.start(paused=True)
@@ -143,6 +148,18 @@ class Hearth(commands.Bot):
             if start is not None:
                 await start()
 
+    def start_metrics(self) -> None:
+        self.metrics.bind(loop=asyncio.get_running_loop(), pool=self.db.engine.pool, latency=lambda: self.latency)
+        chosen = self.settings.metrics
+        if chosen.enabled:
+            try:
+                self.metrics.serve(chosen.host, chosen.port)
+            except OSError as error:
+                raise ConfigError(
+                    f"metrics: cannot listen on {chosen.host}:{chosen.port} ({error.strerror}): "
+                    "choose another metrics.port or stop what uses it"
+                ) from None
+
     async def on_ready(self) -> None:
         self.scheduler.resume()
         log.info("ready in %d servers", len(self.guilds))
@@ -150,6 +167,7 @@ class Hearth(commands.Bot):
     async def close(self) -> None:
         log.info("shutting down")
         self.scheduler.shutdown()
+        self.metrics.stop()
         try:
             await super().close()
         finally:

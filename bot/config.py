@@ -78,6 +78,13 @@ class SchedulerSettings:
 
 
 @dataclass(frozen=True)
+class MetricsSettings:
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 9108
+
+
+@dataclass(frozen=True)
 class RetentionSettings:
     checkins_days: int = 365
     anonymous_posts_days: int = 180
@@ -146,6 +153,7 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     groups: GroupSettings = field(default_factory=GroupSettings)
     checkins: CheckinSettings = field(default_factory=CheckinSettings)
@@ -303,6 +311,10 @@ def _validate(settings: Settings) -> list[str]:
             problems.append(f"config.toml: {url_key} is not a URL: {value!r}")
     if settings.safety.resources_file and not Path(settings.safety.resources_file).is_file():
         problems.append(f"config.toml: safety.resources_file {settings.safety.resources_file!r} does not exist")
+    if not 0 <= settings.metrics.port <= 65535:
+        problems.append(f"config.toml: metrics.port must be between 1 and 65535, got {settings.metrics.port}")
+    if settings.metrics.enabled and not settings.metrics.host.strip():
+        problems.append("config.toml: metrics.host is empty: use 127.0.0.1 (this machine only) or an address")
     positive = {
         "bot.guild_ready_timeout": settings.bot.guild_ready_timeout,
         "database.pool_size": settings.database.pool_size,

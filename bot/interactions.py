@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -83,6 +84,8 @@ async def handle_error(interaction: discord.Interaction, error: BaseException) -
     """Tell the user what happened; log bugs with a short reference code the user also sees."""
     original = getattr(error, "original", error)
     message = user_message(original)
+    if metrics := getattr(interaction.client, "metrics", None):
+        metrics.error("interaction_refused" if message is not None else "interaction_bug")
     if message is None:
         reference = secrets.token_hex(3).upper()
         command = interaction.command.qualified_name if interaction.command else "component"
@@ -101,6 +104,15 @@ async def handle_error(interaction: discord.Interaction, error: BaseException) -
 
 
 class HearthTree(app_commands.CommandTree[Any]):
+    async def _call(self, interaction: discord.Interaction) -> None:
+        started = time.perf_counter()  # real time: how long the member waited, whatever the bot's clock says
+        try:
+            await super()._call(interaction)
+        finally:
+            if metrics := getattr(self.client, "metrics", None):
+                command = interaction.command.qualified_name if interaction.command else "unknown"
+                metrics.interaction(command, interaction.type.name, time.perf_counter() - started)
+
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await handle_error(interaction, error)
 

@@ -11,18 +11,26 @@ We keep the in-memory job store (its SQLAlchemy store is synchronous and stalled
 with 1,000 due jobs). Misfire grace is set on purpose: APScheduler's default of 1 s dropped every
 one of 1,000 jobs that came due at once; ours runs late jobs up to ``misfire_grace_seconds`` late,
 and each job re-reads the database to decide whether it still matters.
+
+A job that raises never reaches APScheduler (whose logger would print the exception and carry on
+silently): it is logged once with a short reference, counted, and a one-shot job is tried again
+with backoff (30 s, 1 min, 2 min, ... ``RETRY_DELAYS``) unless it already rescheduled itself or its
+caller said retrying is unsafe (``retry=False``, e.g. a send that has no delivery record). A recurring
+job simply runs again at its next time. Either way the scheduler and every other job carry on.
 """
 
 from __future__ import annotations
 
 import contextvars
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, Protocol
 
 import apscheduler.executors.base as _executors_base
 import apscheduler.schedulers.base as _schedulers_base
+from apscheduler.events import EVENT_JOB_MISSED, EVENT_JOB_SUBMITTED, JobEvent, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_PAUSED, STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -56,6 +64,24 @@ JobFunc = Callable[..., Awaitable[Any]]
 # Housekeeping (retention) runs at a quiet hour; every job re-reads the database, so a missed run
 # simply catches up at the next one.
 QUIET_HOUR = time(3, 17)
+
+# Seconds to wait before each retry of a failed one-shot job; after the last one it is given up.
+RETRY_DELAYS = (30, 60, 120, 300, 600)
+
+
+class SchedulerObserver(Protocol):
+    """Who wants to know how jobs fare (bot/metrics.py); ``kind`` is the job id's prefix, never a record id."""
+
+    def job_lag(self, kind: str, seconds: float) -> None: ...
+
+    def job_failed(self, kind: str, gave_up: bool) -> None: ...
+
+    def job_missed(self, kind: str) -> None: ...
+
+
+def job_kind(job_id: str) -> str:
+    """``meeting:42`` -> ``meeting``: bounded, and carries no id (used in logs' summaries and metrics)."""
+    return job_id.split(":", 1)[0]
 
 
 class _BoundAsyncIOScheduler(AsyncIOScheduler):
@@ -97,6 +123,7 @@ class Scheduler:
 
     def __init__(self, clock: Clock, *, misfire_grace_seconds: int = 3600) -> None:
         self.clock = clock
+        self.observer: SchedulerObserver | None = None
         self._scheduler = _BoundAsyncIOScheduler(
             timezone="UTC",
             job_defaults={
@@ -105,6 +132,18 @@ class Scheduler:
                 "max_instances": 1,
             },
         )
+        self._scheduler.add_listener(self._on_event, EVENT_JOB_SUBMITTED | EVENT_JOB_MISSED)
+
+    def _on_event(self, event: JobEvent) -> None:
+        if self.observer is None:
+            return
+        kind = job_kind(event.job_id)
+        if isinstance(event, JobSubmissionEvent):
+            if event.scheduled_run_times:
+                lag = (self.clock.now() - max(event.scheduled_run_times)).total_seconds()
+                self.observer.job_lag(kind, max(lag, 0.0))
+        else:
+            self.observer.job_missed(kind)
 
     @property
     def running(self) -> bool:
@@ -125,37 +164,66 @@ class Scheduler:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
-    def at(self, job_id: str, when: datetime, func: JobFunc, *args: Any) -> None:
-        """Run ``func(*args)`` once at ``when`` (aware); replaces a job with the same id."""
+    def at(self, job_id: str, when: datetime, func: JobFunc, *args: Any, retry: bool = True) -> None:
+        """Run ``func(*args)`` once at ``when`` (aware); replaces a job with the same id.
+
+        ``retry=False`` when running it twice could do harm (see the module docstring)."""
         if when.tzinfo is None:
             raise ValueError("scheduler times must be timezone-aware")
-        self.add(job_id, DateTrigger(run_date=when), func, *args)
+        self._add(job_id, DateTrigger(run_date=when), func, args, retry=retry, attempt=0)
 
     def add(self, job_id: str, trigger: BaseTrigger, func: JobFunc, *args: Any) -> None:
-        self._scheduler.add_job(func, trigger, args=args, id=job_id, replace_existing=True)
+        """A job on any trigger (cron, interval); a failed run waits for its next time."""
+        self._add(job_id, trigger, func, args, retry=False, attempt=0)
 
     def daily(self, job_id: str, func: JobFunc, *args: Any, at: time = QUIET_HOUR, times: int = 1) -> None:
         """Run ``func(*args)`` every day at ``at`` (UTC), or ``times`` a day evenly spaced from it.
 
         The one way features schedule recurring housekeeping. Replaces a job with the same id, so
-        calling it again at every start is safe. A failing run is logged (by job id only: no
-        arguments, which could carry members' data) and the job keeps its schedule.
+        calling it again at every start is safe. A failing run is logged with a reference (never its
+        arguments) and the job keeps its schedule.
         """
         if times < 1 or 24 % times:
             raise ValueError("times a day must divide 24 (1, 2, 3, 4, 6, 8, 12 or 24)")
         hours = sorted((at.hour + step * 24 // times) % 24 for step in range(times))
         trigger = CronTrigger(hour=",".join(map(str, hours)), minute=at.minute, second=at.second, timezone=UTC)
+        self.add(job_id, trigger, func, *args)
 
-        async def guarded() -> None:
-            try:
-                await func(*args)
-            except Exception:
-                log.exception("scheduled job %s failed; it runs again at its next time", job_id)
+    def after(self, job_id: str, seconds: float, func: JobFunc, *args: Any, retry: bool = True) -> None:
+        self.at(job_id, self.clock.now() + timedelta(seconds=seconds), func, *args, retry=retry)
 
-        self.add(job_id, trigger, guarded)
+    def _add(
+        self, job_id: str, trigger: BaseTrigger, func: JobFunc, args: tuple[Any, ...], *, retry: bool, attempt: int
+    ) -> None:
+        self._scheduler.add_job(
+            self._guarded,
+            trigger,
+            args=(job_id, func, args, retry, attempt),
+            id=job_id,
+            name=job_kind(job_id),  # APScheduler logs the name: no record ids or arguments there
+            replace_existing=True,
+        )
 
-    def after(self, job_id: str, seconds: float, func: JobFunc, *args: Any) -> None:
-        self.at(job_id, self.clock.now() + timedelta(seconds=seconds), func, *args)
+    async def _guarded(self, job_id: str, func: JobFunc, args: tuple[Any, ...], retry: bool, attempt: int) -> None:
+        try:
+            await func(*args)
+        except Exception:
+            reference = secrets.token_hex(3).upper()
+            kind = job_kind(job_id)
+            # A job that rescheduled itself (e.g. in a finally) already knows when to run next.
+            rescheduled = self._scheduler.get_job(job_id) is not None
+            again = retry and attempt < len(RETRY_DELAYS) and not rescheduled and self.running
+            if again:
+                delay = RETRY_DELAYS[attempt]
+                when = self.clock.now() + timedelta(seconds=delay)
+                self._add(job_id, DateTrigger(run_date=when), func, args, retry=retry, attempt=attempt + 1)
+                log.exception(
+                    "job failed ref=%s job=%s attempt=%d; retrying in %ds", reference, job_id, attempt + 1, delay
+                )
+            else:
+                log.exception("job failed ref=%s job=%s attempt=%d; not retried", reference, job_id, attempt + 1)
+            if self.observer is not None:
+                self.observer.job_failed(kind, gave_up=not (again or rescheduled))
 
     def cancel(self, job_id: str) -> bool:
         job = self._scheduler.get_job(job_id)

@@ -124,7 +124,7 @@ async def test_a_daily_job_runs_at_its_times_each_day_and_survives_a_failing_run
     assert len(fired) == 4, fired
     assert {(moment.hour, moment.minute) for moment in fired} == {(3, 17), (15, 17)}
     assert all(moment > start for moment in fired)
-    failures = [r for r in caplog.records if "test:daily failed" in r.getMessage()]
+    failures = [r for r in caplog.records if "job=test:daily" in r.getMessage()]
     assert len(failures) == 1 and "purge" not in failures[0].getMessage()  # its arguments stay out of logs
 
 
