@@ -69,7 +69,6 @@ def group_row(name: str, guild_id: int, channel_id: int | None, now: datetime) -
         "owns_channel": False,
         "guidelines": "",
         "guidelines_version": 1,
-        "public_events": False,
         "created_by": 0,
         "created_at": now,
     }
@@ -105,11 +104,7 @@ async def run(members: int, rounds: int, summary_members: int) -> None:
         people = [guild.add_member(env.create_user(f"m{i}")) for i in range(members)]
         now = clock.now()
         async with bot.db.write() as session:
-            session.add(
-                GuildConfig(
-                    guild_id=guild.id, anonymous_sharing=True, anonymous_requires_approval=False, break_glass=False
-                )
-            )
+            session.add(GuildConfig(guild_id=guild.id))
             group = Group(**group_row("Grief", guild.id, channel.id, now))
             session.add(group)
             await session.flush()

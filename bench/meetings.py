@@ -100,7 +100,6 @@ async def main() -> None:
                     "guidelines": "",
                     "guidelines_version": 1,
                     "timezone": "Europe/Berlin",
-                    "public_events": False,
                     "created_by": 1,
                     "created_at": now,
                 }

@@ -198,7 +198,6 @@ async def _seed(settings: Settings) -> int:
                 "neutral_role": True,
                 "guidelines": "Be kind. What is shared here stays here.",
                 "guidelines_version": 1,
-                "public_events": False,
                 "created_by": base_id + 100_000,
                 "created_at": now - timedelta(days=30),
             }
