@@ -15,6 +15,7 @@ from discord.utils import format_dt
 
 from bot.errors import BadInput
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from cogs.care.api import CareDesk
 from cogs.checkins import domain
 from cogs.checkins.domain import MOODS, Visibility, mood_label
 from cogs.checkins.privacy import CheckinPrivacy
@@ -165,14 +166,26 @@ class CheckinCog(commands.Cog):
             "or `/checkin delete`."
         )
         await reply(interaction, "\n".join(lines))
-        await self._after_note(interaction, checkin.note)
+        await self._after_note(interaction, checkin)
         if checkin.visibility is Visibility.GROUP:
             await self._post_card(interaction, checkin, outcome.group_channel_id)
         if outcome.alert is not None:
             await self._send_low_alert(interaction, outcome.alert)
 
-    async def _after_note(self, interaction: discord.Interaction, note: str | None) -> None:
-        if note and self.bot.safety.matches(note):
+    async def _after_note(self, interaction: discord.Interaction, checkin: CheckinInfo) -> None:
+        """Words of crisis in the note, or the lowest mood: care answers privately, with choices. Without
+        the care feature loaded, the crisis resources are still shown (only to the member)."""
+        desk = self.bot.interfaces.get(CareDesk)
+        if desk is not None:
+            await desk.after_writing(
+                interaction,
+                source="checkin",
+                group_id=checkin.group_id,
+                group_name=checkin.group_name,
+                text=checkin.note or "",
+                mood=checkin.mood,
+            )
+        elif checkin.note and self.bot.safety.matches(checkin.note):
             await interaction.followup.send(self.bot.safety.resources[:2000], ephemeral=True)
 
     async def _post_card(self, interaction: discord.Interaction, checkin: CheckinInfo, channel_id: int | None) -> None:
@@ -247,7 +260,7 @@ class CheckinCog(commands.Cog):
             f"Updated your check-in in **{checkin.group_name}**: {mood_label(checkin.mood)} · "
             f"{visibility_phrase(checkin.visibility)}.",
         )
-        await self._after_note(interaction, checkin.note)
+        await self._after_note(interaction, checkin)
         if checkin.visibility is Visibility.GROUP and outcome.old_card is not None:
             await self._edit_card(outcome.old_card, content=card_content(checkin))
         elif checkin.visibility is Visibility.GROUP:

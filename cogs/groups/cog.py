@@ -58,6 +58,9 @@ SETUP_OPTIONS = (
     "anonymous_sharing",
     "approval_required",
     "break_glass",
+    "duty_of_care",
+    "care_urgent_minutes",
+    "care_gentle_minutes",
 )
 
 
@@ -232,6 +235,9 @@ class GroupsCog(commands.Cog):
         anonymous_sharing="Allow anonymous posts in groups",
         approval_required="Anonymous posts wait for moderator approval by default",
         break_glass="Server owner only: store anonymous authors encrypted so you can reveal one (audited)",
+        duty_of_care="Alert facilitators on every sign of crisis without asking first (members are told)",
+        care_urgent_minutes="Minutes before an unclaimed urgent care request goes to the moderators (default 10)",
+        care_gentle_minutes="Minutes before an unclaimed gentle care request goes to the moderators (default 360)",
     )
     async def setup_command(
         self,
@@ -243,6 +249,9 @@ class GroupsCog(commands.Cog):
         anonymous_sharing: bool | None = None,
         approval_required: bool | None = None,
         break_glass: bool | None = None,
+        duty_of_care: bool | None = None,
+        care_urgent_minutes: app_commands.Range[int, 1, 240] | None = None,
+        care_gentle_minutes: app_commands.Range[int, 10, 10080] | None = None,
     ) -> None:
         """One stable list of options; each is stored by the feature that owns it (bot/setup.py)."""
         actor = actor_of(interaction)
@@ -257,6 +266,9 @@ class GroupsCog(commands.Cog):
             "anonymous_sharing": anonymous_sharing,
             "approval_required": approval_required,
             "break_glass": break_glass,
+            "duty_of_care": duty_of_care,
+            "care_urgent_minutes": care_urgent_minutes,
+            "care_gentle_minutes": care_gentle_minutes,
         }
         values = {option: value for option, value in given.items() if value is not None}
         if not values:

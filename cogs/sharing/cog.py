@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.errors import BotMissingPermissions, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from cogs.care.api import CareDesk
 from cogs.groups.api.choices import group_choices
 from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain
@@ -114,15 +115,31 @@ class SharingCog(commands.Cog, name=COG_NAME):
                 f"Your code is `{result.publication.code}`: `/share delete:{result.publication.code}` withdraws it."
             )
         else:
-            posted = await self.publish(result.publication, flag=result.safety_match, discard_on_failure=True)
+            # With care loaded, words of crisis become a care case the author consents to (or duty-of-care
+            # mode opens), not a moderation flag: care's card replaces it.
+            flag = result.safety_match and self.bot.interfaces.get(CareDesk) is None
+            posted = await self.publish(result.publication, flag=flag, discard_on_failure=True)
             message = (
                 f"Posted anonymously: {posted.jump_url}\nYour code is `{result.publication.code}`. Keep it if you "
                 f"may want to delete this {what} later with `/share delete:{result.publication.code}`. "
                 "Nobody, moderators included, can see that it was you."
             )
         await reply(interaction, message)
-        if result.safety_match:
-            # Only the author sees this; a match never blocks the post.
+        if not result.safety_match:
+            return
+        # Only the author sees what follows; a match never blocks the post. Care keeps the post's id on
+        # the case, never who wrote it.
+        desk = self.bot.interfaces.get(CareDesk)
+        if desk is not None:
+            await desk.after_writing(
+                interaction,
+                source="reply" if target.parent_id is not None else "share",
+                group_id=result.group_id,
+                group_name=result.group_name,
+                text=text,
+                post_id=result.publication.post_id,
+            )
+        else:
             await reply(
                 interaction,
                 f"It sounds like things may be hard right now. You're not alone.\n\n{self.bot.safety.resources}"[:2000],

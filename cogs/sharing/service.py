@@ -81,6 +81,7 @@ class ShareResult:
     mod_item_id: int | None
     safety_match: bool
     group_name: str
+    group_id: int
 
 
 @dataclass(frozen=True)
@@ -375,7 +376,7 @@ class SharingService:
                 now=request.now,
             )
         publication = _publication(post, group, root)
-        return ShareResult(publication, held, item_id, self.safety.matches(draft.text), group.name)
+        return ShareResult(publication, held, item_id, self.safety.matches(draft.text), group.name, group.id)
 
     async def _label(self, session: AsyncSession, root: AnonymousPost, pseudonym: str) -> str:
         rows = await session.execute(
