@@ -17,10 +17,11 @@ from bot.errors import BadInput
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.care.api import CareDesk
 from cogs.checkins import domain
-from cogs.checkins.domain import MOODS, Visibility, mood_label
+from cogs.checkins.domain import Visibility, mood_label
 from cogs.checkins.privacy import CheckinPrivacy
-from cogs.checkins.records import CheckinInfo, History, LowAlert, PromptInfo, ReminderInfo, Summary
+from cogs.checkins.records import CheckinInfo, LowAlert, PromptInfo, ReminderInfo
 from cogs.checkins.service import CheckinService
+from cogs.checkins.text import history_text, summary_text, visibility_phrase
 from cogs.checkins.views import CheckinForm, RetryView, card_content, prompt_view, support_view
 from cogs.groups.api.choices import group_choices, timezone_choices
 
@@ -45,14 +46,6 @@ def reminder_job(reminder_id: int) -> str:
 
 def prompt_job(prompt_id: int) -> str:
     return f"checkins:prompt:{prompt_id}"
-
-
-def visibility_phrase(visibility: Visibility) -> str:
-    return {
-        Visibility.ME: "only you can see it",
-        Visibility.FACILITATORS: "you and your group's facilitators (in totals) can see it",
-        Visibility.GROUP: "it's posted in your group's channel",
-    }[visibility]
 
 
 class CheckinCog(commands.Cog):
@@ -511,55 +504,3 @@ class CheckinCog(commands.Cog):
     async def _retention(self) -> None:
         removed = await self.service.purge_expired()
         log.info("check-in retention: deleted %d expired check-ins", removed)
-
-
-# --- text --------------------------------------------------------------------------------------------------
-
-
-def history_text(data: History) -> str:
-    if not data.points:
-        streak = data.streaks
-        return (
-            f"No check-ins in the last {data.days} days. Longest streak so far: {streak.longest} day(s). "
-            "`/checkin now` records one."
-        )
-    average = data.average or 0
-    words = MOODS[max(1, min(5, round(average)))][1]
-    lines = [
-        f"**Your last {data.days} days** (days counted in {data.zone.key})",
-        f"• {len(data.points)} check-ins, average mood {average:.1f} of 5 ({words})",
-        f"• Trend: {data.trend}",
-        f"• Current streak: {data.streaks.current} day(s) in a row; longest: {data.streaks.longest} day(s)",
-    ]
-    return "\n".join(lines)
-
-
-def summary_text(data: Summary) -> str:
-    lines = [
-        f"**{data.group_name}** · last {data.days} days",
-        f"• {data.checked_in} of {data.member_count} members shared a check-in ({data.checkin_count} check-ins)",
-    ]
-    if data.hidden:
-        lines.append(
-            f"• Mood figures hidden: fewer than {data.min_members} members shared check-ins in this period, "
-            "so someone's mood could be inferred from them."
-        )
-    else:
-        spread = " · ".join(f"{MOODS[m][0]} {m}: {c}" for m, c in data.distribution.items())
-        lines.append(f"• Moods: {spread}")
-        if data.average is not None:
-            lines.append(f"• Average {data.average:.1f} of 5; trend: {data.trend}")
-    if data.quiet:
-        shown = data.quiet[:40]
-        names = ", ".join(
-            f"<@{user_id}> ({'never' if seen is None else 'last ' + format_dt(seen, 'R')})" for user_id, seen in shown
-        )
-        more = f" and {len(data.quiet) - len(shown)} more" if len(data.quiet) > len(shown) else ""
-        lines.append(f"• Gone quiet (no shared check-in for {data.quiet_days} days): {names}{more}. Maybe reach out?")
-    else:
-        lines.append(f"• Nobody has gone quiet for {data.quiet_days} days.")
-    lines.append(
-        "_Only check-ins shared with facilitators or the group count here. "
-        "Notes and only-me check-ins are never shown._"
-    )
-    return "\n".join(lines)[:2000]
