@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
 from bot.db.batching import GroupCommit
+from bot.delivery import Deliveries, Delivery
 from bot.errors import HearthError
 from cogs.groups.models import GuildConfig, MemberProfile
 from cogs.meetings import domain
@@ -23,7 +24,7 @@ from cogs.meetings.attendance import close_attendance_many
 from cogs.meetings.models import Meeting, ReminderSent
 from cogs.meetings.planning import done_of, offsets_of, plan, skips_many
 from cogs.meetings.queries import statuses_many, summaries
-from cogs.meetings.records import Reminder, TickResult, occurrence_key
+from cogs.meetings.records import MeetingSummary, Reminder, TickResult, occurrence_key
 
 MAX_TICK_BATCH = 500
 
@@ -31,6 +32,9 @@ MAX_TICK_BATCH = 500
 class MeetingJobs:
     db: Database
     attendance_share: float
+    # Reminders are written to the delivery record in the tick's own transaction (bot/delivery.py), so a
+    # failure or a crash after recording them can't lose them. None only in tests of the tick alone.
+    deliveries: Deliveries | None
 
     async def tick(self, meeting_id: int, now: datetime, default_tz: str = "UTC") -> TickResult:
         """Do whatever is due for this meeting: reminders (each member at most once), start, end."""
@@ -99,6 +103,9 @@ class MeetingJobs:
             for meeting in meetings:
                 result = results[meeting.id]
                 result.reminders = reminders.get(meeting.id, [])
+                if self.deliveries is not None:
+                    for reminder in result.reminders:
+                        self.deliveries.enqueue(session, reminder_delivery(meeting, views[meeting.id], reminder))
                 result.next_job_at = meeting.next_job_at
                 result.view = views[meeting.id]
         return results
@@ -187,6 +194,28 @@ class MeetingJobs:
             if name:
                 out[(user, meeting.guild_id)] = ZoneInfo(name)
         return out
+
+
+def _stamp(at: datetime, style: str) -> str:
+    return f"<t:{int(at.timestamp())}:{style}>"  # Discord renders it live, in each reader's own time
+
+
+def reminder_delivery(meeting: Meeting, view: MeetingSummary, reminder: Reminder) -> Delivery:
+    """A reminder DM; if the member's DMs are closed, a line in the group's channel that pings only them."""
+    fallback = (
+        f"<@{reminder.user_id}> reminder: **{meeting.title}** starts {_stamp(reminder.starts_at, 'R')} "
+        f"({_stamp(reminder.starts_at, 'F')} your time). "
+        "I couldn't DM you; allow DMs from this server to get reminders privately."
+    )
+    return Delivery.dm(
+        reminder.user_id,
+        f"{reminder.text}, {_stamp(reminder.starts_at, 'R')}.",
+        purpose="meetings.reminder",
+        ref=str(meeting.id),
+        guild_id=meeting.guild_id,
+        fallback_channel_id=view.group_channel_id,
+        fallback_content=fallback if view.group_channel_id else None,
+    )
 
 
 def tick_writer(

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 
 from bot.actor import Actor
 from bot.db import Database
+from bot.delivery import Deliveries
 from bot.errors import BadInput, Conflict
 from cogs.groups import queries
 from cogs.meetings import domain
@@ -38,8 +39,16 @@ def _bad(error: MeetingInputError) -> BadInput:
 
 
 class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendance, MeetingCalendar):
-    def __init__(self, db: Database, *, default_offsets: Sequence[int], attendance_share: float) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        default_offsets: Sequence[int],
+        attendance_share: float,
+        deliveries: Deliveries | None = None,
+    ) -> None:
         self.db = db
+        self.deliveries = deliveries
         self.default_offsets = tuple(default_offsets)
         self.attendance_share = attendance_share
 
