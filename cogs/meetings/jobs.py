@@ -27,6 +27,8 @@ from cogs.meetings.queries import statuses_many, summaries
 from cogs.meetings.records import MeetingSummary, Reminder, TickResult, occurrence_key
 
 MAX_TICK_BATCH = 500
+# A start found later than this (the bot was down) gets no "starting now" post: it would mislead.
+START_POST_GRACE = timedelta(minutes=10)
 
 
 class MeetingJobs:
@@ -68,6 +70,7 @@ class MeetingJobs:
                 return results
             claims: list[tuple[Meeting, datetime, int]] = []
             ending: list[tuple[Meeting, datetime]] = []
+            starting: list[Meeting] = []
             for meeting in meetings:
                 result = results[meeting.id]
                 start = meeting.occurrence_at
@@ -83,6 +86,8 @@ class MeetingJobs:
                 if not meeting.started and now >= start:
                     meeting.started = True
                     result.started = True
+                    if now - start <= START_POST_GRACE and now < end:  # late after downtime: no stale "starting now"
+                        starting.append(meeting)
                 if meeting.started and now >= end:
                     ending.append((meeting, end))
                     result.ended = True
@@ -106,6 +111,8 @@ class MeetingJobs:
                 if self.deliveries is not None:
                     for reminder in result.reminders:
                         self.deliveries.enqueue(session, reminder_delivery(meeting, views[meeting.id], reminder))
+                    if meeting in starting and views[meeting.id].group_channel_id is not None:
+                        self.deliveries.enqueue(session, start_delivery(meeting, views[meeting.id]))
                 result.next_job_at = meeting.next_job_at
                 result.view = views[meeting.id]
         return results
@@ -215,6 +222,24 @@ def reminder_delivery(meeting: Meeting, view: MeetingSummary, reminder: Reminder
         guild_id=meeting.guild_id,
         fallback_channel_id=view.group_channel_id,
         fallback_content=fallback if view.group_channel_id else None,
+    )
+
+
+def start_delivery(meeting: Meeting, view: MeetingSummary) -> Delivery:
+    """The start-of-meeting post in the group's channel, with a link to the voice channel. Pings nobody."""
+    assert view.group_channel_id is not None
+    if view.voice_channel_id:
+        where = f" Join us in <#{view.voice_channel_id}>."
+    elif view.location:
+        where = f" Where: {view.location}."
+    else:
+        where = ""
+    return Delivery.channel(
+        view.group_channel_id,
+        f"**{meeting.title}** is starting now.{where}"[:2000],
+        purpose="meetings.start",
+        ref=str(meeting.id),
+        guild_id=meeting.guild_id,
     )
 
 

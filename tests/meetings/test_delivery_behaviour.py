@@ -70,3 +70,34 @@ async def test_a_restart_between_recording_and_sending_a_reminder_sends_it_once(
     await env.advance_time(3600)
     assert len(dms(world.alice)) == 1
     assert [r.state for r in await records(harness)] == [SENT]
+
+
+START_AT = datetime(2026, 1, 2, 18, 0, tzinfo=UTC)  # 19:00 Berlin
+
+
+def starting_posts(world: World) -> list[str]:
+    return [m.content for m in world.group.channel.history() if "is starting now" in m.content]
+
+
+async def test_the_start_of_a_meeting_is_posted_once_with_the_voice_channel_link(harness: Harness) -> None:
+    world = await scheduled(harness)
+    env = world.env
+    await advance_to(env, START_AT, step_hours=6)
+    await env.advance_time(5)
+    assert starting_posts(world) == [f"**Weekly circle** is starting now. Join us in <#{world.voice.id}>."]
+    post = next(m for m in world.group.channel.history() if "is starting now" in m.content)
+    assert post.mentions == [] and not post.mention_everyone
+    await harness.restart()
+    await env.advance_time(3600)
+    assert len(starting_posts(world)) == 1
+
+
+async def test_no_stale_start_post_after_the_bot_was_down_through_the_start(harness: Harness) -> None:
+    world = await scheduled(harness)
+    env = world.env
+    await advance_to(env, datetime(2026, 1, 2, 17, 50, tzinfo=UTC), step_hours=6)
+    harness.bot.scheduler.shutdown()  # down from 17:50 to 18:20
+    await env.advance_time(30 * 60)
+    await harness.restart()
+    await env.advance_time(5)
+    assert starting_posts(world) == []
