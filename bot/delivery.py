@@ -47,6 +47,7 @@ log = logging.getLogger("hearth.delivery")
 Kind = Literal["channel", "dm", "edit", "delete"]
 PENDING, SENT, GIVEN_UP = "pending", "sent", "given_up"
 MAX_CONTENT = 2000  # Discord's limit for message content
+_EARLIEST = "hearth_delivery_earliest"  # session.info key: the earliest due time written in this transaction
 
 
 @dataclass(frozen=True)
@@ -230,8 +231,18 @@ class Deliveries:
             created_at=now,
         )
         session.add(record)
-        event.listen(session.sync_session, "after_commit", lambda _s: self._arm(due), once=True)
+        # One commit hook per transaction, however many records (a meeting tick may write a thousand).
+        info = session.sync_session.info
+        earliest = info.get(_EARLIEST)
+        if earliest is None:
+            event.listen(session.sync_session, "after_commit", self._after_commit, once=True)
+        info[_EARLIEST] = due if earliest is None else min(earliest, due)
         return record
+
+    def _after_commit(self, sync_session: Any) -> None:
+        due = sync_session.info.pop(_EARLIEST, None)
+        if due is not None:
+            self._arm(due)
 
     def on_given_up(self, purpose: str, hook: GiveUpHook) -> None:
         """Run ``hook`` after a delivery of this purpose is given up (403/404, or out of retries)."""

@@ -286,3 +286,23 @@ async def test_privacy_delete_erases_pending_messages_but_keeps_clean_up_deletes
         ("delete", 7, None),
         ("dm", 8, "someone else"),
     ]
+
+
+async def test_many_records_in_one_transaction_wake_the_loop_once_at_the_earliest(db: Database) -> None:
+    clock, discord, wakes = FakeClock(), FakeDiscord(), []
+    deliveries = build(db, clock, discord, wakes)
+    soon = START + timedelta(seconds=30)
+    await enqueue(
+        db,
+        deliveries,
+        *[
+            Delivery.dm(user, f"hello {user}", purpose="test", due_at=START + timedelta(minutes=user))
+            for user in range(1, 200)
+        ],
+        Delivery.dm(999, "first", purpose="test", due_at=soon),
+    )
+    assert wakes == [soon]
+    clock.move(4 * 3600)
+    await deliveries.run()
+    assert len(discord.messages) == 200
+    assert next(iter(discord.messages.values()))[2] == "first"  # due order, not insertion order
