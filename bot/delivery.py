@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol, cast
 
-from sqlalchemy import delete, event, func, select, update
+from sqlalchemy import Table, bindparam, delete, event, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.db import Database
+from bot.db import Database, Snowflake
 from bot.db.models import DeliveryRecord
 from bot.privacy import Subject
 
@@ -187,6 +187,7 @@ class Deliveries:
         max_backoff: float = 900.0,
         keep_done: timedelta = timedelta(days=7),
         batch: int = 100,
+        mark_every: int = 20,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -196,6 +197,7 @@ class Deliveries:
         self.max_backoff = max_backoff
         self.keep_done = keep_done
         self.batch = batch
+        self.mark_every = mark_every
         self.pacer = Pacer(rate)
         self._hooks: dict[str, GiveUpHook] = {}
         self._wake: Callable[[datetime], None] | None = None
@@ -207,37 +209,53 @@ class Deliveries:
 
     def enqueue(self, session: AsyncSession, delivery: Delivery) -> DeliveryRecord:
         """Write the record in the caller's transaction; the loop wakes once that commits."""
+        row = self._row(delivery)
+        record = DeliveryRecord(**row)
+        session.add(record)
+        self._wake_after_commit(session, row["due_at"])
+        return record
+
+    async def enqueue_many(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> int:
+        """``enqueue`` for many at once with one bulk INSERT (a meeting tick writing a thousand reminders:
+        one row each through the ORM cost ~0.6-0.9 ms on SQLite here, which holds its single writer)."""
+        rows = [self._row(delivery) for delivery in deliveries]
+        if rows:
+            await session.execute(insert(DeliveryRecord), rows)
+            self._wake_after_commit(session, min(row["due_at"] for row in rows))
+        return len(rows)
+
+    def _row(self, delivery: Delivery) -> dict[str, Any]:
         delivery.check()
         now = self.clock.now()
         due = delivery.due_at or now
-        record = DeliveryRecord(
-            kind=delivery.kind,
-            purpose=delivery.purpose,
-            ref=delivery.ref,
-            guild_id=delivery.guild_id,
-            channel_id=delivery.channel_id,
-            user_id=delivery.user_id,
-            message_id=delivery.message_id,
-            content=delivery.content,
-            view=delivery.view,
-            ping_user_id=delivery.ping_user_id,
-            fallback_channel_id=delivery.fallback_channel_id,
-            fallback_content=delivery.fallback_content,
-            nonce=new_nonce(),
-            state=PENDING,
-            due_at=due,
-            next_attempt_at=due,
-            attempts=0,
-            created_at=now,
-        )
-        session.add(record)
-        # One commit hook per transaction, however many records (a meeting tick may write a thousand).
+        return {
+            "kind": delivery.kind,
+            "purpose": delivery.purpose,
+            "ref": delivery.ref,
+            "guild_id": delivery.guild_id,
+            "channel_id": delivery.channel_id,
+            "user_id": delivery.user_id,
+            "message_id": delivery.message_id,
+            "content": delivery.content,
+            "view": delivery.view,
+            "ping_user_id": delivery.ping_user_id,
+            "fallback_channel_id": delivery.fallback_channel_id,
+            "fallback_content": delivery.fallback_content,
+            "nonce": new_nonce(),
+            "state": PENDING,
+            "due_at": due,
+            "next_attempt_at": due,
+            "attempts": 0,
+            "created_at": now,
+        }
+
+    def _wake_after_commit(self, session: AsyncSession, due: datetime) -> None:
+        # One commit hook per transaction, however many records.
         info = session.sync_session.info
         earliest = info.get(_EARLIEST)
         if earliest is None:
             event.listen(session.sync_session, "after_commit", self._after_commit, once=True)
         info[_EARLIEST] = due if earliest is None else min(earliest, due)
-        return record
 
     def _after_commit(self, sync_session: Any) -> None:
         due = sync_session.info.pop(_EARLIEST, None)
@@ -298,8 +316,19 @@ class Deliveries:
             while True:
                 self._again = False
                 due = await self._due(self.clock.now())
-                for item in due:
-                    await self._attempt(item)
+                sent: list[tuple[int, int | None]] = []
+                try:
+                    for item in due:
+                        outcome = await self._attempt(item)
+                        if outcome is not None:
+                            sent.append(outcome)
+                        if len(sent) >= self.mark_every:
+                            await self._sent(sent)
+                            sent = []
+                finally:
+                    # Marked in groups (one write per ``mark_every`` sends, not one each): a crash before the
+                    # mark re-sends them with the same nonce, and Discord hands back the same messages.
+                    await self._sent(sent)
                 made += len(due)
                 if len(due) < self.batch and not self._again:
                     break
@@ -338,7 +367,8 @@ class Deliveries:
                 for r in rows
             ]
 
-    async def _attempt(self, item: Outgoing) -> None:
+    async def _attempt(self, item: Outgoing) -> tuple[int, int | None] | None:
+        """One try: (record id, message id) when Discord took it; a failure is recorded here."""
         if self.sender is None:
             raise RuntimeError("no sender attached")
         await self.pacer.wait()
@@ -346,27 +376,31 @@ class Deliveries:
             message_id = await self.sender.send(item)
         except DeliveryFailed as error:
             await self._failed(item, error)
-            return
+            return None
         except Exception:
             log.exception("delivery %s: unexpected error; will retry", item.id)
             await self._failed(item, DeliveryFailed(0))
-            return
-        await self._sent(item, message_id)
+            return None
+        return item.id, message_id
 
-    async def _sent(self, item: Outgoing, message_id: int | None) -> None:
-        async with self.db.write() as session:
-            await session.execute(
-                update(DeliveryRecord)
-                .where(DeliveryRecord.id == item.id, DeliveryRecord.state == PENDING)
-                .values(
-                    state=SENT,
-                    message_id=message_id if message_id is not None else DeliveryRecord.message_id,
-                    attempts=DeliveryRecord.attempts + 1,
-                    done_at=self.clock.now(),
-                    content=None,  # the words are not kept once they're on Discord
-                    fallback_content=None,
-                )
+    async def _sent(self, sent: Sequence[tuple[int, int | None]]) -> None:
+        if not sent:
+            return
+        table = cast(Table, DeliveryRecord.__table__)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.state == PENDING)
+            .values(
+                state=SENT,
+                message_id=func.coalesce(bindparam("b_message_id", type_=Snowflake), table.c.message_id),
+                attempts=table.c.attempts + 1,
+                done_at=self.clock.now(),
+                content=None,  # the words are not kept once they're on Discord
+                fallback_content=None,
             )
+        )
+        async with self.db.write() as session:
+            await session.execute(statement, [{"b_id": rid, "b_message_id": mid} for rid, mid in sent])
 
     async def _failed(self, item: Outgoing, error: DeliveryFailed) -> None:
         now = self.clock.now()

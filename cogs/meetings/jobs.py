@@ -105,16 +105,17 @@ class MeetingJobs:
             statuses = await statuses_many(session, wanted)
             reminders = await self._claim_many(session, claims, statuses, now)
             views = await summaries(session, meetings, statuses=statuses)
+            outbox: list[Delivery] = []
             for meeting in meetings:
                 result = results[meeting.id]
                 result.reminders = reminders.get(meeting.id, [])
-                if self.deliveries is not None:
-                    for reminder in result.reminders:
-                        self.deliveries.enqueue(session, reminder_delivery(meeting, views[meeting.id], reminder))
-                    if meeting in starting and views[meeting.id].group_channel_id is not None:
-                        self.deliveries.enqueue(session, start_delivery(meeting, views[meeting.id]))
+                outbox.extend(reminder_delivery(meeting, views[meeting.id], r) for r in result.reminders)
+                if meeting in starting and views[meeting.id].group_channel_id is not None:
+                    outbox.append(start_delivery(meeting, views[meeting.id]))
                 result.next_job_at = meeting.next_job_at
                 result.view = views[meeting.id]
+            if self.deliveries is not None:
+                await self.deliveries.enqueue_many(session, outbox)
         return results
 
     async def _claim_many(

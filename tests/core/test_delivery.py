@@ -306,3 +306,18 @@ async def test_many_records_in_one_transaction_wake_the_loop_once_at_the_earlies
     await deliveries.run()
     assert len(discord.messages) == 200
     assert next(iter(discord.messages.values()))[2] == "first"  # due order, not insertion order
+
+
+async def test_enqueue_many_writes_in_bulk_and_sends_each_once(db: Database) -> None:
+    clock, discord, wakes = FakeClock(), FakeDiscord(), []
+    deliveries = build(db, clock, discord, wakes)
+    async with db.write() as session:
+        written = await deliveries.enqueue_many(
+            session, [Delivery.dm(user, f"reminder {user}", purpose="test", guild_id=1) for user in range(1, 51)]
+        )
+        assert await deliveries.enqueue_many(session, []) == 0
+    assert written == 50 and wakes == [START]
+    await deliveries.run()
+    await deliveries.run()
+    assert sorted(where for where, _, _ in discord.messages.values()) == sorted(f"dm:{u}" for u in range(1, 51))
+    assert await states(db) == [SENT] * 50
