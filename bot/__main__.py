@@ -1,4 +1,4 @@
-"""``python -m bot [run|check|migrate|commands|sync]``: the operator's entry point.
+"""``python -m bot [run|check|migrate|commands|sync|demo]``: the operator's entry point.
 
 Exit codes: 0 fine, 1 something outside Hearth failed (database, Discord), 2 configuration is wrong.
 Every failure is one line on stderr saying what to do; no tracebacks for expected problems.
@@ -19,7 +19,7 @@ from typing import Any
 import discord
 from dotenv import find_dotenv, load_dotenv
 
-from bot import logs
+from bot import demo, logs
 from bot.app import Hearth, create_bot, invite_url
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import DatabaseUnavailable
@@ -47,7 +47,15 @@ def application_id_from_token(token: str) -> int | None:
 # --- subcommands -----------------------------------------------------------------------------------
 
 
+HOW_TO_START = (
+    "DISCORD_TOKEN is not set: put your bot's token in .env (the README's 'Setting up the Discord application' "
+    "says how to get one), or try Hearth in your browser without Discord: python -m bot demo"
+)
+
+
 async def run(settings: Settings) -> int:
+    if not settings.secrets.discord_token:
+        raise ConfigError(HOW_TO_START)
     token = settings.require_token()
     settings.require_secret_key()
     bot = create_bot(settings)
@@ -215,11 +223,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     commands_parser.add_argument("--json", action="store_true", help="machine-readable output")
     sync_parser = sub.add_parser("sync", help="push slash commands to Discord")
     sync_parser.add_argument("--guild", type=int, help="sync to one guild (development) instead of globally")
+    demo.add_arguments(sub.add_parser("demo", help="try Hearth in your browser in a simulated server (no Discord)"))
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "demo":  # self-contained: no config.toml, .env or token of the caller
+        return demo.main(args)
     load_dotenv(find_dotenv(usecwd=True))  # .env of the directory Hearth is run from
     try:
         settings = load_settings(args.config)
