@@ -270,7 +270,7 @@ async def stop(env: simcord.Env) -> None:
             await bot.db.close()
 
 
-async def serve(args: argparse.Namespace, directory: Path, started: float) -> int:
+async def serve(args: argparse.Namespace, directory: Path) -> int:
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -292,7 +292,7 @@ async def serve(args: argparse.Namespace, directory: Path, started: float) -> in
         await demo.open(first)
         demo.lobby_url = f"http://127.0.0.1:{port}/{demo.secret}/"
         print(
-            f"Hearth demo ready in {time.monotonic() - started:.1f} s: open {demo.lobby_url}\n"
+            f"Hearth demo ready: open {demo.lobby_url}\n"
             "  This address is a password for the demo (anyone with it can act as every persona);\n"
             "  it listens on 127.0.0.1 only and nothing reaches Discord. Ctrl-C stops it and deletes its data.",
             flush=True,
@@ -318,11 +318,10 @@ async def serve(args: argparse.Namespace, directory: Path, started: float) -> in
 
 
 def run(args: argparse.Namespace) -> int:
-    started = time.monotonic()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="hearth-demo-") as directory:
         try:
-            return asyncio.run(serve(args, Path(directory), started))
+            return asyncio.run(serve(args, Path(directory)))
         except (KeyboardInterrupt, BrokenPipeError):  # Ctrl-C before the signal handlers; output closed
             return 0
         except DemoError as error:
