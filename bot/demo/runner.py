@@ -196,7 +196,8 @@ class Demo:
             who = ", ".join(html.escape(getattr(v, "user", v).name) for v in place.viewers)
             current = " (open now)" if self.place is not None and self.place.key == place.key else ""
             rows.append(
-                f'<li><a href="/{self.secret}/open/{place.key}" target="hearth-preview">{html.escape(place.label)}</a>'
+                f'<li><a href="/{self.secret}/open/{place.key}" target="_blank" rel="noopener">'
+                f"{html.escape(place.label)}</a>"
                 f"{current}<br><small>seen by: {who}</small></li>"
             )
         steps = "".join(
