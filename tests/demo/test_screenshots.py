@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,9 +29,5 @@ def test_every_scene_renders_with_its_expected_text(tmp_path: Path) -> None:
     assert len(rendered) >= len(SCENES)
     assert all((out / name).stat().st_size > 10_000 for name in rendered)
     # Every picture the README shows is one the demo renders.
-    shown = {
-        line.split("docs/screenshots/")[1].split(")")[0]
-        for line in README.read_text().splitlines()
-        if "docs/screenshots/" in line
-    }
+    shown = set(re.findall(r"docs/screenshots/([\w-]+\.png)", README.read_text()))
     assert shown and shown <= set(rendered), shown - set(rendered)
