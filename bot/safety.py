@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from bot.config import REPO_ROOT, SafetySettings
-
-DATA_DIR = REPO_ROOT / "data"
+from bot import defaults
+from bot.config import SafetySettings
 
 # Quoted words are someone else's: a Markdown quote line, or a span inside straight or curly double quotes.
 _QUOTE_LINE = re.compile(r"^\s*>.*$", re.MULTILINE)
@@ -38,9 +37,8 @@ def without_quotes(text: str) -> str:
     return _QUOTED_SPAN.sub(" ", _QUOTE_LINE.sub(" ", text))
 
 
-def load_keywords(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+def parse_keywords(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
 def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -59,13 +57,17 @@ class SafetyNet:
 
     @classmethod
     def from_settings(cls, settings: SafetySettings) -> SafetyNet:
-        keywords = settings.keywords or load_keywords(DATA_DIR / "safety_keywords.txt")
-        resources_path = Path(settings.resources_file) if settings.resources_file else DATA_DIR / "crisis_resources.md"
+        # The operator's own keywords and resources file win; otherwise the texts shipped in the package.
+        keywords = settings.keywords or parse_keywords(defaults.read_text("safety_keywords.txt"))
+        if settings.resources_file:
+            resources = Path(settings.resources_file).read_text(encoding="utf-8")
+        else:
+            resources = defaults.read_text("crisis_resources.md")
         return cls(
             keywords=tuple(keywords),
-            resources=resources_path.read_text(encoding="utf-8").strip(),
+            resources=resources.strip(),
             flag_for_moderators=settings.flag_for_moderators,
-            false_alarms=tuple(load_keywords(DATA_DIR / "safety_false_alarms.txt")),
+            false_alarms=tuple(parse_keywords(defaults.read_text("safety_false_alarms.txt"))),
         )
 
     @cached_property

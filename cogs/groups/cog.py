@@ -9,13 +9,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import defaults
 from bot.errors import BadInput, BotMissingPermissions, HearthError, NotAllowed, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from bot.setup import SetupContext, Value
@@ -35,12 +35,14 @@ from cogs.groups.settings import GroupsSetup
 from cogs.groups.views import EditGroupModal, GroupListView, guidelines_prompt, join_request_view
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from bot.actor import Actor
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.groups")
 
-DEFAULT_GUIDELINES_FILE = Path(__file__).resolve().parents[2] / "data" / "default_guidelines.md"
+DEFAULT_GUIDELINES_FILE = defaults.path("default_guidelines.md")  # shipped inside the package
 FALLBACK_GUIDELINES = "Be kind. What is shared here stays here. Speak from your own experience. No advice unless asked."
 ROLE_OVERWRITE = 0
 MEMBER_OVERWRITE = 1
@@ -74,7 +76,7 @@ class RoleAboveBot(BotMissingPermissions):
         self.args = (self.message,)
 
 
-def load_default_guidelines(path: Path = DEFAULT_GUIDELINES_FILE) -> str:
+def load_default_guidelines(path: Traversable = DEFAULT_GUIDELINES_FILE) -> str:
     try:
         text = path.read_text(encoding="utf-8").strip()
     except OSError:
