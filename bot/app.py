@@ -11,6 +11,7 @@ import discord
 import yarl
 from discord.ext import commands
 
+from bot import interactions
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.db import Database
@@ -69,6 +70,9 @@ def apply_endpoints(settings: Settings) -> None:
 
 
 class Hearth(commands.Bot):
+    # Seconds before an unanswered interaction is deferred for its feature (bot/interactions.py).
+    defer_after: float | None = interactions.DEFER_AFTER
+
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -98,6 +102,15 @@ class Hearth(commands.Bot):
         self.synced_commands = False
         # False for one-shot commands (``python -m bot sync``): set up commands but start nothing.
         self.serving = True
+        # Every interaction: text normalised and an Outcome opened before discord.py parses it.
+        interactions.install(self)
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        # discord.py dispatches "interaction" synchronously right after scheduling the handlers,
+        # before any of them runs: the one place every command, button and form passes through.
+        if event_name == "interaction" and args and isinstance(args[0], discord.Interaction):
+            interactions.guard(args[0], self.defer_after)
+        super().dispatch(event_name, *args, **kwargs)
 
     # --- lifecycle ------------------------------------------------------------------------------
 

@@ -24,6 +24,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot import outcome
+
 log = logging.getLogger(__name__)
 
 _WRITE_OPTION = "hearth_write"
@@ -112,9 +114,10 @@ class Database:
         if self._write_lock is None:
             async with self._writes() as session, session.begin():
                 yield session
-            return
-        async with self._write_lock, self._writes() as session, session.begin():
-            yield session
+        else:
+            async with self._write_lock, self._writes() as session, session.begin():
+                yield session
+        outcome.note_saved()  # committed: an error message from here on must not say "nothing saved"
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
