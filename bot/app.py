@@ -144,6 +144,8 @@ class Hearth(commands.Bot):
             raise ConfigError(f"bot.features: {error}") from None
         for name in order:
             await self.load_extension(available[name])
+        for option in interactions.declare_limits(self.tree):
+            log.warning("option %s declares no minimum or maximum", option)
         log.info("loaded features: %s", ", ".join(order))
 
     async def start_features(self) -> None:

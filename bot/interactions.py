@@ -2,9 +2,11 @@
 
 Every interaction passes through ``install``'s two hooks before any feature sees it:
 - its text is normalised (``bot/text.py``): every string option and every form value;
-- its response is guarded (``GuardedResponse``): every reply is fitted to Discord's limits, and a
-  watchdog defers it when the feature has not answered within ``DEFER_AFTER`` seconds (a wait on a
-  database lock or on Discord), so Discord's three-second window never passes unanswered.
+- its response is guarded (``GuardedResponse``): every reply is fitted to Discord's limits; it is
+  deferred before a write transaction starts (a lock may hold it longer than Discord waits), and a
+  watchdog defers it when the feature has not answered within ``DEFER_AFTER`` seconds (a slow REST
+  call), so Discord's three-second window never passes unanswered. A command that opens a form
+  therefore must only read before the form opens (a write first makes it ``FormTooLate``).
 """
 
 from __future__ import annotations
@@ -122,8 +124,9 @@ async def reply(interaction: discord.Interaction, content: str | None = None, **
 
 # --- every interaction: normalised text, a guarded response ------------------------------------------
 
-# A feature that has not answered after this long is deferred for it (Discord allows three seconds).
-DEFER_AFTER = 0.5
+# A feature that has not answered after this long is deferred for it (Discord allows three seconds;
+# the defer itself needs time to travel).
+DEFER_AFTER = 1.0
 
 
 def normalise_payload(data: Any) -> None:
@@ -157,19 +160,35 @@ class GuardedResponse(discord.InteractionResponse):
     def __init__(self, parent: discord.Interaction) -> None:
         super().__init__(parent)
         self._answer_lock = asyncio.Lock()
-        self._watchdog: asyncio.Task[None] | None = None
+        self._watchdog: asyncio.TimerHandle | None = None
         self.auto_deferred = False
 
     def start_watchdog(self, delay: float) -> None:
-        self._watchdog = asyncio.get_running_loop().create_task(self._defer_later(delay), name="hearth-defer")
+        # A plain timer, not a sleeping task: the same on Discord, and SimCord (which parks sleeping
+        # tasks on its virtual clock) lets it fire on the wall clock, as a slow database would.
+        loop = asyncio.get_running_loop()
+        self._watchdog = loop.call_later(delay, lambda: loop.create_task(self._defer_now(), name="hearth-defer"))
 
     def _stop_watchdog(self) -> None:
-        if self._watchdog is not None and self._watchdog is not asyncio.current_task():
+        if self._watchdog is not None:
             self._watchdog.cancel()
-        self._watchdog = None
+            self._watchdog = None
 
-    async def _defer_later(self, delay: float) -> None:
-        await asyncio.sleep(delay)
+    async def _defer_now(self) -> None:
+        self._watchdog = None
+        await self.defer_if_unanswered()
+
+    async def before_write(self, contended: bool) -> None:
+        """Before a write transaction: a command or form always defers (privately "thinking…"), as
+        the lock may be held elsewhere; a button only when another write is in progress here, since
+        its deferral changes nothing the member sees and the watchdog still covers the rest."""
+        parent = self._parent
+        if contended or parent.type is discord.InteractionType.application_command or parent.message is None:
+            await self.defer_if_unanswered()
+
+    async def defer_if_unanswered(self) -> None:
+        """Defer unless answered: privately "thinking…" for a command or form, silently for a button."""
+        self._stop_watchdog()
         async with self._answer_lock:
             if self.is_done():
                 return
@@ -232,8 +251,39 @@ def guard(interaction: discord.Interaction, defer_after: float | None = DEFER_AF
     response = GuardedResponse(interaction)
     # discord.py caches ``Interaction.response`` in this slot; filling it first makes ours the one used.
     interaction._cs_response = response  # type: ignore[attr-defined]
+    current = outcome.current()
+    if current is not None:  # a write transaction may wait on a lock: answer before it starts
+        current.before_wait = response.before_write
     if defer_after is not None:
         response.start_watchdog(defer_after)
+
+
+# Discord accepts up to 6,000 characters in a string option that declares no maximum. Options that
+# name something from a list (autocomplete) are short; free text gets room for a sentence or two.
+NAME_OPTION_MAX = 100
+TEXT_OPTION_MAX = 300
+
+
+def declare_limits(tree: app_commands.CommandTree[Any]) -> list[str]:
+    """Give every string option without a declared ``max_length`` a default one, so Discord refuses
+    over-long input before it reaches Hearth; a feature's own declaration (``Range``) wins. Returns
+    the integer and number options that still declare no bounds (a test keeps that list empty)."""
+    unbounded: list[str] = []
+    for command in tree.walk_commands():
+        if not isinstance(command, app_commands.Command):
+            continue
+        for parameter in command._params.values():  # discord.py exposes them read-only elsewhere
+            kind = parameter.type
+            # For a string option discord.py sends min_value/max_value as min_length/max_length.
+            if kind is discord.AppCommandOptionType.string and parameter.max_value is None and not parameter.choices:
+                parameter.max_value = NAME_OPTION_MAX if parameter.autocomplete else TEXT_OPTION_MAX
+            elif (
+                kind in (discord.AppCommandOptionType.integer, discord.AppCommandOptionType.number)
+                and not parameter.choices
+                and (parameter.min_value is None or parameter.max_value is None)
+            ):
+                unbounded.append(f"/{command.qualified_name} {parameter.name}")
+    return unbounded
 
 
 def install(client: discord.Client) -> None:
