@@ -4,7 +4,7 @@ Measures, in one run:
 - rebuild at start: load due meetings and add their jobs (windowed, as the cog does, and all 10,000)
 - the scheduler's memory for those jobs (tracemalloc)
 - firing error of 1,000 reminders due at the same instant (each job runs what the cog's job runs:
-  the real service tick through ``TickBatcher``), and when each job's database work is done
+  the real service tick through ``tick_writer``, a ``GroupCommit``), and when each job's database work is done
   (completion - due time, p50/p99); then the same jobs with one transaction each, for comparison
 - fan-out: sending the 1,000 reminders through the cog's pacer at a 50 requests/s cap
 
@@ -29,11 +29,13 @@ from sqlalchemy import delete, insert, update
 from bot.clock import Clock
 from bot.db import Database
 from bot.db import migrate as migrations
+from bot.pacing import RatePacer
 from bot.scheduler import Scheduler
 from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance
 from cogs.meetings.cog import HORIZON
+from cogs.meetings.jobs import tick_writer
 from cogs.meetings.models import Meeting, ReminderSent, Rsvp
-from cogs.meetings.service import MeetingService, RatePacer, TickBatcher
+from cogs.meetings.service import MeetingService
 
 SERVERS = 1_000
 MEETINGS = 10_000
@@ -190,7 +192,7 @@ async def main() -> None:
     window.shutdown()
 
     # --- firing error and database work: 1,000 reminders due at the same instant -------------------
-    # Each job runs what the cog's job runs: ``TickBatcher.tick`` (jobs due together share a
+    # Each job runs what the cog's job runs: ``tick_writer(...).run`` (jobs due together share a
     # transaction). For comparison, the same 1,000 jobs again with one transaction per job.
     async def fire(batched: bool) -> Firing:
         due_at = datetime.now(UTC) + timedelta(seconds=3)
@@ -208,14 +210,14 @@ async def main() -> None:
             )
         scheduler = Scheduler(clock, misfire_grace_seconds=3600)
         scheduler.start()
-        batcher = TickBatcher(service, clock.now)
+        batcher = tick_writer(service, clock.now)
         firing = Firing(batched)
         finished = asyncio.Event()
 
         async def job(meeting_id: int) -> None:
             firing.lateness.append((clock.now() - due_at).total_seconds())
             if batched:
-                result = await batcher.tick(meeting_id)
+                result = await batcher.run(meeting_id)
             else:
                 result = await service.tick(meeting_id, clock.now(), "UTC")
             firing.completion.append((clock.now() - due_at).total_seconds())

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextvars
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import apscheduler.executors.base as _executors_base
@@ -26,6 +26,7 @@ import apscheduler.schedulers.base as _schedulers_base
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_PAUSED, STATE_STOPPED, BaseScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
@@ -51,6 +52,10 @@ _executors_base.datetime = _ClockedDatetime  # type: ignore[misc,unused-ignore]
 
 
 JobFunc = Callable[..., Awaitable[Any]]
+
+# Housekeeping (retention) runs at a quiet hour; every job re-reads the database, so a missed run
+# simply catches up at the next one.
+QUIET_HOUR = time(3, 17)
 
 
 class _BoundAsyncIOScheduler(AsyncIOScheduler):
@@ -128,6 +133,26 @@ class Scheduler:
 
     def add(self, job_id: str, trigger: BaseTrigger, func: JobFunc, *args: Any) -> None:
         self._scheduler.add_job(func, trigger, args=args, id=job_id, replace_existing=True)
+
+    def daily(self, job_id: str, func: JobFunc, *args: Any, at: time = QUIET_HOUR, times: int = 1) -> None:
+        """Run ``func(*args)`` every day at ``at`` (UTC), or ``times`` a day evenly spaced from it.
+
+        The one way features schedule recurring housekeeping. Replaces a job with the same id, so
+        calling it again at every start is safe. A failing run is logged (by job id only: no
+        arguments, which could carry members' data) and the job keeps its schedule.
+        """
+        if times < 1 or 24 % times:
+            raise ValueError("times a day must divide 24 (1, 2, 3, 4, 6, 8, 12 or 24)")
+        hours = sorted((at.hour + step * 24 // times) % 24 for step in range(times))
+        trigger = CronTrigger(hour=",".join(map(str, hours)), minute=at.minute, second=at.second, timezone=UTC)
+
+        async def guarded() -> None:
+            try:
+                await func(*args)
+            except Exception:
+                log.exception("scheduled job %s failed; it runs again at its next time", job_id)
+
+        self.add(job_id, trigger, guarded)
 
     def after(self, job_id: str, seconds: float, func: JobFunc, *args: Any) -> None:
         self.at(job_id, self.clock.now() + timedelta(seconds=seconds), func, *args)

@@ -12,13 +12,16 @@ Guarantees:
 - If a whole batch fails unexpectedly (a database error), its requests are retried one by one in
   their own transactions, so one bad request cannot fail the others.
 - A caller cancelled before its request is taken into a batch is dropped: nothing is written for it.
+- With a ``key``, a request whose key is already in the same batch is not passed to ``run_batch``:
+  the first caller acts on it and the later one gets ``duplicate(request)`` (meetings: the same
+  meeting's job twice must not hand its reminders out twice).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
 from bot.errors import HearthError
@@ -35,8 +38,14 @@ class GroupCommit(Generic[RequestT, ResultT]):
         run_batch: Callable[[Sequence[RequestT]], Awaitable[list[ResultT | HearthError]]],
         *,
         max_batch: int = 256,
+        key: Callable[[RequestT], Hashable] | None = None,
+        duplicate: Callable[[RequestT], ResultT] | None = None,
     ) -> None:
+        if (key is None) != (duplicate is None):
+            raise ValueError("key and duplicate go together: a duplicate needs an answer")
         self._run_batch = run_batch
+        self._key = key
+        self._duplicate = duplicate
         self.max_batch = max_batch
         self._pending: list[tuple[RequestT, asyncio.Future[ResultT]]] = []
         self._drainer: asyncio.Task[None] | None = None
@@ -75,6 +84,19 @@ class GroupCommit(Generic[RequestT, ResultT]):
             raise
 
     async def _run(self, batch: list[tuple[RequestT, asyncio.Future[ResultT]]]) -> None:
+        if self._key is not None and self._duplicate is not None:
+            seen: set[Hashable] = set()
+            unique = []
+            for request, future in batch:
+                key = self._key(request)
+                if key in seen:
+                    _settle(future, self._duplicate(request))
+                else:
+                    seen.add(key)
+                    unique.append((request, future))
+            size, batch = len(batch), unique
+        else:
+            size = len(batch)
         try:
             answers = await self._run_batch([request for request, _ in batch])
         except Exception as error:
@@ -85,7 +107,7 @@ class GroupCommit(Generic[RequestT, ResultT]):
             for entry in batch:
                 await self._run([entry])
             return
-        self.batches.append(len(batch))
+        self.batches.append(size)
         if len(self.batches) > 10_000:  # a diagnostic for benchmarks and tests, not a log: keep it bounded
             del self.batches[:5_000]
         for (_, future), answer in zip(batch, answers, strict=True):

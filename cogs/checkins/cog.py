@@ -5,27 +5,21 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import format_dt
 
 from bot.errors import BadInput
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.checkins import domain
 from cogs.checkins.domain import MOODS, Visibility, mood_label
 from cogs.checkins.privacy import CheckinPrivacy
-from cogs.checkins.service import (
-    CheckinService,
-    CheckinView,
-    History,
-    LowAlert,
-    PromptInfo,
-    ReminderInfo,
-    Summary,
-)
+from cogs.checkins.records import CheckinInfo, History, LowAlert, PromptInfo, ReminderInfo, Summary
+from cogs.checkins.service import CheckinService
 from cogs.checkins.views import CheckinForm, RetryView, card_content, prompt_view, support_view
 from cogs.groups.choices import group_choices, timezone_choices
 
@@ -36,7 +30,6 @@ log = logging.getLogger("hearth.checkins")
 
 JOB_PREFIX = "checkins:"
 RETENTION_JOB = "checkins:retention"
-RETENTION_AT = time(3, 17)
 REBUILD_SLICE = 500
 DAYS_OF_WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DM_CLOSED_NOTICE = (
@@ -102,7 +95,7 @@ class CheckinCog(commands.Cog):
                 await asyncio.sleep(0)
         for prompt in await self.service.active_prompts():
             self.schedule_prompt(prompt, now)
-        self.schedule_retention(now)
+        self.bot.scheduler.daily(RETENTION_JOB, self._retention)
         log.info("check-ins: %d reminders and prompts scheduled", len(reminders))
 
     # --- /checkin now and the form ----------------------------------------------------------------------
@@ -182,7 +175,7 @@ class CheckinCog(commands.Cog):
         if note and self.bot.safety.matches(note):
             await interaction.followup.send(self.bot.safety.resources[:2000], ephemeral=True)
 
-    async def _post_card(self, interaction: discord.Interaction, checkin: CheckinView, channel_id: int | None) -> None:
+    async def _post_card(self, interaction: discord.Interaction, checkin: CheckinInfo, channel_id: int | None) -> None:
         channel = self.bot.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.abc.Messageable):
             await reply(
@@ -353,7 +346,7 @@ class CheckinCog(commands.Cog):
         await reply(
             interaction,
             f"Done: a reminder every day at {when}, by DM, skipped on days you've already checked in. "
-            f"Next one <t:{int(next_at.timestamp())}:R>.",
+            f"Next one {format_dt(next_at, 'R')}.",
         )
 
     @remind.command(name="off", description="Stop your daily check-in reminder")
@@ -464,7 +457,7 @@ class CheckinCog(commands.Cog):
         next_at = self.schedule_prompt(info, self.bot.clock.now())
         await reply(
             interaction,
-            f"**{info.group_name}** gets a check-in prompt {info.cadence}. First one <t:{int(next_at.timestamp())}:R>.",
+            f"**{info.group_name}** gets a check-in prompt {info.cadence}. First one {format_dt(next_at, 'R')}.",
         )
 
     @prompt.command(name="off", description="Facilitators: stop the group's scheduled check-in prompt")
@@ -502,18 +495,9 @@ class CheckinCog(commands.Cog):
 
     # --- retention -----------------------------------------------------------------------------------------
 
-    def schedule_retention(self, now: datetime) -> None:
-        next_at = domain.next_local_occurrence(now, RETENTION_AT, UTC)  # type: ignore[arg-type]
-        self.bot.scheduler.at(RETENTION_JOB, next_at, self._retention)
-
     async def _retention(self) -> None:
-        try:
-            removed = await self.service.purge_expired()
-            log.info("check-in retention: deleted %d expired check-ins", removed)
-        except Exception:
-            log.exception("check-in retention failed")
-        finally:
-            self.schedule_retention(self.bot.clock.now() + timedelta(seconds=1))
+        removed = await self.service.purge_expired()
+        log.info("check-in retention: deleted %d expired check-ins", removed)
 
 
 # --- text --------------------------------------------------------------------------------------------------
@@ -555,8 +539,7 @@ def summary_text(data: Summary) -> str:
     if data.quiet:
         shown = data.quiet[:40]
         names = ", ".join(
-            f"<@{user_id}> ({'never' if seen is None else f'last <t:{int(seen.timestamp())}:R>'})"
-            for user_id, seen in shown
+            f"<@{user_id}> ({'never' if seen is None else 'last ' + format_dt(seen, 'R')})" for user_id, seen in shown
         )
         more = f" and {len(data.quiet) - len(shown)} more" if len(data.quiet) > len(shown) else ""
         lines.append(f"• Gone quiet (no shared check-in for {data.quiet_days} days): {names}{more}. Maybe reach out?")

@@ -12,7 +12,7 @@ from cogs.checkins.domain import MOODS, Visibility, mood_label
 
 if TYPE_CHECKING:
     from cogs.checkins.cog import CheckinCog
-    from cogs.checkins.service import CheckinView
+    from cogs.checkins.records import CheckinInfo
 
 MOOD_ID = "checkin:mood"
 NOTE_ID = "checkin:note"
@@ -20,7 +20,7 @@ VISIBILITY_ID = "checkin:visibility"
 DISCORD_TEXT_MAX = 4000
 
 
-def card_content(checkin: CheckinView) -> str:
+def card_content(checkin: CheckinInfo) -> str:
     """The compact card posted for a group-visible check-in (sent with mentions off)."""
     lines = [f"**Check-in** · <@{checkin.user_id}> · {mood_label(checkin.mood)}"]
     if checkin.note:

@@ -16,24 +16,19 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import format_dt
 
 from bot.errors import BadInput, HearthError
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from bot.pacing import RatePacer
 from cogs.groups import queries
 from cogs.groups.choices import group_choices, timezone_choices
 from cogs.meetings import domain
-from cogs.meetings.service import (
-    STATUSES,
-    EditRequest,
-    MeetingPrivacy,
-    MeetingService,
-    MeetingView,
-    RatePacer,
-    Reminder,
-    ScheduleRequest,
-    TickBatcher,
-)
-from cogs.meetings.views import all_future_view, card_embed, card_view
+from cogs.meetings.jobs import tick_writer
+from cogs.meetings.privacy import MeetingPrivacy
+from cogs.meetings.records import STATUSES, EditRequest, MeetingSummary, Reminder, ScheduleRequest
+from cogs.meetings.service import MeetingService
+from cogs.meetings.views import all_future_view, card_embed, card_view, when_text
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -71,7 +66,7 @@ class MeetingsCog(commands.Cog):
         )
         self.pacer = RatePacer(REQUESTS_PER_SECOND)
         # Jobs falling due together share one transaction (1,000 reminders at 19:45 = a few commits).
-        self.batcher = TickBatcher(self.service, lambda: self.bot.clock.now(), self.default_tz)
+        self.ticks = tick_writer(self.service, lambda: self.bot.clock.now(), self.default_tz)
         self.window_end = bot.clock.now()
         self.privacy = MeetingPrivacy()
         bot.privacy.register(self.privacy)
@@ -124,7 +119,7 @@ class MeetingsCog(commands.Cog):
 
     async def run_job(self, meeting_id: int) -> None:
         try:
-            result = await self.batcher.tick(meeting_id)
+            result = await self.ticks.run(meeting_id)
             view = result.view
             if view is None:
                 return
@@ -150,7 +145,7 @@ class MeetingsCog(commands.Cog):
 
     # --- reminders --------------------------------------------------------------------------------------
 
-    async def deliver(self, view: MeetingView, reminders: list[Reminder]) -> tuple[int, int]:
+    async def deliver(self, view: MeetingSummary, reminders: list[Reminder]) -> tuple[int, int]:
         """DM each member (paced under Discord's rate limit); one channel message for those DMs refused."""
         guild = self.bot.get_guild(view.guild_id)
         failed: list[int] = []
@@ -164,7 +159,9 @@ class MeetingsCog(commands.Cog):
                         raise LookupError
                     member = await guild.fetch_member(reminder.user_id)
                     await self.pacer.wait()
-                await member.send(reminder.text, allowed_mentions=NO_MENTIONS)
+                await member.send(
+                    f"{reminder.text}, {format_dt(reminder.starts_at, 'R')}.", allowed_mentions=NO_MENTIONS
+                )
                 sent += 1
             except (discord.HTTPException, LookupError):
                 failed.append(reminder.user_id)
@@ -173,11 +170,12 @@ class MeetingsCog(commands.Cog):
             if isinstance(channel, discord.abc.Messageable):
                 assert view.occurrence_at is not None
                 mentions = " ".join(f"<@{uid}>" for uid in failed)
-                stamp = int(view.occurrence_at.timestamp())
+                starts = format_dt(view.occurrence_at, "R")
+                local = format_dt(view.occurrence_at, "F")
                 try:
                     await self.pacer.wait()
                     await channel.send(
-                        f"{mentions} reminder: **{view.title}** starts <t:{stamp}:R> (<t:{stamp}:F> your time). "
+                        f"{mentions} reminder: **{view.title}** starts {starts} ({local} your time). "
                         "I couldn't DM you; allow DMs from this server to get reminders privately.",
                         allowed_mentions=discord.AllowedMentions(
                             everyone=False, roles=False, users=[discord.Object(uid) for uid in failed]
@@ -190,12 +188,12 @@ class MeetingsCog(commands.Cog):
 
     # --- Discord: scheduled event and card ---------------------------------------------------------------
 
-    async def sync_discord(self, view: MeetingView) -> MeetingView:
+    async def sync_discord(self, view: MeetingSummary) -> MeetingSummary:
         await self.sync_event(view)
         await self.refresh_card(view)
-        return await self.service.view(view.id) or view
+        return await self.service.summary(view.id) or view
 
-    async def sync_event(self, view: MeetingView) -> str | None:
+    async def sync_event(self, view: MeetingSummary) -> str | None:
         """Make the server's Events show exactly the tracked occurrence; returns what is missing, if anything."""
         guild = self.bot.get_guild(view.guild_id)
         if guild is None:
@@ -264,7 +262,7 @@ class MeetingsCog(commands.Cog):
         except discord.NotFound:
             pass
 
-    def _event_description(self, view: MeetingView) -> str:
+    def _event_description(self, view: MeetingSummary) -> str:
         if view.group_private:
             return "A group meeting. Members find the details in their group's channel."
         text = f"{view.group_name} meets {view.recurrence_text} ({view.timezone})."
@@ -272,7 +270,7 @@ class MeetingsCog(commands.Cog):
             text += "\nAgenda: " + "; ".join(item for _, item in view.agenda)
         return text[:1000]
 
-    def _location(self, view: MeetingView, guild: discord.Guild) -> str:
+    def _location(self, view: MeetingSummary, guild: discord.Guild) -> str:
         if view.location:
             return view.location
         channel = guild.get_channel(view.group_channel_id) if view.group_channel_id else None
@@ -280,7 +278,7 @@ class MeetingsCog(commands.Cog):
             return f"#{channel.name}"
         return "Discord"
 
-    async def refresh_card(self, view: MeetingView) -> None:
+    async def refresh_card(self, view: MeetingSummary) -> None:
         if not view.card_channel_id or not view.card_message_id:
             return
         channel = self.bot.get_channel(view.card_channel_id)
@@ -293,7 +291,7 @@ class MeetingsCog(commands.Cog):
         except discord.HTTPException:
             log.warning("could not refresh meeting card meeting=%s", view.id)
 
-    async def post_card(self, view: MeetingView) -> str | None:
+    async def post_card(self, view: MeetingSummary) -> str | None:
         channel = self.bot.get_channel(view.group_channel_id) if view.group_channel_id else None
         if not isinstance(channel, (discord.TextChannel, discord.Thread, discord.VoiceChannel)):
             return "The group has no channel I can find, so there is no announcement card."
@@ -440,7 +438,7 @@ class MeetingsCog(commands.Cog):
         await self._place_async(view.id)
         text = (
             f"Scheduled **{view.title}** for **{view.group_name}**: {view.recurrence_text} ({view.timezone}).\n"
-            f"Next: {view.when_text()}. Reminders: "
+            f"Next: {when_text(view)}. Reminders: "
             + (", ".join(domain.format_offset(o) for o in view.offsets) + " before.")
         )
         if not view.show_event and view.group_private:
@@ -539,9 +537,9 @@ class MeetingsCog(commands.Cog):
             self.bot.clock.now(),
         )
         problem = await self.sync_event(view)
-        await self.refresh_card(await self.service.view(view.id) or view)
+        await self.refresh_card(await self.service.summary(view.id) or view)
         await self._place_async(view.id)
-        await reply(interaction, f"Updated **{view.title}**. Next: {view.when_text()}." + self._problem_text(problem))
+        await reply(interaction, f"Updated **{view.title}**. Next: {when_text(view)}." + self._problem_text(problem))
 
     @meeting.command(name="cancel", description="Cancel a meeting and all its future dates (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
@@ -562,10 +560,10 @@ class MeetingsCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         view, skipped = await self.service.skip(actor, meeting, date, self.bot.clock.now())
         await self.sync_event(view)
-        await self.refresh_card(await self.service.view(view.id) or view)
+        await self.refresh_card(await self.service.summary(view.id) or view)
         await self._place_async(view.id)
         local = skipped.astimezone(view.zone).strftime("%a %d %b %Y, %H:%M")
-        await reply(interaction, f"Skipped **{view.title}** on {local}. Next: {view.when_text()}.")
+        await reply(interaction, f"Skipped **{view.title}** on {local}. Next: {when_text(view)}.")
 
     @agenda.command(name="add", description="Add an item to a meeting's agenda (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
@@ -591,7 +589,7 @@ class MeetingsCog(commands.Cog):
             await reply(interaction, f"**{view.title}** has no agenda yet.")
             return
         items = "\n".join(f"{n}. {text}" for n, (_, text) in enumerate(view.agenda, start=1))
-        await reply(interaction, f"**Agenda of {view.title}** ({view.when_text()})\n{items}")
+        await reply(interaction, f"**Agenda of {view.title}** ({when_text(view)})\n{items}")
 
     @meeting.command(name="export", description="Download a group's meetings as an iCalendar (.ics) file")
     @app_commands.autocomplete(group=group_autocomplete)

@@ -406,10 +406,11 @@ def _parse_absolute(raw: str, today: datetime) -> datetime | None:
 
 
 def reminder_text(title: str, start: datetime, zone: ZoneInfo, minutes_before: int) -> str:
+    """The reminder's words in the member's zone; the cog appends Discord's live countdown."""
     local = start.astimezone(zone)
     return (
         f"Reminder: **{title}** starts in {format_offset(minutes_before)}: "
-        f"{local.strftime('%A %d %B, %H:%M')} ({zone.key}), <t:{int(start.timestamp())}:R>."
+        f"{local.strftime('%A %d %B, %H:%M')} ({zone.key})"
     )
 
 

@@ -6,9 +6,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import discord
+from discord.utils import format_dt
 
 from bot.interactions import actor_of, guarded, reply
-from cogs.meetings.service import STATUSES, MeetingView
+from cogs.meetings.records import STATUSES, MeetingSummary
 
 if TYPE_CHECKING:
     from cogs.meetings.cog import MeetingsCog
@@ -20,11 +21,19 @@ _STYLES = {
 }
 
 
-def card_embed(view: MeetingView) -> discord.Embed:
+def when_text(meeting: MeetingSummary) -> str:
+    """The next date in the meeting's timezone and as Discord's live countdown."""
+    if meeting.occurrence_at is None:
+        return "no further dates"
+    local = meeting.occurrence_at.astimezone(meeting.zone)
+    return f"{local.strftime('%a %d %b %Y, %H:%M')} ({meeting.timezone}), {format_dt(meeting.occurrence_at, 'R')}"
+
+
+def card_embed(view: MeetingSummary) -> discord.Embed:
     if view.cancelled:
         return discord.Embed(title=f"{view.title} (cancelled)", description="This meeting was cancelled.")
     embed = discord.Embed(title=view.title, description=f"**{view.group_name}** meets {view.recurrence_text}.")
-    embed.add_field(name="Next", value=view.when_text(), inline=False)
+    embed.add_field(name="Next", value=when_text(view), inline=False)
     embed.add_field(name="Length", value=f"{view.duration_minutes} min")
     where = f"<#{view.voice_channel_id}>" if view.voice_channel_id else (view.location or "this channel")
     embed.add_field(name="Where", value=where)
@@ -37,7 +46,7 @@ def card_embed(view: MeetingView) -> discord.Embed:
     return embed
 
 
-def card_view(view: MeetingView) -> discord.ui.View | None:
+def card_view(view: MeetingSummary) -> discord.ui.View | None:
     if view.cancelled or view.occurrence_at is None:
         return None
     layout = discord.ui.View(timeout=None)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 import discord
-from apscheduler.triggers.cron import CronTrigger
 from discord import app_commands
 from discord.ext import commands
 
@@ -66,9 +64,7 @@ class ModerationCog(commands.Cog):
         self.bot.scheduler.cancel_prefix("moderation:")
 
     async def hearth_start(self) -> None:
-        # Daily, at a quiet hour; the job reads the database, so a missed day catches up next time.
-        trigger = CronTrigger(hour=3, minute=17, timezone=UTC)
-        self.bot.scheduler.add(RETENTION_JOB, trigger, self.run_retention)
+        self.bot.scheduler.daily(RETENTION_JOB, self.run_retention)
 
     async def run_retention(self) -> None:
         entries, items = await self.service.purge(self.bot.settings.retention.audit_days)

@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
+from discord.utils import format_dt
 
 from bot.errors import NotFound
 from bot.interactions import HearthModal, HearthView, handle_error
@@ -294,7 +295,7 @@ def render_log(page: Page) -> str:
     for line in page.items:
         entry: LogLine = line
         who = f"<@{entry.actor_id}>" if entry.actor_id else "a former moderator"
-        text = f"<t:{int(entry.created_at.timestamp())}:f> · {who} · **{entry.action}** · {entry.target}"
+        text = f"{format_dt(entry.created_at, 'f')} · {who} · **{entry.action}** · {entry.target}"
         if entry.subject_id:
             text += f" · author <@{entry.subject_id}>"
         if entry.detail:

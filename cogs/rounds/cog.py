@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import format_dt
 
 from bot.errors import BadInput
 from bot.interactions import NO_MENTIONS, actor_of, reply
@@ -152,7 +153,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
         left = max(0.0, (effect.due_at - self.bot.clock.now()).total_seconds())
         text = (
             f"<@{effect.user_id}>, about {d.format_duration(left)} left in your turn "
-            f"(it ends <t:{int(effect.due_at.timestamp())}:R>). Take your time to finish, or press **Done**."
+            f"(it ends {format_dt(effect.due_at, 'R')}). Take your time to finish, or press **Done**."
         )
         only_them = discord.AllowedMentions(users=[discord.Object(effect.user_id)], roles=False, everyone=False)
         with contextlib.suppress(discord.HTTPException):
@@ -391,7 +392,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
                 lines.append(f"Paused: <@{state.holder}> holds the stick.")
             else:
                 assert state.due_at is not None
-                lines.append(f"<@{state.holder}> holds the stick; the turn ends <t:{int(state.due_at.timestamp())}:R>.")
+                lines.append(f"<@{state.holder}> holds the stick; the turn ends {format_dt(state.due_at, 'R')}.")
             me = actor.user_id
             if me == state.holder:
                 lines.append("You're holding the stick.")

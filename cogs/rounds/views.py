@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import discord
+from discord.utils import format_dt
 
 from bot.errors import Conflict
 from bot.interactions import handle_error
@@ -112,7 +113,7 @@ def render(view: RoundView, now: datetime) -> str:
         lines.append(f"⏸️ Paused. <@{state.holder}> holds the stick with {left} left.")
     else:
         assert state.due_at is not None
-        lines.append(f"🎙️ <@{state.holder}> holds the stick. Turn ends <t:{int(state.due_at.timestamp())}:R>.")
+        lines.append(f"🎙️ <@{state.holder}> holds the stick. Turn ends {format_dt(state.due_at, 'R')}.")
     lines.append(f"**Up next:** {_people(state.queue)}" if state.queue else "**Up next:** nobody yet")
     if state.later:
         lines.append(f"**Coming back at the end:** {_people(state.later, numbered=False)}")

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RETENTION_EVERY_SECONDS = 6 * 3600
+RETENTION_RUNS_PER_DAY = 4
 ERASE_CLEANUP_DELAY_SECONDS = 2
 
 
@@ -53,7 +53,9 @@ class SharingCog(commands.Cog, name="Sharing"):
         self.bot.scheduler.cancel_prefix("sharing:")
 
     async def hearth_start(self) -> None:
-        await self._retention()
+        # Four times a day, so a post outlives its retention by at most six hours; and once now.
+        self.bot.scheduler.daily("sharing:retention", self.service.purge_expired, times=RETENTION_RUNS_PER_DAY)
+        await self.service.purge_expired()
 
     # --- /share ----------------------------------------------------------------------------------
 
@@ -196,12 +198,6 @@ class SharingCog(commands.Cog, name="Sharing"):
             log.exception("could not publish approved anonymous post %s", post_id)
 
     # --- retention and erasure ------------------------------------------------------------------------
-
-    async def _retention(self) -> None:
-        try:
-            await self.service.purge_expired()
-        finally:
-            self.bot.scheduler.after("sharing:retention", RETENTION_EVERY_SECONDS, self._retention)
 
     def _after_erase(self, messages: list[tuple[int, int]]) -> None:
         """/privacy delete removed posts: take their messages down once that transaction has committed."""

@@ -21,7 +21,8 @@ from bot.keys import Keyring
 from bot.privacy import Subject
 from cogs.checkins.models import Checkin, CheckinReminder, CheckinSupport
 from cogs.checkins.privacy import CheckinPrivacy
-from cogs.checkins.service import CheckinService, SubmitOutcome, SubmitRequest
+from cogs.checkins.records import SubmitOutcome, SubmitRequest
+from cogs.checkins.service import CheckinService
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, MemberProfile
 from cogs.groups.queries import GuidelinesNotAccepted
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+import pytest
 
 from tests.conftest import Harness
 
@@ -100,3 +102,35 @@ async def test_jobs_wait_while_paused_and_run_on_resume(harness: Harness) -> Non
     scheduler.resume()  # a second READY (reconnect) changes nothing
     await harness.env.advance_time(1)
     assert fired == ["overdue reminder"]
+
+
+async def test_a_daily_job_runs_at_its_times_each_day_and_survives_a_failing_run(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The one helper every feature's housekeeping (retention) uses."""
+    fired: list[datetime] = []
+
+    async def job(tag: str) -> None:
+        fired.append(harness.clock.now())
+        if len(fired) == 1:
+            raise RuntimeError("the database was busy")
+
+    harness.bot.scheduler.daily("test:daily", job, "purge", at=time(3, 17), times=2)
+    start = harness.clock.now()
+    for _ in range(2 * 24):
+        await harness.env.advance_time(3600)
+
+    # Twice a day, at 03:17 and 15:17 UTC, on schedule even after the first run failed.
+    assert len(fired) == 4, fired
+    assert {(moment.hour, moment.minute) for moment in fired} == {(3, 17), (15, 17)}
+    assert all(moment > start for moment in fired)
+    failures = [r for r in caplog.records if "test:daily failed" in r.getMessage()]
+    assert len(failures) == 1 and "purge" not in failures[0].getMessage()  # its arguments stay out of logs
+
+
+def test_daily_refuses_a_spacing_that_does_not_fit_a_day(harness: Harness) -> None:
+    async def job() -> None:
+        return None
+
+    with pytest.raises(ValueError, match="divide 24"):
+        harness.bot.scheduler.daily("test:bad", job, times=5)

@@ -125,6 +125,8 @@ async def test_schedule_event_rsvp_reminder_attendance_and_next_occurrence(harne
     (reminder,) = dms(world.alice)
     assert "Weekly circle" in reminder
     assert "19:00 (Europe/Berlin)" in reminder
+    start = int(datetime(2026, 1, 8, 18, 0, tzinfo=UTC).timestamp())
+    assert reminder.endswith(f"(Europe/Berlin), <t:{start}:R>.")  # Discord's live countdown, no edits needed
     assert dms(world.bob) == []
 
     # 15 min before: the second reminder.
@@ -438,7 +440,7 @@ async def test_meetings_due_at_the_same_minute_share_a_transaction_and_remind_on
         await world.alice.click(world.group.channel.last_message, label="Going")
     cog = harness.bot.get_cog("MeetingsCog")
     assert cog is not None
-    batches_before = len(cog.batcher.batches)
+    batches_before = len(cog.ticks.batches)
 
     await advance_to(env, datetime(2026, 1, 3, 17, 46, tzinfo=UTC), step_hours=1)
 
@@ -446,7 +448,7 @@ async def test_meetings_due_at_the_same_minute_share_a_transaction_and_remind_on
     assert len(received) == len(titles)
     assert sorted(title for title in titles if any(f"**{title}**" in text for text in received)) == sorted(titles)
     assert dms(world.bob) == []  # never answered: no reminder
-    new_batches = cog.batcher.batches[batches_before:]
+    new_batches = cog.ticks.batches[batches_before:]
     assert sum(new_batches) == len(titles) and len(new_batches) < len(titles)
     async with harness.bot.db.read() as session:
         assert len(list(await session.scalars(select(ReminderSent)))) == len(titles)

@@ -13,6 +13,7 @@ from bot.actor import Actor
 from bot.db import Database
 from bot.errors import BadInput, NotAllowed
 from bot.keys import Keyring
+from bot.pacing import RatePacer
 from bot.privacy import Subject
 from cogs.groups.models import (
     Group,
@@ -22,15 +23,11 @@ from cogs.groups.models import (
     GuildConfig,
     MemberProfile,
 )
+from cogs.meetings.jobs import tick_writer
 from cogs.meetings.models import Attendance, Meeting, ReminderSent
-from cogs.meetings.service import (
-    MeetingPrivacy,
-    MeetingService,
-    RatePacer,
-    ScheduleRequest,
-    TickBatcher,
-    TickResult,
-)
+from cogs.meetings.privacy import MeetingPrivacy
+from cogs.meetings.records import ScheduleRequest, TickResult
+from cogs.meetings.service import MeetingService
 
 GUILD = 10
 FAC, ALICE, BOB = 1, 2, 3
@@ -234,9 +231,9 @@ async def test_tick_many_skips_reminders_of_started_meetings_but_sends_the_other
 async def test_jobs_due_together_share_transactions_and_each_gets_its_own_reminders(db: Database) -> None:
     service = await arrange(db)
     ids = await schedule_many(service, 12)
-    batcher = TickBatcher(service, lambda: REMINDER_DUE)
+    batcher = tick_writer(service, lambda: REMINDER_DUE)
     # The same meeting's job twice (a retry racing the real job) must not hand its reminders out twice.
-    results = await asyncio.gather(*(batcher.tick(mid) for mid in [*ids, ids[0]]))
+    results = await asyncio.gather(*(batcher.run(mid) for mid in [*ids, ids[0]]))
     assert sum(batcher.batches) == 13
     assert len(batcher.batches) < 13
     handed = [(result.view.id, r.user_id) for result in results if result.view for r in result.reminders]
@@ -250,8 +247,8 @@ async def test_a_broken_meeting_does_not_hold_back_the_others_in_its_batch(db: D
         meeting = await session.get(Meeting, broken)
         assert meeting is not None
         meeting.timezone = "Not/AZone"
-    batcher = TickBatcher(service, lambda: REMINDER_DUE)
-    ok, failed = await asyncio.gather(batcher.tick(good), batcher.tick(broken), return_exceptions=True)
+    batcher = tick_writer(service, lambda: REMINDER_DUE)
+    ok, failed = await asyncio.gather(batcher.run(good), batcher.run(broken), return_exceptions=True)
     assert isinstance(ok, TickResult) and [r.user_id for r in ok.reminders] == [ALICE, BOB]
     assert isinstance(failed, Exception)
     async with db.read() as session:

@@ -1,0 +1,110 @@
+"""Low-mood alerts, the member's own opt-in: their choices, and deciding at submit time to alert."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.actor import Actor
+from bot.clock import Clock
+from bot.db import Database
+from bot.errors import BadInput, Conflict
+from cogs.checkins import domain
+from cogs.checkins.models import Checkin, CheckinAlert
+from cogs.checkins.queries import facilitator_ids
+from cogs.checkins.records import AlertInfo, LowAlert
+from cogs.groups import queries
+from cogs.groups.models import Group
+
+LOW_THRESHOLDS = range(1, 4)
+LOW_RUNS = range(2, 15)
+
+
+class CheckinAlerts:
+    db: Database
+    clock: Clock
+
+    async def set_alert(
+        self, actor: Actor, group_name: str | None, channel_id: int | None, threshold: int, consecutive: int
+    ) -> AlertInfo:
+        if threshold not in LOW_THRESHOLDS:
+            raise BadInput("Choose what counts as low: a mood of 1, 2 or 3 or below.")
+        if consecutive not in LOW_RUNS:
+            raise BadInput(f"Choose how many low check-ins in a row: {LOW_RUNS.start} to {LOW_RUNS.stop - 1}.")
+        async with self.db.write() as session:
+            group = await queries.resolve_group(session, actor, group_name, channel_id)
+            await queries.require_participant(session, group, actor.user_id)
+            facilitators = await facilitator_ids(session, group.id)
+            if not facilitators:
+                raise Conflict(
+                    f"**{group.name}** has no facilitators yet, so there is no one to tell. "
+                    "Ask a server admin to add one, then turn this on."
+                )
+            choice = await session.get(CheckinAlert, (group.id, actor.user_id), with_for_update=True)
+            if choice is None:
+                choice = CheckinAlert(group_id=group.id, user_id=actor.user_id, created_at=self.clock.now())
+                session.add(choice)
+            choice.threshold, choice.consecutive = threshold, consecutive
+            return AlertInfo(group.id, group.name, threshold, consecutive, len(facilitators))
+
+    async def alerts_of(self, actor: Actor) -> list[AlertInfo]:
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(CheckinAlert, Group.name)
+                .join(Group, Group.id == CheckinAlert.group_id)
+                .where(CheckinAlert.user_id == actor.user_id, Group.guild_id == actor.guild_id)
+                .order_by(Group.name_key)
+            )
+            result = []
+            for choice, name in rows:
+                count = len(await facilitator_ids(session, choice.group_id))
+                result.append(AlertInfo(choice.group_id, name, choice.threshold, choice.consecutive, count))
+            return result
+
+    async def remove_alerts(self, actor: Actor, group_name: str | None) -> list[str]:
+        async with self.db.write() as session:
+            query = (
+                select(CheckinAlert, Group.name)
+                .join(Group, Group.id == CheckinAlert.group_id)
+                .where(CheckinAlert.user_id == actor.user_id, Group.guild_id == actor.guild_id)
+            )
+            if group_name:
+                group = await queries.group_by_name(session, actor.guild_id, group_name)
+                query = query.where(CheckinAlert.group_id == group.id)
+            rows = (await session.execute(query)).all()
+            for choice, _name in rows:
+                await session.delete(choice)
+            return sorted(name for _choice, name in rows)
+
+
+async def low_alert(
+    session: AsyncSession, group: Group, checkin: Checkin, choice: CheckinAlert | None, now: datetime
+) -> LowAlert | None:
+    if choice is None:
+        return None
+    moods = list(
+        await session.scalars(
+            select(Checkin.mood)
+            # Up to this check-in: a later one of the same batch is not yet "written" for it.
+            .where(Checkin.group_id == group.id, Checkin.user_id == checkin.user_id, Checkin.id <= checkin.id)
+            .order_by(Checkin.created_at.desc(), Checkin.id.desc())
+            .limit(choice.consecutive + 1)
+        )
+    )
+    if not domain.should_alert(moods, choice.threshold, choice.consecutive):
+        return None
+    facilitators = await facilitator_ids(session, group.id)
+    choice.last_alerted_at = now
+    return LowAlert(checkin.user_id, group.name, facilitators, choice.consecutive, choice.threshold)
+
+
+async def alert_choices(session: AsyncSession, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], CheckinAlert]:
+    """The members' own low-mood alert choices for these (group, member) pairs, in one query."""
+    rows = await session.scalars(
+        select(CheckinAlert).where(
+            CheckinAlert.group_id.in_({g for g, _ in pairs}), CheckinAlert.user_id.in_({u for _, u in pairs})
+        )
+    )
+    return {(choice.group_id, choice.user_id): choice for choice in rows}

@@ -1,0 +1,103 @@
+"""A group's scheduled check-in prompt, posted in its channel daily or weekly."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from sqlalchemy import select
+
+from bot.actor import Actor
+from bot.clock import Clock
+from bot.db import Database
+from bot.errors import BadInput, Conflict, NotFound
+from cogs.checkins import domain
+from cogs.checkins.models import CheckinPrompt
+from cogs.checkins.records import WEEKDAYS, PromptDue, PromptInfo
+from cogs.groups import queries
+from cogs.groups.models import Group
+
+
+def parse_weekday(raw: str | None) -> int | None:
+    if raw is None or not raw.strip() or raw.strip().lower() == "daily":
+        return None
+    text = raw.strip().lower()
+    for index, name in enumerate(WEEKDAYS):
+        if name.startswith(text[:3]) and len(text) >= 3:
+            return index
+    raise BadInput(f"{raw.strip()!r} is not a day of the week: use Monday … Sunday, or leave it empty for daily.")
+
+
+class CheckinPrompts:
+    db: Database
+    clock: Clock
+    default_timezone: str
+
+    async def set_prompt(
+        self, actor: Actor, group_name: str | None, channel_id: int | None, time_text: str, weekday_text: str | None
+    ) -> PromptInfo:
+        at = domain.parse_time_of_day(time_text)
+        weekday = parse_weekday(weekday_text)
+        async with self.db.write() as session:
+            group = await queries.resolve_group(session, actor, group_name, channel_id)
+            await queries.require_facilitator(session, actor, group)
+            if group.archived_at is not None:
+                raise BadInput(f"**{group.name}** is archived: it takes no new activity.")
+            if group.channel_id is None:
+                raise Conflict(f"**{group.name}** has no channel to post a prompt in.")
+            prompt = await session.scalar(
+                select(CheckinPrompt).where(CheckinPrompt.group_id == group.id).with_for_update()
+            )
+            if prompt is None:
+                prompt = CheckinPrompt(group_id=group.id, created_at=self.clock.now())
+                session.add(prompt)
+            prompt.hour, prompt.minute, prompt.weekday = at.hour, at.minute, weekday
+            await session.flush()
+            zone = await queries.group_timezone(session, group, self.default_timezone)
+            return PromptInfo(prompt.id, group.id, group.name, at, weekday, zone)
+
+    async def remove_prompt(self, actor: Actor, group_name: str | None, channel_id: int | None) -> tuple[str, int]:
+        async with self.db.write() as session:
+            group = await queries.resolve_group(session, actor, group_name, channel_id)
+            await queries.require_facilitator(session, actor, group)
+            prompt = await session.scalar(select(CheckinPrompt).where(CheckinPrompt.group_id == group.id))
+            if prompt is None:
+                raise NotFound(f"**{group.name}** has no scheduled check-in prompt.")
+            await session.delete(prompt)
+            return group.name, prompt.id
+
+    async def active_prompts(self) -> list[PromptInfo]:
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(CheckinPrompt, Group)
+                .join(Group, Group.id == CheckinPrompt.group_id)
+                .where(Group.archived_at.is_(None))
+            )
+            result = []
+            for prompt, group in rows:
+                zone = await queries.group_timezone(session, group, self.default_timezone)
+                result.append(
+                    PromptInfo(prompt.id, group.id, group.name, time(prompt.hour, prompt.minute), prompt.weekday, zone)
+                )
+            return result
+
+    async def prompt_due(self, prompt_id: int) -> PromptDue | None:
+        now = self.clock.now()
+        async with self.db.write() as session:
+            prompt = await session.get(CheckinPrompt, prompt_id, with_for_update=True)
+            if prompt is None:
+                return None
+            group = await session.get(Group, prompt.group_id)
+            if group is None or group.archived_at is not None:
+                return None
+            zone = await queries.group_timezone(session, group, self.default_timezone)
+            at = time(prompt.hour, prompt.minute)
+            post = group.channel_id is not None and domain.near_local_time(now, at, zone, timedelta(hours=1))
+            if post:
+                prompt.last_posted_at = now
+            return PromptDue(
+                post,
+                group.id,
+                group.name,
+                group.channel_id,
+                domain.next_local_occurrence(now, at, zone, prompt.weekday),
+            )

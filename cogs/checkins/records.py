@@ -1,0 +1,153 @@
+"""Plain records passed between the check-in use cases and the cog (no ``discord`` here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.actor import Actor
+from cogs.checkins import domain
+from cogs.checkins.domain import Visibility
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class FormTarget:
+    group_id: int
+    group_name: str
+
+
+@dataclass(frozen=True)
+class CheckinInfo:
+    id: int
+    group_id: int
+    group_name: str
+    user_id: int
+    mood: int
+    note: str | None
+    visibility: Visibility
+    created_at: datetime
+    support_count: int = 0
+    card_channel_id: int | None = None
+    card_message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SubmitRequest:
+    """One validated check-in waiting for the shared write transaction."""
+
+    actor: Actor
+    group_id: int
+    mood: int
+    note: str | None
+    visibility: Visibility
+    now: datetime
+
+
+@dataclass(frozen=True)
+class LowAlert:
+    member_id: int
+    group_name: str
+    facilitator_ids: list[int]
+    consecutive: int
+    threshold: int
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    checkin: CheckinInfo
+    group_channel_id: int | None
+    alert: LowAlert | None
+
+
+@dataclass(frozen=True)
+class EditOutcome:
+    checkin: CheckinInfo
+    group_channel_id: int | None
+    old_card: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class SupportOutcome:
+    checkin: CheckinInfo
+    added: bool
+
+
+@dataclass(frozen=True)
+class History:
+    days: int
+    zone: ZoneInfo
+    start: datetime
+    end: datetime
+    points: list[tuple[datetime, int]]
+    average: float | None
+    trend: str
+    streaks: domain.Streaks
+
+
+@dataclass(frozen=True)
+class Summary:
+    group_name: str
+    days: int
+    member_count: int
+    checked_in: int
+    checkin_count: int
+    hidden: bool
+    min_members: int
+    distribution: dict[int, int]
+    average: float | None
+    trend: str
+    quiet_days: int
+    quiet: list[tuple[int, datetime | None]]
+
+
+@dataclass(frozen=True)
+class ReminderInfo:
+    id: int
+    user_id: int
+    guild_id: int
+    at: time
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class ReminderDue:
+    send: bool
+    user_id: int
+    guild_id: int
+    next_at: datetime
+
+
+@dataclass(frozen=True)
+class AlertInfo:
+    group_id: int
+    group_name: str
+    threshold: int
+    consecutive: int
+    facilitator_count: int
+
+
+@dataclass(frozen=True)
+class PromptInfo:
+    id: int
+    group_id: int
+    group_name: str
+    at: time
+    weekday: int | None
+    zone: ZoneInfo
+
+    @property
+    def cadence(self) -> str:
+        when = f"{self.at:%H:%M} ({self.zone.key})"
+        return f"daily at {when}" if self.weekday is None else f"every {WEEKDAYS[self.weekday].title()} at {when}"
+
+
+@dataclass(frozen=True)
+class PromptDue:
+    post: bool
+    group_id: int
+    group_name: str
+    channel_id: int | None
+    next_at: datetime

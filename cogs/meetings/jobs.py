@@ -1,0 +1,207 @@
+"""The meeting job: reminders, start and end, for many meetings in one transaction.
+
+Every meeting's timer calls ``MeetingJobs.tick`` through one ``GroupCommit`` (``tick_writer``): jobs
+that fall due together share a transaction (1,000 reminders at 19:45 cost a handful of commits, not
+1,000 queued behind SQLite's single writer), and the same meeting twice in one batch acts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import Database
+from bot.db.batching import GroupCommit
+from bot.errors import HearthError
+from cogs.groups.models import GuildConfig, MemberProfile
+from cogs.meetings import domain
+from cogs.meetings.attendance import close_attendance_many
+from cogs.meetings.models import Meeting, ReminderSent
+from cogs.meetings.planning import done_of, offsets_of, plan, skips_many
+from cogs.meetings.queries import statuses_many, summaries
+from cogs.meetings.records import Reminder, TickResult, occurrence_key
+
+MAX_TICK_BATCH = 500
+
+
+class MeetingJobs:
+    db: Database
+    attendance_share: float
+
+    async def tick(self, meeting_id: int, now: datetime, default_tz: str = "UTC") -> TickResult:
+        """Do whatever is due for this meeting: reminders (each member at most once), start, end."""
+        return (await self.tick_many([meeting_id], now, default_tz))[meeting_id]
+
+    async def tick_many(
+        self, meeting_ids: Sequence[int], now: datetime, default_tz: str = "UTC"
+    ) -> dict[int, TickResult]:
+        """``tick`` for many meetings in ONE transaction with a fixed number of queries, however many.
+
+        Queries: lock the meetings; (if any end) their attendance and skipped dates; the answers of
+        current members; (if reminders are due) the reminders already recorded, members' and servers'
+        timezones, one bulk insert; groups and agenda for the views; the meetings' updates. Reminders
+        are recorded in this transaction, before anything is sent, and each meeting's ``reminders_done``
+        moves on with it, so a reminder is never handed out twice, even across restarts.
+        """
+        ids = sorted(set(meeting_ids))
+        results = {meeting_id: TickResult() for meeting_id in ids}
+        if not ids:
+            return results
+        async with self.db.write() as session:
+            # Locked in id order, so two batches on PostgreSQL can never deadlock each other.
+            meetings = [
+                m
+                for m in await session.scalars(
+                    select(Meeting).where(Meeting.id.in_(ids)).order_by(Meeting.id).with_for_update()
+                )
+                if m.cancelled_at is None and m.occurrence_at is not None
+            ]
+            if not meetings:
+                return results
+            claims: list[tuple[Meeting, datetime, int]] = []
+            ending: list[tuple[Meeting, datetime]] = []
+            for meeting in meetings:
+                result = results[meeting.id]
+                start = meeting.occurrence_at
+                assert start is not None
+                end = start + timedelta(minutes=meeting.duration_minutes)
+                offsets = offsets_of(meeting)
+                done = done_of(meeting)
+                for offset in domain.due_reminders(start, offsets, done, now):
+                    done.add(offset)
+                    if now < start:  # missed while down and the meeting began: skip, never send it late
+                        claims.append((meeting, start, offset))
+                meeting.reminders_done = ",".join(str(o) for o in sorted(done))
+                if not meeting.started and now >= start:
+                    meeting.started = True
+                    result.started = True
+                if meeting.started and now >= end:
+                    ending.append((meeting, end))
+                    result.ended = True
+                else:
+                    meeting.next_job_at = domain.next_job_at(
+                        start, meeting.duration_minutes, offsets, done, meeting.started
+                    )
+            if ending:
+                await close_attendance_many(session, ending, self.attendance_share)
+                skips = await skips_many(session, [m.id for m, _ in ending])
+                for meeting, _ in ending:
+                    plan(meeting, now, skips.get(meeting.id, []))
+            wanted = {(m.id, occurrence_key(at)) for m, at, _ in claims}
+            wanted |= {(m.id, occurrence_key(m.occurrence_at)) for m in meetings if m.occurrence_at is not None}
+            statuses = await statuses_many(session, wanted)
+            reminders = await self._claim_many(session, claims, statuses, now)
+            views = await summaries(session, meetings, statuses=statuses)
+            for meeting in meetings:
+                result = results[meeting.id]
+                result.reminders = reminders.get(meeting.id, [])
+                result.next_job_at = meeting.next_job_at
+                result.view = views[meeting.id]
+        return results
+
+    async def _claim_many(
+        self,
+        session: AsyncSession,
+        claims: Sequence[tuple[Meeting, datetime, int]],
+        statuses: dict[tuple[int, str], dict[int, str]],
+        now: datetime,
+    ) -> dict[int, list[Reminder]]:
+        """Record each due reminder for every Going/Maybe member not yet reminded (one bulk insert),
+        then hand back what to send, worded in each member's timezone."""
+        wanted: list[tuple[Meeting, datetime, int, list[int]]] = []
+        for meeting, at, offset in claims:
+            answers = statuses[(meeting.id, occurrence_key(at))]
+            users = sorted(user for user, status in answers.items() if status in ("going", "maybe"))
+            if users:
+                wanted.append((meeting, at, offset, users))
+        if not wanted:
+            return {}
+        already = {
+            (row.meeting_id, row.occurrence_at, row.offset_minutes, row.user_id)
+            for row in await session.execute(
+                select(
+                    ReminderSent.meeting_id,
+                    ReminderSent.occurrence_at,
+                    ReminderSent.offset_minutes,
+                    ReminderSent.user_id,
+                ).where(
+                    ReminderSent.meeting_id.in_({m.id for m, _, _, _ in wanted}),
+                    ReminderSent.occurrence_at.in_({at for _, at, _, _ in wanted}),
+                )
+            )
+        }
+        fresh = [
+            (meeting, at, offset, user)
+            for meeting, at, offset, users in wanted
+            for user in users
+            if (meeting.id, at, offset, user) not in already
+        ]
+        if not fresh:
+            return {}
+        await session.execute(
+            insert(ReminderSent),
+            [
+                {"meeting_id": m.id, "occurrence_at": at, "offset_minutes": offset, "user_id": user, "sent_at": now}
+                for m, at, offset, user in fresh
+            ],
+        )
+        zones = await self._zones(session, fresh)
+        out: dict[int, list[Reminder]] = {}
+        for meeting, at, offset, user in fresh:
+            zone = zones.get((user, meeting.guild_id)) or ZoneInfo(meeting.timezone)
+            out.setdefault(meeting.id, []).append(
+                Reminder(user, domain.reminder_text(meeting.title, at, zone, offset), at)
+            )
+        return out
+
+    async def _zones(
+        self, session: AsyncSession, fresh: Sequence[tuple[Meeting, datetime, int, int]]
+    ) -> dict[tuple[int, int], ZoneInfo]:
+        """(user, guild) -> the member's own timezone, else the server's (as ``member_timezone``), in
+        at most two queries; absent means "use the meeting's timezone"."""
+        users = {user for _, _, _, user in fresh}
+        own = {
+            user_id: name
+            for user_id, name in await session.execute(
+                select(MemberProfile.user_id, MemberProfile.timezone).where(MemberProfile.user_id.in_(users))
+            )
+            if name
+        }
+        guilds = {m.guild_id for m, _, _, user in fresh if user not in own}
+        server: dict[int, str] = {}
+        if guilds:
+            server = {
+                guild_id: name
+                for guild_id, name in await session.execute(
+                    select(GuildConfig.guild_id, GuildConfig.timezone).where(GuildConfig.guild_id.in_(guilds))
+                )
+                if name
+            }
+        out: dict[tuple[int, int], ZoneInfo] = {}
+        for meeting, _, _, user in fresh:
+            name = own.get(user) or server.get(meeting.guild_id)
+            if name:
+                out[(user, meeting.guild_id)] = ZoneInfo(name)
+        return out
+
+
+def tick_writer(
+    jobs: MeetingJobs, now: Callable[[], datetime], default_tz: str = "UTC"
+) -> GroupCommit[int, TickResult]:
+    """One group commit for every meeting's job: ``await writer.run(meeting_id)`` -> its ``TickResult``.
+
+    The same meeting twice in one batch (a retry racing the real job) is ticked once: the first
+    caller acts on it, the second gets an empty result, so no reminder is handed out twice.
+    """
+
+    async def run_batch(meeting_ids: Sequence[int]) -> list[TickResult | HearthError]:
+        results = await jobs.tick_many(meeting_ids, now(), default_tz)
+        return [results[meeting_id] for meeting_id in meeting_ids]
+
+    return GroupCommit(
+        run_batch, key=lambda meeting_id: meeting_id, duplicate=lambda _: TickResult(), max_batch=MAX_TICK_BATCH
+    )
