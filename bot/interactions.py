@@ -418,13 +418,6 @@ def _bug_message(reference: str, *, saved: bool) -> str:
     return f"Something went wrong on my side (reference {reference}). Nothing you entered was saved."
 
 
-def _with_saved_note(message: str, *, saved: bool) -> str:
-    """An expected refusal after a commit (a feature raised after writing) must not imply nothing happened."""
-    if not saved or "saved" in message:
-        return message
-    return message + "\n(Part of this was already saved.)"
-
-
 async def handle_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Tell the user what happened, truthfully about what was saved; log bugs with a short reference
     code the user also sees, and transient trouble (busy database, Discord 5xx) at WARNING without one."""
@@ -432,11 +425,16 @@ async def handle_error(interaction: discord.Interaction, error: BaseException) -
     current = outcome.current()
     saved = current is not None and current.saved
     command = interaction.command.qualified_name if interaction.command else "component"
-    if is_transient(original):
+    if isinstance(original, HearthError):
+        # A feature's own message: it knows what it kept (a Transient it raises says so itself).
+        if isinstance(original, Transient):
+            log.warning("transient trouble command=%s guild=%s: %s", command, interaction.guild_id, original.message)
+        message = original.message
+    elif is_transient(original):
         log.warning("transient trouble command=%s guild=%s: %s", command, interaction.guild_id, type(original).__name__)
         message = transient_message(saved=saved)
     elif (expected := user_message(original)) is not None:
-        message = _with_saved_note(expected, saved=saved)
+        message = expected
     else:
         reference = secrets.token_hex(3).upper()
         log.error(

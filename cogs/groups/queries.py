@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.errors import BadInput, HearthError, NotAllowed, NotFound
+from bot.text import shorten
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, MemberProfile
 
 
@@ -144,11 +145,14 @@ async def require_participant(session: AsyncSession, group: Group, user_id: int)
 
 
 def parse_timezone(name: str) -> ZoneInfo:
+    # IANA names are short; a very long one makes ZoneInfo raise OSError (file name too long).
     try:
+        if len(name.strip()) > 64:
+            raise ValueError(name)
         return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise BadInput(
-            f"{name!r} is not a timezone I know: use a name like Europe/Berlin or America/New_York "
+            f"{shorten(name, 40)!r} is not a timezone I know: use a name like Europe/Berlin or America/New_York "
             "(start typing and pick from the list)."
         ) from None
 
