@@ -23,6 +23,7 @@ from bot.keys import Keyring
 from bot.privacy import PrivacyRegistry
 from bot.safety import SafetyNet
 from bot.scheduler import Scheduler
+from bot.setup import SetupRegistry
 
 log = logging.getLogger("hearth")
 
@@ -96,6 +97,8 @@ class Hearth(commands.Bot):
         self.privacy = PrivacyRegistry()
         # What loaded features offer each other (bot/features.py); empty until load_features().
         self.interfaces = Interfaces()
+        # What each loaded feature adds to /setup (bot/setup.py).
+        self.setup_sections = SetupRegistry()
         self.safety = SafetyNet.from_settings(settings.safety)
         secret = settings.secrets.secret_key
         self.keys: Keyring | None = Keyring(secret.encode()) if secret else None

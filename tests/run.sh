@@ -3,7 +3,7 @@
 #   bash tests/run.sh [extra pytest args...]
 # Works from a fresh clone on a fresh machine: makes .venv, installs the
 # package with its dev extra, installs PostgreSQL if needed (root + apt only),
-# then runs ruff, ruff format, mypy and pytest.  Exits non-zero if any fails.
+# then runs ruff, ruff format, mypy, lint-imports and pytest.  Exits non-zero if any fails.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -97,6 +97,7 @@ run_pytest() {
 run_step "ruff check ." "$VENV/bin/ruff" check .
 run_step "ruff format --check ." "$VENV/bin/ruff" format --check .
 run_step "mypy" "$VENV/bin/mypy"
+run_step "lint-imports (.importlinter)" "$VENV/bin/lint-imports"
 run_step "pytest $*" run_pytest "$@"
 
 echo

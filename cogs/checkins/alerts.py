@@ -15,8 +15,8 @@ from cogs.checkins import domain
 from cogs.checkins.models import Checkin, CheckinAlert
 from cogs.checkins.queries import facilitator_ids
 from cogs.checkins.records import AlertInfo, LowAlert
-from cogs.groups import queries
-from cogs.groups.models import Group
+from cogs.groups import api as groups
+from cogs.groups.api import GroupRef
 
 LOW_THRESHOLDS = range(1, 4)
 LOW_RUNS = range(2, 15)
@@ -34,8 +34,8 @@ class CheckinAlerts:
         if consecutive not in LOW_RUNS:
             raise BadInput(f"Choose how many low check-ins in a row: {LOW_RUNS.start} to {LOW_RUNS.stop - 1}.")
         async with self.db.write() as session:
-            group = await queries.resolve_group(session, actor, group_name, channel_id)
-            await queries.require_participant(session, group, actor.user_id)
+            group = await groups.resolve_group(session, actor, group_name, channel_id)
+            await groups.require_participant(session, group, actor.user_id)
             facilitators = await facilitator_ids(session, group.id)
             if not facilitators:
                 raise Conflict(
@@ -51,36 +51,39 @@ class CheckinAlerts:
 
     async def alerts_of(self, actor: Actor) -> list[AlertInfo]:
         async with self.db.read() as session:
-            rows = await session.execute(
-                select(CheckinAlert, Group.name)
-                .join(Group, Group.id == CheckinAlert.group_id)
-                .where(CheckinAlert.user_id == actor.user_id, Group.guild_id == actor.guild_id)
-                .order_by(Group.name_key)
-            )
+            choices = list(await session.scalars(select(CheckinAlert).where(CheckinAlert.user_id == actor.user_id)))
+            found = await groups.groups_by_ids(session, {c.group_id for c in choices})
+            named = [
+                (c, found[c.group_id].name)
+                for c in choices
+                if found.get(c.group_id, None) and found[c.group_id].guild_id == actor.guild_id
+            ]
             result = []
-            for choice, name in rows:
+            for choice, name in sorted(named, key=lambda pair: pair[1].casefold()):
                 count = len(await facilitator_ids(session, choice.group_id))
                 result.append(AlertInfo(choice.group_id, name, choice.threshold, choice.consecutive, count))
             return result
 
     async def remove_alerts(self, actor: Actor, group_name: str | None) -> list[str]:
         async with self.db.write() as session:
-            query = (
-                select(CheckinAlert, Group.name)
-                .join(Group, Group.id == CheckinAlert.group_id)
-                .where(CheckinAlert.user_id == actor.user_id, Group.guild_id == actor.guild_id)
-            )
+            query = select(CheckinAlert).where(CheckinAlert.user_id == actor.user_id)
             if group_name:
-                group = await queries.group_by_name(session, actor.guild_id, group_name)
+                group = await groups.group_by_name(session, actor.guild_id, group_name)
                 query = query.where(CheckinAlert.group_id == group.id)
-            rows = (await session.execute(query)).all()
+            choices = list(await session.scalars(query))
+            found = await groups.groups_by_ids(session, {c.group_id for c in choices})
+            rows = [
+                (c, found[c.group_id].name)
+                for c in choices
+                if c.group_id in found and found[c.group_id].guild_id == actor.guild_id
+            ]
             for choice, _name in rows:
                 await session.delete(choice)
             return sorted(name for _choice, name in rows)
 
 
 async def low_alert(
-    session: AsyncSession, group: Group, checkin: Checkin, choice: CheckinAlert | None, now: datetime
+    session: AsyncSession, group: GroupRef, checkin: Checkin, choice: CheckinAlert | None, now: datetime
 ) -> LowAlert | None:
     if choice is None:
         return None

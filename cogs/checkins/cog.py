@@ -21,7 +21,7 @@ from cogs.checkins.privacy import CheckinPrivacy
 from cogs.checkins.records import CheckinInfo, History, LowAlert, PromptInfo, ReminderInfo, Summary
 from cogs.checkins.service import CheckinService
 from cogs.checkins.views import CheckinForm, RetryView, card_content, prompt_view, support_view
-from cogs.groups.choices import group_choices, timezone_choices
+from cogs.groups.api.choices import group_choices, timezone_choices
 
 if TYPE_CHECKING:
     from bot.app import Hearth

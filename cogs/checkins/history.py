@@ -13,7 +13,7 @@ from bot.errors import BadInput
 from cogs.checkins import domain
 from cogs.checkins.models import Checkin
 from cogs.checkins.records import History
-from cogs.groups import queries
+from cogs.groups import api as groups
 
 HISTORY_DAYS = (30, 90)
 
@@ -29,7 +29,7 @@ class CheckinHistory:
         end = self.clock.now()
         start = end - timedelta(days=days)
         async with self.db.read() as session:
-            zone = await queries.member_timezone(session, actor.user_id, actor.guild_id, self.default_timezone)
+            zone = await groups.member_timezone(session, actor.user_id, actor.guild_id, self.default_timezone)
             rows = (
                 await session.execute(
                     select(Checkin.created_at, Checkin.mood)

@@ -13,8 +13,7 @@ from bot.errors import BadInput, Conflict, NotFound
 from cogs.checkins import domain
 from cogs.checkins.models import CheckinPrompt
 from cogs.checkins.records import WEEKDAYS, PromptDue, PromptInfo
-from cogs.groups import queries
-from cogs.groups.models import Group
+from cogs.groups import api as groups
 
 
 def parse_weekday(raw: str | None) -> int | None:
@@ -38,9 +37,9 @@ class CheckinPrompts:
         at = domain.parse_time_of_day(time_text)
         weekday = parse_weekday(weekday_text)
         async with self.db.write() as session:
-            group = await queries.resolve_group(session, actor, group_name, channel_id)
-            await queries.require_facilitator(session, actor, group)
-            if group.archived_at is not None:
+            group = await groups.resolve_group(session, actor, group_name, channel_id)
+            await groups.require_facilitator(session, actor, group)
+            if group.archived:
                 raise BadInput(f"**{group.name}** is archived: it takes no new activity.")
             if group.channel_id is None:
                 raise Conflict(f"**{group.name}** has no channel to post a prompt in.")
@@ -52,13 +51,13 @@ class CheckinPrompts:
                 session.add(prompt)
             prompt.hour, prompt.minute, prompt.weekday = at.hour, at.minute, weekday
             await session.flush()
-            zone = await queries.group_timezone(session, group, self.default_timezone)
+            zone = await groups.group_timezone(session, group, self.default_timezone)
             return PromptInfo(prompt.id, group.id, group.name, at, weekday, zone)
 
     async def remove_prompt(self, actor: Actor, group_name: str | None, channel_id: int | None) -> tuple[str, int]:
         async with self.db.write() as session:
-            group = await queries.resolve_group(session, actor, group_name, channel_id)
-            await queries.require_facilitator(session, actor, group)
+            group = await groups.resolve_group(session, actor, group_name, channel_id)
+            await groups.require_facilitator(session, actor, group)
             prompt = await session.scalar(select(CheckinPrompt).where(CheckinPrompt.group_id == group.id))
             if prompt is None:
                 raise NotFound(f"**{group.name}** has no scheduled check-in prompt.")
@@ -67,14 +66,12 @@ class CheckinPrompts:
 
     async def active_prompts(self) -> list[PromptInfo]:
         async with self.db.read() as session:
-            rows = await session.execute(
-                select(CheckinPrompt, Group)
-                .join(Group, Group.id == CheckinPrompt.group_id)
-                .where(Group.archived_at.is_(None))
-            )
+            prompts = list(await session.scalars(select(CheckinPrompt)))
+            found = await groups.groups_by_ids(session, {p.group_id for p in prompts})
+            rows = [(p, found[p.group_id]) for p in prompts if p.group_id in found and not found[p.group_id].archived]
             result = []
             for prompt, group in rows:
-                zone = await queries.group_timezone(session, group, self.default_timezone)
+                zone = await groups.group_timezone(session, group, self.default_timezone)
                 result.append(
                     PromptInfo(prompt.id, group.id, group.name, time(prompt.hour, prompt.minute), prompt.weekday, zone)
                 )
@@ -86,10 +83,10 @@ class CheckinPrompts:
             prompt = await session.get(CheckinPrompt, prompt_id, with_for_update=True)
             if prompt is None:
                 return None
-            group = await session.get(Group, prompt.group_id)
-            if group is None or group.archived_at is not None:
+            group = await groups.group_by_id(session, prompt.group_id)
+            if group is None or group.archived:
                 return None
-            zone = await queries.group_timezone(session, group, self.default_timezone)
+            zone = await groups.group_timezone(session, group, self.default_timezone)
             at = time(prompt.hour, prompt.minute)
             post = group.channel_id is not None and domain.near_local_time(now, at, zone, timedelta(hours=1))
             if post:

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cogs.checkins.domain import Visibility
 from cogs.checkins.models import Checkin, CheckinSupport
 from cogs.checkins.records import CheckinInfo
-from cogs.groups.models import GroupFacilitator
+from cogs.groups import api as groups
 
 
 def checkin_info(checkin: Checkin, group_name: str, support_count: int = 0) -> CheckinInfo:
@@ -37,10 +37,4 @@ async def support_count(session: AsyncSession, checkin_id: int) -> int:
 
 
 async def facilitator_ids(session: AsyncSession, group_id: int) -> list[int]:
-    return list(
-        await session.scalars(
-            select(GroupFacilitator.user_id)
-            .where(GroupFacilitator.group_id == group_id)
-            .order_by(GroupFacilitator.user_id)
-        )
-    )
+    return await groups.facilitator_ids(session, group_id)

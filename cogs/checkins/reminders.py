@@ -13,8 +13,7 @@ from bot.db import Database
 from cogs.checkins import domain
 from cogs.checkins.models import Checkin, CheckinReminder
 from cogs.checkins.records import ReminderDue, ReminderInfo
-from cogs.groups import queries
-from cogs.groups.models import GuildConfig, MemberProfile
+from cogs.groups import api as groups
 
 
 class CheckinReminders:
@@ -25,17 +24,17 @@ class CheckinReminders:
     async def reminder_preview(self, actor: Actor, time_text: str, timezone: str | None) -> tuple[time, ZoneInfo]:
         at = domain.parse_time_of_day(time_text)
         if timezone and timezone.strip():
-            return at, queries.parse_timezone(timezone)
+            return at, groups.parse_timezone(timezone)
         async with self.db.read() as session:
-            zone = await queries.member_timezone(session, actor.user_id, actor.guild_id, self.default_timezone)
+            zone = await groups.member_timezone(session, actor.user_id, actor.guild_id, self.default_timezone)
         return at, zone
 
     async def set_reminder(self, actor: Actor, at: time, timezone: str | None) -> ReminderInfo:
         async with self.db.write() as session:
             if timezone and timezone.strip():
-                zone = await queries.set_member_timezone(session, actor.user_id, timezone)
+                zone = await groups.set_member_timezone(session, actor.user_id, timezone)
             else:
-                zone = await queries.member_timezone(session, actor.user_id, actor.guild_id, self.default_timezone)
+                zone = await groups.member_timezone(session, actor.user_id, actor.guild_id, self.default_timezone)
             reminder = await session.scalar(
                 select(CheckinReminder)
                 .where(CheckinReminder.guild_id == actor.guild_id, CheckinReminder.user_id == actor.user_id)
@@ -67,12 +66,10 @@ class CheckinReminders:
 
     async def active_reminders(self) -> list[ReminderInfo]:
         async with self.db.read() as session:
-            rows = await session.execute(
-                select(CheckinReminder, MemberProfile.timezone, GuildConfig.timezone)
-                .outerjoin(MemberProfile, MemberProfile.user_id == CheckinReminder.user_id)
-                .outerjoin(GuildConfig, GuildConfig.guild_id == CheckinReminder.guild_id)
-                .where(CheckinReminder.active.is_(True))
-            )
+            reminders = list(await session.scalars(select(CheckinReminder).where(CheckinReminder.active.is_(True))))
+            own = await groups.member_timezones(session, {r.user_id for r in reminders})
+            server = await groups.server_timezones(session, {r.guild_id for r in reminders})
+            rows = [(r, own.get(r.user_id), server.get(r.guild_id)) for r in reminders]
             return [
                 ReminderInfo(
                     r.id,
@@ -91,7 +88,7 @@ class CheckinReminders:
             reminder = await session.get(CheckinReminder, reminder_id, with_for_update=True)
             if reminder is None or not reminder.active:
                 return None
-            zone = await queries.member_timezone(session, reminder.user_id, reminder.guild_id, self.default_timezone)
+            zone = await groups.member_timezone(session, reminder.user_id, reminder.guild_id, self.default_timezone)
             at = time(reminder.hour, reminder.minute)
             send = domain.near_local_time(now, at, zone, timedelta(hours=1))
             if send:

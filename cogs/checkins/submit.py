@@ -20,8 +20,8 @@ from cogs.checkins.domain import Visibility
 from cogs.checkins.models import Checkin, CheckinSupport
 from cogs.checkins.queries import checkin_info, support_count
 from cogs.checkins.records import CheckinInfo, EditOutcome, FormTarget, SubmitOutcome, SubmitRequest, SupportOutcome
-from cogs.groups import queries
-from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance
+from cogs.groups import api as groups
+from cogs.groups.api import GroupRef
 
 
 class CheckinSubmissions:
@@ -33,14 +33,14 @@ class CheckinSubmissions:
     async def prepare(self, actor: Actor, group_name: str | None, channel_id: int | None) -> FormTarget:
         """Which group the form is for; refuses before the form opens when the member may not check in."""
         async with self.db.read() as session:
-            group = await queries.resolve_group(session, actor, group_name, channel_id)
-            await queries.require_participant(session, group, actor.user_id)
+            group = await groups.resolve_group(session, actor, group_name, channel_id)
+            await groups.require_participant(session, group, actor.user_id)
             return FormTarget(group.id, group.name)
 
     async def prepare_for_group(self, actor: Actor, group_id: int) -> FormTarget:
         async with self.db.read() as session:
-            group = await queries.get_group(session, actor.guild_id, group_id)
-            await queries.require_participant(session, group, actor.user_id)
+            group = await groups.group(session, actor.guild_id, group_id)
+            await groups.require_participant(session, group, actor.user_id)
             return FormTarget(group.id, group.name)
 
     def validate(self, mood: str | int, note: str | None, visibility: str) -> tuple[int, str | None, Visibility]:
@@ -64,13 +64,17 @@ class CheckinSubmissions:
         equals what it would be had the batch been written one check-in after another.
         """
         async with self.db.write() as session:
-            preloaded = await _preload(session, requests)  # held: the identity map keeps rows only weakly
+            # Every request's group, membership and acceptance in three queries, whatever the batch size.
+            found = await groups.participations(session, {(r.group_id, r.actor.user_id) for r in requests})
             answers: list[SubmitOutcome | HearthError | None] = []
-            written: list[tuple[int, Checkin, Group, SubmitRequest]] = []
+            written: list[tuple[int, Checkin, GroupRef, SubmitRequest]] = []
             for request in requests:
                 try:
-                    group = await queries.get_group(session, request.actor.guild_id, request.group_id)
-                    await queries.require_participant(session, group, request.actor.user_id)
+                    participation = found.get((request.group_id, request.actor.user_id))
+                    if participation is None or participation.group.guild_id != request.actor.guild_id:
+                        raise NotFound("That group no longer exists.")
+                    participation.require()
+                    group = participation.group
                 except HearthError as refusal:  # raised before anything of this request is written
                     answers.append(refusal)
                     continue
@@ -88,14 +92,13 @@ class CheckinSubmissions:
                 answers.append(None)  # its outcome, once the batch is flushed
             if written:
                 await self._finish(session, answers, written)
-            del preloaded
             return [answer for answer in answers if answer is not None]
 
     async def _finish(
         self,
         session: AsyncSession,
         answers: list[SubmitOutcome | HearthError | None],
-        written: list[tuple[int, Checkin, Group, SubmitRequest]],
+        written: list[tuple[int, Checkin, GroupRef, SubmitRequest]],
     ) -> None:
         await session.flush()  # one multi-row INSERT ... RETURNING for the whole batch
         choices = await alert_choices(session, [(group.id, r.actor.user_id) for _, _, group, r in written])
@@ -134,7 +137,7 @@ class CheckinSubmissions:
     async def latest_editable(self, actor: Actor) -> CheckinInfo:
         async with self.db.read() as session:
             checkin = await self._latest(session, actor)
-            group = await queries.get_group(session, actor.guild_id, checkin.group_id)
+            group = await groups.group(session, actor.guild_id, checkin.group_id)
             return checkin_info(checkin, group.name)
 
     async def edit(
@@ -145,7 +148,7 @@ class CheckinSubmissions:
             checkin = await self._latest(session, actor, lock=True)
             if checkin.id != checkin_id:
                 raise Conflict("That is no longer your latest check-in, so it can't be changed.")
-            group = await queries.get_group(session, actor.guild_id, checkin.group_id)
+            group = await groups.group(session, actor.guild_id, checkin.group_id)
             old_card = (
                 (checkin.card_channel_id, checkin.card_message_id)
                 if checkin.card_channel_id is not None and checkin.card_message_id is not None
@@ -161,7 +164,7 @@ class CheckinSubmissions:
     async def delete_latest(self, actor: Actor) -> CheckinInfo:
         async with self.db.write() as session:
             checkin = await self._latest(session, actor, lock=True)
-            group = await queries.get_group(session, actor.guild_id, checkin.group_id)
+            group = await groups.group(session, actor.guild_id, checkin.group_id)
             view = checkin_info(checkin, group.name)
             await session.delete(checkin)
             return view
@@ -173,35 +176,13 @@ class CheckinSubmissions:
             checkin = await session.get(Checkin, checkin_id)
             if checkin is None or checkin.guild_id != actor.guild_id or checkin.visibility != Visibility.GROUP:
                 raise NotFound("That check-in is no longer here.")
-            group = await queries.get_group(session, actor.guild_id, checkin.group_id)
+            group = await groups.group(session, actor.guild_id, checkin.group_id)
             if checkin.user_id == actor.user_id:
                 raise BadInput("That's your own check-in: others can send you support with this button.")
-            await queries.require_active_member(session, group, actor.user_id)
+            await groups.require_active_member(session, group, actor.user_id)
             added = await session.get(CheckinSupport, (checkin.id, actor.user_id)) is None
             if added:
                 session.add(CheckinSupport(checkin_id=checkin.id, user_id=actor.user_id, created_at=self.clock.now()))
                 await session.flush()
             count = await support_count(session, checkin.id)
             return SupportOutcome(checkin_info(checkin, group.name, count), added)
-
-
-async def _preload(session: AsyncSession, requests: Sequence[SubmitRequest]) -> list[object]:
-    """Load a batch's groups, memberships and guideline acceptances with three queries.
-
-    They land in the session's identity map, so the per-request ``session.get`` calls inside
-    ``get_group`` / ``require_participant`` answer from memory. Only a speed-up: a row not loaded
-    here is simply fetched by those calls as usual. The caller must hold the returned rows while it
-    works: the identity map references unchanged rows weakly and would drop them.
-    """
-    if len(requests) < 2:
-        return []  # a lone request: its own two or three lookups cost the same
-    group_ids = {r.group_id for r in requests}
-    user_ids = {r.actor.user_id for r in requests}
-    rows: list[object] = list(await session.scalars(select(Group).where(Group.id.in_(group_ids))))
-    members = select(GroupMember).where(GroupMember.group_id.in_(group_ids), GroupMember.user_id.in_(user_ids))
-    rows += await session.scalars(members)
-    accepted = select(GuidelinesAcceptance).where(
-        GuidelinesAcceptance.group_id.in_(group_ids), GuidelinesAcceptance.user_id.in_(user_ids)
-    )
-    rows += await session.scalars(accepted)
-    return rows

@@ -16,7 +16,7 @@ from cogs.checkins import domain
 from cogs.checkins.domain import SHARED
 from cogs.checkins.models import Checkin
 from cogs.checkins.records import Summary
-from cogs.groups import queries
+from cogs.groups import api as groups
 
 SUMMARY_DAYS = (7, 30)
 
@@ -34,9 +34,9 @@ class CheckinSummaries:
         middle = start + (now - start) / 2
         minimum = self.settings.min_aggregate_members
         async with self.db.read() as session:
-            group = await queries.resolve_group(session, actor, group_name, channel_id)
-            await queries.require_facilitator(session, actor, group)
-            members = await queries.member_ids(session, group.id)
+            group = await groups.resolve_group(session, actor, group_name, channel_id)
+            await groups.require_facilitator(session, actor, group)
+            members = await groups.member_ids(session, group.id)
             shared = and_(Checkin.group_id == group.id, Checkin.visibility.in_(SHARED))
             window = and_(shared, Checkin.created_at >= start, Checkin.created_at <= now)
             by_mood = (

@@ -18,18 +18,20 @@ from discord.ext import commands
 
 from bot.errors import BadInput, BotMissingPermissions, HearthError, NotAllowed, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from bot.setup import SetupContext, Value
 from cogs.groups import domain
-from cogs.groups.choices import group_choices, timezone_choices
+from cogs.groups.api import GroupHooks
+from cogs.groups.api.choices import group_choices, timezone_choices
 from cogs.groups.privacy import GroupsPrivacy
 from cogs.groups.service import (
     ChannelAccess,
-    ConfigInfo,
     GroupInfo,
     GroupService,
     Request,
     channel_missing_message,
     role_missing_message,
 )
+from cogs.groups.settings import GroupsSetup
 from cogs.groups.views import EditGroupModal, GroupListView, guidelines_prompt, join_request_view
 
 if TYPE_CHECKING:
@@ -47,6 +49,16 @@ BOT_SEES = discord.PermissionOverwrite(
     view_channel=True, send_messages=True, read_message_history=True, embed_links=True, attach_files=True
 )
 HIDDEN = discord.PermissionOverwrite(view_channel=False)
+# /setup's options in the order it shows them; each is stored by the feature that owns it (bot/setup.py).
+SETUP_OPTIONS = (
+    "facilitator_role",
+    "moderator_role",
+    "mod_queue",
+    "timezone",
+    "anonymous_sharing",
+    "approval_required",
+    "break_glass",
+)
 
 
 class RoleAboveBot(BotMissingPermissions):
@@ -90,11 +102,19 @@ class GroupsCog(commands.Cog):
 
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
-        self.service = GroupService(bot.db, bot.clock, bot.settings.groups, load_default_guidelines())
+        self.hooks = GroupHooks()
+        self.service = GroupService(bot.db, bot.clock, bot.settings.groups, load_default_guidelines(), self.hooks)
         self.privacy = GroupsPrivacy()
         bot.privacy.register(self.privacy)
 
+    async def cog_load(self) -> None:
+        # Features built on groups (loaded after it) register their callbacks here.
+        self.bot.interfaces.offer(GroupHooks, self.hooks)
+        self.bot.setup_sections.register(GroupsSetup(self.bot.settings.groups.default_timezone))
+
     async def cog_unload(self) -> None:
+        self.bot.interfaces.withdraw(GroupHooks)
+        self.bot.setup_sections.unregister("groups")
         self.bot.privacy.unregister(self.privacy.name)
 
     # --- Discord helpers -----------------------------------------------------------------------
@@ -130,7 +150,7 @@ class GroupsCog(commands.Cog):
         }
         if role is not None:
             wanted[role.id] = (ROLE_OVERWRITE, SEE)
-        for role_id in (access.facilitator_role_id, access.moderator_role_id):
+        for role_id in (access.facilitator_role_id, *access.viewer_role_ids):
             if role_id is not None and guild.get_role(role_id) is not None:
                 wanted[role_id] = (ROLE_OVERWRITE, SEE)
         for user_id in access.facilitator_user_ids:
@@ -196,24 +216,10 @@ class GroupsCog(commands.Cog):
 
     # --- /setup --------------------------------------------------------------------------------
 
-    def _describe_config(self, guild: discord.Guild, config: ConfigInfo) -> str:
-        def role(role_id: int | None) -> str:
-            return f"<@&{role_id}>" if role_id else "not set (only server admins)"
-
-        queue = f"<#{config.mod_queue_channel_id}>" if config.mod_queue_channel_id else "not set"
-        timezone = config.timezone + (" (default)" if config.timezone_is_default else "")
-        return (
-            f"**Hearth setup for {guild.name}**\n"
-            f"• Facilitator role: {role(config.facilitator_role_id)}\n"
-            f"• Moderator role: {role(config.moderator_role_id)}\n"
-            f"• Moderator queue channel: {queue}\n"
-            f"• Default timezone: {timezone}\n"
-            f"• Anonymous sharing: {'on' if config.anonymous_sharing else 'off'}\n"
-            f"• Anonymous posts need moderator approval by default: "
-            f"{'yes' if config.anonymous_requires_approval else 'no'}\n"
-            f"• Break-glass (the owner may reveal an anonymous author, audited): "
-            f"{'on' if config.break_glass else 'off'}"
-        )
+    async def _describe_setup(self, guild: discord.Guild) -> str:
+        lines = await self.bot.setup_sections.describe(self.bot.db, guild.id)
+        shown = [lines[option] for option in SETUP_OPTIONS if option in lines]
+        return f"**Hearth setup for {guild.name}**\n" + "\n".join(f"• {line}" for line in shown)
 
     @app_commands.command(name="setup", description="Server admins: Hearth's roles, queue channel, timezone, sharing")
     @app_commands.guild_only()
@@ -238,48 +244,32 @@ class GroupsCog(commands.Cog):
         approval_required: bool | None = None,
         break_glass: bool | None = None,
     ) -> None:
+        """One stable list of options; each is stored by the feature that owns it (bot/setup.py)."""
         actor = actor_of(interaction)
         guild = _guild(interaction)
         if not actor.is_admin:  # default_permissions is only a hint: servers can override it
             raise NotAllowed("Only server admins (Manage Server permission) can change Hearth's setup.")
-        options = (
-            facilitator_role,
-            moderator_role,
-            mod_queue,
-            timezone,
-            anonymous_sharing,
-            approval_required,
-            break_glass,
-        )
-        if all(option is None for option in options):
-            await reply(interaction, self._describe_config(guild, await self.service.config(guild.id)))
-            return
-        before = await self.service.config(guild.id)
-        config = await self.service.update_config(
-            actor,
-            facilitator_role_id=facilitator_role.id if facilitator_role else None,
-            moderator_role_id=moderator_role.id if moderator_role else None,
-            mod_queue_channel_id=mod_queue.id if mod_queue else None,
-            timezone=timezone,
-            anonymous_sharing=anonymous_sharing,
-            anonymous_requires_approval=approval_required,
-            break_glass=break_glass,
-            is_owner=guild.owner_id == actor.user_id,
-        )
-        note = ""
-        if break_glass is False and before.break_glass:
-            note = f"\nBreak-glass is off: {config.ciphertexts_deleted} stored author identities were deleted."
-        changed_roles = {
-            old
-            for old, new in (
-                (before.facilitator_role_id, config.facilitator_role_id),
-                (before.moderator_role_id, config.moderator_role_id),
-            )
-            if old != new
+        given: dict[str, Value | None] = {
+            "facilitator_role": facilitator_role.id if facilitator_role else None,
+            "moderator_role": moderator_role.id if moderator_role else None,
+            "mod_queue": mod_queue.id if mod_queue else None,
+            "timezone": timezone,
+            "anonymous_sharing": anonymous_sharing,
+            "approval_required": approval_required,
+            "break_glass": break_glass,
         }
-        if changed_roles:
-            note += await self._refresh_private_channels(guild, {r for r in changed_roles if r is not None})
-        await reply(interaction, "Saved.\n" + self._describe_config(guild, config) + note)
+        values = {option: value for option, value in given.items() if value is not None}
+        if not values:
+            await reply(interaction, await self._describe_setup(guild))
+            return
+        before = await self.service.viewer_roles(guild.id)
+        context = SetupContext(actor, is_owner=guild.owner_id == actor.user_id, now=self.bot.clock.now())
+        notes = await self.bot.setup_sections.apply(self.bot.db, context, values)
+        note = "".join(f"\n{n}" for n in notes)
+        after = await self.service.viewer_roles(guild.id)
+        if before != after:
+            note += await self._refresh_private_channels(guild, before - after)
+        await reply(interaction, "Saved.\n" + await self._describe_setup(guild) + note)
 
     async def _refresh_private_channels(self, guild: discord.Guild, old_roles: set[int]) -> str:
         """The facilitator/moderator roles changed: private groups' channels follow."""
@@ -361,8 +351,8 @@ class GroupsCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         access = ChannelAccess(
             group=None,
-            facilitator_role_id=(config := await self.service.config(guild.id)).facilitator_role_id,
-            moderator_role_id=config.moderator_role_id,
+            facilitator_role_id=(await self.service.config(guild.id)).facilitator_role_id,
+            viewer_role_ids=tuple(await self.service.viewer_roles(guild.id)),
             facilitator_user_ids=[actor.user_id],
         )
         role = await self._new_role(guild, plan.name, plan.neutral_role)

@@ -11,18 +11,13 @@ from bot.db import Base, Snowflake, UTCDateTime
 
 
 class GuildConfig(Base):
-    """What /setup stores for a server. A missing row means defaults."""
+    """What /setup stores for groups in a server (other features keep their own settings). No row: defaults."""
 
     __tablename__ = "guild_configs"
 
     guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
     facilitator_role_id: Mapped[int | None] = mapped_column(Snowflake)
-    moderator_role_id: Mapped[int | None] = mapped_column(Snowflake)
-    mod_queue_channel_id: Mapped[int | None] = mapped_column(Snowflake)
     timezone: Mapped[str | None] = mapped_column(String(64))
-    anonymous_sharing: Mapped[bool] = mapped_column(Boolean, default=True)
-    anonymous_requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
-    break_glass: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Group(Base):
@@ -45,10 +40,6 @@ class Group(Base):
     guidelines: Mapped[str] = mapped_column(Text, default="")
     guidelines_version: Mapped[int] = mapped_column(Integer, default=1)
     timezone: Mapped[str | None] = mapped_column(String(64))
-    # None: follow the server's default for anonymous posts needing approval.
-    shares_need_approval: Mapped[bool | None] = mapped_column(Boolean)
-    # Private groups get no Discord scheduled events unless they opt in.
-    public_events: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int] = mapped_column(Snowflake)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

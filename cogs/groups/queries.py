@@ -7,6 +7,7 @@ passes in (never from what a client claims).
 
 from __future__ import annotations
 
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
@@ -15,13 +16,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.actor import Actor
 from bot.errors import BadInput, HearthError, NotAllowed, NotFound
 from bot.text import shorten
+from cogs.groups import domain
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, MemberProfile
+
+
+class GroupLike(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
 
 
 class GuidelinesNotAccepted(HearthError):
     """The member must accept the group's current guidelines first; cogs answer with the Accept prompt."""
 
-    def __init__(self, group: Group) -> None:
+    def __init__(self, group: Group | GroupLike) -> None:
         super().__init__(
             f"Before taking part in **{group.name}**, please read and accept its guidelines "
             f"(`/group guidelines {group.name}`)."
@@ -33,9 +42,7 @@ async def guild_config(session: AsyncSession, guild_id: int) -> GuildConfig:
     """The server's settings; an unsaved default row when /setup never ran."""
     config = await session.get(GuildConfig, guild_id)
     if config is None:
-        config = GuildConfig(
-            guild_id=guild_id, anonymous_sharing=True, anonymous_requires_approval=False, break_glass=False
-        )
+        config = GuildConfig(guild_id=guild_id)
     return config
 
 
@@ -107,22 +114,10 @@ async def is_facilitator(session: AsyncSession, actor: Actor, group_id: int | No
     return await session.get(GroupFacilitator, (group_id, actor.user_id)) is not None
 
 
-async def is_moderator(session: AsyncSession, actor: Actor) -> bool:
-    if actor.is_admin:
-        return True
-    config = await guild_config(session, actor.guild_id)
-    return config.moderator_role_id is not None and config.moderator_role_id in actor.role_ids
-
-
 async def require_facilitator(session: AsyncSession, actor: Actor, group: Group | None = None) -> None:
     if not await is_facilitator(session, actor, group.id if group else None):
         where = f" of **{group.name}**" if group else ""
         raise NotAllowed(f"Only facilitators{where} can do that.")
-
-
-async def require_moderator(session: AsyncSession, actor: Actor) -> None:
-    if not await is_moderator(session, actor):
-        raise NotAllowed("Only moderators can do that.")
 
 
 async def require_active_member(session: AsyncSession, group: Group, user_id: int) -> None:
@@ -190,3 +185,42 @@ async def set_member_timezone(session: AsyncSession, user_id: int, name: str) ->
 
 async def count_groups(session: AsyncSession, guild_id: int) -> int:
     return int(await session.scalar(select(func.count()).select_from(Group).where(Group.guild_id == guild_id)) or 0)
+
+
+async def group_names(session: AsyncSession, actor: Actor, typed: str, scope: str) -> list[str]:
+    """Autocomplete: ``join`` (groups one may join), ``mine`` (joined), ``visible``, ``facilitate``.
+
+    The same visibility rules as ``/group list``: a private group is never suggested to someone who may
+    not see it, an archived one only to its members and facilitators.
+    """
+    groups = list(await session.scalars(select(Group).where(Group.guild_id == actor.guild_id).order_by(Group.name_key)))
+    mine = set(
+        await session.scalars(
+            select(GroupMember.group_id)
+            .join(Group, Group.id == GroupMember.group_id)
+            .where(Group.guild_id == actor.guild_id, GroupMember.user_id == actor.user_id)
+        )
+    )
+    facilitating = set(
+        await session.scalars(select(GroupFacilitator.group_id).where(GroupFacilitator.user_id == actor.user_id))
+    )
+    server_facilitator = await is_facilitator(session, actor)
+    typed_key = typed.strip().casefold()
+    chosen: list[str] = []
+    for group in groups:
+        facilitator = server_facilitator or group.id in facilitating
+        joined = group.id in mine
+        if not domain.may_see(group.private, member=joined, facilitator=facilitator):
+            continue
+        archived = group.archived_at is not None
+        if archived and not facilitator and not joined:
+            continue
+        if scope == "join" and (joined or archived):
+            continue
+        if scope == "mine" and not joined:
+            continue
+        if scope == "facilitate" and not facilitator:
+            continue
+        if typed_key in group.name.casefold():
+            chosen.append(group.name)
+    return chosen[:25]

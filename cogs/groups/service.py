@@ -8,7 +8,6 @@ so a refusal leaves nothing half-done.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from bot.config import GroupSettings
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from cogs.groups import domain, queries
+from cogs.groups.api import GroupHooks
 from cogs.groups.models import (
     Group,
     GroupFacilitator,
@@ -70,17 +70,12 @@ class GroupInfo:
 
 @dataclass(frozen=True)
 class ConfigInfo:
+    """Groups' own server settings (other features' /setup options live in their features)."""
+
     guild_id: int
     facilitator_role_id: int | None
-    moderator_role_id: int | None
-    mod_queue_channel_id: int | None
     timezone: str
     timezone_is_default: bool
-    anonymous_sharing: bool
-    anonymous_requires_approval: bool
-    break_glass: bool = False
-    # How many stored author ciphertexts turning break-glass off just deleted.
-    ciphertexts_deleted: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,7 +128,8 @@ class ChannelAccess:
 
     group: GroupInfo | None  # None while the group is being created
     facilitator_role_id: int | None
-    moderator_role_id: int | None
+    # Roles other features add (moderation: its moderator role), through GroupHooks.viewer_roles.
+    viewer_role_ids: tuple[int, ...]
     facilitator_user_ids: list[int]
 
 
@@ -160,7 +156,15 @@ def channel_missing_message(group: GroupInfo | Group) -> str:
 
 
 class GroupService:
-    def __init__(self, db: Database, clock: Clock, settings: GroupSettings, default_guidelines: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: GroupSettings,
+        default_guidelines: str,
+        hooks: GroupHooks | None = None,
+    ) -> None:
+        self.hooks = hooks or GroupHooks()
         self.db = db
         self.clock = clock
         self.settings = settings
@@ -172,67 +176,26 @@ class GroupService:
         return ConfigInfo(
             guild_id=config.guild_id,
             facilitator_role_id=config.facilitator_role_id,
-            moderator_role_id=config.moderator_role_id,
-            mod_queue_channel_id=config.mod_queue_channel_id,
             timezone=config.timezone or self.settings.default_timezone,
             timezone_is_default=config.timezone is None,
-            anonymous_sharing=config.anonymous_sharing,
-            anonymous_requires_approval=config.anonymous_requires_approval,
-            break_glass=bool(config.break_glass),
         )
 
     async def config(self, guild_id: int) -> ConfigInfo:
         async with self.db.read() as session:
             return self._config_info(await queries.guild_config(session, guild_id))
 
-    async def update_config(
-        self,
-        actor: Actor,
-        *,
-        facilitator_role_id: int | None = None,
-        moderator_role_id: int | None = None,
-        mod_queue_channel_id: int | None = None,
-        timezone: str | None = None,
-        anonymous_sharing: bool | None = None,
-        anonymous_requires_approval: bool | None = None,
-        break_glass: bool | None = None,
-        is_owner: bool = False,
-    ) -> ConfigInfo:
-        """Change what was given, leave the rest. Only server admins (Manage Server); break-glass only the owner."""
-        if not actor.is_admin:
-            raise NotAllowed("Only server admins (Manage Server permission) can change Hearth's setup.")
-        if break_glass is not None and not is_owner:
-            raise NotAllowed(
-                "Only the server owner can turn break-glass on or off: it decides whether anonymous authors "
-                "can ever be revealed."
-            )
-        zone = queries.parse_timezone(timezone).key if timezone is not None else None
-        if facilitator_role_id is not None and facilitator_role_id == actor.guild_id:
-            raise BadInput("@everyone can't be the facilitator role: pick a role only facilitators have.")
-        if moderator_role_id is not None and moderator_role_id == actor.guild_id:
-            raise BadInput("@everyone can't be the moderator role: pick a role only moderators have.")
-        async with self.db.write() as session:
-            config = await session.get(GuildConfig, actor.guild_id, with_for_update=True)
-            if config is None:
-                config = await queries.guild_config(session, actor.guild_id)
-                session.add(config)
-            if facilitator_role_id is not None:
-                config.facilitator_role_id = facilitator_role_id
-            if moderator_role_id is not None:
-                config.moderator_role_id = moderator_role_id
-            if mod_queue_channel_id is not None:
-                config.mod_queue_channel_id = mod_queue_channel_id
-            if zone is not None:
-                config.timezone = zone
-            if anonymous_sharing is not None:
-                config.anonymous_sharing = anonymous_sharing
-            if anonymous_requires_approval is not None:
-                config.anonymous_requires_approval = anonymous_requires_approval
-            deleted = 0
-            if break_glass is not None and break_glass != bool(config.break_glass):
-                deleted = await _switch_break_glass(session, actor, break_glass, self.clock.now())
-            await session.flush()
-            return dataclasses.replace(self._config_info(config), ciphertexts_deleted=deleted)
+    async def viewer_roles(self, guild_id: int) -> set[int]:
+        """Every server-wide role that sees private groups' channels (facilitators, and what hooks add)."""
+        async with self.db.read() as session:
+            config = await queries.guild_config(session, guild_id)
+            extra = await self._viewer_roles(session, guild_id)
+        return {r for r in (config.facilitator_role_id, *extra) if r is not None}
+
+    async def _viewer_roles(self, session: AsyncSession, guild_id: int) -> tuple[int, ...]:
+        found: list[int] = []
+        for provider in self.hooks.viewer_roles:
+            found.extend(r for r in await provider(session, guild_id) if r not in found)
+        return tuple(found)
 
     async def private_groups(self, guild_id: int) -> list[ChannelAccess]:
         """Every active private group with a channel: their overwrites follow /setup's roles."""
@@ -278,7 +241,7 @@ class GroupService:
         return ChannelAccess(
             group=GroupInfo.of(group),
             facilitator_role_id=config.facilitator_role_id,
-            moderator_role_id=config.moderator_role_id,
+            viewer_role_ids=await self._viewer_roles(session, group.guild_id),
             facilitator_user_ids=sorted(facilitators),
         )
 
@@ -368,7 +331,6 @@ class GroupService:
                     neutral_role=new.neutral_role,
                     guidelines=self.default_guidelines,
                     guidelines_version=1,
-                    public_events=False,
                     created_by=actor.user_id,
                     created_at=now,
                 )
@@ -460,27 +422,8 @@ class GroupService:
 
     async def names(self, actor: Actor, typed: str, scope: str) -> list[str]:
         """Autocomplete: ``join`` (groups one may join), ``mine`` (joined), ``visible``, ``facilitate``."""
-        listing = await self.listing(actor)
-        typed_key = typed.strip().casefold()
         async with self.db.read() as session:
-            server_facilitator = await queries.is_facilitator(session, actor)
-            facilitating = set(
-                await session.scalars(
-                    select(GroupFacilitator.group_id).where(GroupFacilitator.user_id == actor.user_id)
-                )
-            )
-        chosen: list[str] = []
-        for item in listing:
-            group = item.group
-            if scope == "join" and (item.joined or group.archived):
-                continue
-            if scope == "mine" and not item.joined:
-                continue
-            if scope == "facilitate" and not (server_facilitator or group.id in facilitating):
-                continue
-            if typed_key in group.name.casefold():
-                chosen.append(group.name)
-        return chosen[:25]
+            return await queries.group_names(session, actor, typed, scope)
 
     # --- joining and leaving -------------------------------------------------------------------
 
@@ -772,11 +715,8 @@ class GroupService:
             if ids:
                 await session.execute(update(Group).where(Group.id.in_(ids)).values(role_id=None))
             config = await session.get(GuildConfig, guild_id)
-            if config is not None:
-                if config.facilitator_role_id == role_id:
-                    config.facilitator_role_id = None
-                if config.moderator_role_id == role_id:
-                    config.moderator_role_id = None
+            if config is not None and config.facilitator_role_id == role_id:
+                config.facilitator_role_id = None
             return ids
 
     async def channel_deleted(self, guild_id: int, channel_id: int) -> list[int]:
@@ -793,9 +733,6 @@ class GroupService:
                 .where(JoinRequest.message_channel_id == channel_id)
                 .values(message_channel_id=None, message_id=None)
             )
-            config = await session.get(GuildConfig, guild_id)
-            if config is not None and config.mod_queue_channel_id == channel_id:
-                config.mod_queue_channel_id = None
             return ids
 
     async def member_left(self, guild_id: int, user_id: int) -> int:
@@ -823,32 +760,3 @@ class GroupService:
         async with self.db.read() as session:
             rows = await session.scalars(select(Group).where(Group.guild_id == guild_id, Group.id.in_(list(ids))))
             return [GroupInfo.of(g) for g in rows]
-
-
-async def _switch_break_glass(session: AsyncSession, actor: Actor, enabled: bool, now: datetime) -> int:
-    """Flip break-glass in the caller's transaction; off deletes every stored author ciphertext.
-
-    Anonymous sharing and the audit log are other features: used when loaded, skipped otherwise.
-    """
-    deleted = 0
-    try:
-        from cogs.sharing import api as sharing_api
-    except ImportError:  # pragma: no cover - sharing is part of Hearth; guard for trimmed installs
-        config = await queries.guild_config(session, actor.guild_id)
-        config.break_glass = enabled
-    else:
-        deleted = await sharing_api.set_break_glass(session, actor.guild_id, enabled)
-    try:
-        from cogs.moderation import api as moderation_api
-    except ImportError:  # pragma: no cover
-        return deleted
-    await moderation_api.audit(
-        session,
-        now=now,
-        guild_id=actor.guild_id,
-        actor_id=actor.user_id,
-        action="break-glass on" if enabled else "break-glass off",
-        target="server setup",
-        detail="" if enabled else f"{deleted} stored author identities deleted",
-    )
-    return deleted

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.db import Database
-from cogs.groups import queries
+from cogs.groups import api as groups
 from cogs.meetings import domain
 from cogs.meetings.models import Attendance, Meeting
 from cogs.meetings.queries import find, summary_of
@@ -60,8 +60,8 @@ class MeetingAttendance:
     async def attendance(self, actor: Actor, ref: str) -> tuple[MeetingSummary, list[AttendanceLine]]:
         async with self.db.read() as session:
             meeting = await find(session, actor, ref)
-            group = await queries.get_group(session, actor.guild_id, meeting.group_id)
-            await queries.require_facilitator(session, actor, group)
+            group = await groups.group(session, actor.guild_id, meeting.group_id)
+            await groups.require_facilitator(session, actor, group)
             rows = await session.scalars(
                 select(Attendance)
                 .where(Attendance.meeting_id == meeting.id, Attendance.attended.is_not(None))

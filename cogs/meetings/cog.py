@@ -21,8 +21,8 @@ from discord.utils import format_dt
 from bot.errors import BadInput, HearthError
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from bot.pacing import RatePacer
-from cogs.groups import queries
-from cogs.groups.choices import group_choices, timezone_choices
+from cogs.groups import api as groups
+from cogs.groups.api.choices import group_choices, timezone_choices
 from cogs.meetings import domain
 from cogs.meetings.jobs import tick_writer
 from cogs.meetings.privacy import MeetingPrivacy
@@ -358,7 +358,7 @@ class MeetingsCog(commands.Cog):
             namespace = interaction.namespace
             tz_name = getattr(namespace, "timezone", None)
             if tz_name:
-                zone = queries.parse_timezone(tz_name)
+                zone = groups.parse_timezone(tz_name)
             else:
                 zone = await self.service.group_zone(
                     actor, getattr(namespace, "group", None), interaction.channel_id, self.default_tz

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import Database
 from bot.db.batching import GroupCommit
 from bot.errors import HearthError
-from cogs.groups.models import GuildConfig, MemberProfile
+from cogs.groups import api as groups
 from cogs.meetings import domain
 from cogs.meetings.attendance import close_attendance_many
 from cogs.meetings.models import Meeting, ReminderSent
@@ -163,24 +163,8 @@ class MeetingJobs:
     ) -> dict[tuple[int, int], ZoneInfo]:
         """(user, guild) -> the member's own timezone, else the server's (as ``member_timezone``), in
         at most two queries; absent means "use the meeting's timezone"."""
-        users = {user for _, _, _, user in fresh}
-        own = {
-            user_id: name
-            for user_id, name in await session.execute(
-                select(MemberProfile.user_id, MemberProfile.timezone).where(MemberProfile.user_id.in_(users))
-            )
-            if name
-        }
-        guilds = {m.guild_id for m, _, _, user in fresh if user not in own}
-        server: dict[int, str] = {}
-        if guilds:
-            server = {
-                guild_id: name
-                for guild_id, name in await session.execute(
-                    select(GuildConfig.guild_id, GuildConfig.timezone).where(GuildConfig.guild_id.in_(guilds))
-                )
-                if name
-            }
+        own = await groups.member_timezones(session, {user for _, _, _, user in fresh})
+        server = await groups.server_timezones(session, {m.guild_id for m, _, _, user in fresh if user not in own})
         out: dict[tuple[int, int], ZoneInfo] = {}
         for meeting, _, _, user in fresh:
             name = own.get(user) or server.get(meeting.guild_id)

@@ -104,3 +104,13 @@ class Attendance(Base):
     seconds: Mapped[int] = mapped_column(Integer, default=0)
     # Decided when the occurrence ends (None while it runs).
     attended: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class GroupEvents(Base):
+    """A group's choice about Discord scheduled events; no row means the default (private groups: none)."""
+
+    __tablename__ = "group_events"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    # Private groups get no Discord scheduled events unless they opt in.
+    public_events: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
-from cogs.groups import queries
-from cogs.groups.models import Group, GroupMember
+from cogs.groups import api as group_api
+from cogs.groups.api import GroupRef
 from cogs.meetings import domain
 from cogs.meetings.domain import Recurrence
 from cogs.meetings.models import AgendaItem, Meeting, Rsvp
@@ -25,7 +25,7 @@ from cogs.meetings.planning import offsets_of, skips_of, start_local_of
 from cogs.meetings.records import ALL_FUTURE, MeetingSummary, occurrence_key
 
 
-async def summary_of(session: AsyncSession, meeting: Meeting, group: Group | None = None) -> MeetingSummary:
+async def summary_of(session: AsyncSession, meeting: Meeting, group: GroupRef | None = None) -> MeetingSummary:
     known = {group.id: group} if group is not None else None
     return (await summaries(session, [meeting], groups=known))[meeting.id]
 
@@ -34,7 +34,7 @@ async def summaries(
     session: AsyncSession,
     meetings: Sequence[Meeting],
     *,
-    groups: dict[int, Group] | None = None,
+    groups: dict[int, GroupRef] | None = None,
     statuses: dict[tuple[int, str], dict[int, str]] | None = None,
 ) -> dict[int, MeetingSummary]:
     """Views of many meetings in at most three queries (groups, agenda items, answers)."""
@@ -43,7 +43,7 @@ async def summaries(
     groups = dict(groups or {})
     missing = {m.group_id for m in meetings} - set(groups)
     if missing:
-        groups.update((g.id, g) for g in await session.scalars(select(Group).where(Group.id.in_(missing))))
+        groups.update(await group_api.groups_by_ids(session, missing))
     ids = [m.id for m in meetings]
     agenda: dict[int, list[tuple[int, str]]] = {}
     rows = await session.execute(
@@ -67,7 +67,7 @@ async def summaries(
 
 
 def make_summary(
-    meeting: Meeting, group: Group, agenda: Sequence[tuple[int, str]], counts: dict[str, int]
+    meeting: Meeting, group: GroupRef, agenda: Sequence[tuple[int, str]], counts: dict[str, int]
 ) -> MeetingSummary:
     return MeetingSummary(
         id=meeting.id,
@@ -111,8 +111,11 @@ async def statuses_many(session: AsyncSession, wanted: set[tuple[int, str]]) -> 
     rows = await session.execute(
         select(Rsvp.meeting_id, Rsvp.user_id, Rsvp.occurrence_key, Rsvp.status)
         .join(Meeting, Meeting.id == Rsvp.meeting_id)
-        .join(GroupMember, and_(GroupMember.group_id == Meeting.group_id, GroupMember.user_id == Rsvp.user_id))
-        .where(Rsvp.meeting_id.in_({meeting_id for meeting_id, _ in wanted}), Rsvp.occurrence_key.in_(keys))
+        .where(
+            Rsvp.meeting_id.in_({meeting_id for meeting_id, _ in wanted}),
+            Rsvp.occurrence_key.in_(keys),
+            group_api.is_member_clause(Meeting.group_id, Rsvp.user_id),
+        )
     )
     general: dict[int, dict[int, str]] = {}
     specific: dict[tuple[int, str], dict[int, str]] = {}
@@ -145,30 +148,30 @@ async def find(session: AsyncSession, actor: Actor, ref: str, *, lock: bool = Fa
         meeting = matches[0] if matches else None
     if meeting is None:
         raise NotFound(f"I can't find a meeting {ref!r}. `/meeting list` shows the meetings of your group.")
-    group = await session.get(Group, meeting.group_id)
+    group = await group_api.group_by_id(session, meeting.group_id)
     assert group is not None
     if group.private and not (
-        await queries.is_member(session, group.id, actor.user_id)
-        or await queries.is_facilitator(session, actor, group.id)
+        await group_api.is_member(session, group.id, actor.user_id)
+        or await group_api.is_facilitator(session, actor, group.id)
     ):
         raise NotFound(f"I can't find a meeting {ref!r}. `/meeting list` shows the meetings of your group.")
     return meeting
 
 
-async def managed(session: AsyncSession, actor: Actor, ref: str) -> tuple[Meeting, Group]:
+async def managed(session: AsyncSession, actor: Actor, ref: str) -> tuple[Meeting, GroupRef]:
     meeting = await find(session, actor, ref, lock=True)
-    group = await queries.get_group(session, actor.guild_id, meeting.group_id)
-    await queries.require_facilitator(session, actor, group)
+    group = await group_api.group(session, actor.guild_id, meeting.group_id)
+    await group_api.require_facilitator(session, actor, group)
     if meeting.cancelled_at is not None:
         raise Conflict(f"**{meeting.title}** was cancelled; schedule a new meeting instead.")
     return meeting, group
 
 
-async def visible_group(session: AsyncSession, actor: Actor, name: str | None, channel_id: int | None) -> Group:
-    group = await queries.resolve_group(session, actor, name, channel_id)
+async def visible_group(session: AsyncSession, actor: Actor, name: str | None, channel_id: int | None) -> GroupRef:
+    group = await group_api.resolve_group(session, actor, name, channel_id)
     if not (
-        await queries.is_member(session, group.id, actor.user_id)
-        or await queries.is_facilitator(session, actor, group.id)
+        await group_api.is_member(session, group.id, actor.user_id)
+        or await group_api.is_facilitator(session, actor, group.id)
     ):
         if group.private:
             raise NotFound(f"There is no group called {name!r} here. `/group list` shows the groups.")
@@ -190,17 +193,22 @@ class MeetingQueries:
         """(label, value) pairs of meetings this member can see, for autocomplete."""
         typed = typed.strip().casefold()
         async with self.db.read() as session:
-            mine = {g.id for g in await queries.groups_of(session, actor.guild_id, actor.user_id)}
-            facilitator = await queries.is_facilitator(session, actor)
-            rows = await session.execute(
-                select(Meeting.id, Meeting.title, Group.name, Group.private, Group.id)
-                .join(Group, Group.id == Meeting.group_id)
-                .where(Meeting.guild_id == actor.guild_id, Meeting.cancelled_at.is_(None))
-                .order_by(Meeting.id)
-                .limit(200)
+            mine = {g.id for g in await group_api.groups_of(session, actor.guild_id, actor.user_id)}
+            facilitator = await group_api.is_facilitator(session, actor)
+            rows = list(
+                await session.execute(
+                    select(Meeting.id, Meeting.title, Meeting.group_id)
+                    .where(Meeting.guild_id == actor.guild_id, Meeting.cancelled_at.is_(None))
+                    .order_by(Meeting.id)
+                    .limit(200)
+                )
             )
+            found = await group_api.groups_by_ids(session, {group_id for _, _, group_id in rows})
             out = []
-            for meeting_id, title, group_name, private, group_id in rows:
+            for meeting_id, title, group_id in rows:
+                if group_id not in found:
+                    continue
+                group_name, private = found[group_id].name, found[group_id].private
                 if private and group_id not in mine and not facilitator:
                     continue
                 label = f"{title} ({group_name})"
@@ -210,8 +218,8 @@ class MeetingQueries:
 
     async def group_zone(self, actor: Actor, group_name: str | None, channel_id: int | None, default: str) -> ZoneInfo:
         async with self.db.read() as session:
-            group = await queries.resolve_group(session, actor, group_name, channel_id)
-            return await queries.group_timezone(session, group, default)
+            group = await group_api.resolve_group(session, actor, group_name, channel_id)
+            return await group_api.group_timezone(session, group, default)
 
     async def list_meetings(
         self, actor: Actor, group_name: str | None, channel_id: int | None, now: datetime
@@ -235,16 +243,16 @@ class MeetingQueries:
                     skipped=skips,
                 )
                 out.append((await summary_of(session, meeting, group), upcoming))
-            return group.name, out, await queries.is_facilitator(session, actor, group.id)
+            return group.name, out, await group_api.is_facilitator(session, actor, group.id)
 
     async def agenda_show(self, actor: Actor, ref: str) -> MeetingSummary:
         async with self.db.read() as session:
             meeting = await find(session, actor, ref)
-            group = await session.get(Group, meeting.group_id)
+            group = await group_api.group_by_id(session, meeting.group_id)
             assert group is not None
             if not (
-                await queries.is_member(session, group.id, actor.user_id)
-                or await queries.is_facilitator(session, actor, group.id)
+                await group_api.is_member(session, group.id, actor.user_id)
+                or await group_api.is_facilitator(session, actor, group.id)
             ):
                 raise NotAllowed(f"Join **{group.name}** to see its meetings (`/group join {group.name}`).")
             return await summary_of(session, meeting, group)

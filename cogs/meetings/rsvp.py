@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from bot.actor import Actor
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotFound
-from cogs.groups import queries
+from cogs.groups import api as groups
 from cogs.meetings.models import Meeting, Rsvp
 from cogs.meetings.queries import summary_of
 from cogs.meetings.records import ALL_FUTURE, STATUSES, MeetingSummary, occurrence_key
@@ -29,8 +29,8 @@ class MeetingRsvps:
                 raise NotFound("That meeting no longer exists.")
             if meeting.cancelled_at is not None or meeting.occurrence_at is None:
                 raise Conflict(f"**{meeting.title}** has no upcoming date to answer for.")
-            group = await queries.get_group(session, actor.guild_id, meeting.group_id)
-            await queries.require_participant(session, group, actor.user_id)
+            group = await groups.group(session, actor.guild_id, meeting.group_id)
+            await groups.require_participant(session, group, actor.user_id)
             keys = [ALL_FUTURE] if all_future else [occurrence_key(meeting.occurrence_at)]
             if all_future:
                 # "All future" replaces the answers given for single dates from this one on.

@@ -13,17 +13,18 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.db import Database
 from bot.errors import BadInput, Conflict
-from cogs.groups import queries
+from cogs.groups import api as groups
 from cogs.meetings import domain
 from cogs.meetings.attendance import MeetingAttendance
 from cogs.meetings.calendar import MeetingCalendar
 from cogs.meetings.domain import MeetingInputError, Recurrence
 from cogs.meetings.jobs import MeetingJobs
-from cogs.meetings.models import AgendaItem, Meeting, MeetingSkip
+from cogs.meetings.models import AgendaItem, GroupEvents, Meeting, MeetingSkip
 from cogs.meetings.planning import plan, skips_of, start_local_of
 from cogs.meetings.queries import MeetingQueries, managed, summary_of
 from cogs.meetings.records import EditRequest, MeetingSummary, ScheduleRequest
@@ -67,19 +68,19 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
         except MeetingInputError as error:
             raise _bad(error) from None
         async with self.db.write() as session:
-            group = await queries.resolve_group(session, actor, request.group, request.channel_id)
-            await queries.require_facilitator(session, actor, group)
-            if group.archived_at is not None:
+            group = await groups.resolve_group(session, actor, request.group, request.channel_id)
+            await groups.require_facilitator(session, actor, group)
+            if group.archived:
                 raise BadInput(f"**{group.name}** is archived: it takes no new meetings.")
             if request.timezone:
-                zone = queries.parse_timezone(request.timezone)
+                zone = groups.parse_timezone(request.timezone)
             else:
-                zone = await queries.group_timezone(session, group, default_tz)
+                zone = await groups.group_timezone(session, group, default_tz)
             parsed, recurrence = self._validate_times(
                 request.when, zone, now, request.duration_minutes, request.repeat, request.every, request.rrule
             )
             if group.private:
-                show_event = bool(group.public_events or request.public_event)
+                show_event = bool(await _public_events(session, group.id) or request.public_event)
             else:
                 show_event = request.public_event is not False
             meeting = Meeting(
@@ -129,7 +130,9 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
                     raise _bad(error) from None
             if request.public_event is not None:
                 meeting.show_event = (
-                    request.public_event if not group.private else bool(group.public_events or request.public_event)
+                    request.public_event
+                    if not group.private
+                    else bool(await _public_events(session, group.id) or request.public_event)
                 )
             replan = request.reminders is not None
             if request.when is not None or request.duration_minutes is not None:
@@ -248,3 +251,9 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
                 )
             await session.execute(delete(AgendaItem).where(AgendaItem.id == ids[number - 1]))
             return await summary_of(session, meeting, group)
+
+
+async def _public_events(session: AsyncSession, group_id: int) -> bool:
+    """Whether a private group opted in to Discord scheduled events."""
+    choice = await session.get(GroupEvents, group_id)
+    return choice is not None and choice.public_events

@@ -12,10 +12,13 @@ from discord.ext import commands
 
 from bot.errors import BadInput, BotMissingPermissions, Conflict, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
-from cogs.moderation import _sharing as sharing
+from cogs.groups.api import GroupHooks
 from cogs.moderation import domain
+from cogs.moderation.api import ModerationLink
+from cogs.moderation.link import Link
 from cogs.moderation.privacy import ModerationPrivacy
 from cogs.moderation.service import ModerationService, Page
+from cogs.moderation.settings import ModerationSetup, moderator_roles
 from cogs.moderation.views import (
     OpenItemSelect,
     Pager,
@@ -26,6 +29,7 @@ from cogs.moderation.views import (
     reveal_view,
     timeout_view,
 )
+from cogs.sharing.api import AnonymousPosts
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -48,20 +52,39 @@ class ModerationCog(commands.Cog):
 
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
-        self.service = ModerationService(bot.db, bot.require_keys, bot.clock)
+        self.service = ModerationService(
+            bot.db, bot.require_keys, bot.clock, posts=lambda: bot.interfaces.get(AnonymousPosts)
+        )
         self.privacy = ModerationPrivacy()
         self.report_menu = app_commands.ContextMenu(name="Report message", callback=self.report_message)
         self.report_menu.guild_only = True
         self._card_locks: dict[int, asyncio.Lock] = {}
 
     async def cog_load(self) -> None:
+        self.bot.interfaces.offer(ModerationLink, Link())
+        self.bot.setup_sections.register(ModerationSetup())
+        # Moderators see private groups' channels too; groups asks through its hooks.
+        self.bot.interfaces.require(GroupHooks).viewer_roles.append(moderator_roles)
         self.bot.tree.add_command(self.report_menu)
         self.bot.privacy.register(self.privacy)
 
     async def cog_unload(self) -> None:
+        self.bot.interfaces.withdraw(ModerationLink)
+        self.bot.setup_sections.unregister("moderation")
+        hooks = self.bot.interfaces.get(GroupHooks)
+        if hooks is not None and moderator_roles in hooks.viewer_roles:
+            hooks.viewer_roles.remove(moderator_roles)
         self.bot.tree.remove_command(self.report_menu.name, type=self.report_menu.type)
         self.bot.privacy.unregister(self.privacy.name)
         self.bot.scheduler.cancel_prefix("moderation:")
+
+    @commands.Cog.listener()
+    async def on_guild_role_delete(self, role: discord.Role) -> None:
+        await self.service.role_deleted(role.guild.id, role.id)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self.service.channel_deleted(channel.guild.id, channel.id)
 
     async def hearth_start(self) -> None:
         self.bot.scheduler.daily(RETENTION_JOB, self.run_retention)
@@ -245,7 +268,7 @@ class ModerationCog(commands.Cog):
                 f"A moderator of **{guild_name}** sent you a warning about your anonymous post `{item.post_code}`:\n"
                 f">>> {warning}\n\nThe moderators don't know it was you: Hearth delivered this without telling them."
             )
-            delivered = await sharing.dm_author(self.bot, item.post_id, body)
+            delivered = await self.service.sharing.dm_author(item.post_id, body)
         else:
             assert item.author_id is not None
             where = (
@@ -277,8 +300,7 @@ class ModerationCog(commands.Cog):
         reason = domain.clean_reason(text)
         delivered = False
         if item.post_id is not None:
-            delivered = await sharing.dm_author(
-                self.bot,
+            delivered = await self.service.sharing.dm_author(
                 item.post_id,
                 f"Your anonymous post `{item.post_code}` was not approved by the moderators.\n"
                 f"Their reason:\n>>> {reason}",

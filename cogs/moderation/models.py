@@ -60,3 +60,13 @@ class AuditEntry(Base):
     item_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ModerationConfig(Base):
+    """What /setup stores for moderation in a server. A missing row means neither is set."""
+
+    __tablename__ = "moderation_configs"
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    moderator_role_id: Mapped[int | None] = mapped_column(Snowflake)
+    mod_queue_channel_id: Mapped[int | None] = mapped_column(Snowflake)

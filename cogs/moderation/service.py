@@ -21,13 +21,14 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.keys import Keyring
-from cogs.groups import queries
-from cogs.moderation import _sharing as sharing
-from cogs.moderation import api, domain
+from cogs.groups import api as groups
+from cogs.moderation import domain, records
 from cogs.moderation.domain import ItemView
-from cogs.moderation.models import AuditEntry, ModItem, ModReport
+from cogs.moderation.models import AuditEntry, ModerationConfig, ModItem, ModReport
+from cogs.moderation.settings import moderation_config, require_moderator
+from cogs.sharing.api import AnonymousPosts, PostRef
 
-Apply = Callable[[AsyncSession, ModItem, Any], Awaitable[None]]
+Apply = Callable[[AsyncSession, ModItem, PostRef | None], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class LogLine:
     subject_id: int | None  # the non-anonymous author of the item, for moderators' eyes
 
 
-def target_text(item: ModItem, post: Any | None) -> str:
+def target_text(item: ModItem, post: PostRef | None) -> str:
     """How the audit log names an item: never an anonymous author, only the post's code."""
     if post is not None:
         return f"anonymous post {post.code}"
@@ -71,11 +72,60 @@ def target_text(item: ModItem, post: Any | None) -> str:
     return f"item #{item.id}"
 
 
+class _NoPosts:
+    """Anonymous sharing is not loaded: nothing is an anonymous post, and there is nothing to act on."""
+
+    async def post_by_message(self, session: AsyncSession, guild_id: int, message_id: int) -> PostRef | None:
+        return None
+
+    async def post_by_id(self, session: AsyncSession, post_id: int) -> PostRef | None:
+        return None
+
+    async def post_by_code(self, session: AsyncSession, guild_id: int, code: str) -> PostRef | None:
+        return None
+
+    async def block_author(self, session: AsyncSession, post_id: int, *, now: datetime) -> None:
+        return None
+
+    async def unblock_by_code(self, session: AsyncSession, guild_id: int, code: str) -> bool:
+        return False
+
+    async def mark_deleted(self, session: AsyncSession, post_id: int) -> None:
+        return None
+
+    async def set_status(self, session: AsyncSession, post_id: int, status: str) -> None:
+        return None
+
+    async def reveal_author(self, session: AsyncSession, keys: Keyring, post_id: int) -> int | None:
+        return None
+
+    async def break_glass(self, session: AsyncSession, guild_id: int) -> bool:
+        return False
+
+    async def dm_author(self, post_id: int, text: str) -> bool:
+        return False
+
+
+NO_POSTS: AnonymousPosts = _NoPosts()
+
+
 class ModerationService:
-    def __init__(self, db: Database, keys: Callable[[], Keyring], clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        keys: Callable[[], Keyring],
+        clock: Clock,
+        posts: Callable[[], AnonymousPosts | None] = lambda: None,
+    ) -> None:
         self.db = db
         self.keys = keys
         self.clock = clock
+        # Asked at call time: without anonymous sharing loaded, no message is an anonymous post.
+        self._posts = posts
+
+    @property
+    def sharing(self) -> AnonymousPosts:
+        return self._posts() or NO_POSTS
 
     # --- reports ----------------------------------------------------------------------------------
 
@@ -90,18 +140,18 @@ class ModerationService:
         author_id: int | None,
         author_is_bot: bool,
         key: str,
-    ) -> Any | None:
+    ) -> PostRef | None:
         """Refuse what can't be reported (outside groups, bots, own messages, twice); returns the
         anonymous post behind the message, if it is one."""
-        group = await queries.group_for_channel(session, actor.guild_id, channel_id)
+        group = await groups.group_by_channel(session, actor.guild_id, channel_id)
         if group is None:
-            group = await queries.group_for_channel(session, actor.guild_id, parent_id)
+            group = await groups.group_by_channel(session, actor.guild_id, parent_id)
         if group is None:
             raise BadInput(
                 "**Report message** works on messages in a group's channel (or its threads). "
                 "For anything else, please contact a moderator directly."
             )
-        post = await sharing.post_by_message(session, actor.guild_id, message_id)
+        post = await self.sharing.post_by_message(session, actor.guild_id, message_id)
         if post is None:
             if author_id is None:
                 raise NotFound("I can't find that message any more; it may have been deleted.")
@@ -172,7 +222,7 @@ class ModerationService:
                     author_is_bot=author_is_bot,
                     key=key,
                 )
-                item_id = await api.open_item(
+                item_id = await records.open_item(
                     session,
                     guild_id=actor.guild_id,
                     kind="report",
@@ -195,13 +245,12 @@ class ModerationService:
 
     # --- views ------------------------------------------------------------------------------------
 
-    async def _view(self, session: AsyncSession, item: ModItem, post: Any | None = None) -> ItemView:
+    async def _view(self, session: AsyncSession, item: ModItem, post: PostRef | None = None) -> ItemView:
         if post is None and item.post_id is not None:
-            post = await sharing.post_by_id(session, item.post_id)
+            post = await self.sharing.post_by_id(session, item.post_id)
         reasons = list(
             await session.scalars(select(ModReport.reason).where(ModReport.item_id == item.id).order_by(ModReport.id))
         )
-        config = await queries.guild_config(session, item.guild_id)
         return ItemView(
             id=item.id,
             guild_id=item.guild_id,
@@ -219,7 +268,7 @@ class ModerationService:
             actions=[line for line in item.actions.split("\n") if line],
             resolution=item.resolution,
             closed_by=item.closed_by,
-            break_glass=bool(config.break_glass),
+            break_glass=await self.sharing.break_glass(session, item.guild_id),
         )
 
     async def card_target(self, item_id: int) -> CardTarget | None:
@@ -227,7 +276,7 @@ class ModerationService:
             item = await session.get(ModItem, item_id)
             if item is None:
                 return None
-            config = await queries.guild_config(session, item.guild_id)
+            config = await moderation_config(session, item.guild_id)
             return CardTarget(await self._view(session, item), config.mod_queue_channel_id)
 
     async def card_location(self, item_id: int) -> tuple[int, int] | None:
@@ -248,7 +297,7 @@ class ModerationService:
     # --- actions ----------------------------------------------------------------------------------
 
     async def _load(self, session: AsyncSession, actor: Actor, item_id: int, *, lock: bool = False) -> ModItem:
-        await queries.require_moderator(session, actor)
+        await require_moderator(session, actor)
         statement = select(ModItem).where(ModItem.id == item_id)
         if lock:
             statement = statement.with_for_update()
@@ -285,7 +334,7 @@ class ModerationService:
     ) -> ItemView:
         async with self.db.write() as session:
             item = await self._load(session, actor, item_id, lock=True)
-            post = await sharing.post_by_id(session, item.post_id) if item.post_id is not None else None
+            post = await self.sharing.post_by_id(session, item.post_id) if item.post_id is not None else None
             view = await self._view(session, item, post)
             domain.require_action(view, action)
             if action == "reveal" and not is_owner:
@@ -299,7 +348,7 @@ class ModerationService:
                 item.closed_at = self.clock.now()
                 item.closed_by = actor.user_id
                 item.resolution = resolution or domain.ACTIONS[action]
-            await api.audit(
+            await records.audit(
                 session,
                 now=self.clock.now(),
                 guild_id=actor.guild_id,
@@ -316,9 +365,9 @@ class ModerationService:
         return await self._act(actor, item_id, "dismiss")
 
     async def deleted(self, actor: Actor, item_id: int, *, already_gone: bool = False) -> ItemView:
-        async def apply(session: AsyncSession, _item: ModItem, post: Any) -> None:
+        async def apply(session: AsyncSession, _item: ModItem, post: PostRef | None) -> None:
             if post is not None:
-                await sharing.mark_deleted(session, post)
+                await self.sharing.mark_deleted(session, post.id)
 
         detail = "it was already gone" if already_gone else ""
         return await self._act(actor, item_id, "delete", detail=detail, apply=apply)
@@ -331,37 +380,37 @@ class ModerationService:
         return await self._act(actor, item_id, "timeout", detail=domain.TIMEOUTS[minutes])
 
     async def block(self, actor: Actor, item_id: int) -> ItemView:
-        async def apply(session: AsyncSession, _item: ModItem, post: Any) -> None:
+        async def apply(session: AsyncSession, _item: ModItem, post: PostRef | None) -> None:
             if post is None:
                 raise NotFound("That anonymous post no longer exists, so its author can't be blocked.")
-            await sharing.block_author(session, post, self.clock.now())
+            await self.sharing.block_author(session, post.id, now=self.clock.now())
 
         return await self._act(actor, item_id, "block", apply=apply)
 
     async def approve(self, actor: Actor, item_id: int) -> ItemView:
-        async def apply(session: AsyncSession, _item: ModItem, post: Any) -> None:
+        async def apply(session: AsyncSession, _item: ModItem, post: PostRef | None) -> None:
             if post is None:
                 raise NotFound("That held post no longer exists (its author may have deleted it).")
-            await sharing.set_status(session, post, "posted")
+            await self.sharing.set_status(session, post.id, "posted")
 
         return await self._act(actor, item_id, "approve", resolution="approved", apply=apply)
 
     async def reject(self, actor: Actor, item_id: int, reason: str | None) -> ItemView:
         cleaned = domain.clean_reason(reason)
 
-        async def apply(session: AsyncSession, _item: ModItem, post: Any) -> None:
+        async def apply(session: AsyncSession, _item: ModItem, post: PostRef | None) -> None:
             if post is not None:
-                await sharing.set_status(session, post, "rejected")
+                await self.sharing.set_status(session, post.id, "rejected")
 
         return await self._act(actor, item_id, "reject", detail=domain.excerpt(cleaned, 200), apply=apply)
 
     async def reveal(self, actor: Actor, item_id: int, *, is_owner: bool) -> int | None:
         revealed: list[int | None] = []
 
-        async def apply(session: AsyncSession, _item: ModItem, post: Any) -> None:
+        async def apply(session: AsyncSession, _item: ModItem, post: PostRef | None) -> None:
             if post is None:
                 raise NotFound("That anonymous post no longer exists.")
-            revealed.append(await sharing.reveal_author(session, self.keys(), post))
+            revealed.append(await self.sharing.reveal_author(session, self.keys(), post.id))
 
         await self._act(actor, item_id, "reveal", apply=apply, is_owner=is_owner)
         return revealed[0] if revealed else None
@@ -371,13 +420,13 @@ class ModerationService:
         if not cleaned:
             raise BadInput("Give the code of one of the blocked author's posts, e.g. `/mod unblock K3F9QX2M`.")
         async with self.db.write() as session:
-            await queries.require_moderator(session, actor)
-            post = await sharing.post_by_code(session, actor.guild_id, cleaned)
+            await require_moderator(session, actor)
+            post = await self.sharing.post_by_code(session, actor.guild_id, cleaned)
             if post is None:
                 raise NotFound(f"No anonymous post here has the code `{cleaned[:40]}`. Check the code on the post.")
-            if not await sharing.unblock_by_code(session, actor.guild_id, cleaned):
+            if not await self.sharing.unblock_by_code(session, actor.guild_id, cleaned):
                 raise Conflict(f"The author of `{post.code}` isn't blocked, so there was nothing to undo.")
-            await api.audit(
+            await records.audit(
                 session,
                 now=self.clock.now(),
                 guild_id=actor.guild_id,
@@ -391,8 +440,8 @@ class ModerationService:
 
     async def queue(self, actor: Actor, page: int) -> tuple[Page, int | None]:
         async with self.db.read() as session:
-            await queries.require_moderator(session, actor)
-            config = await queries.guild_config(session, actor.guild_id)
+            await require_moderator(session, actor)
+            config = await moderation_config(session, actor.guild_id)
             where = (ModItem.guild_id == actor.guild_id, ModItem.status == "open")
             total = int(await session.scalar(select(func.count()).select_from(ModItem).where(*where)) or 0)
             page = domain.clamp_page(page, total, domain.QUEUE_PAGE_SIZE)
@@ -419,7 +468,7 @@ class ModerationService:
         if action is not None and action not in domain.ACTIONS:
             raise BadInput(f"{action!r} isn't an action; pick one of: {', '.join(domain.ACTIONS)}.")
         async with self.db.read() as session:
-            await queries.require_moderator(session, actor)
+            await require_moderator(session, actor)
             where = [AuditEntry.guild_id == actor.guild_id]
             if action is not None:
                 where.append(AuditEntry.action == action)
@@ -445,7 +494,7 @@ class ModerationService:
 
     async def require_moderator(self, actor: Actor) -> None:
         async with self.db.read() as session:
-            await queries.require_moderator(session, actor)
+            await require_moderator(session, actor)
 
     # --- retention --------------------------------------------------------------------------------
 
@@ -458,3 +507,18 @@ class ModerationService:
             await session.execute(delete(ModReport).where(ModReport.item_id.in_(old)))
             items = await session.execute(delete(ModItem).where(ModItem.status == "closed", ModItem.closed_at < cutoff))
         return int(entries.rowcount or 0), int(items.rowcount or 0)  # type: ignore[attr-defined]
+
+    # --- Discord changed under us ------------------------------------------------------------------
+
+    async def role_deleted(self, guild_id: int, role_id: int) -> None:
+        """The moderator role was deleted by hand: forget it (only admins moderate until /setup names one)."""
+        async with self.db.write() as session:
+            config = await session.get(ModerationConfig, guild_id)
+            if config is not None and config.moderator_role_id == role_id:
+                config.moderator_role_id = None
+
+    async def channel_deleted(self, guild_id: int, channel_id: int) -> None:
+        async with self.db.write() as session:
+            config = await session.get(ModerationConfig, guild_id)
+            if config is not None and config.mod_queue_channel_id == channel_id:
+                config.mod_queue_channel_id = None

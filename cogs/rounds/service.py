@@ -21,9 +21,8 @@ from bot.actor import Actor
 from bot.config import RoundSettings
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
-from cogs.groups.models import Group
-from cogs.groups.queries import group_for_channel, has_accepted_guidelines, is_facilitator, is_member
-from cogs.groups.queries import require_participant as _require_participant
+from cogs.groups import api as groups
+from cogs.groups.api import GroupRef
 from cogs.rounds import domain as d
 from cogs.rounds.models import Round, RoundEntry, RoundMute
 
@@ -133,17 +132,17 @@ class RoundService:
 
     # --- loading and storing ----------------------------------------------------------------------
 
-    async def _load(self, session: AsyncSession, round_id: int) -> tuple[Round, list[RoundEntry], Group]:
+    async def _load(self, session: AsyncSession, round_id: int) -> tuple[Round, list[RoundEntry], GroupRef]:
         row = await session.scalar(select(Round).where(Round.id == round_id).with_for_update())
         if row is None:
             raise NotFound("This round no longer exists.")
         entries = list(await session.scalars(select(RoundEntry).where(RoundEntry.round_id == round_id)))
-        group = await session.get(Group, row.group_id)
+        group = await groups.group_by_id(session, row.group_id)
         if group is None:  # pragma: no cover - rounds cascade with their group
             raise NotFound("This round's group no longer exists.")
         return row, entries, group
 
-    def _view(self, row: Round, group: Group, state: d.RoundState) -> RoundView:
+    def _view(self, row: Round, group: GroupRef, state: d.RoundState) -> RoundView:
         return RoundView(
             id=row.id,
             guild_id=row.guild_id,
@@ -227,18 +226,18 @@ class RoundService:
         )
 
     async def _authorise(
-        self, session: AsyncSession, row: Round, group: Group, state: d.RoundState, action: d.Action, actor: Actor
+        self, session: AsyncSession, row: Round, group: GroupRef, state: d.RoundState, action: d.Action, actor: Actor
     ) -> d.Action:
         if actor.guild_id != row.guild_id:
             raise NotFound("This round no longer exists.")
         facilitator_only = type(action) in FACILITATOR_LABELS
-        if facilitator_only and not await is_facilitator(session, actor, group.id):
+        if facilitator_only and not await groups.is_facilitator(session, actor, group.id):
             label = FACILITATOR_LABELS[type(action)]
             raise NotAllowed(
                 f"Only facilitators of **{group.name}** can use {label}. To take part, use Join queue, Pass or Done."
             )
         if isinstance(action, d.Join):
-            await _require_participant(session, group, actor.user_id)
+            await groups.require_participant(session, group, actor.user_id)
             heard, _count = await self._heard(session, group.id)
             index = d.insert_index(d.Order(row.order), state.queue, actor.user_id, heard, self.rng)
             return d.Join(actor.user_id, index)
@@ -269,15 +268,15 @@ class RoundService:
         if len(topic) > 200:
             raise BadInput(f"Keep the topic under 200 characters (it has {len(topic)}).")
         async with self.db.write() as session:
-            group = await group_for_channel(session, actor.guild_id, channel_id)
+            group = await groups.group_by_channel(session, actor.guild_id, channel_id)
             if group is None:
                 raise BadInput(
                     "Rounds run in a group's channel, and this channel doesn't belong to a group. "
                     "Run `/round start` in the group's own channel."
                 )
-            if group.archived_at is not None:
+            if group.archived:
                 raise BadInput(f"**{group.name}** is archived: it takes no new rounds.")
-            if not await is_facilitator(session, actor, group.id):
+            if not await groups.is_facilitator(session, actor, group.id):
                 raise NotAllowed(f"Only facilitators of **{group.name}** can start a round.")
             current = await session.scalar(select(Round).where(Round.live_channel_id == channel_id))
             if current is not None:
@@ -286,7 +285,9 @@ class RoundService:
             people: list[int] = []
             not_added: list[int] = []
             for user in dict.fromkeys(present):
-                ok = await is_member(session, group.id, user) and await has_accepted_guidelines(session, group, user)
+                ok = await groups.is_member(session, group.id, user) and await groups.has_accepted_guidelines(
+                    session, group, user
+                )
                 (people if ok else not_added).append(user)
             heard, _count = await self._heard(session, group.id)
             queue = d.initial_order(order, people, heard, self.rng)
@@ -368,13 +369,13 @@ class RoundService:
                 select(Round).where(Round.guild_id == actor.guild_id, Round.live_channel_id == channel_id)
             )
             group = (
-                await session.get(Group, row.group_id)
+                await groups.group_by_id(session, row.group_id)
                 if row is not None
-                else await group_for_channel(session, actor.guild_id, channel_id)
+                else await groups.group_by_channel(session, actor.guild_id, channel_id)
             )
             if group is None:
                 raise BadInput("This channel doesn't belong to a group, so it has no rounds.")
-            facilitator = await is_facilitator(session, actor, group.id)
+            facilitator = await groups.is_facilitator(session, actor, group.id)
             view = None
             if row is not None:
                 entries = list(await session.scalars(select(RoundEntry).where(RoundEntry.round_id == row.id)))
@@ -411,16 +412,12 @@ class RoundService:
             entries = list(
                 await session.scalars(select(RoundEntry).where(RoundEntry.round_id.in_([r.id for r in rows])))
             )
-            groups = {
-                g.id: g for g in await session.scalars(select(Group).where(Group.id.in_({r.group_id for r in rows})))
-            }
+            found = await groups.groups_by_ids(session, {r.group_id for r in rows})
         by_round: dict[int, list[RoundEntry]] = {}
         for entry in entries:
             by_round.setdefault(entry.round_id, []).append(entry)
         warning = self.settings.warning_seconds
-        return [
-            self._view(row, groups[row.group_id], _state_of(row, by_round.get(row.id, []), warning)) for row in rows
-        ]
+        return [self._view(row, found[row.group_id], _state_of(row, by_round.get(row.id, []), warning)) for row in rows]
 
     async def view(self, round_id: int) -> RoundView:
         async with self.db.read() as session:
@@ -428,7 +425,7 @@ class RoundService:
             if row is None:
                 raise NotFound("This round no longer exists.")
             entries = list(await session.scalars(select(RoundEntry).where(RoundEntry.round_id == round_id)))
-            group = await session.get(Group, row.group_id)
+            group = await groups.group_by_id(session, row.group_id)
             assert group is not None
             return self._view(row, group, _state_of(row, entries, self.settings.warning_seconds))
 

@@ -1,126 +1,62 @@
-"""What the moderation feature may ask of anonymous sharing (no ``discord`` here).
+"""What anonymous sharing offers other features (``bot.interfaces.get(AnonymousPosts)``); None when not loaded.
 
-Every function runs inside the caller's session, so a moderator's action and its audit entry
-stay one transaction. Nothing here returns an author's identity except ``find_author_id`` (used
-only to DM the author through the bot) and ``reveal_author`` (break-glass, server owner, audited
-by the caller); neither is ever logged.
+Only a Protocol and plain data here. Posts are named by their record id; nothing here returns an
+author's identity except ``reveal_author`` (break-glass, server owner, audited by the caller), and
+``dm_author`` reaches the author through the bot without telling the caller who it is.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.keys import Keyring
-from cogs.groups.models import GuildConfig
-from cogs.groups.queries import member_ids
-from cogs.sharing import domain
-from cogs.sharing.models import STATUSES, AnonymousBlock, AnonymousPost
 
 
-async def post_by_message(session: AsyncSession, guild_id: int, message_id: int) -> AnonymousPost | None:
-    return await session.scalar(
-        select(AnonymousPost).where(AnonymousPost.guild_id == guild_id, AnonymousPost.message_id == message_id)
-    )
+@dataclass(frozen=True)
+class PostRef:
+    """An anonymous post as another feature may see it: never who wrote it."""
+
+    id: int
+    guild_id: int
+    group_id: int
+    code: str
+    content: str
+    status: str
 
 
-async def post_by_id(session: AsyncSession, post_id: int) -> AnonymousPost | None:
-    return await session.get(AnonymousPost, post_id)
+class AnonymousPosts(Protocol):
+    async def post_by_message(self, session: AsyncSession, guild_id: int, message_id: int) -> PostRef | None: ...
 
+    async def post_by_id(self, session: AsyncSession, post_id: int) -> PostRef | None: ...
 
-async def post_by_code(session: AsyncSession, guild_id: int, code: str) -> AnonymousPost | None:
-    normalised = domain.normalise_code(code)
-    if not domain.looks_like_code(normalised):
-        return None
-    return await session.scalar(
-        select(AnonymousPost).where(AnonymousPost.guild_id == guild_id, AnonymousPost.code == normalised)
-    )
+    async def post_by_code(self, session: AsyncSession, guild_id: int, code: str) -> PostRef | None: ...
 
+    async def block_author(self, session: AsyncSession, post_id: int, *, now: datetime) -> None:
+        """Block the post's author from anonymous sharing in the whole server (idempotent)."""
+        ...
 
-async def find_author_id(session: AsyncSession, keys: Keyring, post: AnonymousPost) -> int | None:
-    """Recompute the pseudonym of each member of the post's group; the match is the author, if still a member."""
-    for user_id in await member_ids(session, post.group_id):
-        if domain.pseudonym(keys, post.guild_id, post.group_id, user_id) == post.pseudonym:
-            return user_id
-    return None
+    async def unblock_by_code(self, session: AsyncSession, guild_id: int, code: str) -> bool:
+        """Lift the block made from this post (or held by its author); False when there was none."""
+        ...
 
+    async def mark_deleted(self, session: AsyncSession, post_id: int) -> None:
+        """The message is gone from Discord: the post keeps its row and loses its words."""
+        ...
 
-async def is_blocked(session: AsyncSession, guild_id: int, server_hash: str) -> bool:
-    return await session.get(AnonymousBlock, (guild_id, server_hash)) is not None
+    async def set_status(self, session: AsyncSession, post_id: int, status: str) -> None: ...
 
+    async def reveal_author(self, session: AsyncSession, keys: Keyring, post_id: int) -> int | None:
+        """Break-glass only: the sealed user id, or None when none was stored."""
+        ...
 
-async def block_author(session: AsyncSession, post: AnonymousPost, *, now: datetime) -> None:
-    """Block by the server-level hash (idempotent): the author can no longer share anywhere in this server."""
-    if await is_blocked(session, post.guild_id, post.server_hash):
-        return
-    session.add(
-        AnonymousBlock(
-            guild_id=post.guild_id,
-            server_hash=post.server_hash,
-            created_at=now,
-            via_code=post.code,
-        )
-    )
-    await session.flush()
+    async def break_glass(self, session: AsyncSession, guild_id: int) -> bool:
+        """Whether the server's owner turned break-glass on (so a reveal is possible at all)."""
+        ...
 
-
-async def unblock_by_code(session: AsyncSession, guild_id: int, code: str) -> bool:
-    """Lift the block made from this post (or held by its author); False when there was none."""
-    normalised = domain.normalise_code(code)
-    post = await post_by_code(session, guild_id, normalised)
-    condition = AnonymousBlock.via_code == normalised
-    if post is not None:
-        condition = condition | (AnonymousBlock.server_hash == post.server_hash)
-    result = await session.execute(delete(AnonymousBlock).where(AnonymousBlock.guild_id == guild_id, condition))
-    return bool(getattr(result, "rowcount", 0))
-
-
-async def mark_deleted(session: AsyncSession, post: AnonymousPost) -> None:
-    """The message is gone from Discord: keep the row (rate limits, thread labels), drop the words."""
-    post.status = "deleted"
-    post.content = ""
-    post.content_warning = None
-    await session.flush()
-
-
-async def set_status(session: AsyncSession, post: AnonymousPost, status: str) -> None:
-    if status not in STATUSES:
-        raise ValueError(f"unknown anonymous post status {status!r}")
-    post.status = status
-    if status == "rejected":
-        post.content = ""
-        post.content_warning = None
-    await session.flush()
-
-
-async def reveal_author(session: AsyncSession, keys: Keyring, post: AnonymousPost) -> int | None:
-    """Break-glass only: the user id sealed with the post, or None when nothing was stored."""
-    if post.author_ciphertext is None:
-        return None
-    return domain.open_author(keys.derive("break-glass"), post.author_ciphertext, post.code)
-
-
-async def set_break_glass(session: AsyncSession, guild_id: int, enabled: bool) -> int:
-    """Turn break-glass on or off; off deletes every stored ciphertext of the server and returns how many."""
-    config = await session.get(GuildConfig, guild_id)
-    if config is None:
-        config = GuildConfig(guild_id=guild_id, anonymous_sharing=True, anonymous_requires_approval=False)
-        session.add(config)
-    config.break_glass = enabled
-    if enabled:
-        await session.flush()
-        return 0
-    count = await session.scalar(
-        select(func.count())
-        .select_from(AnonymousPost)
-        .where(AnonymousPost.guild_id == guild_id, AnonymousPost.author_ciphertext.is_not(None))
-    )
-    await session.execute(
-        update(AnonymousPost)
-        .where(AnonymousPost.guild_id == guild_id, AnonymousPost.author_ciphertext.is_not(None))
-        .values(author_ciphertext=None)
-    )
-    await session.flush()
-    return int(count or 0)
+    async def dm_author(self, post_id: int, text: str) -> bool:
+        """DM the author (mentions off); False when unreachable. The id never leaves the implementation."""
+        ...

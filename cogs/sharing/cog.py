@@ -15,10 +15,14 @@ from discord.ext import commands
 
 from bot.errors import BotMissingPermissions, NotFound, Transient
 from bot.interactions import NO_MENTIONS, actor_of, reply
-from cogs.groups.choices import group_choices
+from cogs.groups.api.choices import group_choices
+from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain
+from cogs.sharing.api import AnonymousPosts
+from cogs.sharing.link import Link
 from cogs.sharing.service import AnonymousPostsProvider, Publication, SharingService, Target
-from cogs.sharing.views import ShareModal, post_embed, post_view
+from cogs.sharing.settings import SharingSetup
+from cogs.sharing.views import COG_NAME, ShareModal, post_embed, post_view
 
 if TYPE_CHECKING:
     from bot.actor import Actor
@@ -30,7 +34,7 @@ RETENTION_RUNS_PER_DAY = 4
 ERASE_CLEANUP_DELAY_SECONDS = 2
 
 
-class SharingCog(commands.Cog, name="Sharing"):
+class SharingCog(commands.Cog, name=COG_NAME):
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
         self.service = SharingService(
@@ -40,6 +44,7 @@ class SharingCog(commands.Cog, name="Sharing"):
             bot.clock,
             bot.safety,
             retention_days=bot.settings.retention.anonymous_posts_days,
+            moderation=lambda: bot.interfaces.get(ModerationLink),
         )
         self.provider = AnonymousPostsProvider(
             keep_text=lambda: bot.settings.sharing.erase_keeps_text, on_erased=self._after_erase
@@ -48,7 +53,13 @@ class SharingCog(commands.Cog, name="Sharing"):
         # Two replies racing to open the thread under one post must not open two threads.
         self._thread_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
+    async def cog_load(self) -> None:
+        self.bot.interfaces.offer(AnonymousPosts, Link(self.bot))
+        self.bot.setup_sections.register(SharingSetup(lambda: self.bot.interfaces.get(ModerationLink)))
+
     async def cog_unload(self) -> None:
+        self.bot.interfaces.withdraw(AnonymousPosts)
+        self.bot.setup_sections.unregister("sharing")
         self.bot.privacy.unregister(self.provider.name)
         self.bot.scheduler.cancel_prefix("sharing:")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base, Snowflake, UTCDateTime
@@ -55,3 +55,23 @@ class AnonymousBlock(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The post code the block was made from, so /mod unblock can name it.
     via_code: Mapped[str | None] = mapped_column(String(32), index=True)
+
+
+class SharingConfig(Base):
+    """What /setup stores for anonymous sharing in a server. A missing row means the defaults below."""
+
+    __tablename__ = "sharing_configs"
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    anonymous_sharing: Mapped[bool] = mapped_column(Boolean, default=True)
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    break_glass: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class GroupSharing(Base):
+    """A group's own choice about anonymous posts; no row (or None) follows the server's default."""
+
+    __tablename__ = "group_sharing"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    shares_need_approval: Mapped[bool | None] = mapped_column(Boolean)

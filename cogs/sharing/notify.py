@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.interactions import NO_MENTIONS
-from cogs.sharing import api
+from cogs.sharing import records
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -22,8 +22,8 @@ async def dm_author(bot: Hearth, post_id: int, text: str) -> bool:
     The author's id lives only in this function's locals: it is never returned, stored or logged.
     """
     async with bot.db.read() as session:
-        post = await api.post_by_id(session, post_id)
-        user_id = await api.find_author_id(session, bot.require_keys(), post) if post is not None else None
+        post = await records.post_by_id(session, post_id)
+        user_id = await records.find_author_id(session, bot.require_keys(), post) if post is not None else None
     if user_id is None:
         log.info("anonymous post %s: author not reachable (no longer in the group)", post_id)
         return False

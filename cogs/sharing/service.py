@@ -27,13 +27,20 @@ from bot.errors import BadInput, HearthError, NotAllowed, NotFound, RateLimited
 from bot.keys import Keyring
 from bot.privacy import Subject
 from bot.safety import SafetyNet
-from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance, GuildConfig
-from cogs.groups.queries import get_group, guild_config, require_participant, resolve_group
-from cogs.sharing import api, domain
-from cogs.sharing.models import DELETED, HELD, POSTED, AnonymousBlock, AnonymousPost
-from cogs.sharing.moderation_link import open_item
+from cogs.groups import api as groups
+from cogs.groups.api import GroupRef, Participation
+from cogs.moderation.api import ModerationLink
+from cogs.sharing import domain, records
+from cogs.sharing.models import DELETED, HELD, POSTED, AnonymousBlock, AnonymousPost, GroupSharing, SharingConfig
+from cogs.sharing.settings import default_config
 
 log = logging.getLogger(__name__)
+
+NO_REVIEWERS_MESSAGE = (
+    "Anonymous posts in **{group}** wait for a moderator's approval, and moderation isn't running on this "
+    "server right now, so nobody could review yours. Nothing was posted or kept. "
+    "If you'd like, let a facilitator or server admin know."
+)
 
 BLOCKED_MESSAGE = (
     "You can't post anonymously in this server at the moment. "
@@ -78,13 +85,20 @@ class ShareResult:
 
 @dataclass(frozen=True)
 class _Standing:
-    """What the posting checks need beyond the ORM rows: the author's block and recent-post count."""
+    """Everything the posting checks read, from one query."""
 
     server_hash: str
     blocked: bool
     recent: int  # posts by this server hash inside the rate window
     since: datetime
-    rows: tuple[object, ...]  # the preloaded Group, GuildConfig, GroupMember, GuidelinesAcceptance (or None)
+    participation: Participation | None  # None: the group does not exist
+    config: SharingConfig | None = None  # None: the server never changed sharing's settings
+    group_approval: bool | None = None  # the group's own choice about holding posts; None: the server's
+
+    def group(self, guild_id: int) -> GroupRef:
+        if self.participation is None or self.participation.group.guild_id != guild_id:
+            raise NotFound("That group no longer exists.")
+        return self.participation.group
 
 
 @dataclass(frozen=True)
@@ -99,13 +113,14 @@ class _CreateRequest:
 class _Checked:
     """A share that passed every check, with what storing it needs."""
 
-    group: Group
-    config: GuildConfig
+    group: GroupRef
+    config: SharingConfig
     standing: _Standing  # holds the preloaded rows while the share is written
     pseudonym: str
     server_hash: str
     root: AnonymousPost | None
     label: str | None
+    held: bool
 
 
 @dataclass(frozen=True)
@@ -139,9 +154,12 @@ class SharingService:
         safety: SafetyNet,
         *,
         retention_days: int,
+        moderation: Callable[[], ModerationLink | None] = lambda: None,
     ) -> None:
         self.db = db
         self._keys = keys
+        # Asked at call time: moderation may be absent (HEARTH_FEATURES) or unloaded while we run.
+        self.moderation = moderation
         self.settings = settings
         self.clock = clock
         self.safety = safety
@@ -163,13 +181,8 @@ class SharingService:
     async def _load_standing(
         self, session: AsyncSession, actor: Actor, group_id: int, server_hash: str, now: datetime | None = None
     ) -> _Standing:
-        """Everything the posting checks read, in one round trip instead of six.
-
-        The group, the server's settings, the membership and the guidelines acceptance come back as ORM
-        rows, so the groups feature's own checks (``get_group``, ``guild_config``, ``require_participant``)
-        then run unchanged and find them in the session's identity map without another query. A row that
-        does not exist is simply not preloaded: those checks look it up themselves, as before.
-        """
+        """Everything the posting checks read, in one round trip instead of six: the groups feature's
+        participation row (``groups.participation_select``) with sharing's own columns added to it."""
         since = (now or self.clock.now()) - domain.RATE_WINDOW
         blocked = (
             select(AnonymousBlock.guild_id)
@@ -186,30 +199,33 @@ class SharingService:
             )
             .scalar_subquery()
         )
-        row = (
-            await session.execute(
-                select(Group, GuildConfig, GroupMember, GuidelinesAcceptance, blocked, recent)
-                .outerjoin(GuildConfig, GuildConfig.guild_id == Group.guild_id)
-                .outerjoin(GroupMember, (GroupMember.group_id == Group.id) & (GroupMember.user_id == actor.user_id))
-                .outerjoin(
-                    GuidelinesAcceptance,
-                    (GuidelinesAcceptance.group_id == Group.id) & (GuidelinesAcceptance.user_id == actor.user_id),
-                )
-                .where(Group.id == group_id)
-            )
-        ).first()
+        statement = (
+            groups.participation_select(group_id, actor.user_id)
+            .add_columns(blocked, recent, SharingConfig, GroupSharing.shares_need_approval)
+            .outerjoin(SharingConfig, SharingConfig.guild_id == actor.guild_id)
+            .outerjoin(GroupSharing, GroupSharing.group_id == group_id)
+        )
+        row = (await session.execute(statement)).first()
         if row is None:
-            return _Standing(server_hash, blocked=False, recent=0, since=since, rows=())
-        # The session's identity map holds rows weakly: keep them referenced while the checks run.
-        return _Standing(server_hash, blocked=bool(row[4]), recent=int(row[5] or 0), since=since, rows=tuple(row[:4]))
+            return _Standing(server_hash, blocked=False, recent=0, since=since, participation=None)
+        return _Standing(
+            server_hash,
+            blocked=bool(row[3]),
+            recent=int(row[4] or 0),
+            since=since,
+            participation=groups.participation_of(row),
+            config=row[5],
+            group_approval=row[6],
+        )
 
     async def _check_member(
-        self, session: AsyncSession, actor: Actor, group: Group, standing: _Standing, now: datetime | None = None
-    ) -> GuildConfig:
-        config = await guild_config(session, actor.guild_id)
+        self, session: AsyncSession, actor: Actor, standing: _Standing, now: datetime | None = None
+    ) -> SharingConfig:
+        config = standing.config or default_config(actor.guild_id)
         if not config.anonymous_sharing:
             raise NotAllowed("Anonymous sharing is turned off in this server. A server admin can turn it on in /setup.")
-        await require_participant(session, group, actor.user_id)
+        assert standing.participation is not None  # callers found the group first
+        standing.participation.require()
         if standing.blocked:
             raise NotAllowed(BLOCKED_MESSAGE)
         limit = self.settings.shares_per_hour
@@ -230,22 +246,33 @@ class SharingService:
                 )
         return config
 
+    def _needs_review(self, group: GroupRef, config: SharingConfig, standing: _Standing) -> bool:
+        """Held for approval, refused outright when no moderator could ever see it (moderation not loaded)."""
+        # The group's own choice wins; a group that never chose follows the server's default.
+        held = standing.group_approval if standing.group_approval is not None else config.approval_required
+        if held and self.moderation() is None:
+            raise NotAllowed(NO_REVIEWERS_MESSAGE.format(group=group.name))
+        return bool(held)
+
     async def target_for_share(self, actor: Actor, group_name: str | None, channel_id: int | None) -> Target:
         """Check before showing the form, so nobody types a long post only to be refused."""
         async with self.db.read() as session:
-            group = await resolve_group(session, actor, group_name, channel_id)
+            group = await groups.resolve_group(session, actor, group_name, channel_id)
             standing = await self._load_standing(session, actor, group.id, self._server_hash(actor))
-            await self._check_member(session, actor, group, standing)
+            group = standing.group(actor.guild_id)
+            config = await self._check_member(session, actor, standing)
             if group.channel_id is None:
                 raise BadInput(f"**{group.name}** has no channel to post in yet; ask a facilitator to set one.")
+            self._needs_review(group, config, standing)
             return Target(group.id, group.name)
 
     async def target_for_reply(self, actor: Actor, post_id: int) -> Target:
         async with self.db.read() as session:
             parent = await self._reply_parent(session, actor, post_id)
             standing = await self._load_standing(session, actor, parent.group_id, self._server_hash(actor))
-            group = await get_group(session, actor.guild_id, parent.group_id)
-            await self._check_member(session, actor, group, standing)
+            group = standing.group(actor.guild_id)
+            config = await self._check_member(session, actor, standing)
+            self._needs_review(group, config, standing)
             return Target(group.id, group.name, parent.id)
 
     async def _reply_parent(self, session: AsyncSession, actor: Actor, post_id: int) -> AnonymousPost:
@@ -290,10 +317,10 @@ class SharingService:
     async def _check_share(self, session: AsyncSession, keys: Keyring, request: _CreateRequest) -> _Checked:
         actor, target = request.actor, request.target
         server_hash = domain.server_hash(keys, actor.guild_id, actor.user_id)
-        # One query reads every row the checks need; get_group and the checks then hit the identity map.
+        # One query reads every row the checks need.
         standing = await self._load_standing(session, actor, target.group_id, server_hash, request.now)
-        group = await get_group(session, actor.guild_id, target.group_id)
-        config = await self._check_member(session, actor, group, standing, request.now)
+        group = standing.group(actor.guild_id)
+        config = await self._check_member(session, actor, standing, request.now)
         if group.channel_id is None:
             raise BadInput(f"**{group.name}** has no channel to post in yet; ask a facilitator to set one.")
         pseudonym = domain.pseudonym(keys, actor.guild_id, group.id, actor.user_id)
@@ -306,16 +333,14 @@ class SharingService:
             if root is None or root.status != POSTED or root.message_id is None:
                 raise NotFound("This conversation is closed: the post it belongs to was removed or has expired.")
             label = await self._label(session, root, pseudonym)
-        return _Checked(group, config, standing, pseudonym, server_hash, root, label)
+        held = self._needs_review(group, config, standing)
+        return _Checked(group, config, standing, pseudonym, server_hash, root, label, held)
 
     async def _store(
         self, session: AsyncSession, keys: Keyring, request: _CreateRequest, checked: _Checked
     ) -> ShareResult:
         actor, draft, group, config, root = request.actor, request.draft, checked.group, checked.config, checked.root
-        # The group's own choice wins; a group that never chose follows the server's default.
-        held = (
-            group.shares_need_approval if group.shares_need_approval is not None else config.anonymous_requires_approval
-        )
+        held = checked.held
         code = domain.new_code()
         post = AnonymousPost(
             code=code,
@@ -336,8 +361,9 @@ class SharingService:
         session.add(post)
         await session.flush()
         item_id = None
-        if held:
-            item_id = await open_item(
+        moderation = self.moderation()
+        if held and moderation is not None:  # checked above; moderation can't vanish inside one await chain
+            item_id = await moderation.open_item(
                 session,
                 guild_id=actor.guild_id,
                 kind="held",
@@ -391,8 +417,9 @@ class SharingService:
             return Posted(None)
         guild_id, content = row
         item_id = None
-        if request.flag and self.safety.flag_for_moderators:
-            item_id = await open_item(
+        moderation = self.moderation()
+        if request.flag and self.safety.flag_for_moderators and moderation is not None:
+            item_id = await moderation.open_item(
                 session,
                 guild_id=guild_id,
                 kind="flag",
@@ -425,7 +452,7 @@ class SharingService:
             post = await session.scalar(select(AnonymousPost).where(AnonymousPost.id == post_id).with_for_update())
             if post is None or post.message_id is not None or post.status not in (HELD, POSTED):
                 return None
-            group = await session.get(Group, post.group_id)
+            group = await groups.group_by_id(session, post.group_id)
             if group is None:
                 return None
             root = await session.get(AnonymousPost, post.parent_id) if post.parent_id else None
@@ -452,7 +479,7 @@ class SharingService:
                 "as shown in the confirmation you got when you posted."
             )
         async with self.db.write() as session:
-            post = await api.post_by_code(session, actor.guild_id, code)
+            post = await records.post_by_code(session, actor.guild_id, code)
             if post is None or post.status == DELETED:
                 raise NotFound(f"There is no anonymous post with the code {code} in this server (any more).")
             if domain.pseudonym(self.keys, post.guild_id, post.group_id, actor.user_id) != post.pseudonym:
@@ -461,7 +488,7 @@ class SharingService:
                     "if the post breaks the rules, use its Report button instead."
                 )
             removed = Removed(post.code, post.channel_id, post.message_id)
-            await api.mark_deleted(session, post)
+            await records.mark_deleted(session, post)
         log.info("anonymous post %s deleted by its author", post.id)
         return removed
 
@@ -487,7 +514,7 @@ class SharingService:
         return count
 
 
-def _publication(post: AnonymousPost, group: Group, root: AnonymousPost | None) -> Publication:
+def _publication(post: AnonymousPost, group: GroupRef, root: AnonymousPost | None) -> Publication:
     return Publication(
         post_id=post.id,
         code=post.code,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 import re
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot.errors import NotFound
 from bot.interactions import HearthModal, actor_of, handle_error, reply
+from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain
 
 if TYPE_CHECKING:
@@ -21,12 +21,14 @@ HIDDEN_NOTE = "The post is hidden: click the blurred text to read it."
 WARNING_ID = "share:warning"
 
 
-def sharing_cog(interaction: discord.Interaction) -> SharingCog:
-    from cogs.sharing.cog import SharingCog
+COG_NAME = "Sharing"  # SharingCog's name; views sit below the cog and don't import it
 
-    cog = interaction.client.get_cog(SharingCog.__cog_name__)  # type: ignore[attr-defined]
-    assert isinstance(cog, SharingCog)
-    return cog
+
+def sharing_cog(interaction: discord.Interaction) -> SharingCog:
+    cog = interaction.client.get_cog(COG_NAME)  # type: ignore[attr-defined]
+    if cog is None:  # the feature was unloaded while its buttons stayed on old messages
+        raise NotFound("Anonymous sharing isn't running on this server right now.")
+    return cast("SharingCog", cog)
 
 
 class ShareModal(HearthModal):
@@ -102,23 +104,14 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sh
         try:
             cog = sharing_cog(interaction)
             where = await cog.message_of(actor_of(interaction), self.post_id)
-            views = moderation_views()
-            if views is None:
+            moderation = cog.bot.interfaces.get(ModerationLink)
+            if moderation is None:
                 await reply(interaction, "Reporting isn't available on this server yet. Please tell a moderator.")
                 return
             # The same reason form as the "Report message" menu, owned by the moderation feature.
-            await views.open_report_modal(interaction, *where)
+            await moderation.open_report_form(interaction, *where)
         except Exception as error:
             await handle_error(interaction, error)
-
-
-def moderation_views() -> ModuleType | None:
-    try:
-        return importlib.import_module("cogs.moderation.views")
-    except ModuleNotFoundError as error:
-        if error.name not in {"cogs.moderation", "cogs.moderation.views"}:
-            raise
-        return None
 
 
 def post_view(post_id: int) -> discord.ui.View:

@@ -43,7 +43,7 @@ async def arrange(db: Database, members: int) -> int:
     async with db.write() as session:
         group = Group(
             guild_id=GUILD, name="Grief", name_key="grief", description="", private=False, owns_channel=False,
-            guidelines="", guidelines_version=1, public_events=False, created_by=1, created_at=START, channel_id=55,
+            guidelines="", guidelines_version=1, created_by=1, created_at=START, channel_id=55,
         )  # fmt: skip
         session.add(group)
         await session.flush()

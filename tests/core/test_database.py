@@ -67,7 +67,6 @@ async def test_naive_datetimes_are_refused_and_aware_ones_come_back_utc(db: Data
                 owns_channel=True,
                 guidelines="",
                 guidelines_version=1,
-                public_events=False,
                 created_by=1,
                 created_at=aware,
             )
@@ -88,7 +87,6 @@ async def test_naive_datetimes_are_refused_and_aware_ones_come_back_utc(db: Data
                     owns_channel=True,
                     guidelines="",
                     guidelines_version=1,
-                    public_events=False,
                     created_by=1,
                     created_at=datetime(2026, 1, 1),  # noqa: DTZ001 - naive on purpose
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -14,16 +15,19 @@ from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.keys import Keyring
 from bot.privacy import Subject
+from bot.setup import SetupContext, SetupRegistry, Value
 from cogs.groups import queries
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, JoinRequest
 from cogs.groups.privacy import GroupsPrivacy
 from cogs.groups.service import GroupInfo, GroupService
+from cogs.groups.settings import GroupsSetup
 
 GUILD = 10
 ADMIN = Actor(GUILD, 1, frozenset(), is_admin=True)
 FRAN = Actor(GUILD, 2, frozenset({500}), is_admin=False)  # holds the facilitator role (500) once /setup ran
 MIA = Actor(GUILD, 3, frozenset(), is_admin=False)
 BEN = Actor(GUILD, 4, frozenset(), is_admin=False)
+START = datetime(2026, 5, 1, tzinfo=UTC)
 _ids = itertools.count(1)
 
 
@@ -43,27 +47,33 @@ async def rows(db: Database, model: type, **where: int) -> int:
         return int(await session.scalar(select(func.count()).select_from(model).filter_by(**where)) or 0)
 
 
-async def test_setup_is_for_admins_and_keeps_what_was_not_given(service: GroupService) -> None:
+async def setup(db: Database, actor: Actor, **values: Value) -> None:
+    """/setup as its command runs it: groups' own section, every option in one transaction."""
+    registry = SetupRegistry()
+    registry.register(GroupsSetup("UTC"))
+    await registry.apply(db, SetupContext(actor, is_owner=False, now=START), values)
+
+
+async def test_setup_is_for_admins_and_keeps_what_was_not_given(service: GroupService, db: Database) -> None:
     with pytest.raises(NotAllowed):
-        await service.update_config(MIA, timezone="Europe/Berlin")
-    await service.update_config(ADMIN, facilitator_role_id=500, timezone="Europe/Berlin")
-    config = await service.update_config(ADMIN, anonymous_requires_approval=True)
-    assert (config.facilitator_role_id, config.timezone, config.anonymous_requires_approval) == (
-        500,
-        "Europe/Berlin",
-        True,
-    )
+        await setup(db, MIA, timezone="Europe/Berlin")
+    await setup(db, ADMIN, facilitator_role=500, timezone="Europe/Berlin")
+    await setup(db, ADMIN, facilitator_role=500)
+    config = await service.config(GUILD)
+    assert (config.facilitator_role_id, config.timezone) == (500, "Europe/Berlin")
     with pytest.raises(BadInput):
-        await service.update_config(ADMIN, timezone="Nowhere/Land")
+        await setup(db, ADMIN, timezone="Nowhere/Land")
+    with pytest.raises(BadInput, match="isn't running on this server"):
+        await setup(db, ADMIN, mod_queue=700)  # moderation's option, and moderation isn't registered
 
 
 async def test_defaults_apply_before_setup(service: GroupService) -> None:
     config = await service.config(GUILD)
-    assert config.timezone == "UTC" and config.timezone_is_default and config.anonymous_sharing
+    assert config.timezone == "UTC" and config.timezone_is_default
 
 
 async def test_create_validates_and_makes_the_creator_a_facilitator(service: GroupService, db: Database) -> None:
-    await service.update_config(ADMIN, facilitator_role_id=500)
+    await setup(service.db, ADMIN, facilitator_role=500)
     with pytest.raises(NotAllowed):
         await service.create_plan(MIA, "Grief")
     group = await make(service, "Grief", actor=FRAN)
@@ -206,7 +216,7 @@ async def test_listing_hides_private_groups_from_outsiders(service: GroupService
 
 
 async def test_discord_deletions_and_departures_keep_the_database_true(service: GroupService, db: Database) -> None:
-    await service.update_config(ADMIN, facilitator_role_id=500, mod_queue_channel_id=700)
+    await setup(db, ADMIN, facilitator_role=500)
     group = await make(service, "Caregivers")
     other = await make(service, "Private", private=True)
     await service.join(MIA, group.id)
@@ -217,12 +227,11 @@ async def test_discord_deletions_and_departures_keep_the_database_true(service: 
     assert await service.role_deleted(GUILD, group.role_id or 0) == [group.id]
     assert await service.role_deleted(GUILD, 500) == []
     assert await service.channel_deleted(GUILD, group.channel_id or 0) == [group.id]
-    await service.channel_deleted(GUILD, 700)
     async with db.read() as session:
         stored = await session.get(Group, group.id)
         config = await session.get(GuildConfig, GUILD)
     assert stored is not None and stored.role_id is None and stored.channel_id is None
-    assert config is not None and config.facilitator_role_id is None and config.mod_queue_channel_id is None
+    assert config is not None and config.facilitator_role_id is None
 
     assert await service.member_left(GUILD + 1, MIA.user_id) == 0  # another server: nothing of theirs
     assert await service.member_left(GUILD, MIA.user_id) == 4

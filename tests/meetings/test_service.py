@@ -51,7 +51,6 @@ async def arrange(db: Database) -> MeetingService:
             guidelines="",
             guidelines_version=1,
             timezone="Europe/Berlin",
-            public_events=False,
             created_by=FAC,
             created_at=NOW,
         )

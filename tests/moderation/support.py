@@ -9,8 +9,8 @@ import discord
 import simcord
 from sqlalchemy import select
 
-from cogs.groups.models import GuildConfig
-from cogs.moderation.models import AuditEntry, ModItem, ModReport
+from cogs.moderation.models import AuditEntry, ModerationConfig, ModItem, ModReport
+from cogs.sharing.models import SharingConfig
 from tests.support.groups import GroupFixture, make_group
 
 if TYPE_CHECKING:
@@ -57,12 +57,16 @@ async def make_server(
     queue = guild.create_text_channel("mod-queue")
     general = guild.create_text_channel("general")
     async with harness.bot.db.write() as session:
-        config = await session.get(GuildConfig, guild.id)
-        assert config is not None
-        config.moderator_role_id = mods.id
-        config.mod_queue_channel_id = queue.id if queue_channel else None
-        config.break_glass = break_glass
-        config.anonymous_requires_approval = approval
+        session.add(
+            ModerationConfig(
+                guild_id=guild.id, moderator_role_id=mods.id, mod_queue_channel_id=queue.id if queue_channel else None
+            )
+        )
+        session.add(
+            SharingConfig(
+                guild_id=guild.id, anonymous_sharing=True, approval_required=approval, break_glass=break_glass
+            )
+        )
     return Server(guild, group, queue, general, alice, bob, carol, maya, owner)
 
 

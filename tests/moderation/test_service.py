@@ -13,9 +13,9 @@ from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.keys import Keyring
 from bot.privacy import Subject
-from cogs.groups.models import Group, GuildConfig
-from cogs.moderation import api
-from cogs.moderation.models import AuditEntry, ModItem, ModReport
+from cogs.groups.models import Group
+from cogs.moderation import records as api
+from cogs.moderation.models import AuditEntry, ModerationConfig, ModItem, ModReport
 from cogs.moderation.privacy import ModerationPrivacy
 from cogs.moderation.service import ModerationService
 
@@ -38,15 +38,7 @@ def member(user_id: int, *, moderator: bool = False, guild: int = GUILD) -> Acto
 async def service(db: Database) -> ModerationService:
     clock = MovableClock()
     async with db.write() as session:
-        session.add(
-            GuildConfig(
-                guild_id=GUILD,
-                moderator_role_id=MOD_ROLE,
-                anonymous_sharing=True,
-                anonymous_requires_approval=False,
-                break_glass=False,
-            )
-        )
+        session.add(ModerationConfig(guild_id=GUILD, moderator_role_id=MOD_ROLE))
         session.add(
             Group(
                 guild_id=GUILD,
@@ -58,7 +50,6 @@ async def service(db: Database) -> ModerationService:
                 owns_channel=False,
                 guidelines="",
                 guidelines_version=1,
-                public_events=False,
                 created_by=1,
                 created_at=clock.now(),
             )

@@ -28,7 +28,7 @@ async def arrange(db: Database) -> int:
     async with db.write() as session:
         group = Group(
             guild_id=GUILD, name="Circle", name_key="circle", description="", private=False, channel_id=CHANNEL,
-            owns_channel=False, guidelines="", guidelines_version=1, public_events=False, created_by=FAY, created_at=T0,
+            owns_channel=False, guidelines="", guidelines_version=1, created_by=FAY, created_at=T0,
         )  # fmt: skip
         session.add(group)
         await session.flush()

@@ -12,8 +12,8 @@ import simcord
 from sqlalchemy import select
 
 from bot.errors import BadInput, NotAllowed, NotFound, RateLimited
-from cogs.groups.models import Group, GuildConfig
-from cogs.sharing.models import AnonymousBlock, AnonymousPost
+from cogs.moderation.models import ModerationConfig
+from cogs.sharing.models import AnonymousBlock, AnonymousPost, GroupSharing, SharingConfig
 from cogs.sharing.views import TEXT_ID, WARNING_ID
 from tests.conftest import Harness
 from tests.support.groups import GroupFixture, make_group
@@ -178,12 +178,8 @@ async def held_group(harness: Harness, env: simcord.Env) -> tuple[Any, GroupFixt
     guild, group, members = await setup_group(harness, env)
     queue = guild.create_text_channel("mod-queue")
     async with harness.bot.db.write() as session:
-        row = await session.get(Group, group.group_id)
-        assert row is not None
-        row.shares_need_approval = True
-        config = await session.get(GuildConfig, guild.id)
-        assert config is not None
-        config.mod_queue_channel_id = queue.id
+        session.add(GroupSharing(group_id=group.group_id, shares_need_approval=True))
+        session.add(ModerationConfig(guild_id=guild.id, mod_queue_channel_id=queue.id))
     return guild, group, members, queue
 
 
@@ -192,9 +188,9 @@ async def test_held_post_waits_for_approval_then_publishes_on_the_event(harness:
     moderators = guild.create_role("Moderators")
     moderator = guild.add_member(env.create_user("mod"), roles=[moderators])
     async with harness.bot.db.write() as session:
-        config = await session.get(GuildConfig, guild.id)
-        assert config is not None
-        config.moderator_role_id = moderators.id
+        moderation = await session.get(ModerationConfig, guild.id)
+        assert moderation is not None
+        moderation.moderator_role_id = moderators.id
     before = len(group.channel.history())
 
     result = await share(alice, group.channel, "Please hold this one.")
@@ -228,16 +224,14 @@ async def test_held_post_waits_for_approval_then_publishes_on_the_event(harness:
 async def test_server_default_holds_posts_when_the_group_did_not_choose(harness: Harness, env: simcord.Env) -> None:
     guild, group, (alice, *_rest) = await setup_group(harness, env)
     async with harness.bot.db.write() as session:
-        config = await session.get(GuildConfig, guild.id)
-        assert config is not None
-        config.anonymous_requires_approval = True
+        session.add(SharingConfig(guild_id=guild.id, anonymous_sharing=True, approval_required=True, break_glass=False))
     await share(alice, group.channel, "Held by the server default.")
     (row,) = await posts(harness)
     assert row.status == "held"
 
 
 async def test_blocked_author_cannot_share_and_is_not_told_who_blocked(harness: Harness, env: simcord.Env) -> None:
-    from cogs.sharing import api
+    from cogs.sharing import records as api
 
     guild, group, (alice, bob, _carol) = await setup_group(harness, env)
     await share(alice, group.channel, "First post.")
@@ -360,9 +354,9 @@ async def test_guidelines_must_be_accepted_first(harness: Harness, env: simcord.
 async def test_sharing_turned_off_for_the_server(harness: Harness, env: simcord.Env) -> None:
     guild, group, (alice, *_rest) = await setup_group(harness, env)
     async with harness.bot.db.write() as session:
-        config = await session.get(GuildConfig, guild.id)
-        assert config is not None
-        config.anonymous_sharing = False
+        session.add(
+            SharingConfig(guild_id=guild.id, anonymous_sharing=False, approval_required=False, break_glass=False)
+        )
     result = await alice.slash(group.channel, "share")
     assert result.modal is None
     assert "Anonymous sharing is turned off in this server" in said(result)
@@ -373,9 +367,9 @@ async def test_rules_are_checked_again_when_the_form_is_sent(harness: Harness, e
     guild, group, (alice, *_rest) = await setup_group(harness, env)
     shown = await alice.slash(group.channel, "share")
     async with harness.bot.db.write() as session:
-        config = await session.get(GuildConfig, guild.id)
-        assert config is not None
-        config.anonymous_sharing = False
+        session.add(
+            SharingConfig(guild_id=guild.id, anonymous_sharing=False, approval_required=False, break_glass=False)
+        )
     result = await alice.submit_modal(shown, {TEXT_ID: "typed while it was on", WARNING_ID: ""})
     assert "turned off" in said(result)
     expect_refusal(env, NotAllowed)

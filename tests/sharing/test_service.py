@@ -16,9 +16,9 @@ from bot.errors import HearthError, NotAllowed, RateLimited
 from bot.keys import Keyring
 from bot.privacy import Subject
 from bot.safety import SafetyNet
-from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance, GuildConfig
-from cogs.sharing import api
-from cogs.sharing.models import AnonymousPost
+from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance
+from cogs.sharing import records as api
+from cogs.sharing.models import AnonymousPost, SharingConfig
 from cogs.sharing.service import BLOCKED_MESSAGE, AnonymousPostsProvider, Posted, ShareResult, SharingService, Target
 
 KEYS = Keyring(b"s" * 40)
@@ -36,9 +36,7 @@ async def arrange(db: Database, *, break_glass: bool = False) -> int:
     now = datetime(2026, 5, 1, tzinfo=UTC)
     async with db.write() as session:
         session.add(
-            GuildConfig(
-                guild_id=GUILD, anonymous_sharing=True, anonymous_requires_approval=False, break_glass=break_glass
-            )
+            SharingConfig(guild_id=GUILD, anonymous_sharing=True, approval_required=False, break_glass=break_glass)
         )
         group = Group(
             guild_id=GUILD,
@@ -50,7 +48,6 @@ async def arrange(db: Database, *, break_glass: bool = False) -> int:
             owns_channel=False,
             guidelines="",
             guidelines_version=1,
-            public_events=False,
             created_by=ALICE,
             created_at=now,
         )
@@ -124,11 +121,13 @@ async def test_break_glass_seals_and_turning_it_off_deletes_ciphertexts(db: Data
         post = await api.post_by_id(session, made.publication.post_id)
         assert post is not None and post.author_ciphertext is not None
         assert await api.reveal_author(session, KEYS, post) == ALICE
-        assert await api.set_break_glass(session, GUILD, False) == 1
+        config = await session.get(SharingConfig, GUILD)
+        assert config is not None
+        assert await api.set_break_glass(session, config, False) == 1
     async with db.read() as session:
         post = await api.post_by_id(session, made.publication.post_id)
         assert post is not None and post.author_ciphertext is None
-        config = await session.get(GuildConfig, GUILD)
+        config = await session.get(SharingConfig, GUILD)
         assert config is not None and config.break_glass is False
 
 

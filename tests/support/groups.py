@@ -48,14 +48,7 @@ async def make_group(
     everyone = list(members) + [f for f in facilitators if f not in members]
     async with harness.bot.db.write() as session:
         if await session.get(GuildConfig, guild.id) is None:
-            session.add(
-                GuildConfig(
-                    guild_id=guild.id,
-                    anonymous_sharing=True,
-                    anonymous_requires_approval=False,
-                    break_glass=False,
-                )
-            )
+            session.add(GuildConfig(guild_id=guild.id))
         group = Group(
             guild_id=guild.id,
             name=name,
@@ -68,7 +61,6 @@ async def make_group(
             guidelines="Be kind. What is shared here stays here.",
             guidelines_version=1,
             timezone=timezone,
-            public_events=False,
             created_by=everyone[0].id if everyone else 0,
             created_at=now,
         )

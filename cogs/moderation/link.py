@@ -1,0 +1,67 @@
+"""Moderation's implementation of ``cogs.moderation.api.ModerationLink``, offered while the cog is loaded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cogs.moderation import records, views
+
+
+class Link:
+    async def open_item(
+        self,
+        session: AsyncSession,
+        *,
+        guild_id: int,
+        kind: str,
+        channel_id: int | None,
+        message_id: int | None,
+        post_id: int | None,
+        author_id: int | None,
+        excerpt: str,
+        now: datetime,
+        reason: str | None = None,
+        reporter_key: str | None = None,
+    ) -> int:
+        return await records.open_item(
+            session,
+            guild_id=guild_id,
+            kind=kind,
+            channel_id=channel_id,
+            message_id=message_id,
+            post_id=post_id,
+            author_id=author_id,
+            excerpt=excerpt,
+            now=now,
+            reason=reason,
+            reporter_key=reporter_key,
+        )
+
+    async def audit(
+        self,
+        session: AsyncSession,
+        *,
+        guild_id: int,
+        actor_id: int,
+        action: str,
+        target: str,
+        now: datetime,
+        item_id: int | None = None,
+        detail: str = "",
+    ) -> None:
+        await records.audit(
+            session,
+            guild_id=guild_id,
+            actor_id=actor_id,
+            action=action,
+            target=target,
+            now=now,
+            item_id=item_id,
+            detail=detail,
+        )
+
+    async def open_report_form(self, interaction: discord.Interaction, channel_id: int, message_id: int) -> None:
+        await views.open_report_modal(interaction, channel_id, message_id)

@@ -1,0 +1,61 @@
+"""Moderation's settings: its part of /setup (moderator role, queue channel) and who is a moderator."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.actor import Actor
+from bot.errors import BadInput, NotAllowed
+from bot.setup import SetupContext, Value
+from cogs.moderation.models import ModerationConfig
+
+
+async def moderation_config(session: AsyncSession, guild_id: int) -> ModerationConfig:
+    """The server's moderation settings; an unsaved empty row when /setup never set them."""
+    return await session.get(ModerationConfig, guild_id) or ModerationConfig(guild_id=guild_id)
+
+
+async def is_moderator(session: AsyncSession, actor: Actor) -> bool:
+    if actor.is_admin:
+        return True
+    config = await moderation_config(session, actor.guild_id)
+    return config.moderator_role_id is not None and config.moderator_role_id in actor.role_ids
+
+
+async def require_moderator(session: AsyncSession, actor: Actor) -> None:
+    if not await is_moderator(session, actor):
+        raise NotAllowed("Only moderators can do that.")
+
+
+async def moderator_roles(session: AsyncSession, guild_id: int) -> list[int]:
+    """For groups' private channels (``GroupHooks.viewer_roles``): moderators see them too."""
+    role = (await moderation_config(session, guild_id)).moderator_role_id
+    return [] if role is None else [role]
+
+
+class ModerationSetup:
+    feature: str = "moderation"
+    options: tuple[str, ...] = ("moderator_role", "mod_queue")
+
+    async def describe(self, session: AsyncSession, guild_id: int) -> dict[str, str]:
+        config = await moderation_config(session, guild_id)
+        role = f"<@&{config.moderator_role_id}>" if config.moderator_role_id else "not set (only server admins)"
+        queue = f"<#{config.mod_queue_channel_id}>" if config.mod_queue_channel_id else "not set"
+        return {"moderator_role": f"Moderator role: {role}", "mod_queue": f"Moderator queue channel: {queue}"}
+
+    async def apply(self, session: AsyncSession, context: SetupContext, values: Mapping[str, Value]) -> str:
+        role = values.get("moderator_role")
+        queue = values.get("mod_queue")
+        if role is not None and role == context.actor.guild_id:
+            raise BadInput("@everyone can't be the moderator role: pick a role only moderators have.")
+        config = await session.get(ModerationConfig, context.actor.guild_id, with_for_update=True)
+        if config is None:
+            config = ModerationConfig(guild_id=context.actor.guild_id)
+            session.add(config)
+        if role is not None:
+            config.moderator_role_id = int(role)
+        if queue is not None:
+            config.mod_queue_channel_id = int(queue)
+        return ""
