@@ -7,18 +7,19 @@ when configured, moderators get a flag (without the author's identity for anonym
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from bot.config import REPO_ROOT, SafetySettings
+from bot.text import matching
 
 DATA_DIR = REPO_ROOT / "data"
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+    # The shared matching form (case, width and hidden characters ignored: "sui\u200bcide" matches).
+    text = matching(text).replace("’", "'")
     return " ".join(re.sub(r"[^\w'\- ]+", " ", text).split())
 
 

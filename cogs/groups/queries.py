@@ -55,7 +55,7 @@ async def get_group(session: AsyncSession, guild_id: int, group_id: int) -> Grou
 
 async def group_by_name(session: AsyncSession, guild_id: int, name: str) -> Group:
     group = await session.scalar(
-        select(Group).where(Group.guild_id == guild_id, Group.name_key == name.strip().casefold())
+        select(Group).where(Group.guild_id == guild_id, Group.name_key == domain.name_key(name))
     )
     if group is None:
         raise NotFound(f"There is no group called {name.strip()!r} here. `/group list` shows the groups.")

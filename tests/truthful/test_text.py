@@ -65,3 +65,19 @@ def test_every_string_option_and_form_value_is_cleaned_in_the_payload() -> None:
     assert data["options"][0]["options"][1]["value"] == 5
     assert data["components"][0]["components"][0]["value"] == "ab\nc"
     assert data["components"][1]["component"]["value"] == "é"
+
+
+def test_the_safety_net_matches_on_the_same_form_and_sees_through_hidden_characters() -> None:
+    from bot.safety import SafetyNet
+
+    net = SafetyNet(keywords=("end my life",), resources="help")
+    for text in ["I want to END MY LIFE", "i want to end\u200b my life", "ｅｎｄ ｍｙ ｌｉｆｅ", "end\u00a0my life"]:
+        assert net.matches(text), text
+    assert not net.matches("the end of my lifetime plans")
+
+
+def test_group_names_match_whatever_their_case_width_or_hidden_characters() -> None:
+    from cogs.groups.domain import name_key
+
+    assert name_key("Grief Circle") == name_key("GRIEF  circle") == name_key("Ｇｒｉｅｆ Circle")
+    assert name_key("Gr\u200bief Circle") == name_key("grief circle")
