@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import discord
 import simcord
 from sqlalchemy import literal, select, union_all
 from sqlalchemy.sql import func
@@ -146,13 +147,17 @@ class Check:
         self.failures: list[str] = []
         self.tried = 0
 
-    async def run(self, label: str, call: Any, *, must_refuse: bool = False) -> simcord.InteractionResult | None:
+    async def run(
+        self, label: str, call: Any, *, must_refuse: bool = False, may_be_gone: bool = False
+    ) -> simcord.InteractionResult | None:
         self.tried += 1
         cursor = self.env.error_cursor
         before = await total_rows(self.w.harness)
         try:
             result = await call()
         except (simcord.OptionError, simcord.SetupError) as refused:
+            if may_be_gone and isinstance(refused, simcord.SetupError):
+                return None  # a disabled button, or one an earlier press replaced: nobody can press it
             if not must_refuse:
                 self.failures.append(f"{label}: refused by Discord, should reach Hearth ({refused})")
             return None
@@ -245,21 +250,77 @@ async def test_every_option_and_form_holds_against_hostile_input(db_harness: Har
     assert not check.failures, "\n".join(check.failures[:40])
 
 
-async def test_every_command_answers_truthfully_when_discord_fails(db_harness: Harness) -> None:
+def plain(w: World, leaf: Leaf) -> Any:
+    """Run a command with ordinary values (a callable for ``Check.run``)."""
+    return lambda: w.owner.slash(w.channel, leaf.path, **options_for(leaf, w))
+
+
+def buttons(message: Any) -> list[str]:
+    """The custom ids of a message's buttons (a SimCord reply's raw components or a discord.Message)."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if node.get("type") == 2 and node.get("custom_id"):
+                found.append(node["custom_id"])
+            walk(node.get("components"))
+            walk(node.get("accessory"))
+        elif isinstance(node, discord.ui.Button | discord.Button) and node.custom_id:
+            found.append(node.custom_id)
+        elif hasattr(node, "children"):
+            walk(list(node.children))
+
+    walk(message.components)
+    return found
+
+
+def fail_discord(env: simcord.Env) -> None:
+    """Every REST call except the interaction's own answer fails with a 500 until cleared."""
+    for path in ("/channels/*", "/guilds/*", "/users/@me/channels"):
+        env.inject_error("*", path, status=500, times=None)
+
+
+async def test_every_command_and_button_answers_truthfully_when_discord_fails(db_harness: Harness) -> None:
     w = await world(db_harness)
     check = Check(w)
     env = db_harness.env
-    for leaf in leaves(db_harness.bot.command_payload()):
-        env.inject_error("*", "/channels/*", status=500, times=None)
-        env.inject_error("*", "/guilds/*", status=500, times=None)
-        env.inject_error("POST", "/users/@me/channels", status=500, times=None)
+    commands = list(leaves(db_harness.bot.command_payload()))
+    # First, with Discord working: every command once, a share, so there are buttons to press.
+    with_buttons: list[Any] = []
+    for leaf in commands:
+        result = await check.run(
+            f"/{leaf.path}", lambda leaf=leaf: w.owner.slash(w.channel, leaf.path, **options_for(leaf, w))
+        )
+        if result is not None:
+            with_buttons += [m for m in [result.response, *result.followups] if m is not None and buttons(m)]
+    shown = await w.bob.slash(w.channel, "share")
+    if shown.modal is not None:
+        await w.bob.submit_modal(shown, dict(next(form_values(shown.modal, "A hard day."))[1]))
+    with_buttons += [m for m in w.channel.history() if buttons(m)]
+    # Then with Discord failing: every command, and every button.
+    for leaf in commands:
+        fail_discord(env)
         try:
-            await check.run(
-                f"/{leaf.path} (Discord 500)",
-                lambda leaf=leaf: w.owner.slash(w.channel, leaf.path, **options_for(leaf, w)),
-            )
+            await check.run(f"/{leaf.path} (Discord 500)", plain(w, leaf))
         finally:
             env.backend.faults.clear()
+    pressed = 0
+    for message in with_buttons:
+        for custom_id in buttons(message):
+            fail_discord(env)
+            try:
+
+                async def press(message: Any = message, custom_id: str = custom_id) -> Any:
+                    return await w.owner.click(message, custom_id=custom_id)
+
+                if await check.run(f"button {custom_id} (Discord 500)", press, may_be_gone=True) is not None:
+                    pressed += 1
+            finally:
+                env.backend.faults.clear()
+    assert pressed >= 5, pressed
     assert not check.failures, "\n".join(check.failures[:40])
 
 
