@@ -70,14 +70,17 @@ async def test_joining_a_group_with_the_longest_guidelines_says_it_joined(db_har
     guild = env.create_guild()
     alice, bob = (guild.add_member(env.create_user(name)) for name in ("alice", "bob"))
     group = await make_group(harness, guild, "Caregivers", members=[alice])
+    guidelines = "Be kind and patient. " * 85 + "Thanks."
+    assert len(guidelines) <= 1800
     async with harness.bot.db.write() as session:
-        await session.execute(update(Group).values(guidelines="Be kind and patient. " * 85 + "Thanks."))
+        await session.execute(update(Group).values(guidelines=guidelines))
 
     joined = await bob.slash(group.channel, "group join", group="Caregivers")
 
     text = said(joined)
     assert "You joined **Caregivers**" in text and "Nothing you entered was saved" not in text
     assert all(len(m.content) <= 2000 for m in [joined.response, *joined.followups] if m is not None)
+    assert guidelines in text  # whole: the member accepts what they could read
     assert await count(harness, GroupMember) == 2
 
 
