@@ -428,7 +428,8 @@ async def handle_error(interaction: discord.Interaction, error: BaseException) -
     if isinstance(original, HearthError):
         # A feature's own message: it knows what it kept (a Transient it raises says so itself).
         if isinstance(original, Transient):
-            log.warning("transient trouble command=%s guild=%s: %s", command, interaction.guild_id, original.message)
+            # Not the message: a feature may quote what the member typed in it.
+            log.warning("transient trouble command=%s guild=%s: %s", command, interaction.guild_id, "Transient")
         message = original.message
     elif is_transient(original):
         log.warning("transient trouble command=%s guild=%s: %s", command, interaction.guild_id, type(original).__name__)
