@@ -300,11 +300,20 @@ async def test_every_command_and_button_answers_truthfully_when_discord_fails(db
     if shown.modal is not None:
         await w.bob.submit_modal(shown, dict(next(form_values(shown.modal, "A hard day."))[1]))
     with_buttons += [m for m in w.channel.history() if buttons(m)]
-    # Then with Discord failing: every command, and every button.
+    # Then with Discord failing: every command, every form it opens, and every button.
+    forms = 0
     for leaf in commands:
         fail_discord(env)
         try:
-            await check.run(f"/{leaf.path} (Discord 500)", plain(w, leaf))
+            shown = await check.run(f"/{leaf.path} (Discord 500)", plain(w, leaf))
+            if shown is not None and shown.modal is not None:
+                _field, values = next(form_values(shown.modal, "An ordinary day."), ("", {}))
+
+                async def submit(shown: Any = shown, values: dict[str, Any] = values) -> Any:
+                    return await w.owner.submit_modal(shown, values)
+
+                await check.run(f"/{leaf.path} form (Discord 500)", submit)
+                forms += 1
         finally:
             env.backend.faults.clear()
     pressed = 0
@@ -320,7 +329,7 @@ async def test_every_command_and_button_answers_truthfully_when_discord_fails(db
                     pressed += 1
             finally:
                 env.backend.faults.clear()
-    assert pressed >= 5, pressed
+    assert pressed >= 5 and forms >= 1, (pressed, forms)
     assert not check.failures, "\n".join(check.failures[:40])
 
 
