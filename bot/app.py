@@ -13,6 +13,7 @@ import discord
 import yarl
 from discord.ext import commands
 
+from bot import interactions
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.db import Database
@@ -77,6 +78,9 @@ def apply_endpoints(settings: Settings) -> None:
 
 
 class Hearth(commands.Bot):
+    # Seconds before an unanswered interaction is deferred for its feature (bot/interactions.py).
+    defer_after: float | None = interactions.DEFER_AFTER
+
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -114,6 +118,15 @@ class Hearth(commands.Bot):
         self.synced_commands = False
         # False for one-shot commands (``python -m bot sync``): set up commands but start nothing.
         self.serving = True
+        # Every interaction: text normalised and an Outcome opened before discord.py parses it.
+        interactions.install(self)
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        # discord.py dispatches "interaction" synchronously right after scheduling the handlers,
+        # before any of them runs: the one place every command, button and form passes through.
+        if event_name == "interaction" and args and isinstance(args[0], discord.Interaction):
+            interactions.guard(args[0], self.defer_after)
+        super().dispatch(event_name, *args, **kwargs)
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -150,6 +163,8 @@ class Hearth(commands.Bot):
             raise ConfigError(f"bot.features: {error}") from None
         for name in order:
             await self.load_extension(available[name])
+        for option in interactions.declare_limits(self.tree):
+            log.warning("option %s declares no minimum or maximum", option)
         log.info("loaded features: %s", ", ".join(order))
 
     async def start_features(self) -> None:

@@ -33,6 +33,14 @@ class RateLimited(HearthError):
     """Too many of these in a short time; the message says when to try again."""
 
 
+class Transient(HearthError):
+    """Trouble that passes by itself (a busy database, Discord briefly failing); raise it to ask
+    the member to try again in a moment. ``bot/interactions.py`` also recognises the library errors."""
+
+    def __init__(self, message: str = "I'm a little busy right now. Please try again in a moment.") -> None:
+        super().__init__(message)
+
+
 class BotMissingPermissions(HearthError):
     """Hearth itself lacks a Discord permission; names it so an admin can grant it."""
 

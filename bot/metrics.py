@@ -68,8 +68,8 @@ class Metrics:
         )
         self.errors = Counter(
             "hearth_errors",
-            "Errors by kind: interaction_bug (the member saw a reference), interaction_refused (a clear "
-            "message about their input), job_failed, job_missed",
+            "Errors by kind: interaction_bug (the member saw a reference), interaction_transient (try again), "
+            "interaction_refused (a clear message about their input), job_failed, job_missed",
             ["kind"],
             registry=r,
         )

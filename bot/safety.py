@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bot import defaults
 from bot.config import SafetySettings
+from bot.text import matching
 
 # Quoted words are someone else's: a Markdown quote line, or a span inside straight or curly double quotes.
 _QUOTE_LINE = re.compile(r"^\s*>.*$", re.MULTILINE)
@@ -26,7 +27,8 @@ _QUOTED_SPAN = re.compile(r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”|«[^»\n]{1
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'").replace("‘", "'")
+    # The shared matching form (case, width and hidden characters ignored: "sui\u200bcide" matches).
+    text = matching(text).replace("’", "'").replace("‘", "'")
     # Accents go (so "suicídio" and "suicidio" are one word) but letters stay letters.
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w'\- ]+", " ", text).split())

@@ -14,6 +14,7 @@ from bot.config import Settings, load_settings
 from bot.db import Database
 from bot.db import migrate as migrations
 from bot.interactions import user_message
+from tests.support.budget import ResponseTimes
 from tests.support.postgres import postgres_server, require_postgres_bin, temporary_database
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -42,10 +43,11 @@ def settings(tmp_path: Path) -> Settings:
 class Harness:
     """The real bot (built by create_bot) in SimCord, with the bot's clock on SimCord's virtual time."""
 
-    def __init__(self, env: simcord.Env, settings: Settings, clock: Clock) -> None:
+    def __init__(self, env: simcord.Env, settings: Settings, clock: Clock, times: ResponseTimes) -> None:
         self.env = env
         self.settings = settings
         self.clock = clock
+        self.times = times  # first-response time of every interaction (tests/support/budget.py)
 
     @property
     def bot(self) -> Hearth:
@@ -57,6 +59,7 @@ class Harness:
         """A new bot process against the same database and the same virtual Discord."""
         old = self.bot
         bot = create_bot(self.settings, clock=self.clock)
+        self.times.install(bot)
         await self.env.restart_bot(bot)
         await release(old)  # the old process is gone: its timers and connections with it
         return bot
@@ -68,20 +71,34 @@ async def release(bot: Hearth) -> None:
     await bot.db.close()
 
 
+# Discord drops an interaction not answered within 3 s; every test's interactions must stay well inside.
+RESPONSE_BUDGET = 2.5
+
+
 @pytest.fixture
 async def harness(settings: Settings) -> AsyncIterator[Harness]:
+    async for harness in running(settings):
+        yield harness
+
+
+async def running(settings: Settings) -> AsyncIterator[Harness]:
+    """The bot in SimCord; afterwards, no unexpected error and no interaction answered too late."""
     clock = Clock()
     bot = create_bot(settings, clock=clock)
     env = simcord.Env(bot, strict_sync=True)
+    times = ResponseTimes(env)
+    times.install(bot)
     clock.use(env.now)
     await env.start()
     try:
-        yield Harness(env, settings, clock)
+        yield Harness(env, settings, clock, times)
     finally:
         await env.shutdown()
         if isinstance(env.bot, Hearth):
             await release(env.bot)
         fail_on_unexpected_errors(env)
+    late = times.slower_than(RESPONSE_BUDGET)
+    assert not late, f"interactions answered later than {RESPONSE_BUDGET} s: {late}"
 
 
 def fail_on_unexpected_errors(env: simcord.Env) -> None:
@@ -117,6 +134,13 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     server = request.getfixturevalue("postgres_url")
     async with temporary_database(server) as url:
         yield url
+
+
+@pytest.fixture
+async def db_harness(tmp_path: Path, database_url: str) -> AsyncIterator[Harness]:
+    """The bot in SimCord on SQLite and on PostgreSQL (the test runs once on each)."""
+    async for harness in running(make_settings(tmp_path, database_url)):
+        yield harness
 
 
 @pytest.fixture

@@ -20,10 +20,12 @@ Guarantees:
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
+from bot import outcome
 from bot.errors import HearthError
 
 log = logging.getLogger("hearth.db")
@@ -53,13 +55,19 @@ class GroupCommit(Generic[RequestT, ResultT]):
 
     async def run(self, request: RequestT) -> ResultT:
         loop = asyncio.get_running_loop()
+        busy = bool(self._pending) or (self._drainer is not None and not self._drainer.done())
+        # The caller's interaction (if any) is answered before it queues, as before any write; the
+        # drainer runs in a context of its own, so one caller's interaction never speaks for the others.
+        await outcome.before_wait(contended=busy)
         future: asyncio.Future[ResultT] = loop.create_future()
         entry = (request, future)
         self._pending.append(entry)
         if self._drainer is None or self._drainer.done():
-            self._drainer = loop.create_task(self._drain())
+            self._drainer = loop.create_task(self._drain(), context=contextvars.Context())
         try:
-            return await future
+            result = await future
+            outcome.note_saved()
+            return result
         except asyncio.CancelledError:
             # Not yet taken into a batch: drop it, so nothing is written for a caller who is gone.
             if entry in self._pending:

@@ -24,6 +24,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot import outcome
+
 log = logging.getLogger(__name__)
 
 _WRITE_OPTION = "hearth_write"
@@ -53,6 +55,7 @@ class Database:
         self._writes = async_sessionmaker(self._write_engine, expire_on_commit=False)
         # One writer at a time on SQLite; PostgreSQL handles concurrent writers itself.
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
+        self._writers = 0  # write transactions in progress (or waiting) in this process
 
     def _configure_sqlite(self, busy_timeout_ms: int) -> None:
         sync_engine = self.engine.sync_engine
@@ -109,12 +112,19 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """One read-then-write transaction; commits at the end, rolls back on error."""
-        if self._write_lock is None:
-            async with self._writes() as session, session.begin():
-                yield session
-            return
-        async with self._write_lock, self._writes() as session, session.begin():
-            yield session
+        # Inside an interaction: answer it first, the lock may take longer than Discord waits.
+        await outcome.before_wait(contended=self._writers > 0)
+        self._writers += 1
+        try:
+            if self._write_lock is None:
+                async with self._writes() as session, session.begin():
+                    yield session
+            else:
+                async with self._write_lock, self._writes() as session, session.begin():
+                    yield session
+        finally:
+            self._writers -= 1
+        outcome.note_saved()  # committed: an error message from here on must not say "nothing saved"
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot import defaults
 from bot.errors import BadInput, BotMissingPermissions, HearthError, NotAllowed, NotFound
-from bot.interactions import NO_MENTIONS, actor_of, reply
+from bot.interactions import CONTENT_LIMIT, NO_MENTIONS, actor_of, reply
 from bot.setup import SetupContext, Value
 from cogs.groups import domain
 from cogs.groups.api import GroupHooks
@@ -505,7 +505,12 @@ class GroupsCog(commands.Cog):
             await self.service.undo_join(joined.id, actor.user_id)
             raise
         text, view = guidelines_prompt(joined)
-        await reply(interaction, f"You joined **{joined.name}**. One step left:\n\n" + text, view=view)
+        header = f"You joined **{joined.name}**. One step left:"
+        if len(header) + 2 + len(text) <= CONTENT_LIMIT:
+            await reply(interaction, f"{header}\n\n{text}", view=view)
+        else:  # long guidelines: whole, in their own message, never cut before the member accepts them
+            await reply(interaction, header)
+            await reply(interaction, text, view=view)
 
     async def _request_join(
         self, interaction: discord.Interaction, guild: discord.Guild, actor: Actor, group: GroupInfo

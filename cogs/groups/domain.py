@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 from zoneinfo import available_timezones
 
 from bot.errors import BadInput
+from bot.text import matching
 
 T = TypeVar("T")
 
@@ -41,8 +42,9 @@ def clean_name(raw: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """Names are unique per server whatever their case ("Grief" and "GRIEF" are the same group)."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip().casefold()
+    """Names are unique per server whatever their case, width or hidden characters ("Grief", "GRIEF"
+    and "Gr\u200bief" are the same group): the matching form of bot/text.py, never shown."""
+    return matching(name)
 
 
 def clean_description(raw: str | None) -> str:

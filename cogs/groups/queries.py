@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.errors import BadInput, HearthError, NotAllowed, NotFound
+from bot.text import shorten
 from cogs.groups import domain
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, MemberProfile
 
@@ -54,7 +55,7 @@ async def get_group(session: AsyncSession, guild_id: int, group_id: int) -> Grou
 
 async def group_by_name(session: AsyncSession, guild_id: int, name: str) -> Group:
     group = await session.scalar(
-        select(Group).where(Group.guild_id == guild_id, Group.name_key == name.strip().casefold())
+        select(Group).where(Group.guild_id == guild_id, Group.name_key == domain.name_key(name))
     )
     if group is None:
         raise NotFound(f"There is no group called {name.strip()!r} here. `/group list` shows the groups.")
@@ -139,11 +140,14 @@ async def require_participant(session: AsyncSession, group: Group, user_id: int)
 
 
 def parse_timezone(name: str) -> ZoneInfo:
+    # IANA names are short; a very long one makes ZoneInfo raise OSError (file name too long).
     try:
+        if len(name.strip()) > 64:
+            raise ValueError(name)
         return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise BadInput(
-            f"{name!r} is not a timezone I know: use a name like Europe/Berlin or America/New_York "
+            f"{shorten(name, 40)!r} is not a timezone I know: use a name like Europe/Berlin or America/New_York "
             "(start typing and pick from the list)."
         ) from None
 

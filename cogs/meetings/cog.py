@@ -412,7 +412,9 @@ class MeetingsCog(commands.Cog):
 
     @agenda.command(name="remove", description="Remove an agenda item by its number (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
-    async def agenda_remove(self, interaction: discord.Interaction, meeting: str, number: int) -> None:
+    async def agenda_remove(
+        self, interaction: discord.Interaction, meeting: str, number: app_commands.Range[int, 1, 1000]
+    ) -> None:
         view = await self.service.agenda_remove(actor_of(interaction), meeting, number)
         await reply(interaction, f"Removed item {number} from the agenda of **{view.title}**.")
         await self.publish.refresh_card(view)

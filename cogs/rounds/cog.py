@@ -359,7 +359,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
         self,
         interaction: discord.Interaction,
         topic: str,
-        minutes: int = 3,
+        minutes: app_commands.Range[int, 1, 1440] = 3,  # the server's own maximum is checked by the service
         order: str = "signup",
         present: str | None = None,
         everyone_in_voice: bool = False,

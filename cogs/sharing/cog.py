@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.delivery import Delivery
-from bot.errors import BotMissingPermissions, NotFound
+from bot.errors import BotMissingPermissions, NotFound, Transient
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.care.api import CareDesk
 from cogs.groups.api.choices import group_choices
@@ -96,8 +95,17 @@ class SharingCog(commands.Cog, name=COG_NAME):
         removed = await self.service.delete_own(actor, code)
         if removed.channel_id is not None and removed.message_id is not None:
             channel = self.bot.get_partial_messageable(removed.channel_id, guild_id=actor.guild_id)
-            with contextlib.suppress(discord.NotFound):
+            try:
                 await channel.get_partial_message(removed.message_id).delete()
+            except discord.NotFound:
+                pass
+            except (discord.HTTPException, TimeoutError):
+                # The words are gone from Hearth but still on Discord: say so, never "nothing was saved".
+                log.warning("anonymous post %s: Discord did not delete its message", removed.code)
+                raise Transient(
+                    f"I erased the words of `{removed.code}` from Hearth, but Discord didn't remove the message "
+                    "just now. Press its **Report** button (or ask a moderator) and it will be taken down."
+                ) from None
         await reply(interaction, f"Deleted your anonymous post `{removed.code}`. Replies to it stay in their thread.")
 
     # --- the form was sent --------------------------------------------------------------------------
@@ -176,6 +184,16 @@ class SharingCog(commands.Cog, name=COG_NAME):
             if discard_on_failure:
                 await self.service.discard(publication.post_id)
             raise NotFound("The group's channel (or the post's thread) no longer exists; ask a facilitator.") from None
+        except (discord.HTTPException, TimeoutError):
+            # Discord failed (5xx, rate limit, timeout) after discord.py's own retries: keep nothing that
+            # was not posted, so the database and the channel agree and no daily limit is used up.
+            if discard_on_failure:
+                await self.service.discard(publication.post_id)
+                raise Transient(
+                    "Discord didn't accept your post just now, so nothing was posted and nothing was kept. "
+                    "Please try again in a moment."
+                ) from None
+            raise
         posted = await self.service.attach_message(
             publication.post_id, message.channel.id, message.id, thread_id, flag=flag
         )

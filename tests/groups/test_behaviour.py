@@ -162,7 +162,6 @@ async def test_a_member_cannot_create_a_group(harness: Harness, env: simcord.Env
     [
         ({"name": "x"}, "at least 2 characters"),
         ({"name": "x" * 51}, "at most 50 characters"),
-        ({"name": "Fine", "description": "d" * 301}, "at most 300 characters"),
     ],
 )
 async def test_create_refuses_bad_names_and_descriptions(
@@ -174,6 +173,12 @@ async def test_create_refuses_bad_names_and_descriptions(
 
     refused(env, result, expected)
     assert await count(harness, Group) == 0
+
+
+async def test_an_over_long_description_is_refused_by_discord_itself(env: simcord.Env) -> None:
+    s = await server(env)
+    with pytest.raises(simcord.OptionError, match="at most 300 characters"):  # the option declares it
+        await s.fran.slash(s.general, "group create", name="Fine", description="d" * 301)
 
 
 async def test_a_name_differing_only_in_case_is_refused(harness: Harness, env: simcord.Env) -> None:

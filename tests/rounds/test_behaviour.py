@@ -281,8 +281,8 @@ async def test_wrong_inputs_get_clear_messages_and_lose_nothing(harness: Harness
 
     too_long = await fay.slash(group.channel, "round start", topic="x", minutes=45)
     refused(env, too_long, "Minutes per turn must be between 1 and 30; you gave 45.")
-    zero = await fay.slash(group.channel, "round start", topic="x", minutes=0)
-    refused(env, zero, "between 1 and 30; you gave 0")
+    with pytest.raises(simcord.OptionError):  # the option declares its range: Discord refuses 0 itself
+        await fay.slash(group.channel, "round start", topic="x", minutes=0)
     elsewhere = await fay.slash(lounge, "round start", topic="x")
     refused(env, elsewhere, "this channel doesn't belong to a group")
     not_facilitator = await ann.slash(group.channel, "round start", topic="x")

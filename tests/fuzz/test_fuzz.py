@@ -1,0 +1,347 @@
+"""Hostile input for every option of every command and every field of every form, generated from
+the command tree itself, on SQLite and on PostgreSQL.
+
+For each value: either Discord refuses it (the option declares its limits, and SimCord refuses as
+Discord does), or the member sees an answer within Discord's limits; no bug (every error is one meant
+for the member); and a refusal changes no row. A second pass makes Discord fail (500) on every REST
+call: the answer is still visible, and one that says nothing changed changed nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+import simcord
+from sqlalchemy import literal, select, union_all
+from sqlalchemy.sql import func
+
+from bot.db.base import Base
+from bot.interactions import user_message
+from tests.conftest import Harness
+from tests.support.groups import make_group
+
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
+
+# Values a member could type; each is tried in one option (or form field) at a time.
+HOSTILE_TEXT = [
+    "a\x00b\x07c\x1b[31m",  # NUL and other control characters
+    "\u200b\u200f\u202eCaregivers\u2066",  # zero-width and right-to-left marks
+    "**@everyone** <@&1> `x` ||spoiler|| > quote\n# heading",  # markdown and mentions
+    "e\u0301\r\n\t🌱" * 3,  # decomposed accents, carriage returns, emoji
+]
+OVER_LONG = "x" * 6000  # what Discord accepts in an option that declares no maximum
+
+
+@dataclass(frozen=True)
+class Leaf:
+    path: str
+    options: tuple[dict[str, Any], ...]
+
+
+def leaves(payload: list[dict[str, Any]]) -> Iterator[Leaf]:
+    def walk(node: dict[str, Any], path: str) -> Iterator[Leaf]:
+        options = node.get("options") or []
+        if any(o["type"] in (1, 2) for o in options):
+            for option in options:
+                yield from walk(option, f"{path} {option['name']}")
+        else:
+            yield Leaf(path, tuple(options))
+
+    for command in payload:
+        if command.get("type", 1) == 1:
+            yield from walk(command, command["name"])
+
+
+def plausible(option: dict[str, Any], world: World) -> Any:
+    """An ordinary value for an option that is not the one under attack."""
+    kind, name = option["type"], option["name"]
+    if option.get("choices"):
+        return option["choices"][0]["value"]
+    if kind == STRING:
+        return {
+            "group": "Caregivers",
+            "timezone": "Europe/Berlin",
+            "time": "19:00",
+            "date": "2026-03-01",
+            "when": "2026-03-02 19:00",
+            "name": "Fuzz group",
+            "title": "Fuzz meeting",
+            "topic": "How the week went",
+        }.get(name, "x")
+    if kind in (INTEGER, NUMBER):
+        return option.get("min_value", 1)
+    if kind == BOOLEAN:
+        return False
+    if kind in (USER, MENTIONABLE):
+        return world.bob
+    if kind == CHANNEL:
+        return world.channel
+    if kind == ROLE:
+        return world.role
+    raise AssertionError(f"no plausible value for option type {kind}")
+
+
+def hostile(option: dict[str, Any]) -> Iterator[tuple[Any, bool]]:
+    """(value, whether Discord must refuse it) for one option."""
+    kind = option["type"]
+    if option.get("choices"):
+        return
+    if kind == STRING:
+        limit = option["max_length"]
+        for text in HOSTILE_TEXT:
+            yield text[:limit], False
+        yield "\x00" + "y" * (limit - 1), False  # the longest allowed
+        yield OVER_LONG, True
+    elif kind in (INTEGER, NUMBER):
+        low, high = option["min_value"], option["max_value"]
+        yield low, False
+        yield high, False
+        yield low - 1, True
+        yield high + 1, True
+        yield -(2**53) + 1, True
+
+
+@dataclass
+class World:
+    harness: Harness
+    guild: simcord.GuildHandle
+    owner: simcord.MemberActor
+    bob: simcord.MemberActor
+    channel: simcord.ChannelHandle
+    role: simcord.RoleHandle
+
+
+async def world(harness: Harness) -> World:
+    env = harness.env
+    user = env.create_user("owner")
+    guild = env.create_guild(owner=user)  # the owner may use every command: the fuzz reaches deepest
+    owner = guild.add_member(user)
+    bob = guild.add_member(env.create_user("bob"))
+    group = await make_group(harness, guild, "Caregivers", members=[owner, bob], facilitators=[owner])
+    return World(harness, guild, owner, bob, group.channel, group.role)
+
+
+async def total_rows(harness: Harness) -> int:
+    counts = [select(func.count().label("n")).select_from(table) for table in Base.metadata.sorted_tables]
+    async with harness.bot.db.read() as session:
+        rows = await session.execute(select(func.sum(literal(0) + union_all(*counts).subquery().c.n)))
+        return int(rows.scalar() or 0)
+
+
+def fits(result: simcord.InteractionResult) -> bool:
+    messages = [m for m in [result.response, *result.followups] if m is not None]
+    return all(len(m.content) <= 2000 for m in messages) and (
+        result.modal is not None or any(m.content or m.embeds for m in messages)
+    )
+
+
+class Check:
+    """Runs one interaction and holds it to the rules above."""
+
+    def __init__(self, w: World) -> None:
+        self.w = w
+        self.env = w.harness.env
+        self.failures: list[str] = []
+        self.tried = 0
+
+    async def run(
+        self, label: str, call: Any, *, must_refuse: bool = False, may_be_gone: bool = False
+    ) -> simcord.InteractionResult | None:
+        self.tried += 1
+        cursor = self.env.error_cursor
+        before = await total_rows(self.w.harness)
+        try:
+            result = await call()
+        except (simcord.OptionError, simcord.SetupError) as refused:
+            if may_be_gone and isinstance(refused, simcord.SetupError):
+                return None  # a disabled button, or one an earlier press replaced: nobody can press it
+            if not must_refuse:
+                self.failures.append(f"{label}: refused by Discord, should reach Hearth ({refused})")
+            return None
+        errors = self.env.errors_since(cursor)
+        self.env._errors_acknowledged = len(self.env.errors)  # seen here; the harness checks the rest
+        if must_refuse:
+            self.failures.append(f"{label}: Discord should refuse it; the option declares no such limit")
+        bugs = [e for e in errors if user_message(e) is None]
+        if bugs:
+            self.failures.append(f"{label}: bug {type(getattr(bugs[0], 'original', bugs[0])).__name__}: {bugs[0]}")
+        if not fits(result):
+            self.failures.append(f"{label}: no visible answer within Discord's limits")
+        said = "\n".join(m.content for m in [result.response, *result.followups] if m is not None)
+        told_saved = "What you asked for was saved" in said or "after your change was saved" in said
+        told_nothing = "Nothing was changed" in said or "Nothing you entered was saved" in said
+        refusal = (bool(errors) or told_nothing) and not told_saved
+        if refusal and await total_rows(self.w.harness) != before:
+            self.failures.append(f"{label}: refused ({said[:80]!r}) but rows changed")
+        return result
+
+
+def options_for(leaf: Leaf, w: World, attacked: str | None = None, value: Any = None) -> dict[str, Any]:
+    chosen = {}
+    for option in leaf.options:
+        if option["name"] == attacked:
+            chosen[option["name"]] = value
+        elif option.get("required"):
+            chosen[option["name"]] = plausible(option, w)
+    return chosen
+
+
+def form_values(modal: dict[str, Any], text: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each text field of a form in turn gets ``text`` (cut to its limit); the others ordinary values."""
+    fields: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if "custom_id" in node and node.get("type") in (3, 4):
+                fields.append(node)
+            walk(node.get("components"))
+            walk(node.get("component"))
+
+    walk(modal.get("components"))
+
+    def ordinary(field: dict[str, Any]) -> Any:
+        if field["type"] == 3:
+            return [field["options"][0]["value"]]
+        return "3" if field.get("required") else ""
+
+    for attacked in (f for f in fields if f["type"] == 4):
+        values = {f["custom_id"]: ordinary(f) for f in fields}
+        limit = attacked.get("max_length", 4000)
+        values[attacked["custom_id"]] = (text * (limit // max(len(text), 1) + 1))[:limit]
+        yield attacked["custom_id"], values
+
+
+async def test_every_option_and_form_holds_against_hostile_input(db_harness: Harness) -> None:
+    w = await world(db_harness)
+    check = Check(w)
+    payload = db_harness.bot.command_payload()
+    for leaf in leaves(payload):
+        for option in leaf.options:
+            for value, must_refuse in hostile(option):
+                label = f"/{leaf.path} {option['name']}={str(value)[:30]!r}"
+
+                async def call(leaf: Leaf = leaf, option: dict[str, Any] = option, value: Any = value) -> Any:
+                    return await w.owner.slash(w.channel, leaf.path, **options_for(leaf, w, option["name"], value))
+
+                await check.run(label, call, must_refuse=must_refuse)
+        # The forms a command opens: every text field gets every hostile text.
+        shown = await check.run(
+            f"/{leaf.path}", lambda leaf=leaf: w.owner.slash(w.channel, leaf.path, **options_for(leaf, w))
+        )
+        if shown is None or shown.modal is None:
+            continue
+        for text in [*HOSTILE_TEXT, "\x00" * 50]:
+            for field, values in form_values(shown.modal, text):
+                opened = await w.owner.slash(w.channel, leaf.path, **options_for(leaf, w))
+                if opened.modal is None:
+                    break
+
+                async def submit(opened: Any = opened, values: dict[str, Any] = values) -> Any:
+                    return await w.owner.submit_modal(opened, values)
+
+                await check.run(f"/{leaf.path} form {field}={text[:20]!r}", submit)
+    assert check.tried > 300
+    assert not check.failures, "\n".join(check.failures[:40])
+
+
+def plain(w: World, leaf: Leaf) -> Any:
+    """Run a command with ordinary values (a callable for ``Check.run``)."""
+    return lambda: w.owner.slash(w.channel, leaf.path, **options_for(leaf, w))
+
+
+def buttons(message: Any) -> list[str]:
+    """The custom ids of a message's buttons (a SimCord reply's raw components or a discord.Message)."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if node.get("type") == 2 and node.get("custom_id"):
+                found.append(node["custom_id"])
+            walk(node.get("components"))
+            walk(node.get("accessory"))
+        elif isinstance(node, discord.ui.Button | discord.Button) and node.custom_id:
+            found.append(node.custom_id)
+        elif hasattr(node, "children"):
+            walk(list(node.children))
+
+    walk(message.components)
+    return found
+
+
+def fail_discord(env: simcord.Env) -> None:
+    """Every REST call except the interaction's own answer fails with a 500 until cleared."""
+    for path in ("/channels/*", "/guilds/*", "/users/@me/channels"):
+        env.inject_error("*", path, status=500, times=None)
+
+
+async def test_every_command_and_button_answers_truthfully_when_discord_fails(db_harness: Harness) -> None:
+    w = await world(db_harness)
+    check = Check(w)
+    env = db_harness.env
+    commands = list(leaves(db_harness.bot.command_payload()))
+    # First, with Discord working: every command once, a share, so there are buttons to press.
+    with_buttons: list[Any] = []
+    for leaf in commands:
+        result = await check.run(
+            f"/{leaf.path}", lambda leaf=leaf: w.owner.slash(w.channel, leaf.path, **options_for(leaf, w))
+        )
+        if result is not None:
+            with_buttons += [m for m in [result.response, *result.followups] if m is not None and buttons(m)]
+    shown = await w.bob.slash(w.channel, "share")
+    if shown.modal is not None:
+        await w.bob.submit_modal(shown, dict(next(form_values(shown.modal, "A hard day."))[1]))
+    with_buttons += [m for m in w.channel.history() if buttons(m)]
+    # Then with Discord failing: every command, every form it opens, and every button.
+    forms = 0
+    for leaf in commands:
+        fail_discord(env)
+        try:
+            shown = await check.run(f"/{leaf.path} (Discord 500)", plain(w, leaf))
+            if shown is not None and shown.modal is not None:
+                _field, values = next(form_values(shown.modal, "An ordinary day."), ("", {}))
+
+                async def submit(shown: Any = shown, values: dict[str, Any] = values) -> Any:
+                    return await w.owner.submit_modal(shown, values)
+
+                await check.run(f"/{leaf.path} form (Discord 500)", submit)
+                forms += 1
+        finally:
+            env.backend.faults.clear()
+    pressed = 0
+    for message in with_buttons:
+        for custom_id in buttons(message):
+            fail_discord(env)
+            try:
+
+                async def press(message: Any = message, custom_id: str = custom_id) -> Any:
+                    return await w.owner.click(message, custom_id=custom_id)
+
+                if await check.run(f"button {custom_id} (Discord 500)", press, may_be_gone=True) is not None:
+                    pressed += 1
+            finally:
+                env.backend.faults.clear()
+    assert pressed >= 5 and forms >= 1, (pressed, forms)
+    assert not check.failures, "\n".join(check.failures[:40])
+
+
+def test_every_option_declares_its_limits(db_harness: Harness) -> None:
+    """So Discord refuses out-of-range input before it reaches Hearth."""
+    missing = []
+    for leaf in leaves(db_harness.bot.command_payload()):
+        for option in leaf.options:
+            if option.get("choices"):
+                continue
+            if option["type"] == STRING and "max_length" not in option:
+                missing.append(f"/{leaf.path} {option['name']}")
+            if option["type"] in (INTEGER, NUMBER) and not {"min_value", "max_value"} <= option.keys():
+                missing.append(f"/{leaf.path} {option['name']}")
+    assert missing == []
