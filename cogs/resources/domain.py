@@ -94,17 +94,19 @@ def search_terms(query: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(query[:QUERY_MAX])][:SEARCH_TERMS_MAX]
 
 
-def fts5_query(terms: list[str], scopes: list[str]) -> str:
-    """An FTS5 MATCH expression: every term (the last as a prefix, for search-as-you-type) inside the scopes.
-    Each term is double-quoted and holds only letters and digits, so it is always a plain string."""
-    words = " ".join(f'"{t}"' for t in terms[:-1]) + (" " if len(terms) > 1 else "") + f'"{terms[-1]}"*'
+def fts5_query(terms: list[str], scopes: list[str], *, any_term: bool = False) -> str:
+    """An FTS5 MATCH expression: every term (or, with ``any_term``, any of them; the last as a prefix, for
+    search-as-you-type) inside the scopes. Each term is double-quoted and holds only letters and digits,
+    so it is always a plain string, never syntax."""
+    quoted = [*(f'"{t}"' for t in terms[:-1]), f'"{terms[-1]}"*']
+    words = (" OR " if any_term else " AND ").join(quoted)
     scope = " OR ".join(f'"{s}"' for s in scopes)
     return "{scope} : (" + scope + ") AND {title tags description} : (" + words + ")"
 
 
-def tsquery(terms: list[str]) -> str:
+def tsquery(terms: list[str], *, any_term: bool = False) -> str:
     """A ``to_tsquery`` string with the same meaning; terms are letters and digits only."""
-    return " & ".join([*terms[:-1], f"{terms[-1]}:*"])
+    return (" | " if any_term else " & ").join([*terms[:-1], f"{terms[-1]}:*"])
 
 
 def close_tags(typed: str, vocabulary: list[str], limit: int = 10) -> list[str]:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +18,6 @@ from bot.actor import Actor
 from bot.clock import Clock
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
-from bot.privacy import Subject
 from cogs.groups import api as groups
 from cogs.resources import domain
 from cogs.resources.models import Resource, ResourceSettings, ResourceVote
@@ -218,11 +216,20 @@ class ResourceService:
         async with self.db.read() as session:
             scopes, names = await self._libraries_to_search(session, actor, group_name, channel_id)
             ids = await self._ranked_ids(session, actor.guild_id, scopes, terms, limit)
+            if not ids and len(terms) > 1:  # a stray or mistyped word shouldn't hide everything else
+                ids = await self._ranked_ids(session, actor.guild_id, scopes, terms, limit, any_term=True)
             rows = {r.id: r for r in await session.scalars(select(Resource).where(Resource.id.in_(ids)))}
         return [_view(rows[i], names.get(rows[i].scope, "")) for i in ids if i in rows]
 
     async def _ranked_ids(
-        self, session: AsyncSession, guild_id: int, scopes: Sequence[int], terms: list[str], limit: int
+        self,
+        session: AsyncSession,
+        guild_id: int,
+        scopes: Sequence[int],
+        terms: list[str],
+        limit: int,
+        *,
+        any_term: bool = False,
     ) -> list[int]:
         """Best first: text relevance, lifted by helpful votes (up to x3 at 10 votes)."""
         if self.db.is_sqlite:
@@ -233,7 +240,9 @@ class ResourceService:
                 "ORDER BY bm25(resources_fts, 0.0, 10.0, 4.0, 1.0) * (1.0 + min(r.helpful, 10) / 5.0), r.id "
                 "LIMIT :limit"
             )
-            found = await session.execute(statement, {"match": domain.fts5_query(terms, tokens), "limit": limit})
+            found = await session.execute(
+                statement, {"match": domain.fts5_query(terms, tokens, any_term=any_term), "limit": limit}
+            )
         else:
             statement = text(
                 "SELECT r.id FROM resources AS r, to_tsquery('english', :query) AS q "
@@ -241,7 +250,13 @@ class ResourceService:
                 "ORDER BY ts_rank(r.search, q) * (1.0 + LEAST(r.helpful, 10) / 5.0) DESC, r.id LIMIT :limit"
             ).bindparams(bindparam("scopes", expanding=True))
             found = await session.execute(
-                statement, {"query": domain.tsquery(terms), "guild": guild_id, "scopes": list(scopes), "limit": limit}
+                statement,
+                {
+                    "query": domain.tsquery(terms, any_term=any_term),
+                    "guild": guild_id,
+                    "scopes": list(scopes),
+                    "limit": limit,
+                },
             )
         return [int(i) for (i,) in found]
 
@@ -445,83 +460,3 @@ class ResourceService:
             else:
                 settings.suggest_only = on
             return ref.name
-
-
-class ResourcesPrivacy:
-    """The privacy protocol. Erasing has two modes: remove the member's resources (the default), or keep
-    them for the group without an author (``keep_without_author``); ``cogs/privacy`` will let the member
-    choose at confirmation. Words quoted from someone's message by "Save as resource" are always removed
-    with that person's data, and their helpful votes are always removed."""
-
-    name = "resources"
-    purpose = (
-        "Resources you added to a group's library (title, link, description, tags), resources saved from your "
-        "messages, and which resources you marked helpful, so the group can find what helped."
-    )
-
-    def __init__(self, keep_without_author: bool = False) -> None:
-        self.keep_without_author = keep_without_author
-
-    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
-        user_id = subject.user_id
-        lines = []
-        added = await session.scalar(select(func.count()).where(Resource.author_id == user_id))
-        quoted = await session.scalar(select(func.count()).where(Resource.quoted_user_id == user_id))
-        votes = await session.scalar(select(func.count()).where(ResourceVote.user_id == user_id))
-        for count, what in ((added, "resources added"), (quoted, "resources saved from your messages"),
-                            (votes, "helpful votes")):  # fmt: skip
-            if count:
-                lines.append(f"{count} {what}")
-        return lines
-
-    async def export(self, session: AsyncSession, subject: Subject) -> Any:
-        user_id = subject.user_id
-        rows = await session.scalars(
-            select(Resource)
-            .where((Resource.author_id == user_id) | (Resource.quoted_user_id == user_id))
-            .order_by(Resource.id)
-        )
-        votes = await session.scalars(select(ResourceVote.resource_id).where(ResourceVote.user_id == user_id))
-        return {
-            "resources": [
-                {
-                    "server_id": str(r.guild_id),
-                    "group_id": r.group_id,
-                    "title": r.title,
-                    "link": r.url,
-                    "description": r.description,
-                    "tags": r.tags.split(),
-                    "status": r.status,
-                    "added_by_you": r.author_id == user_id,
-                    "created_at": r.created_at.isoformat(),
-                }
-                for r in rows
-            ],
-            "helpful_votes": list(votes),
-        }
-
-    async def erase(self, session: AsyncSession, subject: Subject, *, keep_without_author: bool | None = None) -> int:
-        user_id = subject.user_id
-        keep = self.keep_without_author if keep_without_author is None else keep_without_author
-        total = 0
-        voted = list(await session.scalars(select(ResourceVote.resource_id).where(ResourceVote.user_id == user_id)))
-        await session.execute(delete(ResourceVote).where(ResourceVote.user_id == user_id))
-        total += len(voted)
-        if voted:  # their votes no longer lift what they voted for
-            counted = select(func.count()).where(ResourceVote.resource_id == Resource.id).scalar_subquery()
-            await session.execute(
-                update(Resource)
-                .where(Resource.id.in_(voted))
-                .values(helpful=counted)
-                .execution_options(synchronize_session=False)
-            )
-        quoted = await session.execute(delete(Resource).where(Resource.quoted_user_id == user_id))
-        total += int(getattr(quoted, "rowcount", 0) or 0)
-        mine = list(await session.scalars(select(Resource).where(Resource.author_id == user_id)))
-        for row in mine:
-            if keep and row.status == LIVE:
-                row.author_id = None
-            else:
-                await session.delete(row)
-        await session.flush()
-        return total + len(mine)

@@ -15,7 +15,8 @@ from bot.keys import Keyring
 from bot.privacy import Subject
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance
 from cogs.resources.models import Resource
-from cogs.resources.service import ResourceService, ResourcesPrivacy
+from cogs.resources.privacy import ResourcesPrivacy
+from cogs.resources.service import ResourceService
 
 GUILD = 10
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
