@@ -17,6 +17,7 @@ TAGS_PER_RESOURCE = 8
 QUERY_MAX = 200
 PINNED_MAX = 10  # a short "start here" list
 SEARCH_TERMS_MAX = 8
+PREFIX_MIN = 3  # the last word matches as a prefix from 3 letters on; shorter prefixes match too much to rank
 
 # Letters and digits only: whatever else was typed (quotes, *, ^, :, -, AND/OR/NOT/NEAR as operators)
 # never reaches FTS5 or to_tsquery as syntax.
@@ -98,7 +99,8 @@ def fts5_query(terms: list[str], scopes: list[str], *, any_term: bool = False) -
     """An FTS5 MATCH expression: every term (or, with ``any_term``, any of them; the last as a prefix, for
     search-as-you-type) inside the scopes. Each term is double-quoted and holds only letters and digits,
     so it is always a plain string, never syntax."""
-    quoted = [*(f'"{t}"' for t in terms[:-1]), f'"{terms[-1]}"*']
+    last = f'"{terms[-1]}"' + ("*" if len(terms[-1]) >= PREFIX_MIN else "")
+    quoted = [*(f'"{t}"' for t in terms[:-1]), last]
     words = (" OR " if any_term else " AND ").join(quoted)
     scope = " OR ".join(f'"{s}"' for s in scopes)
     return "{scope} : (" + scope + ") AND {title tags description} : (" + words + ")"
@@ -106,7 +108,8 @@ def fts5_query(terms: list[str], scopes: list[str], *, any_term: bool = False) -
 
 def tsquery(terms: list[str], *, any_term: bool = False) -> str:
     """A ``to_tsquery`` string with the same meaning; terms are letters and digits only."""
-    return (" | " if any_term else " & ").join([*terms[:-1], f"{terms[-1]}:*"])
+    last = terms[-1] + (":*" if len(terms[-1]) >= PREFIX_MIN else "")
+    return (" | " if any_term else " & ").join([*terms[:-1], last])
 
 
 def close_tags(typed: str, vocabulary: list[str], limit: int = 10) -> list[str]:
