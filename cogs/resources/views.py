@@ -1,0 +1,206 @@
+"""How resources look in Discord, the "Save as resource" form, and buttons that carry only a record id."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+from bot.errors import NotFound
+from bot.interactions import HearthModal, actor_of, guarded, reply
+from cogs.resources import domain
+
+if TYPE_CHECKING:
+    from cogs.resources.cog import ResourcesCog
+    from cogs.resources.service import ResourceView
+
+COG_NAME = "Resources"  # ResourcesCog's name; views sit below the cog and don't import it
+MESSAGE_LIMIT = 2000
+LONG_LINK = 300  # longer links are shown by their domain only, so a list still fits one message
+
+TITLE_ID = "resource:title"
+LINK_ID = "resource:link"
+DESCRIPTION_ID = "resource:description"
+TAGS_ID = "resource:tags"
+
+
+def resources_cog(interaction: discord.Interaction) -> ResourcesCog:
+    cog = interaction.client.get_cog(COG_NAME)  # type: ignore[attr-defined]
+    if cog is None:
+        raise NotFound("The resource library isn't running on this server right now.")
+    return cast("ResourcesCog", cog)
+
+
+def _esc(text: str) -> str:
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+
+
+def line(resource: ResourceView, number: int | None = None, *, with_description: bool = True) -> str:
+    """One resource as text. Links are wrapped in <> and the message is sent with embeds suppressed,
+    so Discord fetches no preview; the domain is shown as plain text so nobody is misled by a title."""
+    head = f"{number}. " if number is not None else ""
+    parts = [f"{head}**{_esc(resource.title)}**"]
+    if resource.url and resource.domain:
+        if len(resource.url) <= LONG_LINK:
+            parts.append(f"{resource.domain}: <{resource.url}>")
+        else:
+            parts.append(f"{resource.domain} (link too long to list: `/resource edit` shows it to its author)")
+    if resource.tags:
+        parts.append(" ".join(f"`{t}`" for t in resource.tags))
+    if resource.helpful:
+        parts.append(f"{resource.helpful} found it helpful")
+    text = " · ".join(parts)
+    if with_description and resource.description:
+        about = resource.description if len(resource.description) <= 200 else resource.description[:199] + "…"
+        text += "\n> " + _esc(about).replace("\n", "\n> ")
+    return text
+
+
+def fit(header: str, blocks: Sequence[str], footer: str = "") -> str:
+    """As many whole blocks as fit in one message, saying how many were left out."""
+    text = header
+    for shown, block in enumerate(blocks):
+        more = f"\n…and {len(blocks) - shown} more." if shown < len(blocks) else ""
+        if len(text) + 1 + len(block) + len(footer) + len(more) + 40 > MESSAGE_LIMIT:
+            return (text + f"\n…and {len(blocks) - shown} more: narrow your search." + footer)[:MESSAGE_LIMIT]
+        text += "\n" + block
+    return (text + footer)[:MESSAGE_LIMIT]
+
+
+class HelpfulButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"resource:helpful:(?P<resource_id>[0-9]{1,18})"
+):
+    def __init__(self, resource_id: int, number: int = 0) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=f"{number} helped me" if number else "Helped me",
+                emoji="👍",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"resource:helpful:{resource_id}",
+            )
+        )
+        self.resource_id = resource_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> HelpfulButton:
+        return cls(int(match["resource_id"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog = resources_cog(interaction)
+        vote = await cog.service.vote(actor_of(interaction), self.resource_id)
+        if vote.counted:
+            await reply(interaction, f"Thanks: marked as helpful ({vote.helpful} so far). Press again to take it back.")
+        else:
+            await reply(interaction, f"Took your helpful vote back ({vote.helpful} now).")
+
+
+class _ReviewButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"resource:review:(?P<resource_id>[0-9]{1,18})"
+):
+    """Approve or decline a suggestion; only the two subclasses below are registered."""
+
+    approve = True
+
+    def __init__(self, resource_id: int, number: int = 0) -> None:
+        kind = "approve" if self.approve else "reject"
+        label = ("Approve" if self.approve else "Decline") + (f" {number}" if number else "")
+        style = discord.ButtonStyle.success if self.approve else discord.ButtonStyle.danger
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"resource:{kind}:{resource_id}"))
+        self.resource_id = resource_id
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog = resources_cog(interaction)
+        done = await cog.service.review(actor_of(interaction), self.resource_id, approve=self.approve)
+        what = "Approved: it is now in" if self.approve else "Declined and removed from"
+        await reply(interaction, f"{what} the library of **{_esc(done.library)}**: **{_esc(done.title)}**.")
+
+
+class ApproveButton(_ReviewButton, template=r"resource:approve:(?P<resource_id>[0-9]{1,18})"):
+    approve = True
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ApproveButton:
+        return cls(int(match["resource_id"]))
+
+
+class RejectButton(_ReviewButton, template=r"resource:reject:(?P<resource_id>[0-9]{1,18})"):
+    approve = False
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> RejectButton:
+        return cls(int(match["resource_id"]))
+
+
+def helpful_view(resources: Sequence[ResourceView]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for number, resource in enumerate(resources[:5], start=1):
+        view.add_item(HelpfulButton(resource.id, number))
+    return view
+
+
+def review_view(pending: Sequence[ResourceView]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for number, resource in enumerate(pending[:5], start=1):
+        view.add_item(ApproveButton(resource.id, number))
+        view.add_item(RejectButton(resource.id, number))
+    return view
+
+
+class SaveModal(HearthModal):
+    """ "Save as resource" on a message: its text becomes the description, the member adds a title."""
+
+    def __init__(self, cog: ResourcesCog, message: discord.Message, *, unique: int) -> None:
+        # A per-interaction custom_id: two members' open forms must not collide.
+        super().__init__(title="Save as resource", timeout=900, custom_id=f"resource:save:{unique}")
+        self.cog = cog
+        self.channel_id = message.channel.id
+        self.quoted_user_id = None if message.author.bot else message.author.id
+        found = re.search(r"https?://\S+", message.content or "")
+        self.title_input: discord.ui.TextInput[SaveModal] = discord.ui.TextInput(
+            label="Title", custom_id=TITLE_ID, max_length=domain.TITLE_MAX, placeholder="A few words saying what it is"
+        )
+        self.link: discord.ui.TextInput[SaveModal] = discord.ui.TextInput(
+            label="Link (optional)",
+            custom_id=LINK_ID,
+            required=False,
+            max_length=domain.URL_MAX,
+            default=found.group(0)[: domain.URL_MAX] if found else None,
+        )
+        self.description: discord.ui.TextInput[SaveModal] = discord.ui.TextInput(
+            label="Description",
+            custom_id=DESCRIPTION_ID,
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=domain.DESCRIPTION_MAX,
+            default=(message.content or "")[: domain.DESCRIPTION_MAX] or None,
+        )
+        self.tags: discord.ui.TextInput[SaveModal] = discord.ui.TextInput(
+            label="Tags (optional)",
+            custom_id=TAGS_ID,
+            required=False,
+            max_length=domain.TAGS_MAX,
+            placeholder="e.g. sleep, breathing",
+        )
+        for item in (self.title_input, self.link, self.description, self.tags):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.save_submitted(
+            interaction,
+            channel_id=self.channel_id,
+            quoted_user_id=self.quoted_user_id,
+            title=self.title_input.value,
+            url=self.link.value,
+            description=self.description.value,
+            tags=self.tags.value,
+        )
