@@ -21,6 +21,7 @@ from dotenv import find_dotenv, load_dotenv
 
 from bot import demo, logs
 from bot.app import Hearth, create_bot, invite_url
+from bot.audience import audience_of
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import DatabaseUnavailable
 from bot.db import migrate as migrations
@@ -142,20 +143,9 @@ async def migrate(settings: Settings) -> int:
     return EXIT_OK
 
 
-def _who(command: Any, root: Any, name: str) -> str:
-    """Who may use a command, for operators (each command also checks it on the server side)."""
-    declared = getattr(command, "extras", {}).get("who") or getattr(root, "extras", {}).get("who")
-    if declared:
-        return str(declared)
-    permissions = root.default_permissions
-    if permissions is not None and permissions.manage_guild:
-        return "server admins (Manage Server)"
-    if root.name == "mod":
-        return "moderators"
-    description = getattr(command, "description", "").lower()
-    if description.startswith("facilitators") or "(facilitators)" in description or name.startswith("group facil"):
-        return "facilitators"
-    return "members"
+def _who(command: Any) -> str:
+    """Who may use a command: its declared audience, the same declaration the command tree enforces."""
+    return audience_of(command).label
 
 
 def _describe_command(command: Any, prefix: str = "") -> list[dict[str, Any]]:
@@ -177,7 +167,7 @@ def _describe_command(command: Any, prefix: str = "") -> list[dict[str, Any]]:
             {"name": p.name, "type": p.type.name, "required": p.required, "description": p.description}
             for p in command.parameters
         ]
-    who = _who(command, root, name)
+    who = _who(command)
     return [
         {
             "name": name if kind != "slash" else f"/{name}",
@@ -185,6 +175,7 @@ def _describe_command(command: Any, prefix: str = "") -> list[dict[str, Any]]:
             "description": getattr(command, "description", ""),
             "options": options,
             "who": who,
+            "audience": audience_of(command).value,
             "default_permissions": [p for p, v in permissions if v] if permissions else [],
         }
     ]

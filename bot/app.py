@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib
 import json
 import logging
 from datetime import datetime
@@ -14,6 +15,7 @@ import yarl
 from discord.ext import commands
 
 from bot import interactions
+from bot.audience import AudienceRules
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.db import Database
@@ -22,6 +24,7 @@ from bot.db.models import HearthState
 from bot.delivery import Deliveries, DeliveryPrivacy
 from bot.delivery_discord import DiscordSender
 from bot.features import FeatureError, Interfaces, declared, load_order
+from bot.help import HelpTopics
 from bot.interactions import HearthTree
 from bot.keys import Keyring
 from bot.metrics import Metrics
@@ -112,6 +115,10 @@ class Hearth(commands.Bot):
         self.interfaces = Interfaces()
         # What each loaded feature adds to /setup (bot/setup.py).
         self.setup_sections = SetupRegistry()
+        # Who may use each command (bot/audience.py): roles' rules, registered by the features owning them.
+        self.audiences = AudienceRules()
+        # What each loaded feature says in /help (bot/help.py): its module's HELP, gathered at load.
+        self.help_topics = HelpTopics()
         self.safety = SafetyNet.from_settings(settings.safety)
         secret = settings.secrets.secret_key
         self.keys: Keyring | None = Keyring(secret.encode()) if secret else None
@@ -163,6 +170,9 @@ class Hearth(commands.Bot):
             raise ConfigError(f"bot.features: {error}") from None
         for name in order:
             await self.load_extension(available[name])
+            topic = getattr(importlib.import_module(available[name]), "HELP", None)
+            if topic is not None:
+                self.help_topics.add(topic)
         for option in interactions.declare_limits(self.tree):
             log.warning("option %s declares no minimum or maximum", option)
         log.info("loaded features: %s", ", ".join(order))

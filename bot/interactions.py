@@ -26,7 +26,8 @@ from sqlalchemy import exc as sa_exc
 
 from bot import outcome
 from bot.actor import Actor
-from bot.errors import BadInput, BotMissingPermissions, HearthError, Transient
+from bot.audience import Audience, audience_of
+from bot.errors import BadInput, BotMissingPermissions, HearthError, NotAllowed, Transient
 from bot.text import clean, clip, shorten
 
 log = logging.getLogger("hearth.errors")
@@ -476,6 +477,25 @@ class HearthTree(app_commands.CommandTree[Any]):
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await handle_error(interaction, error)
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """The server-side half of each command's declared audience (``bot/audience.py``): Discord's
+        default permissions only hide a command, and a server can override them."""
+        if interaction.type is not discord.InteractionType.application_command:
+            return True  # autocomplete: suggestions only; the command itself is checked when run
+        command = interaction.command
+        audience = audience_of(command) if command is not None else Audience.MEMBERS
+        if audience is Audience.MEMBERS:
+            return True
+        if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
+            raise app_commands.NoPrivateMessage()
+        actor = actor_of(interaction)
+        client: Any = self.client
+        async with client.db.read() as session:
+            if await client.audiences.allows(session, actor, audience):
+                return True
+        # Wrapped like a command's own refusal, so on_error (and the tests) see the same NotAllowed.
+        raise app_commands.CommandInvokeError(command, NotAllowed(audience.refusal))  # type: ignore[arg-type]
 
 
 class HearthView(discord.ui.View):

@@ -5,12 +5,33 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.help import HelpTopic
+
 if TYPE_CHECKING:
     from bot.app import Hearth
 
 # Load order and links between features: see bot/features.py.
 NEEDS = ("groups",)
 USES = ("moderation", "sharing")
+
+# What /help says about this feature (bot/help.py); the disclosure is shown on every /help.
+HELP = HelpTopic(
+    name="care",
+    title="Care and safety",
+    summary="reach a person here, or see helplines, any time",
+    details=(
+        "`/care ask` asks for someone here to reach out to you, privately. `/care helplines` shows people you can "
+        "call right now. If you'd like to tell the moderators you're worried about someone, use the message menu "
+        "**Worried about them**: nothing is sent to that person."
+    ),
+    anywhere=("care ask", "care helplines"),
+    disclosure=(
+        "Hearth looks for words that can mean someone is struggling in check-ins and anonymous posts. When it sees "
+        "them, only the writer gets a private message with helplines and a choice to ask for someone here; nobody "
+        "else is told unless they choose it (or the server has duty-of-care mode on). `/care off` turns these "
+        "messages off for you."
+    ),
+)
 
 
 async def setup(bot: Hearth) -> None:

@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.actor import Actor
+from bot.audience import Audience, for_audience
 from bot.errors import BadInput, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.care import domain
@@ -482,6 +483,7 @@ class CareCog(commands.Cog, name="CareCog"):
         lines = [f"{c.label} · {domain.claim_line(c.owner_id, c.helper_id)}" for c in found[:15]]
         await reply(interaction, domain.fit("\n".join(lines)))
 
+    @for_audience(Audience.ADMINS)
     @care.command(name="resources", description="Server admins: set the helplines of a region members can pick")
     @app_commands.default_permissions(manage_guild=True)
     async def resources(self, interaction: discord.Interaction) -> None:
@@ -489,6 +491,7 @@ class CareCog(commands.Cog, name="CareCog"):
             raise BadInput("Only server admins (Manage Server) can change the crisis resources.")
         await interaction.response.send_modal(RegionForm(interaction.user.id))
 
+    @for_audience(Audience.ADMINS)
     @care.command(name="figures", description="Server admins: how quickly care requests are picked up (no names)")
     async def figures(self, interaction: discord.Interaction) -> None:
         figures = await self.service.figures(actor_of(interaction), self.bot.clock.now())

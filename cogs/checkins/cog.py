@@ -13,6 +13,8 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import format_dt
 
+from bot.audience import KEY as AUDIENCE
+from bot.audience import Audience, for_audience
 from bot.delivery import GivenUp
 from bot.errors import BadInput
 from bot.interactions import NO_MENTIONS, actor_of, reply
@@ -59,7 +61,12 @@ class CheckinCog(commands.Cog):
     alerts = app_commands.Group(
         name="alerts", description="Let your facilitators know if you've been low (your choice)", parent=checkin
     )
-    prompt = app_commands.Group(name="prompt", description="Facilitators: a scheduled check-in prompt", parent=checkin)
+    prompt = app_commands.Group(
+        name="prompt",
+        description="Facilitators: a scheduled check-in prompt",
+        parent=checkin,
+        extras={AUDIENCE: Audience.FACILITATORS},
+    )
 
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
@@ -318,6 +325,7 @@ class CheckinCog(commands.Cog):
 
     # --- summary -----------------------------------------------------------------------------------------
 
+    @for_audience(Audience.FACILITATORS)
     @checkin.command(name="summary", description="Facilitators: a group's check-ins in totals (never private notes)")
     @app_commands.describe(group="Which group (default: this channel's group)", days="How far back to look")
     @app_commands.autocomplete(group=group_autocomplete)

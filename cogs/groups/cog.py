@@ -16,6 +16,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import defaults
+from bot.audience import KEY as AUDIENCE
+from bot.audience import Audience, for_audience
 from bot.errors import BadInput, BotMissingPermissions, HearthError, NotAllowed, NotFound
 from bot.interactions import CONTENT_LIMIT, NO_MENTIONS, actor_of, reply
 from bot.setup import SetupContext, Value
@@ -103,7 +105,12 @@ RoleNaming = Literal["neutral", "group name"]
 
 class GroupsCog(commands.Cog):
     group = app_commands.Group(name="group", description="Peer groups: join, leave, list, guidelines", guild_only=True)
-    facilitators = app_commands.Group(name="facilitators", description="A group's own facilitators", parent=group)
+    facilitators = app_commands.Group(
+        name="facilitators",
+        description="Facilitators: a group's own facilitators",
+        parent=group,
+        extras={AUDIENCE: Audience.FACILITATORS},
+    )
 
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
@@ -226,6 +233,7 @@ class GroupsCog(commands.Cog):
         shown = [lines[option] for option in SETUP_OPTIONS if option in lines]
         return f"**Hearth setup for {guild.name}**\n" + "\n".join(f"• {line}" for line in shown)
 
+    @for_audience(Audience.ADMINS)
     @app_commands.command(name="setup", description="Server admins: Hearth's roles, queue channel, timezone, sharing")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
@@ -334,6 +342,7 @@ class GroupsCog(commands.Cog):
 
     # --- /group create -------------------------------------------------------------------------
 
+    @for_audience(Audience.FACILITATORS)
     @group.command(name="create", description="Facilitators: create a group with its own role and channel")
     @app_commands.describe(
         name="2-50 characters, unique on this server",
@@ -425,6 +434,7 @@ class GroupsCog(commands.Cog):
 
     @group.command(name="info", description="About a group: description, members, facilitators, channel")
     @app_commands.autocomplete(group=_visible)
+    @app_commands.describe(group="The group (start typing its name)")
     async def info(self, interaction: discord.Interaction, group: str) -> None:
         actor = actor_of(interaction)
         details = await self.service.details(actor, group)
@@ -456,6 +466,7 @@ class GroupsCog(commands.Cog):
 
     @group.command(name="guidelines", description="Read a group's guidelines and accept them")
     @app_commands.autocomplete(group=_visible)
+    @app_commands.describe(group="The group (start typing its name)")
     async def guidelines(self, interaction: discord.Interaction, group: str) -> None:
         actor = actor_of(interaction)
         details = await self.service.details(actor, group)
@@ -490,6 +501,7 @@ class GroupsCog(commands.Cog):
 
     @group.command(name="join", description="Join a group (private groups: ask its facilitators)")
     @app_commands.autocomplete(group=_joinable)
+    @app_commands.describe(group="The group (start typing its name)")
     async def join(self, interaction: discord.Interaction, group: str) -> None:
         actor = actor_of(interaction)
         guild = _guild(interaction)
@@ -579,6 +591,7 @@ class GroupsCog(commands.Cog):
 
     @group.command(name="leave", description="Leave a group (or withdraw your request to join)")
     @app_commands.autocomplete(group=_mine)
+    @app_commands.describe(group="The group (start typing its name)")
     async def leave(self, interaction: discord.Interaction, group: str) -> None:
         actor = actor_of(interaction)
         guild = _guild(interaction)
@@ -602,13 +615,17 @@ class GroupsCog(commands.Cog):
 
     # --- /group archive, unarchive ---------------------------------------------------------------
 
+    @for_audience(Audience.FACILITATORS)
     @group.command(name="archive", description="Facilitators: archive a group (keeps history, stops new activity)")
     @app_commands.autocomplete(group=_facilitated)
+    @app_commands.describe(group="The group (start typing its name)")
     async def archive(self, interaction: discord.Interaction, group: str) -> None:
         await self._archive(interaction, group, archive=True)
 
+    @for_audience(Audience.FACILITATORS)
     @group.command(name="unarchive", description="Facilitators: bring an archived group back")
     @app_commands.autocomplete(group=_facilitated)
+    @app_commands.describe(group="The group (start typing its name)")
     async def unarchive(self, interaction: discord.Interaction, group: str) -> None:
         await self._archive(interaction, group, archive=False)
 
@@ -633,9 +650,11 @@ class GroupsCog(commands.Cog):
 
     # --- /group edit ---------------------------------------------------------------------------
 
+    @for_audience(Audience.FACILITATORS)
     @group.command(name="edit", description="Facilitators: edit a group (no options opens a form)")
     @app_commands.autocomplete(group=_facilitated)
     @app_commands.describe(
+        group="The group to edit (start typing its name)",
         role_name="Rename the role: neutral (outs no one) or the group's name",
         channel="Use this channel for the group from now on",
         recreate="Recreate the group's role or channel if they were deleted in Discord",
@@ -745,11 +764,13 @@ class GroupsCog(commands.Cog):
 
     @facilitators.command(name="add", description="Make a member one of this group's facilitators")
     @app_commands.autocomplete(group=_facilitated)
+    @app_commands.describe(group="The group (start typing its name)", member="The member")
     async def facilitators_add(self, interaction: discord.Interaction, group: str, member: discord.Member) -> None:
         await self._facilitator(interaction, group, member, add=True)
 
     @facilitators.command(name="remove", description="Remove one of this group's own facilitators")
     @app_commands.autocomplete(group=_facilitated)
+    @app_commands.describe(group="The group (start typing its name)", member="The member")
     async def facilitators_remove(self, interaction: discord.Interaction, group: str, member: discord.Member) -> None:
         await self._facilitator(interaction, group, member, add=False)
 

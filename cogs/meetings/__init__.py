@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.help import HelpTopic
+
 if TYPE_CHECKING:
     from bot.app import Hearth
 
 # Load order and links between features: see bot/features.py.
 NEEDS = ("groups",)
+
+
+# What /help says about this feature (bot/help.py).
+HELP = HelpTopic(
+    name="meetings",
+    title="Meetings",
+    summary="scheduled group meetings, RSVP and reminders",
+    details=(
+        'Facilitators schedule meetings in plain words ("every Tuesday 7pm"). Each meeting has RSVP buttons '
+        "and reminders; `/meeting export` gives a calendar file. Who said they'll come is seen by the group's"
+        " facilitators. Private groups get no public Discord event unless they choose one."
+    ),
+    in_group=("meeting list", "meeting schedule", "meeting agenda show"),
+    anywhere=("meeting list",),
+)
 
 
 async def setup(bot: Hearth) -> None:

@@ -17,6 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.audience import Audience, for_audience
 from bot.errors import BadInput, HearthError
 from bot.interactions import actor_of, reply
 from cogs.groups import api as groups
@@ -214,7 +215,8 @@ class MeetingsCog(commands.Cog):
 
     # --- commands --------------------------------------------------------------------------------------
 
-    @meeting.command(name="schedule", description="Schedule a (recurring) meeting for a group")
+    @for_audience(Audience.FACILITATORS)
+    @meeting.command(name="schedule", description="Schedule a (recurring) meeting for a group (facilitators)")
     @app_commands.describe(
         title="What the meeting is called",
         when="When, in the group's timezone: every Tuesday 7pm, every other Thursday 18:30, weekdays 8am, tomorrow 6pm",
@@ -330,6 +332,7 @@ class MeetingsCog(commands.Cog):
                     lines.append(f"  {local}: {present} attended — " + ", ".join(entries))
         await reply(interaction, "\n".join(lines)[:2000])
 
+    @for_audience(Audience.FACILITATORS)
     @meeting.command(name="edit", description="Change a meeting (facilitators)")
     @app_commands.describe(
         meeting="Which meeting",
@@ -379,8 +382,10 @@ class MeetingsCog(commands.Cog):
         await self._place_async(view.id)
         await reply(interaction, f"Updated **{view.title}**. Next: {when_text(view)}." + self._problem_text(problem))
 
+    @for_audience(Audience.FACILITATORS)
     @meeting.command(name="cancel", description="Cancel a meeting and all its future dates (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
+    @app_commands.describe(meeting="The meeting (start typing its title)")
     async def cancel(self, interaction: discord.Interaction, meeting: str) -> None:
         actor = actor_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -390,6 +395,7 @@ class MeetingsCog(commands.Cog):
         await self.publish.refresh_card(view)
         await reply(interaction, f"Cancelled **{view.title}**. Its event and reminders are gone.")
 
+    @for_audience(Audience.FACILITATORS)
     @meeting.command(name="skip", description="Skip one date of a recurring meeting (facilitators)")
     @app_commands.describe(meeting="Which meeting", date="Which date (default: the next one)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
@@ -403,15 +409,21 @@ class MeetingsCog(commands.Cog):
         local = skipped.astimezone(view.zone).strftime("%a %d %b %Y, %H:%M")
         await reply(interaction, f"Skipped **{view.title}** on {local}. Next: {when_text(view)}.")
 
+    @for_audience(Audience.FACILITATORS)
     @agenda.command(name="add", description="Add an item to a meeting's agenda (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
+    @app_commands.describe(meeting="The meeting (start typing its title)", item="What to talk about")
     async def agenda_add(self, interaction: discord.Interaction, meeting: str, item: str) -> None:
         view = await self.service.agenda_add(actor_of(interaction), meeting, item, self.bot.clock.now())
         await reply(interaction, f"Added to the agenda of **{view.title}** (item {len(view.agenda)}).")
         await self.publish.refresh_card(view)
 
+    @for_audience(Audience.FACILITATORS)
     @agenda.command(name="remove", description="Remove an agenda item by its number (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
+    @app_commands.describe(
+        meeting="The meeting (start typing its title)", number="The item number shown by agenda show"
+    )
     async def agenda_remove(
         self, interaction: discord.Interaction, meeting: str, number: app_commands.Range[int, 1, 1000]
     ) -> None:
@@ -421,6 +433,7 @@ class MeetingsCog(commands.Cog):
 
     @agenda.command(name="show", description="Show a meeting's agenda")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
+    @app_commands.describe(meeting="The meeting (start typing its title)")
     async def agenda_show(self, interaction: discord.Interaction, meeting: str) -> None:
         view = await self.service.agenda_show(actor_of(interaction), meeting)
         if not view.agenda:
@@ -431,6 +444,7 @@ class MeetingsCog(commands.Cog):
 
     @meeting.command(name="export", description="Download a group's meetings as an iCalendar (.ics) file")
     @app_commands.autocomplete(group=group_autocomplete)
+    @app_commands.describe(group="The group (empty: this channel's group)")
     async def export(self, interaction: discord.Interaction, group: str | None = None) -> None:
         actor = actor_of(interaction)
         name, payload = await self.service.export_ics(actor, group, interaction.channel_id, self.bot.clock.now())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.help import HelpTopic
+
 if TYPE_CHECKING:
     from bot.app import Hearth
 
@@ -12,9 +14,27 @@ NEEDS = ("groups",)
 USES = ("sharing",)
 
 
+# What /help says about this feature (bot/help.py).
+HELP = HelpTopic(
+    name="moderation",
+    title="Reports and moderation",
+    summary="report a message; moderators act on reports",
+    details=(
+        "Right-click (or long-press) a message → Apps → **Report message** to tell the moderators privately. "
+        "The person you report is not told who reported. Moderators work a private queue; each action is "
+        "written to an audit log every moderator can read."
+    ),
+    in_group=("mod queue",),
+    anywhere=("mod queue", "mod log"),
+)
+
+
 async def setup(bot: Hearth) -> None:
+    from bot.audience import Audience
     from cogs.moderation.cog import ModerationCog
+    from cogs.moderation.settings import is_moderator
     from cogs.moderation.views import ModButton, TimeoutButton
 
     bot.add_dynamic_items(ModButton, TimeoutButton)
     await bot.add_cog(ModerationCog(bot))
+    bot.audiences.register(Audience.MODERATORS, is_moderator)  # who the moderators' commands admit

@@ -10,6 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.audience import KEY as AUDIENCE
+from bot.audience import Audience
 from bot.errors import BadInput, BotMissingPermissions, Conflict, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.groups.api import GroupHooks
@@ -47,7 +49,10 @@ def _is_owner(interaction: discord.Interaction) -> bool:
 
 class ModerationCog(commands.Cog):
     mod = app_commands.Group(
-        name="mod", description="Moderators: the queue, the audit log, unblocking", guild_only=True
+        name="mod",
+        description="Moderators: the queue, the audit log, unblocking",
+        guild_only=True,
+        extras={AUDIENCE: Audience.MODERATORS},
     )
 
     def __init__(self, bot: Hearth) -> None:

@@ -4,8 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.help import HelpTopic
+
 if TYPE_CHECKING:
     from bot.app import Hearth
+
+
+# What /help says about this feature (bot/help.py).
+HELP = HelpTopic(
+    name="privacy",
+    title="Your data",
+    summary="what Hearth stores about you, a copy, erasing it",
+    details=(
+        "`/privacy info` says what Hearth keeps about you and why; `/privacy export` gives you a copy; "
+        "`/privacy delete` erases it everywhere, including messages Hearth posted for you. Only you see these"
+        " answers."
+    ),
+    in_group=("privacy info",),
+    anywhere=("privacy info",),
+)
 
 
 async def setup(bot: Hearth) -> None:

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.audience import Audience, for_audience
 from bot.interactions import actor_of, reply
 from cogs.groups.api.choices import group_choices
 from cogs.resources import domain
@@ -233,6 +234,7 @@ class ResourcesCog(commands.Cog, name=COG_NAME):
             return []
         return [app_commands.Choice(name=name, value=value) for name, value in found]
 
+    @for_audience(Audience.FACILITATORS)
     @resource.command(name="settings", description="Facilitators: whether members add directly or suggest")
     @app_commands.describe(group="The group", suggestions="On: members' additions wait for a facilitator's approval")
     async def settings(

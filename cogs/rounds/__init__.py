@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.help import HelpTopic
+
 if TYPE_CHECKING:
     from bot.app import Hearth
 
 # Load order and links between features: see bot/features.py.
 NEEDS = ("groups",)
+
+
+# What /help says about this feature (bot/help.py).
+HELP = HelpTopic(
+    name="rounds",
+    title="Sharing rounds",
+    summary="take turns speaking, with a talking stick",
+    details=(
+        "In a round, members join a queue and take timed turns; you can pass without giving a reason, and the"
+        " summary never says who passed. Facilitators start and end rounds and have their own controls. "
+        "Everyone in the channel sees the round."
+    ),
+    in_group=("round status", "round start", "round end"),
+    anywhere=(),
+)
 
 
 async def setup(bot: Hearth) -> None:

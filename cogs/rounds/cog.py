@@ -16,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import format_dt
 
+from bot.audience import Audience, for_audience
 from bot.errors import BadInput, NotAllowed
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.rounds import domain as d
@@ -338,7 +339,8 @@ class RoundsCog(commands.Cog, name="Rounds"):
 
     # --- commands -------------------------------------------------------------------------------------
 
-    @round.command(name="start", description="Start a talking-stick sharing round in this group's channel")
+    @for_audience(Audience.FACILITATORS)
+    @round.command(name="start", description="Start a talking-stick round in this group's channel (facilitators)")
     @app_commands.describe(
         topic="What the round is about, e.g. How was your week?",
         minutes="Minutes per turn",
@@ -459,7 +461,8 @@ class RoundsCog(commands.Cog, name="Rounds"):
             lines.append(balance_line(status.recent_gini, status.recent_rounds))
         await reply(interaction, "\n".join(lines))
 
-    @round.command(name="end", description="End the round in this channel and post its summary")
+    @for_audience(Audience.FACILITATORS)
+    @round.command(name="end", description="End the round in this channel and post its summary (facilitators)")
     async def end(self, interaction: discord.Interaction) -> None:
         actor = actor_of(interaction)
         assert interaction.channel_id is not None

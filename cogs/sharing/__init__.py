@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.help import HelpTopic
+
 if TYPE_CHECKING:
     from bot.app import Hearth
 
 # Load order and links between features: see bot/features.py.
 NEEDS = ("groups",)
 USES = ("moderation",)
+
+
+# What /help says about this feature (bot/help.py).
+HELP = HelpTopic(
+    name="sharing",
+    title="Anonymous sharing",
+    summary="post to your group without your name",
+    details=(
+        "`/share` posts your words in your group's channel as an anonymous member. No one sees who wrote it,"
+        " moderators and facilitators included. (Only if this server turned on break-glass can the server "
+        "owner reveal an author, and every reveal is logged for all moderators.) Others can reply anonymously"
+        " or report it; you can delete your own post. A group may ask moderators to approve posts first."
+    ),
+    in_group=("share",),
+    anywhere=(),
+)
 
 
 async def setup(bot: Hearth) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "Participation",
     "ServerGroupSettings",
     "ViewerRoles",
+    "facilitates_any",
     "facilitator_ids",
     "group",
     "group_by_channel",
@@ -270,6 +271,21 @@ async def facilitator_ids(session: AsyncSession, group_id: int) -> list[int]:
             .order_by(GroupFacilitator.user_id)
         )
     )
+
+
+async def facilitates_any(session: AsyncSession, actor: Actor) -> bool:
+    """The facilitators' audience (``bot/audience.py``): admins, the server's facilitator role, or a
+    group's own facilitator; each command still checks the group it acts on."""
+    if await queries.is_facilitator(session, actor):
+        return True
+    found = await session.scalar(
+        select(GroupFacilitator.group_id)
+        .where(GroupFacilitator.user_id == actor.user_id)
+        .join(Group, Group.id == GroupFacilitator.group_id)
+        .where(Group.guild_id == actor.guild_id)
+        .limit(1)
+    )
+    return found is not None
 
 
 async def is_facilitator(session: AsyncSession, actor: Actor, group_id: int | None = None) -> bool:
