@@ -13,12 +13,15 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import format_dt
 
+from bot.delivery import GivenUp
 from bot.errors import BadInput
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.checkins import domain
 from cogs.checkins.domain import MOODS, Visibility, mood_label
 from cogs.checkins.privacy import CheckinPrivacy
+from cogs.checkins.prompts import PROMPT_VIEW
 from cogs.checkins.records import CheckinInfo, History, LowAlert, PromptInfo, ReminderInfo, Summary
+from cogs.checkins.reminders import REMINDER_PURPOSE
 from cogs.checkins.service import CheckinService
 from cogs.checkins.views import CheckinForm, RetryView, card_content, prompt_view, support_view
 from cogs.groups.api.choices import group_choices, timezone_choices
@@ -73,7 +76,10 @@ class CheckinCog(commands.Cog):
             bot.clock,
             retention_days=bot.settings.retention.checkins_days,
             default_timezone=bot.settings.groups.default_timezone,
+            deliveries=bot.deliveries,
         )
+        bot.deliveries.on_given_up(REMINDER_PURPOSE, self._reminder_given_up)
+        bot.sender.register_view(PROMPT_VIEW, lambda group_id: prompt_view(int(group_id)))
         self.privacy = CheckinPrivacy()
 
     # --- lifecycle ------------------------------------------------------------------------------------
@@ -83,6 +89,7 @@ class CheckinCog(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.bot.scheduler.cancel_prefix(JOB_PREFIX)
+        self.bot.deliveries.drop_hook(REMINDER_PURPOSE)
         self.bot.privacy.unregister(self.privacy.name)
 
     async def hearth_start(self) -> None:
@@ -365,27 +372,24 @@ class CheckinCog(commands.Cog):
 
     async def _fire_reminder(self, reminder_id: int) -> None:
         try:
-            due = await self.service.reminder_due(reminder_id)
+            due = await self.service.reminder_due(reminder_id, self._guild_name)
             if due is None:
                 return
-            if due.send:
-                guild = self.bot.get_guild(due.guild_id)
-                where = f" on **{guild.name}**" if guild else ""
-                try:
-                    dm = await self.bot.create_dm(discord.Object(due.user_id))
-                    await dm.send(
-                        f"How are you today? Your daily check-in{where} is waiting: run `/checkin now` there. "
-                        "(`/checkin remind off` stops these.)"
-                    )
-                except discord.Forbidden:
-                    await self.service.stop_reminder_dms_closed(reminder_id)
-                    log.info("reminder %s stopped: DMs closed", reminder_id)
-                    return
-                except discord.HTTPException as error:
-                    log.warning("reminder %s not delivered: %s", reminder_id, error.status)
+            # A DM due now was recorded with the reminder (bot/delivery.py sends it); only the next firing is ours.
             self.bot.scheduler.at(reminder_job(reminder_id), due.next_at, self._fire_reminder, reminder_id)
         except Exception:
             log.exception("check-in reminder %s failed", reminder_id)
+
+    def _guild_name(self, guild_id: int) -> str | None:
+        guild = self.bot.get_guild(guild_id)
+        return guild.name if guild else None
+
+    async def _reminder_given_up(self, given_up: GivenUp) -> None:
+        """DMs closed: stop the reminder and tell the member next time they use /checkin."""
+        if given_up.status == 403 and given_up.ref is not None:
+            await self.service.stop_reminder_dms_closed(int(given_up.ref))
+            self.bot.scheduler.cancel(reminder_job(int(given_up.ref)))
+            log.info("reminder %s stopped: DMs closed", given_up.ref)
 
     # --- low-mood alerts ------------------------------------------------------------------------------------
 
@@ -478,17 +482,7 @@ class CheckinCog(commands.Cog):
             due = await self.service.prompt_due(prompt_id)
             if due is None:
                 return
-            if due.post and due.channel_id is not None:
-                channel = self.bot.get_channel(due.channel_id)
-                if isinstance(channel, discord.abc.Messageable):
-                    try:
-                        await channel.send(
-                            f"**How are you, really?** Time for **{due.group_name}**'s check-in. "
-                            "Press the button (or run `/checkin now`); you choose who sees it.",
-                            view=prompt_view(due.group_id),
-                        )
-                    except discord.HTTPException:
-                        log.warning("could not post the check-in prompt for group %s", due.group_id)
+            # A post due now was recorded for delivery with the prompt; only the next firing is ours.
             self.bot.scheduler.at(prompt_job(prompt_id), due.next_at, self._fire_prompt, prompt_id)
         except Exception:
             log.exception("check-in prompt %s failed", prompt_id)

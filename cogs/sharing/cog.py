@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.delivery import Delivery
 from bot.errors import BotMissingPermissions, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.groups.api.choices import group_choices
@@ -25,13 +25,14 @@ from cogs.sharing.settings import SharingSetup
 from cogs.sharing.views import COG_NAME, ShareModal, post_embed, post_view
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.actor import Actor
     from bot.app import Hearth
 
 log = logging.getLogger(__name__)
 
 RETENTION_RUNS_PER_DAY = 4
-ERASE_CLEANUP_DELAY_SECONDS = 2
 
 
 class SharingCog(commands.Cog, name=COG_NAME):
@@ -210,17 +211,9 @@ class SharingCog(commands.Cog, name=COG_NAME):
 
     # --- retention and erasure ------------------------------------------------------------------------
 
-    def _after_erase(self, messages: list[tuple[int, int]]) -> None:
-        """/privacy delete removed posts: take their messages down once that transaction has committed."""
-        if messages:
-            job = f"sharing:erase:{secrets.token_hex(6)}"
-            self.bot.scheduler.after(job, ERASE_CLEANUP_DELAY_SECONDS, self._delete_erased, messages)
-
-    async def _delete_erased(self, messages: list[tuple[int, int]]) -> None:
-        still_stored = await self.service.stored_message_ids([m for _, m in messages])
+    def _after_erase(self, session: AsyncSession, messages: list[tuple[int, int]]) -> None:
+        """/privacy delete removed posts: record their messages' deletion in the same transaction, so the
+        Discord clean-up survives a restart and happens only if the erase commits. No user id is stored
+        with these records: the posts were anonymous."""
         for channel_id, message_id in messages:
-            if message_id in still_stored:
-                continue  # the erase rolled back: the post stays
-            channel = self.bot.get_partial_messageable(channel_id)
-            with contextlib.suppress(discord.HTTPException):
-                await channel.get_partial_message(message_id).delete()
+            self.bot.deliveries.enqueue(session, Delivery.delete(channel_id, message_id, purpose="sharing.erase"))

@@ -539,7 +539,9 @@ class AnonymousPostsProvider:
         "them and moderators can act on them without learning who wrote them."
     )
 
-    def __init__(self, keep_text: Callable[[], bool], on_erased: Callable[[list[tuple[int, int]]], None]) -> None:
+    def __init__(
+        self, keep_text: Callable[[], bool], on_erased: Callable[[AsyncSession, list[tuple[int, int]]], None]
+    ) -> None:
         self._keep_text = keep_text
         self._on_erased = on_erased
 
@@ -591,5 +593,5 @@ class AnonymousPostsProvider:
             return len(posts)
         messages = [(p.channel_id, p.message_id) for p in posts if p.channel_id and p.message_id]
         await session.execute(delete(AnonymousPost).where(AnonymousPost.id.in_(ids)))
-        self._on_erased(messages)
+        self._on_erased(session, messages)  # in the erase's own transaction: the clean-up commits with it
         return len(posts)
