@@ -24,12 +24,19 @@ WORDS = [NOTE, POST, REPLY, REASON, "Kestrel", "Heron", "Osprey", "Plover"]
 
 @pytest.fixture
 def log_stream() -> Iterator[io.StringIO]:
+    """A stream for logs.configure(); every logger level it (or a test) touched is put back afterwards,
+    so other tests' log captures see the levels they expect."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+    touched = [*logs.OWN, *logs.FLOORS, "discord.http", "discord.gateway", "discord.client", "discord.state"]
+    touched += ["discord.webhook"]
+    levels = {name: logging.getLogger(name).level for name in touched}
     stream = io.StringIO()
     yield stream
     root.handlers[:] = handlers
     root.setLevel(level)
+    for name, was in levels.items():
+        logging.getLogger(name).setLevel(was)
 
 
 @pytest.fixture
