@@ -68,7 +68,7 @@ class CheckinAlerts:
         async with self.db.write() as session:
             query = select(CheckinAlert).where(CheckinAlert.user_id == actor.user_id)
             if group_name:
-                group = await groups.group_by_name(session, actor.guild_id, group_name)
+                group = await groups.group_by_name(session, actor, group_name)
                 query = query.where(CheckinAlert.group_id == group.id)
             choices = list(await session.scalars(query))
             found = await groups.groups_by_ids(session, {c.group_id for c in choices})

@@ -327,7 +327,9 @@ class CheckinCog(commands.Cog):
 
     @for_audience(Audience.FACILITATORS)
     @checkin.command(name="summary", description="Facilitators: a group's check-ins in totals (never private notes)")
-    @app_commands.describe(group="Which group (default: this channel's group)", days="How far back to look")
+    @app_commands.describe(
+        group="Which group (default: this channel's group)", days="7: the last whole week; 30: the last four"
+    )
     @app_commands.autocomplete(group=group_autocomplete)
     async def summary(
         self, interaction: discord.Interaction, group: str | None = None, days: Literal[7, 30] = 7

@@ -87,3 +87,15 @@ class CheckinPrompt(Base):
     minute: Mapped[int] = mapped_column(SmallInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PublishedWeek(Base):
+    """The figures of one closed week as first shown to a facilitator (bot/aggregates.py), kept so later
+    edits, deletions and erasures can't change them: two views of one week never differ. Holds no user ids."""
+
+    __tablename__ = "checkin_published_weeks"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    week_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    figures: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)

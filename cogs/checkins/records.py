@@ -7,6 +7,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.actor import Actor
+from bot.aggregates import Figures
 from cogs.checkins import domain
 from cogs.checkins.domain import Visibility
 
@@ -89,18 +90,14 @@ class History:
 
 @dataclass(frozen=True)
 class Summary:
+    """Closed weeks, newest first, each as bot/aggregates.py allows it to be shown."""
+
     group_name: str
-    days: int
-    member_count: int
-    checked_in: int
-    checkin_count: int
-    hidden: bool
+    weeks: list[Figures]
     min_members: int
-    distribution: dict[int, int]
-    average: float | None
-    trend: str
-    quiet_days: int
-    quiet: list[tuple[int, datetime | None]]
+    trend: str | None  # between the two newest weeks, when both are shown
+    quiet: list[int]  # joined before the newest week began, shared nothing in it
+    timezone: str
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,15 @@
-"""Facilitators' summary of a group: aggregates only, hidden when drawn from too few members."""
+"""Facilitators' summary of a group: whole closed weeks only, by the one rule in bot/aggregates.py."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import aggregates
 from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import CheckinSettings
@@ -14,100 +17,75 @@ from bot.db import Database
 from bot.errors import BadInput
 from cogs.checkins import domain
 from cogs.checkins.domain import SHARED
-from cogs.checkins.models import Checkin
+from cogs.checkins.models import Checkin, PublishedWeek
 from cogs.checkins.records import Summary
 from cogs.groups import api as groups
 
-SUMMARY_DAYS = (7, 30)
+#: The `days` option: 7 shows the last whole week, 30 the last four whole weeks (each on its own).
+SUMMARY_DAYS = {7: 1, 30: 4}
 
 
 class CheckinSummaries:
     db: Database
     settings: CheckinSettings
     clock: Clock
+    default_timezone: str
 
     async def summary(self, actor: Actor, group_name: str | None, channel_id: int | None, days: int) -> Summary:
         if days not in SUMMARY_DAYS:
             raise BadInput("A summary covers the last 7 or 30 days: pick one of those.")
         now = self.clock.now()
-        start = now - timedelta(days=days)
-        middle = start + (now - start) / 2
-        minimum = self.settings.min_aggregate_members
-        async with self.db.read() as session:
+        minimum = max(self.settings.min_aggregate_members, aggregates.MINIMUM_CONTRIBUTORS)
+        async with self.db.write() as session:
             group = await groups.resolve_group(session, actor, group_name, channel_id)
             await groups.require_facilitator(session, actor, group)
-            members = await groups.member_ids(session, group.id)
-            shared = and_(Checkin.group_id == group.id, Checkin.visibility.in_(SHARED))
-            window = and_(shared, Checkin.created_at >= start, Checkin.created_at <= now)
-            by_mood = (
-                await session.execute(
-                    select(Checkin.mood, func.count()).where(window).group_by(Checkin.mood).order_by(Checkin.mood)
-                )
-            ).all()
-            checked_in = int(
-                await session.scalar(select(func.count(func.distinct(Checkin.user_id))).where(window)) or 0
-            )
-            halves = []
-            for part in (Checkin.created_at < middle, Checkin.created_at >= middle):
-                row = (
-                    await session.execute(
-                        select(func.avg(Checkin.mood), func.count(func.distinct(Checkin.user_id))).where(window, part)
-                    )
-                ).one()
-                halves.append((float(row[0]) if row[0] is not None else None, int(row[1])))
-            quiet_days = self.settings.quiet_after_days
-            recent = set(
-                await session.scalars(
-                    select(Checkin.user_id)
-                    .distinct()
-                    .where(shared, Checkin.created_at >= now - timedelta(days=quiet_days))
-                )
-            )
-            quiet_ids = [m for m in members if m not in recent]
-            last_seen: dict[int, datetime] = {}
-            for chunk in _chunks(quiet_ids, 500):
-                rows = await session.execute(
-                    select(Checkin.user_id, func.max(Checkin.created_at))
-                    .where(shared, Checkin.user_id.in_(chunk))
-                    .group_by(Checkin.user_id)
-                )
-                for user_id, moment in rows:
-                    last_seen[user_id] = _aware(moment)
-        distribution = dict.fromkeys(domain.MOODS, 0)
-        for mood, count in by_mood:
-            distribution[int(mood)] = int(count)
-        total = sum(distribution.values())
-        hidden = checked_in < minimum
-        if hidden:
-            trend = "hidden"
-        elif halves[0][1] < minimum or halves[1][1] < minimum:
-            trend = f"not shown: each half of the period needs check-ins from at least {minimum} members"
-        else:
-            trend = domain.trend_word(halves[0][0], halves[1][0])
-        average = sum(m * c for m, c in distribution.items()) / total if total and not hidden else None
-        quiet = sorted(
-            ((user_id, last_seen.get(user_id)) for user_id in quiet_ids),
-            key=lambda item: (item[1] is not None, item[1] or now),
-        )
+            zone = await groups.group_timezone(session, group, self.default_timezone)
+            # One more week than shown, so the newest shown week has a trend to compare with.
+            windows = aggregates.closed_windows(now, zone, SUMMARY_DAYS[days] + 1)
+            weeks = [await self._published(session, group.id, window, minimum, now) for window in windows]
+            newest = windows[0]
+            contributions = await _contributions(session, group.id, newest)
+            quiet = aggregates.quiet_members(newest, await groups.members_joined(session, group.id), contributions)
+        trend = None
+        if not weeks[0].hidden and not weeks[1].hidden:
+            trend = domain.trend_word(weeks[1].average, weeks[0].average)
         return Summary(
             group_name=group.name,
-            days=days,
-            member_count=len(members),
-            checked_in=checked_in,
-            checkin_count=total,
-            hidden=hidden,
+            weeks=weeks[:-1],
             min_members=minimum,
-            distribution={} if hidden else distribution,
-            average=average,
             trend=trend,
-            quiet_days=quiet_days,
             quiet=quiet,
+            timezone=zone.key,
         )
 
+    async def _published(
+        self, session: AsyncSession, group_id: int, window: aggregates.Window, minimum: int, now: datetime
+    ) -> aggregates.Figures:
+        """The week's figures as first published; computed and stored on first ask."""
+        stored = await session.get(PublishedWeek, (group_id, window.start))
+        if stored is not None:
+            return aggregates.Figures.from_json(window, stored.figures)
+        figures = aggregates.figures(window, await _contributions(session, group_id, window), minimum=minimum)
+        values = {"group_id": group_id, "week_start": window.start, "figures": figures.to_json(), "published_at": now}
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        # Two facilitators asking at once: the first stored copy wins, and both are shown it.
+        await session.execute(insert(PublishedWeek).values(**values).on_conflict_do_nothing())
+        stored = await session.get(PublishedWeek, (group_id, window.start), populate_existing=True)
+        assert stored is not None
+        return aggregates.Figures.from_json(window, stored.figures)
 
-def _chunks(items: Sequence[int], size: int) -> list[Sequence[int]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+async def _contributions(
+    session: AsyncSession, group_id: int, window: aggregates.Window
+) -> list[aggregates.Contribution]:
+    rows = await session.execute(
+        select(Checkin.user_id, Checkin.created_at, Checkin.mood).where(
+            and_(
+                Checkin.group_id == group_id,
+                Checkin.visibility.in_(SHARED),
+                Checkin.created_at >= window.start,
+                Checkin.created_at < window.end,
+            )
+        )
+    )
+    return [aggregates.Contribution(user_id, at, int(mood)) for user_id, at, mood in rows]

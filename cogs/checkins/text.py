@@ -3,6 +3,8 @@ alternative to the chart, within Discord's 2,000 characters)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from discord.utils import format_dt
 
 from cogs.checkins.domain import MOODS, Visibility
@@ -36,31 +38,30 @@ def history_text(data: History) -> str:
 
 
 def summary_text(data: Summary) -> str:
-    lines = [
-        f"**{data.group_name}** · last {data.days} days",
-        f"• {data.checked_in} of {data.member_count} members shared a check-in ({data.checkin_count} check-ins)",
-    ]
-    if data.hidden:
-        lines.append(
-            f"• Mood figures hidden: fewer than {data.min_members} members shared check-ins in this period, "
-            "so someone's mood could be inferred from them."
-        )
-    else:
-        spread = " · ".join(f"{MOODS[m][0]} {m}: {c}" for m, c in data.distribution.items())
-        lines.append(f"• Moods: {spread}")
-        if data.average is not None:
-            lines.append(f"• Average {data.average:.1f} of 5; trend: {data.trend}")
+    lines = [f"**{data.group_name}** · whole weeks, Monday to Sunday ({data.timezone})"]
+    for week in data.weeks:
+        last_day = (week.window.end - timedelta(days=1)).date()
+        label = f"{format_dt(week.window.start, 'd')} – {last_day:%d %b}"
+        if week.hidden or week.values is None:
+            lines.append(
+                f"• {label}: hidden (fewer than {data.min_members} members shared check-ins, "
+                "so someone's mood could be inferred)"
+            )
+            continue
+        spread = " · ".join(f"{MOODS[m][0]} {m}: {c}" for m, c in week.values.items())
+        average = f", average {week.average:.1f} of 5" if week.average is not None else ""
+        lines.append(f"• {label}: {week.contributors} members, {week.count} check-ins{average}. {spread}")
+    if data.trend:
+        lines.append(f"• Trend from the week before: {data.trend}")
     if data.quiet:
         shown = data.quiet[:40]
-        names = ", ".join(
-            f"<@{user_id}> ({'never' if seen is None else 'last ' + format_dt(seen, 'R')})" for user_id, seen in shown
-        )
+        names = ", ".join(f"<@{user_id}>" for user_id in shown)
         more = f" and {len(data.quiet) - len(shown)} more" if len(data.quiet) > len(shown) else ""
-        lines.append(f"• Gone quiet (no shared check-in for {data.quiet_days} days): {names}{more}. Maybe reach out?")
+        lines.append(f"• Gone quiet (no shared check-in last week): {names}{more}. Maybe reach out?")
     else:
-        lines.append(f"• Nobody has gone quiet for {data.quiet_days} days.")
+        lines.append("• Everyone who was a member all last week shared a check-in.")
     lines.append(
-        "_Only check-ins shared with facilitators or the group count here. "
-        "Notes and only-me check-ins are never shown._"
+        "_Only whole, finished weeks are shown, and a week's figures never change once shown. "
+        "Only check-ins shared with facilitators or the group count; notes and only-me check-ins never do._"
     )
     return "\n".join(lines)[:2000]

@@ -506,8 +506,11 @@ class GroupsCog(commands.Cog):
         actor = actor_of(interaction)
         guild = _guild(interaction)
         plan = await self.service.join_plan(actor, group)
+        if plan.group is None:
+            await reply(interaction, domain.private_join_answer(group))
+            return
         if plan.needs_approval:
-            await self._request_join(interaction, guild, actor, plan.group)
+            await self._request_join(interaction, guild, actor, plan.group, typed=group)
             return
         role = await self._role(guild, actor, plan.group)
         joined = await self.service.join(actor, plan.group.id)
@@ -525,7 +528,7 @@ class GroupsCog(commands.Cog):
             await reply(interaction, text, view=view)
 
     async def _request_join(
-        self, interaction: discord.Interaction, guild: discord.Guild, actor: Actor, group: GroupInfo
+        self, interaction: discord.Interaction, guild: discord.Guild, actor: Actor, group: GroupInfo, *, typed: str
     ) -> None:
         channel = await self._channel(guild, actor, group)
         await self._role(guild, actor, group)  # approving will need it: say so now, not after the wait
@@ -540,11 +543,8 @@ class GroupsCog(commands.Cog):
             await self.service.cancel_request(request.id)
             raise
         await self.service.attach_request_message(request.id, channel.id, message.id)
-        await reply(
-            interaction,
-            f"Your request to join **{group.name}** was sent to its facilitators. "
-            "I'll send you a direct message when they decide.",
-        )
+        # Word for word the answer for a name that exists nowhere: asking reveals nothing.
+        await reply(interaction, domain.private_join_answer(typed))
 
     async def decide_request(self, interaction: discord.Interaction, request_id: int, *, approve: bool) -> None:
         actor = actor_of(interaction)

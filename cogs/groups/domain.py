@@ -131,3 +131,13 @@ def timezone_suggestions(typed: str, limit: int = 25) -> list[str]:
     starts = [z for z in zones if z.casefold().startswith(query) or z.casefold().split("/")[-1].startswith(query)]
     contains = [z for z in zones if query in z.casefold() and z not in starts]
     return (starts + contains)[:limit]
+
+
+def private_join_answer(typed: str) -> str:
+    """What /group join says both for a name that exists nowhere and for a private group the member may not
+    see (their request is sent): one text, in the member's own spelling, so asking reveals nothing."""
+    name = typed.strip()[:100]
+    return (
+        f"If a private group called {name!r} exists, its facilitators have been asked to let you in; "
+        "you'll get a direct message if they do. `/group list` shows the groups you can join."
+    )

@@ -53,12 +53,36 @@ async def get_group(session: AsyncSession, guild_id: int, group_id: int) -> Grou
     return group
 
 
+def no_such_group(name: str) -> NotFound:
+    """The one answer for a name that names no group the asker may see (missing, or private to others)."""
+    return NotFound(f"There is no group called {name.strip()[:100]!r} here. `/group list` shows the groups.")
+
+
 async def group_by_name(session: AsyncSession, guild_id: int, name: str) -> Group:
+    """Any group by name, private or not: only for callers that then apply ``may_see``."""
     group = await session.scalar(
         select(Group).where(Group.guild_id == guild_id, Group.name_key == domain.name_key(name))
     )
     if group is None:
-        raise NotFound(f"There is no group called {name.strip()!r} here. `/group list` shows the groups.")
+        raise no_such_group(name)
+    return group
+
+
+async def may_see(session: AsyncSession, actor: Actor, group: Group) -> bool:
+    """Private groups exist only for their members and facilitators (and server facilitators, admins)."""
+    if not group.private:
+        return True
+    if await is_member(session, group.id, actor.user_id):
+        return True
+    return await is_facilitator(session, actor, group.id)
+
+
+async def visible_group_by_name(session: AsyncSession, actor: Actor, name: str) -> Group:
+    """The group called ``name`` if the actor may see it; otherwise exactly the answer for a missing name,
+    so a non-member learns neither that a private group exists nor how its name is spelled."""
+    group = await group_by_name(session, actor.guild_id, name)
+    if not await may_see(session, actor, group):
+        raise no_such_group(name)
     return group
 
 
@@ -90,9 +114,9 @@ async def groups_of(session: AsyncSession, guild_id: int, user_id: int) -> list[
 async def resolve_group(session: AsyncSession, actor: Actor, name: str | None, channel_id: int | None) -> Group:
     """The group a member means: the one named, else the one whose channel this is, else their only group."""
     if name:
-        return await group_by_name(session, actor.guild_id, name)
+        return await visible_group_by_name(session, actor, name)
     here = await group_for_channel(session, actor.guild_id, channel_id)
-    if here is not None:
+    if here is not None and await may_see(session, actor, here):
         return here
     mine = await groups_of(session, actor.guild_id, actor.user_id)
     if len(mine) == 1:

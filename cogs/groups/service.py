@@ -109,7 +109,7 @@ class Details:
 
 @dataclass(frozen=True)
 class JoinPlan:
-    group: GroupInfo
+    group: GroupInfo | None  # None: no group the member may learn about (missing, or private and already asked)
     needs_approval: bool
 
 
@@ -211,19 +211,9 @@ class GroupService:
 
     # --- helpers -------------------------------------------------------------------------------
 
-    async def _visible(self, session: AsyncSession, actor: Actor, group: Group) -> bool:
-        if not group.private:
-            return True
-        if await queries.is_member(session, group.id, actor.user_id):
-            return True
-        return await queries.is_facilitator(session, actor, group.id)
-
     async def _named_visible(self, session: AsyncSession, actor: Actor, name: str) -> Group:
-        group = await queries.group_by_name(session, actor.guild_id, name)
-        if not await self._visible(session, actor, group):
-            # The same words as for a name that does not exist: a private group stays unseen.
-            raise NotFound(f"There is no group called {name.strip()!r} here. `/group list` shows the groups.")
-        return group
+        # The same words as for a name that does not exist: a private group stays unseen.
+        return await queries.visible_group_by_name(session, actor, name)
 
     async def _group(self, session: AsyncSession, actor: Actor, group_id: int, *, lock: bool = False) -> Group:
         if lock:
@@ -258,7 +248,7 @@ class GroupService:
 
     async def require_facilitator(self, actor: Actor, name: str) -> GroupInfo:
         async with self.db.read() as session:
-            group = await queries.group_by_name(session, actor.guild_id, name)
+            group = await self._named_visible(session, actor, name)
             await queries.require_facilitator(session, actor, group)
             return GroupInfo.of(group)
 
@@ -396,7 +386,7 @@ class GroupService:
     async def details_by_id(self, actor: Actor, group_id: int) -> Details:
         async with self.db.read() as session:
             group = await self._group(session, actor, group_id)
-            if not await self._visible(session, actor, group):
+            if not await queries.may_see(session, actor, group):
                 raise NotFound("That group no longer exists.")
             return await self._details(session, actor, group)
 
@@ -436,8 +426,17 @@ class GroupService:
             raise Conflict(f"You already asked to join **{group.name}**; its facilitators will decide soon.")
 
     async def join_plan(self, actor: Actor, name: str) -> JoinPlan:
+        """What /group join does. A missing name, and a private group the member may not see, plan the same
+        (``hidden``): the member reads one answer for both, so a private group's existence never leaks."""
         async with self.db.read() as session:
-            group = await queries.group_by_name(session, actor.guild_id, name)
+            try:
+                group = await queries.group_by_name(session, actor.guild_id, name)
+            except NotFound:
+                return JoinPlan(None, needs_approval=True)
+            if not await queries.may_see(session, actor, group):
+                if group.archived_at is not None or await self._has_request(session, group.id, actor.user_id):
+                    return JoinPlan(None, needs_approval=True)  # nothing to do, and nothing to tell
+                return JoinPlan(GroupInfo.of(group), needs_approval=True)
             await self._join_checks(session, actor, group)
             return JoinPlan(GroupInfo.of(group), needs_approval=group.private)
 
@@ -542,6 +541,10 @@ class GroupService:
     async def leave_plan(self, actor: Actor, name: str) -> GroupInfo:
         async with self.db.read() as session:
             group = await queries.group_by_name(session, actor.guild_id, name)
+            if not await queries.may_see(session, actor, group) and not await self._has_request(
+                session, group.id, actor.user_id
+            ):
+                raise queries.no_such_group(name)
             if not await queries.is_member(session, group.id, actor.user_id):
                 if await self._has_request(session, group.id, actor.user_id):
                     return GroupInfo.of(group)
@@ -571,7 +574,7 @@ class GroupService:
 
     async def archive_plan(self, actor: Actor, name: str, *, archive: bool) -> GroupInfo:
         async with self.db.read() as session:
-            group = await queries.group_by_name(session, actor.guild_id, name)
+            group = await self._named_visible(session, actor, name)
             await queries.require_facilitator(session, actor, group)
             self._check_archive_state(group, archive)
             return GroupInfo.of(group)

@@ -60,7 +60,7 @@ class ModerationCog(commands.Cog):
         self.service = ModerationService(
             bot.db, bot.require_keys, bot.clock, posts=lambda: bot.interfaces.get(AnonymousPosts)
         )
-        self.privacy = ModerationPrivacy()
+        self.privacy = ModerationPrivacy(bot.deliveries)
         self.report_menu = app_commands.ContextMenu(name="Report message", callback=self.report_message)
         self.report_menu.guild_only = True
         self._card_locks: dict[int, asyncio.Lock] = {}

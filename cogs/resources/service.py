@@ -123,7 +123,7 @@ class ResourceService:
         always with the server-wide library."""
         chosen: list[groups.GroupRef]
         if group_name:
-            chosen = [await groups.group_by_name(session, actor.guild_id, group_name)]
+            chosen = [await groups.group_by_name(session, actor, group_name)]
             await self._require_reader(session, actor, chosen[0])
         else:
             here = await groups.group_by_channel(session, actor.guild_id, channel_id)

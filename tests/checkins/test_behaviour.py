@@ -337,31 +337,45 @@ async def test_remind_off_cancels_the_reminder(harness: Harness, env: simcord.En
 # --- facilitators' summary -------------------------------------------------------------------------------
 
 
-async def test_summary_shows_totals_never_notes_or_only_me_checkins(harness: Harness, env: simcord.Env) -> None:
+async def to_next_monday(harness: Harness, env: simcord.Env) -> None:
+    """Move virtual time to just after the next Monday 00:00 UTC (the group's timezone here)."""
+    now = harness.clock.now()
+    monday = (now + timedelta(days=7 - now.weekday())).replace(hour=0, minute=5, second=0, microsecond=0)
+    await env.advance_time((monday - now).total_seconds())
+
+
+async def test_summary_shows_a_closed_week_in_totals_never_notes_or_only_me_checkins(
+    harness: Harness, env: simcord.Env
+) -> None:
     _guild, group, members, (lead,) = await setup_group(harness, env, members=6, facilitators=1)
+    await to_next_monday(harness, env)  # everyone was a member for the whole week
     for index, member in enumerate(members[:5]):
         await check_in(member, group, 1 + index % 5, f"secret note {index}", "facilitators" if index % 2 else "group")
     await check_in(members[5], group, 1, "only mine", "me")
 
     refused(env, await members[0].slash(group.channel, "checkin summary"), "Only facilitators")
+    during = (await lead.slash(group.channel, "checkin summary")).response.content
+    assert "5 members, 5 check-ins" not in during  # the week isn't over: nothing of it is shown yet
 
+    await env.advance_time(7 * 86400)
     result = await lead.slash(group.channel, "checkin summary")
     text = result.response.content
     assert result.ephemeral
-    assert "5 of 7 members shared a check-in (5 check-ins)" in text
+    assert "5 members, 5 check-ins, average 3.0 of 5" in text
     assert "😞 1: 1 · 🙁 2: 1 · 😐 3: 1 · 🙂 4: 1 · 😄 5: 1" in text
     assert "secret note" not in text and "only mine" not in text
-    assert f"<@{members[5].id}> (never)" in text  # an only-me check-in does not count as shared
+    assert f"<@{members[5].id}>" in text  # an only-me check-in does not count as shared
 
 
 async def test_summary_hides_mood_figures_drawn_from_too_few_members(harness: Harness, env: simcord.Env) -> None:
+    await to_next_monday(harness, env)
     _guild, group, members, (lead,) = await setup_group(harness, env, members=4, facilitators=1)
     for member in members:
         await check_in(member, group, 2, "", "facilitators")
+    await env.advance_time(7 * 86400)
     text = (await lead.slash(group.channel, "checkin summary", days=30)).response.content
-    assert "4 of 5 members shared a check-in" in text
-    assert "Mood figures hidden: fewer than 5 members" in text
-    assert "🙁 2:" not in text and "Average" not in text
+    assert "hidden (fewer than 5 members shared check-ins" in text
+    assert "🙁 2:" not in text and "average" not in text and "4 members" not in text
 
 
 # --- low-mood alerts ------------------------------------------------------------------------------------------

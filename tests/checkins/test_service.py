@@ -16,7 +16,7 @@ from bot.actor import Actor
 from bot.clock import Clock
 from bot.config import CheckinSettings
 from bot.db import Base, Database
-from bot.errors import BadInput, HearthError, NotAllowed, NotFound
+from bot.errors import HearthError, NotAllowed, NotFound
 from bot.keys import Keyring
 from bot.privacy import Subject
 from cogs.checkins.models import Checkin, CheckinReminder, CheckinSupport
@@ -62,43 +62,7 @@ def actor(user_id: int) -> Actor:
     return Actor(guild_id=GUILD, user_id=user_id, role_ids=frozenset(), is_admin=False)
 
 
-async def test_summary_counts_shared_checkins_only_and_hides_small_aggregates(db: Database) -> None:
-    clock = FakeTime(START)
-    checkins = service(db, clock)
-    group_id = await arrange(db, members=7)
-    for user_id in range(1, 6):
-        await checkins.submit(actor(user_id), group_id, user_id, f"note {user_id}", "facilitators")
-    await checkins.submit(actor(6), group_id, 1, "private", "me")
-
-    summary = await checkins.summary(actor(LEAD), None, 55, 7)
-    assert (summary.checked_in, summary.checkin_count, summary.member_count) == (5, 5, 8)
-    assert summary.distribution == {1: 1, 2: 1, 3: 1, 4: 1, 5: 1}
-    assert summary.average == pytest.approx(3.0)
-    assert {user for user, _ in summary.quiet} == {6, 7, LEAD}
-
-    strict = service(db, clock, min_aggregate_members=6)
-    hidden = await strict.summary(actor(LEAD), None, 55, 7)
-    assert hidden.hidden and hidden.distribution == {} and hidden.average is None
-
-    with pytest.raises(NotAllowed):
-        await checkins.summary(actor(1), None, 55, 7)
-    with pytest.raises(BadInput):
-        await checkins.summary(actor(LEAD), None, 55, 14)
-
-
-async def test_summary_trend_needs_enough_members_in_each_half(db: Database) -> None:
-    clock = FakeTime(START)
-    checkins = service(db, clock)
-    group_id = await arrange(db, members=5)
-    for user_id in range(1, 6):
-        await checkins.submit(actor(user_id), group_id, 2, None, "group")
-    clock.now = START + timedelta(days=5)
-    only_early = await checkins.summary(actor(LEAD), "Grief", None, 7)
-    assert only_early.trend.startswith("not shown")
-    for user_id in range(1, 6):
-        await checkins.submit(actor(user_id), group_id, 4, None, "group")
-    rising = await checkins.summary(actor(LEAD), "Grief", None, 7)
-    assert rising.trend.startswith("rising")
+# The summary's tests are in test_summary.py (closed weeks, bot/aggregates.py).
 
 
 async def test_reminder_is_skipped_when_the_member_checked_in_that_local_day(db: Database) -> None:

@@ -15,9 +15,13 @@ from bot.config import LoggingSettings
 def _restore_logging() -> object:
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+    names = [*logs.OWN, *logs.FLOORS, "discord.http", "discord.gateway", "discord.client", "discord.state"]
+    levels = {name: logging.getLogger(name).level for name in [*names, "discord.webhook"]}
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+    for name, was in levels.items():
+        logging.getLogger(name).setLevel(was)
 
 
 def test_json_lines(capsys: pytest.CaptureFixture[str]) -> None:

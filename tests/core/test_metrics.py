@@ -77,7 +77,7 @@ async def test_metrics_scraped_during_a_story(tmp_path: Path) -> None:
         shown = await alice.slash(group.channel, "share")
         await alice.submit_modal(shown, {TEXT_ID: secret_words, WARNING_ID: ""})
         await alice.slash(group.channel, "group list")
-        await alice.slash(group.channel, "group join", group="No such group")  # a refusal she can act on
+        await alice.slash(group.channel, "group info", group="No such group")  # a refusal she can act on
         errors = env.errors
         assert isinstance(getattr(errors[-1], "original", errors[-1]), HearthError)
 

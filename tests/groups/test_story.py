@@ -50,7 +50,7 @@ async def test_a_private_group_from_setup_to_taking_part(harness: Harness, env: 
     # The member asks to join; the request goes where only the group's people see it.
     asked = await mia.slash(general, "group join", group="Grief Circle")
     assert asked.ephemeral
-    assert "sent to its facilitators" in asked.response.content
+    assert "its facilitators have been asked to let you in" in asked.response.content
     request = channel.last_message
     assert request is not None and mia.mention in request.content
     assert not can_see(channel, mia)

@@ -294,15 +294,21 @@ async def test_privacy_describe_export_and_erase(service: ModerationService, db:
 
     async with db.read() as session:
         assert await provider.describe(session, author) == ["1 moderation item(s) about messages you wrote"]
-        assert await provider.describe(session, reporter) == []  # reports are never linked to the reporter
+        # The reporter (only they, holding the secret key's answer for their own id) can find their report.
+        assert await provider.describe(session, reporter) == [
+            "1 report(s) you filed (unlinked from you if you erase your data)"
+        ]
         exported = await provider.export(session, moderator)
     assert [a["action"] for a in exported["your_moderator_actions"]] == ["warn"]
 
     async with db.write() as session:
         assert await provider.erase(session, author) == 1
         assert await provider.erase(session, moderator) == 1
+        assert await provider.erase(session, reporter) == 1
     async with db.read() as session:
+        assert await provider.describe(session, reporter) == []  # erased: unlinkable now
         item = await session.get(ModItem, item_id)
         entry = await session.scalar(select(AuditEntry))
     assert item is not None and item.author_id is None and "<@50>" not in item.actions
+    assert item.excerpt == "(removed at the author's request)"
     assert entry is not None and entry.actor_id == 0 and entry.action == "warn"

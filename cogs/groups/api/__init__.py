@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,10 +47,13 @@ __all__ = [
     "is_facilitator",
     "is_member",
     "is_member_clause",
+    "may_see",
     "member_ids",
     "member_ids_query",
     "member_timezone",
     "member_timezones",
+    "members_joined",
+    "no_such_group",
     "parse_timezone",
     "participation",
     "participation_of",
@@ -223,8 +227,24 @@ async def groups_by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, 
     return {g.id: GroupRef.of(g) for g in await session.scalars(select(Group).where(Group.id.in_(wanted)))}
 
 
-async def group_by_name(session: AsyncSession, guild_id: int, name: str) -> GroupRef:
-    return GroupRef.of(await queries.group_by_name(session, guild_id, name))
+async def group_by_name(session: AsyncSession, actor: Actor, name: str) -> GroupRef:
+    """The group called ``name`` as ``actor`` may see it: a private group they're not in (nor facilitate)
+    raises exactly the NotFound of a name that doesn't exist. Every lookup by name goes through here."""
+    return GroupRef.of(await queries.visible_group_by_name(session, actor, name))
+
+
+async def may_see(session: AsyncSession, actor: Actor, group_ref: GroupRef) -> bool:
+    """Whether ``actor`` may know this group exists (public, or private and they're in or facilitate it)."""
+    if not group_ref.private:
+        return True
+    return await queries.is_member(session, group_ref.id, actor.user_id) or await queries.is_facilitator(
+        session, actor, group_ref.id
+    )
+
+
+def no_such_group(name: str) -> NotFound:
+    """The answer for a name that names no group the asker may see; use it for any group-by-name refusal."""
+    return queries.no_such_group(name)
 
 
 async def group_by_channel(session: AsyncSession, guild_id: int, channel_id: int | None) -> GroupRef | None:
@@ -233,7 +253,8 @@ async def group_by_channel(session: AsyncSession, guild_id: int, channel_id: int
 
 
 async def resolve_group(session: AsyncSession, actor: Actor, name: str | None, channel_id: int | None) -> GroupRef:
-    """The group a member means: the one named, else this channel's, else their only group."""
+    """The group a member means: the one named, else this channel's, else their only group; a private group
+    the actor may not see is treated as missing (see ``group_by_name``)."""
     return GroupRef.of(await queries.resolve_group(session, actor, name, channel_id))
 
 
@@ -250,6 +271,14 @@ async def is_member(session: AsyncSession, group_id: int, user_id: int) -> bool:
 
 async def member_ids(session: AsyncSession, group_id: int) -> list[int]:
     return await queries.member_ids(session, group_id)
+
+
+async def members_joined(session: AsyncSession, group_id: int) -> dict[int, datetime]:
+    """Current members -> when they joined (for aggregates that must leave out late joiners)."""
+    rows = await session.execute(
+        select(GroupMember.user_id, GroupMember.joined_at).where(GroupMember.group_id == group_id)
+    )
+    return {int(user_id): joined for user_id, joined in rows}
 
 
 def member_ids_query(group_id: int) -> Select[Any]:

@@ -1,0 +1,136 @@
+"""The one rule for every figure a facilitator sees about a group (``/checkin summary``, ``/stats``, its CSV).
+
+Pure: no I/O, no ``discord``. Callers read rows, hand them here, and show only what comes back.
+
+The rule, and why:
+
+- **Fixed, closed windows only.** Time is cut into whole weeks (Monday 00:00 to Monday 00:00 in the group's
+  timezone). A window is published only once it has ended. Windows never overlap, so no two published
+  figures can be subtracted from each other to leave one person (the 7-day minus 30-day attack). Longer
+  views are a list of weeks, never a sum over them: a sum would let a hidden week be recovered by
+  subtracting the published ones.
+- **At least ``minimum`` contributors** (distinct people) in a window, or its figures are hidden, and so is
+  how many contributed.
+- **Published once, then frozen.** The caller stores what ``figures`` returned the first time a closed window
+  was asked for (``Figures.to_json``) and shows that stored copy ever after, so edits, deletions and erasures
+  after the window closed change nothing anyone can compare.
+- **Gone quiet** is computed for the same window as the figures and lists only members who had joined
+  before the window began and shared nothing in it. It names who did *not* contribute, never anything
+  about what anyone contributed.
+
+Interface for a new facilitator view: ``closed_windows(now, zone, count)`` → for each window, the stored
+``Figures`` if any, else ``figures(window, contributions, minimum=...)`` (store it) → show it; and
+``quiet_members(window, members, contributions)``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+MINIMUM_CONTRIBUTORS = 5
+
+
+@dataclass(frozen=True)
+class Window:
+    """One whole week in the group's timezone, as UTC instants: [start, end)."""
+
+    start: datetime
+    end: datetime
+
+    def holds(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One thing someone contributed: who, when, and the value counted (a mood 1–5, or 1 for "took part")."""
+
+    user_id: int
+    at: datetime
+    value: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What may be shown about one closed window. ``hidden``: fewer than the minimum contributed, and
+    then nothing else is shown (not even how many)."""
+
+    window: Window
+    hidden: bool
+    contributors: int | None
+    count: int | None
+    values: dict[int, int] | None  # value -> how many times
+
+    @property
+    def average(self) -> float | None:
+        if not self.values or not self.count:
+            return None
+        return sum(v * c for v, c in self.values.items()) / self.count
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "hidden": self.hidden,
+                "contributors": self.contributors,
+                "count": self.count,
+                "values": None if self.values is None else {str(k): v for k, v in self.values.items()},
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, window: Window, text: str) -> Figures:
+        data = json.loads(text)
+        values = data["values"]
+        return cls(
+            window,
+            hidden=bool(data["hidden"]),
+            contributors=data["contributors"],
+            count=data["count"],
+            values=None if values is None else {int(k): int(v) for k, v in values.items()},
+        )
+
+
+def week_start(moment: datetime, zone: ZoneInfo) -> datetime:
+    """Monday 00:00 (local) of the week holding ``moment``, as UTC."""
+    local = moment.astimezone(zone).date()
+    monday = local - timedelta(days=local.weekday())
+    return datetime.combine(monday, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def closed_windows(now: datetime, zone: ZoneInfo, count: int) -> list[Window]:
+    """The last ``count`` whole weeks that have ended by ``now``, newest first."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    end = week_start(now, zone)
+    out: list[Window] = []
+    for _ in range(count):
+        local_end = end.astimezone(zone).date()
+        start = datetime.combine(local_end - timedelta(days=7), time(0), tzinfo=zone).astimezone(UTC)
+        out.append(Window(start, end))
+        end = start
+    return out
+
+
+def figures(window: Window, contributions: Iterable[Contribution], *, minimum: int = MINIMUM_CONTRIBUTORS) -> Figures:
+    """The publishable figures of one closed window; contributions outside it are ignored."""
+    inside = [c for c in contributions if window.holds(c.at)]
+    people = {c.user_id for c in inside}
+    if len(people) < max(minimum, MINIMUM_CONTRIBUTORS):
+        return Figures(window, hidden=True, contributors=None, count=None, values=None)
+    values: dict[int, int] = {}
+    for c in inside:
+        values[c.value] = values.get(c.value, 0) + 1
+    return Figures(
+        window, hidden=False, contributors=len(people), count=len(inside), values=dict(sorted(values.items()))
+    )
+
+
+def quiet_members(window: Window, members: Mapping[int, datetime], contributions: Iterable[Contribution]) -> list[int]:
+    """Members (user id -> joined at) who had joined before the window began and contributed nothing in it."""
+    active = {c.user_id for c in contributions if window.holds(c.at)}
+    return sorted(user_id for user_id, joined in members.items() if joined <= window.start and user_id not in active)
