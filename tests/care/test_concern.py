@@ -9,6 +9,7 @@ import pytest
 import simcord
 from sqlalchemy import inspect, select, text
 
+from bot.privacy import Subject
 from cogs.care.models import CareCase, CareMessage
 from cogs.sharing import domain as sharing_domain
 from cogs.sharing.models import AnonymousBlock
@@ -191,3 +192,19 @@ async def rows_naming(harness: Harness, user_id: int) -> set[str]:
                 if str(user_id) in str(row):
                     found.add(f"{table}: {row}")
     return found
+
+
+async def test_privacy_export_and_erase_find_an_anonymous_concern_by_its_seal(
+    harness: Harness, env: simcord.Env
+) -> None:
+    w = await world(harness, env)
+    alice, lead = w["alice"], w["leads"][0]
+    await raise_concern(alice, w["group"].channel, anonymous=True)
+    bot = harness.bot
+    theirs = await bot.privacy.export(bot.db, Subject(alice.id, bot.require_keys()))
+    (request,) = theirs["care requests"]["requests"]
+    assert request["anonymous"] and request["conversation"][0]["text"] == CONCERN
+    others = await bot.privacy.export(bot.db, Subject(lead.id, bot.require_keys()))
+    assert not others["care requests"]["requests"]  # nobody else's id opens the seal
+    await bot.privacy.erase(bot.db, Subject(alice.id, bot.require_keys()))
+    assert not await cases_of(harness) and not await messages(harness)
