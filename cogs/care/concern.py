@@ -29,7 +29,7 @@ from cogs.groups import api as groups
 
 SOURCE = "concern"
 LIMIT = 1500  # the first message and every answer; leaves room for the wording around it
-PER_DAY = 3  # concerns a member may open in 24 hours (reopening counts too)
+PER_DAY = 3  # concerns a member may open in 24 hours
 GONE = "I can't find that concern: it may have been erased after it closed."
 CLOSED_REPLY = (
     "This concern is closed, so your words weren't sent or kept. If there's more to say, press **Reopen** "
@@ -106,6 +106,11 @@ class Concerns:
                 row.seal = seal(self.keys, actor.guild_id, row.id, actor.user_id)
             session.add(CareMessage(case_id=row.id, from_member=True, text=words, at=now))
             return _case(row)
+
+    async def check_group(self, actor: Actor, group: str | None, channel_id: int | None) -> None:
+        """Before the form opens: the group whose facilitators should hear it must resolve, so nothing typed is lost."""
+        async with self.db.read() as session:
+            await groups.resolve_group(session, actor, group, channel_id)
 
     async def mine(self, actor: Actor, now: datetime) -> list[Case]:
         async with self.db.read() as session:

@@ -83,6 +83,8 @@ class ConcernCog(commands.Cog, name="ConcernCog"):
         if anonymous and await self._blocked(actor.guild_id, actor.user_id):
             await reply(interaction, BLOCKED, view=NamedInstead(to, group))
             return
+        if to == "facilitators":
+            await self.concerns.check_group(actor, group, interaction.channel_id)
         await interaction.response.send_modal(
             ConcernForm(actor.user_id, anonymous=anonymous, to=to, group=group if to == "facilitators" else None)
         )

@@ -208,3 +208,11 @@ async def test_privacy_export_and_erase_find_an_anonymous_concern_by_its_seal(
     assert not others["care requests"]["requests"]  # nobody else's id opens the seal
     await bot.privacy.erase(bot.db, Subject(alice.id, bot.require_keys()))
     assert not await cases_of(harness) and not await messages(harness)
+
+
+async def test_facilitators_of_no_group_are_refused_before_the_form_opens(harness: Harness, env: simcord.Env) -> None:
+    w = await world(harness, env)
+    loner = w["guild"].add_member(env.create_user("loner"))
+    told = await loner.slash(w["queue"], "concern", to="facilitators")
+    assert told.modal is None and told.response.ephemeral and told.response.content
+    assert not await cases_of(harness)
