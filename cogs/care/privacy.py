@@ -21,11 +21,8 @@ async def _sealed(session: AsyncSession, subject: Subject) -> list[CareCase]:
 class CarePrivacy:
     name = "care requests"
     purpose = (
-        "Requests for someone to reach out (yours, or a member's worried report about you): the group, how "
-        "urgent, who took it and when, and their short private closing note; and whether you turned the "
-        "automatic crisis messages off. Never what you wrote — except in a concern you raised (`/concern`), whose "
-        "conversation is kept so you can read it in your inbox; an anonymous concern stores no id, only a seal "
-        "Hearth can recompute from yours."
+        "Care requests (yours, or a worried report about you): group, urgency, who took it and when, a private "
+        "closing note; your automatic-message choice; your `/concern` conversations."
     )
 
     async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
