@@ -36,7 +36,9 @@ HELP = HelpTopic(
 
 async def setup(bot: Hearth) -> None:
     from cogs.care.cog import CareCog
+    from cogs.care.concern_cog import ConcernCog
     from cogs.care.views import CaseButton, MemberButton, OfferButton
 
     bot.add_dynamic_items(OfferButton, CaseButton, MemberButton)
     await bot.add_cog(CareCog(bot))
+    await bot.add_cog(ConcernCog(bot))

@@ -7,7 +7,7 @@ Nothing here ever replies publicly to a member in distress: every word to them i
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import discord
 from discord import app_commands
@@ -28,6 +28,7 @@ from cogs.care.views import (
     TextForm,
     case_card,
     case_view,
+    concern_view,
     member_view,
     offer_view,
     regions_view,
@@ -38,6 +39,7 @@ from cogs.sharing.api import AnonymousPosts
 
 if TYPE_CHECKING:
     from bot.app import Hearth
+    from cogs.care.concern_cog import ConcernCog
 
 log = logging.getLogger("hearth.care")
 
@@ -228,6 +230,8 @@ class CareCog(commands.Cog, name="CareCog"):
         (which alone can find them, and never says who they are)."""
         if case.source == "worried":
             return False  # they asked for nothing: nothing automatic goes to them
+        if case.source == "concern":
+            return await self._concerns().tell_member(case, text, view)
         if case.anonymous:
             posts = self.bot.interfaces.get(AnonymousPosts)
             post_id = await self.service.post_of(case.id)
@@ -241,6 +245,12 @@ class CareCog(commands.Cog, name="CareCog"):
             log.info("care case %s: could not DM the member (HTTP %s)", case.id, error.status)
             return False
         return True
+
+    def _concerns(self) -> ConcernCog:
+        cog = self.bot.get_cog("ConcernCog")
+        if cog is None:
+            raise NotFound("Concerns are restarting; try again in a moment.")
+        return cast("ConcernCog", cog)
 
     async def _resources_for(self, case: Case) -> str:
         return domain.resources_text(await self.service.resources(case.guild_id))
@@ -304,6 +314,9 @@ class CareCog(commands.Cog, name="CareCog"):
                 await reply(interaction, f"<@{case.owner_id}> already has this one. Thank you for being ready to help.")
                 return
             self._arm(case)
+            if case.source == "concern":
+                await self._claim_concern(interaction, case)
+                return
             await reply(
                 interaction,
                 "It's yours. Reach out kindly and in your own words; press **Contact made** once you've talked, "
@@ -352,6 +365,27 @@ class CareCog(commands.Cog, name="CareCog"):
         await self._refresh_cards(case)
         await reply(interaction, "Noted: contact made. I'll remind you to follow up tomorrow.")
 
+    async def _claim_concern(self, interaction: discord.Interaction, case: Case) -> None:
+        """A concern taken: the taker reads it (only they do, ephemerally), the member is told who has it."""
+        transcript = await self._concerns().transcript(case.id)
+        await reply(
+            interaction,
+            domain.fit(
+                "It's yours. What they wrote:\n" + transcript + "\n\n**Write to them** answers through Hearth; "
+                "**Close** with a short private note when it's resolved."
+            ),
+        )
+        await self._refresh_cards(case)
+        guild = self.bot.get_guild(case.guild_id)
+        where = guild.name if guild else "the server"
+        await self._tell_member(
+            case,
+            f"**{interaction.user.display_name}** from **{where}** has taken your concern #{case.id}"
+            + (" (they don't know who you are)" if case.anonymous else "")
+            + ". Their answers will come here and to `/concern inbox:True`.",
+            concern_view(case.id, closed=False),
+        )
+
     async def on_pick(self, interaction: discord.Interaction, case_id: int, kind: str, picked: object) -> None:
         case = await self.service.case(case_id)
         actor = await self._actor(interaction, case.guild_id)
@@ -369,6 +403,9 @@ class CareCog(commands.Cog, name="CareCog"):
 
     async def on_form(self, interaction: discord.Interaction, kind: str, case_id: int, text: str) -> None:
         case = await self.service.case(case_id)
+        if kind == "answer" and case.source == "concern":
+            await self._concerns().member_answer(interaction, case_id, text)
+            return
         if kind == "answer":  # the member answers the person reaching out
             if case.owner_id is None or case.status == "closed":
                 raise BadInput("This conversation has ended. `/care ask` reaches a person here again.")
@@ -392,11 +429,23 @@ class CareCog(commands.Cog, name="CareCog"):
             case = await self.service.close(case_id, actor, text, self.bot.clock.now())
             self._arm(case)
             await self._refresh_cards(case)
-            await self._tell_member(
-                case,
-                "The person who reached out has closed your request. `/care ask` is here whenever you need someone.",
-            )
+            if case.source == "concern":
+                await self._tell_member(
+                    case,
+                    f"Your concern #{case.id} has been closed by the person handling it. If there's more to say, "
+                    "press **Reopen**.",
+                    concern_view(case.id, closed=True),
+                )
+            else:
+                await self._tell_member(
+                    case,
+                    "The person who reached out has closed your request. `/care ask` is here whenever you need "
+                    "someone.",
+                )
             await reply(interaction, "Closed. Thank you for being there for them.")
+            return
+        if case.source == "concern":
+            await self._write_concern(interaction, case, actor, text)
             return
         words = domain.clean_note(text, what="message", limit=domain.RELAY_LIMIT)
         guild = self.bot.get_guild(case.guild_id)
@@ -411,7 +460,32 @@ class CareCog(commands.Cog, name="CareCog"):
             )
         await reply(interaction, "Sent through Hearth. Their answer will come to your messages.")
 
+    async def _write_concern(self, interaction: discord.Interaction, case: Case, actor: Actor, text: str) -> None:
+        """The handler answers a concern: kept for the member's inbox first, then a DM when it can reach them."""
+        words = await self._concerns().concerns.staff_says(case.id, actor, text, self.bot.clock.now())
+        guild = self.bot.get_guild(case.guild_id)
+        template = (
+            domain.RELAYED_TO_MEMBER if case.anonymous else "**{owner}** from **{guild}** wrote to you:\n>>> {text}"
+        )
+        relayed = template.format(
+            owner=interaction.user.display_name, guild=guild.name if guild else "the server", text=words
+        )
+        if await self._tell_member(case, relayed, concern_view(case.id, closed=False)):
+            await reply(interaction, "Sent through Hearth. Their answer will come to your messages.")
+        else:
+            await reply(
+                interaction,
+                "Their messages are closed, so it's waiting in their `/concern` inbox; their answer will come to "
+                "your messages.",
+            )
+
     async def on_member(self, interaction: discord.Interaction, case_id: int, action: str) -> None:
+        if action == "done":
+            await self._concerns().member_done(interaction, case_id)
+            return
+        if action == "reopen":
+            await self._concerns().member_reopen(interaction, case_id)
+            return
         if action == "answer":
             await interaction.response.send_modal(
                 TextForm(

@@ -30,7 +30,7 @@ class Severity(IntEnum):
 
 
 # Where a case came from. "ask" and "worried" are a person's own request; the others follow a match.
-SOURCES = ("checkin", "share", "reply", "lowmood", "ask", "worried")
+SOURCES = ("checkin", "share", "reply", "lowmood", "ask", "worried", "concern")
 SOURCE_WORDS = {
     "checkin": "a check-in",
     "share": "an anonymous post",
@@ -38,6 +38,7 @@ SOURCE_WORDS = {
     "lowmood": "a very low check-in",
     "ask": "a direct ask for someone to talk to",
     "worried": "a member worried about someone",
+    "concern": "a concern a member raised (/concern)",
 }
 
 DEFAULT_URGENT_MINUTES = 10

@@ -26,6 +26,9 @@ class CareCase(Base):
     # Exactly one of these says who the case is about: a named member, or an anonymous post's author.
     member_id: Mapped[int | None] = mapped_column(Snowflake, index=True)
     post_id: Mapped[int | None] = mapped_column(Integer)
+    # An anonymous concern: a keyed hash of (server, case, member), never shown. Hearth finds the member again
+    # by recomputing it for the person pressing a button, or for the server's members when it must DM them.
+    seal: Mapped[str | None] = mapped_column(String(64))
     # Who raised it when it wasn't the member (a worried report): kept only to answer them, erased with them.
     raised_by: Mapped[int | None] = mapped_column(Snowflake)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -40,6 +43,19 @@ class CareCase(Base):
     closed_by_member: Mapped[bool] = mapped_column(Boolean, default=False)
     # The owner's private closing note: seen by the people handling cases, never by the member's group.
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class CareMessage(Base):
+    """One message of a concern's conversation, kept so a member whose DMs are closed reads it in
+    `/concern inbox:True`; it names no one (``from_member`` says which side wrote it), erased with its case."""
+
+    __tablename__ = "care_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("care_cases.id", ondelete="CASCADE"), index=True)
+    from_member: Mapped[bool] = mapped_column(Boolean)
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class CareAlert(Base):

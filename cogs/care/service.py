@@ -73,7 +73,7 @@ def _case(row: CareCase) -> Case:
         severity=Severity(row.severity),
         source=row.source,
         status=row.status,
-        anonymous=row.member_id is None and row.post_id is not None,
+        anonymous=row.member_id is None and (row.post_id is not None or row.seal is not None),
         member_id=row.member_id,
         owner_id=row.owner_id,
         helper_id=row.helper_id,

@@ -15,6 +15,7 @@ from cogs.care import domain
 if TYPE_CHECKING:
     from bot.app import Hearth
     from cogs.care.cog import CareCog
+    from cogs.care.concern_cog import ConcernCog
     from cogs.care.service import Case
 
 OFFER_LABELS = {
@@ -33,6 +34,8 @@ CASE_LABELS = {
 MEMBER_LABELS = {
     "answer": ("Answer", discord.ButtonStyle.primary),
     "okay": ("I'm okay now", discord.ButtonStyle.secondary),
+    "done": ("Close my concern", discord.ButtonStyle.secondary),
+    "reopen": ("Reopen", discord.ButtonStyle.primary),
 }
 
 
@@ -141,13 +144,33 @@ def member_view(case_id: int, *, answer: bool) -> discord.ui.View:
     return view
 
 
+def concern_view(case_id: int, *, closed: bool) -> discord.ui.View:
+    """The member's side of a concern: answer and close it, or reopen it once closed."""
+    view = HearthView(timeout=None)
+    for action in ("reopen",) if closed else ("answer", "done"):
+        view.add_item(MemberButton(case_id, action))
+    return view
+
+
 def case_card(case: Case) -> str:
     """What the people handling a case see: group, severity, where it came from; never a private note."""
+    title = "📨 A concern" if case.source == "concern" else None
     lines = [
-        f"**{'🟠 Urgent' if case.severity is domain.Severity.URGENT else '🟡 Gentle'}: someone may need support**",
+        f"**{title}**"
+        if title
+        else f"**{'🟠 Urgent' if case.severity is domain.Severity.URGENT else '🟡 Gentle'}: someone may need support**",
         f"{case.label}, opened {discord.utils.format_dt(case.opened_at, 'R')}.",
     ]
-    if case.source == "worried":
+    if case.source == "concern":
+        lines.append(
+            (
+                "Someone raised a concern anonymously; you won't learn who they are."
+                if case.anonymous
+                else f"<@{case.member_id}> raised a concern."
+            )
+            + " Take it to read what they wrote; **Write to them** answers through Hearth."
+        )
+    elif case.source == "worried":
         lines.append(
             f"A member is worried about <@{case.member_id}>. They haven't asked for anything and nothing was sent "
             "to them: reach out gently, as yourself."
@@ -196,6 +219,27 @@ class TextForm(HearthModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_form(interaction, self.kind, self.case_id, self.text.value)
+
+
+class ConcernForm(HearthModal):
+    """`/concern`: what the member wants to raise. Its id is per person, so two members' forms never collide."""
+
+    def __init__(self, user_id: int, *, anonymous: bool, to: str, group: str | None) -> None:
+        super().__init__(title="Raise a concern", custom_id=f"care:concern:{user_id}", timeout=900)
+        self.anonymous, self.to, self.group = anonymous, to, group
+        self.text: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="What would you like them to know?"[:45],
+            style=discord.TextStyle.paragraph,
+            max_length=1500,
+            custom_id="text",
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        cog = cast("Hearth", interaction.client).get_cog("ConcernCog")
+        if cog is None:
+            raise NotFound("Concerns are restarting; try again in a moment. Your words weren't kept.")
+        await cast("ConcernCog", cog).on_form(interaction, self.text.value, self.anonymous, self.to, self.group)
 
 
 class RegionForm(HearthModal):

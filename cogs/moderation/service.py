@@ -102,6 +102,9 @@ class _NoPosts:
     async def break_glass(self, session: AsyncSession, guild_id: int) -> bool:
         return False
 
+    async def is_blocked(self, session: AsyncSession, guild_id: int, user_id: int) -> bool:
+        return False
+
     async def dm_author(self, post_id: int, text: str, view: object = None) -> bool:
         return False
 

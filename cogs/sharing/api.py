@@ -60,6 +60,10 @@ class AnonymousPosts(Protocol):
         """Whether the server's owner turned break-glass on (so a reveal is possible at all)."""
         ...
 
+    async def is_blocked(self, session: AsyncSession, guild_id: int, user_id: int) -> bool:
+        """Whether this member is blocked from anonymous sharing in the server (other anonymous paths honour it)."""
+        ...
+
     async def dm_author(self, post_id: int, text: str, view: discord.ui.View | None = None) -> bool:
         """DM the author (mentions off), with buttons when given; False when unreachable. The id never
         leaves the implementation."""

@@ -9,7 +9,7 @@ import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.keys import Keyring
-from cogs.sharing import notify, records
+from cogs.sharing import domain, notify, records
 from cogs.sharing.api import PostRef
 from cogs.sharing.models import AnonymousPost
 from cogs.sharing.settings import sharing_config
@@ -36,6 +36,11 @@ class Link:
 
     async def post_by_code(self, session: AsyncSession, guild_id: int, code: str) -> PostRef | None:
         return _ref(await records.post_by_code(session, guild_id, code))
+
+    async def is_blocked(self, session: AsyncSession, guild_id: int, user_id: int) -> bool:
+        return await records.is_blocked(
+            session, guild_id, domain.server_hash(self.bot.require_keys(), guild_id, user_id)
+        )
 
     async def block_author(self, session: AsyncSession, post_id: int, *, now: datetime) -> None:
         post = await records.post_by_id(session, post_id)
