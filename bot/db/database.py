@@ -24,6 +24,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.db.inline_sqlite import BLOCK_MS, inline_creator
+
 log = logging.getLogger(__name__)
 
 _WRITE_OPTION = "hearth_write"
@@ -34,15 +36,26 @@ class DatabaseUnavailable(Exception):
 
 
 class Database:
+    # SQLite statements run inline on the event loop (see inline_sqlite.py); False restores aiosqlite's
+    # worker thread (the benchmark measures both).
+    sqlite_inline = True
+
     def __init__(self, url: str, *, echo: bool = False, busy_timeout_ms: int = 5000, pool_size: int = 5):
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.inline = False
         # hide_parameters: a database error's message must not carry what members wrote into the logs.
         kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.is_sqlite:
             # Every session ends its transaction itself (commit, or rollback on close), so the pool's
             # own reset-on-return ROLLBACK is redundant: one thread hop less per transaction.
             kwargs.update(pool_reset_on_return=None)
+            database = self.url.database or ""
+            self.inline = self.sqlite_inline and database not in ("", ":memory:") and not database.startswith("file:")
+            if self.inline:
+                kwargs.update(async_creator=inline_creator(database, busy_timeout_ms))
+                # SQLite blocks the loop at most BLOCK_MS; the connection retries the rest asynchronously.
+                busy_timeout_ms = BLOCK_MS
         else:
             kwargs.update(pool_size=pool_size, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
