@@ -143,7 +143,8 @@ def one_run() -> dict[str, float]:
 
         floor = world(BURST, noop=True, rate=None)
         print(
-            f"  no-op floor burst {BURST}: {BURST / floor['elapsed']:.0f}/s cpu {floor['cpu_ms']:.2f} ms  load {_load()}"
+            f"  no-op floor burst {BURST}: {BURST / floor['elapsed']:.0f}/s "
+            f"cpu {floor['cpu_ms']:.2f} ms  load {_load()}"
         )
         figures["floor cpu ms"] = floor["cpu_ms"]
         for inline in (False, True):
