@@ -27,14 +27,13 @@ RUN groupadd --system --gid 10001 hearth \
  && useradd --system --uid 10001 --gid hearth --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin hearth
 WORKDIR /app
+# Hearth runs from the installed package (code and shipped texts, read-only); no source copy here.
 COPY --from=builder /opt/venv /opt/venv
-# Code stays root-owned (read-only to the bot); only data/ is writable.
 COPY config.example.toml ./
-COPY bot/ bot/
-COPY cogs/ cogs/
-COPY --chown=hearth:hearth data/ data/
-# Declared after data/ is populated and chowned, so a fresh named volume
-# starts with that content and ownership.
+# data/ holds only the database and the operator's own files. The shipped keywords, crisis resources
+# and guidelines live in the package, so an upgraded image brings new ones even with an old volume.
+RUN mkdir data && chown hearth:hearth data
+# Declared after data/ is made and chowned, so a fresh named volume starts with that ownership.
 VOLUME ["/app/data"]
 USER hearth
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \

@@ -1,4 +1,4 @@
-"""``python -m bot [run|check|migrate|commands|sync|backup]``: the operator's entry point.
+"""``python -m bot [run|check|migrate|commands|sync|backup|demo]``: the operator's entry point.
 
 Exit codes: 0 fine, 1 something outside Hearth failed (database, Discord), 2 configuration is wrong.
 Every failure is one line on stderr saying what to do; no tracebacks for expected problems.
@@ -19,7 +19,7 @@ from typing import Any
 import discord
 from dotenv import find_dotenv, load_dotenv
 
-from bot import logs
+from bot import demo, logs
 from bot.app import Hearth, create_bot, invite_url
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import DatabaseUnavailable
@@ -49,8 +49,18 @@ def application_id_from_token(token: str) -> int | None:
 # --- subcommands -----------------------------------------------------------------------------------
 
 
+HOW_TO_START = (
+    "DISCORD_TOKEN is not set: put your bot's token in .env (the README's 'Setting up the Discord application' "
+    "says how to get one), or try Hearth in your browser without Discord: python -m bot demo"
+)
+
+
 async def run(settings: Settings) -> int:
-    token, _key = settings.require_credentials()
+    try:
+        token, _key = settings.require_credentials()
+    except ConfigError as error:  # no token yet: say how to get one, and how to try Hearth without one
+        problems = [HOW_TO_START if p.startswith("DISCORD_TOKEN is not set") else p for p in error.problems]
+        raise ConfigError(*problems) from None
     bot = create_bot(settings)
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
@@ -253,11 +263,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sync_parser.add_argument("--guild", type=int, help="sync to one guild (development) instead of globally")
     backup_parser = sub.add_parser("backup", help="copy the SQLite database while Hearth runs (online backup)")
     backup_parser.add_argument("path", nargs="?", help="file or folder (default: backups/ next to the database)")
+    demo.add_arguments(sub.add_parser("demo", help="try Hearth in your browser in a simulated server (no Discord)"))
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "demo":  # self-contained: no config.toml, .env or token of the caller
+        return demo.main(args)
     load_dotenv(find_dotenv(usecwd=True))  # .env of the directory Hearth is run from
     try:
         settings = load_settings(args.config)

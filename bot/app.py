@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -17,6 +18,8 @@ from bot.config import ConfigError, Settings
 from bot.db import Database
 from bot.db import migrate as migrations
 from bot.db.models import HearthState
+from bot.delivery import Deliveries, DeliveryPrivacy
+from bot.delivery_discord import DiscordSender
 from bot.features import FeatureError, Interfaces, declared, load_order
 from bot.interactions import HearthTree
 from bot.keys import Keyring
@@ -27,6 +30,8 @@ from bot.scheduler import Scheduler
 from bot.setup import SetupRegistry
 
 log = logging.getLogger("hearth")
+
+DELIVERY_JOB = "delivery:run"
 
 # What Hearth needs from Discord, and why (the README repeats this for operators).
 BOT_PERMISSIONS = discord.Permissions(
@@ -95,6 +100,10 @@ class Hearth(commands.Bot):
         self.metrics = Metrics()
         self.scheduler.observer = self.metrics
         self.privacy = PrivacyRegistry()
+        # Every message Hearth sends on its own goes through this durable record (bot/delivery.py).
+        self.deliveries = Deliveries(self.db, self.clock)
+        self.sender = DiscordSender(self)
+        self.privacy.register(DeliveryPrivacy())
         # What loaded features offer each other (bot/features.py); empty until load_features().
         self.interfaces = Interfaces()
         # What each loaded feature adds to /setup (bot/setup.py).
@@ -120,8 +129,10 @@ class Hearth(commands.Bot):
         # Jobs wait for READY: until then the guild caches are empty, and a job that fires (an overdue
         # reminder rebuilt at start) would find no member to reach.
         self.scheduler.start(paused=True)
+        self.deliveries.attach(self.sender, self._wake_deliveries)
         await self.load_features()
         await self.start_features()
+        await self.deliveries.start()  # pending deliveries from before a restart go out after READY
         if self.settings.bot.sync_commands_on_start:
             await self.sync_commands_if_changed()
 
@@ -159,6 +170,9 @@ class Hearth(commands.Bot):
                     f"metrics: cannot listen on {chosen.host}:{chosen.port} ({error.strerror}): "
                     "choose another metrics.port or stop what uses it"
                 ) from None
+
+    def _wake_deliveries(self, at: datetime) -> None:
+        self.scheduler.at(DELIVERY_JOB, max(at, self.clock.now()), self.deliveries.run)
 
     async def on_ready(self) -> None:
         self.scheduler.resume()

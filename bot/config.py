@@ -130,9 +130,9 @@ class SharingSettings:
 
 @dataclass(frozen=True)
 class SafetySettings:
-    # Empty: use data/safety_keywords.txt.
+    # Empty: use the list shipped in bot/defaults/safety_keywords.txt.
     keywords: list[str] = field(default_factory=list)
-    # Empty: use data/crisis_resources.md.
+    # Empty: use the text shipped in bot/defaults/crisis_resources.md.
     resources_file: str = ""
     flag_for_moderators: bool = True
 

@@ -2,8 +2,8 @@
 # The project's one test command, for newcomers and CI alike:
 #   bash tests/run.sh [extra pytest args...]
 # Works from a fresh clone on a fresh machine: makes .venv, installs the
-# package with its dev extra, installs PostgreSQL if needed (root + apt only),
-# then runs ruff, ruff format, mypy, lint-imports and pytest.  Exits non-zero if any fails.
+# package with its dev extra, installs PostgreSQL and chromium if needed (root + apt only),
+# then runs ruff, ruff format, mypy, lint-imports, the duplicate-code check and pytest.  Exits non-zero if any fails.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -67,6 +67,19 @@ elif is_root && have_apt; then
     have_postgres || warn "PostgreSQL still missing: the PostgreSQL suite will be skipped${HEARTH_REQUIRE_POSTGRES:+ (and fail, since HEARTH_REQUIRE_POSTGRES=1)}"
 else
     warn "PostgreSQL not found and cannot install it (needs root + apt-get): the PostgreSQL suite will be skipped${HEARTH_REQUIRE_POSTGRES:+ (and fail, since HEARTH_REQUIRE_POSTGRES=1)}"
+fi
+
+step "Chromium (the demo's browser test drives Debian's chromium; never a downloaded browser)"
+# In CI (CI=true) the browser tests fail when chromium is missing; elsewhere they are skipped with the reason.
+browser_tests="be skipped"
+[[ "${CI:-}" == "true" ]] && browser_tests="fail"
+if command -v chromium >/dev/null 2>&1 || [[ -x /usr/bin/chromium ]]; then
+    echo "found"
+elif is_root && have_apt; then
+    echo "not found; installing the Debian 'chromium' package"
+    apt_install chromium || warn "apt-get install chromium failed: the demo's browser tests will $browser_tests"
+else
+    warn "chromium not found and cannot install it (needs root + apt-get): the demo's browser tests will $browser_tests"
 fi
 
 # Run every check even if an earlier one fails, so one run shows everything.

@@ -13,13 +13,18 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import format_dt
 
+from bot.delivery import GivenUp
 from bot.errors import BadInput
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from cogs.care.api import CareDesk
 from cogs.checkins import domain
-from cogs.checkins.domain import MOODS, Visibility, mood_label
+from cogs.checkins.domain import Visibility, mood_label
 from cogs.checkins.privacy import CheckinPrivacy
-from cogs.checkins.records import CheckinInfo, History, LowAlert, PromptInfo, ReminderInfo, Summary
+from cogs.checkins.prompts import PROMPT_VIEW
+from cogs.checkins.records import CheckinInfo, LowAlert, PromptInfo, ReminderInfo
+from cogs.checkins.reminders import REMINDER_PURPOSE
 from cogs.checkins.service import CheckinService
+from cogs.checkins.text import history_text, summary_text, visibility_phrase
 from cogs.checkins.views import CheckinForm, RetryView, card_content, prompt_view, support_view
 from cogs.groups.api.choices import group_choices, timezone_choices
 
@@ -46,14 +51,6 @@ def prompt_job(prompt_id: int) -> str:
     return f"checkins:prompt:{prompt_id}"
 
 
-def visibility_phrase(visibility: Visibility) -> str:
-    return {
-        Visibility.ME: "only you can see it",
-        Visibility.FACILITATORS: "you and your group's facilitators (in totals) can see it",
-        Visibility.GROUP: "it's posted in your group's channel",
-    }[visibility]
-
-
 class CheckinCog(commands.Cog):
     checkin = app_commands.Group(
         name="checkin", description="How are you, really? Check in, see your trend, set a reminder", guild_only=True
@@ -73,7 +70,10 @@ class CheckinCog(commands.Cog):
             bot.clock,
             retention_days=bot.settings.retention.checkins_days,
             default_timezone=bot.settings.groups.default_timezone,
+            deliveries=bot.deliveries,
         )
+        bot.deliveries.on_given_up(REMINDER_PURPOSE, self._reminder_given_up)
+        bot.sender.register_view(PROMPT_VIEW, lambda group_id: prompt_view(int(group_id)))
         self.privacy = CheckinPrivacy()
 
     # --- lifecycle ------------------------------------------------------------------------------------
@@ -83,6 +83,7 @@ class CheckinCog(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.bot.scheduler.cancel_prefix(JOB_PREFIX)
+        self.bot.deliveries.drop_hook(REMINDER_PURPOSE)
         self.bot.privacy.unregister(self.privacy.name)
 
     async def hearth_start(self) -> None:
@@ -165,14 +166,26 @@ class CheckinCog(commands.Cog):
             "or `/checkin delete`."
         )
         await reply(interaction, "\n".join(lines))
-        await self._after_note(interaction, checkin.note)
+        await self._after_note(interaction, checkin)
         if checkin.visibility is Visibility.GROUP:
             await self._post_card(interaction, checkin, outcome.group_channel_id)
         if outcome.alert is not None:
             await self._send_low_alert(interaction, outcome.alert)
 
-    async def _after_note(self, interaction: discord.Interaction, note: str | None) -> None:
-        if note and self.bot.safety.matches(note):
+    async def _after_note(self, interaction: discord.Interaction, checkin: CheckinInfo) -> None:
+        """Words of crisis in the note, or the lowest mood: care answers privately, with choices. Without
+        the care feature loaded, the crisis resources are still shown (only to the member)."""
+        desk = self.bot.interfaces.get(CareDesk)
+        if desk is not None:
+            await desk.after_writing(
+                interaction,
+                source="checkin",
+                group_id=checkin.group_id,
+                group_name=checkin.group_name,
+                text=checkin.note or "",
+                mood=checkin.mood,
+            )
+        elif checkin.note and self.bot.safety.matches(checkin.note):
             await interaction.followup.send(self.bot.safety.resources[:2000], ephemeral=True)
 
     async def _post_card(self, interaction: discord.Interaction, checkin: CheckinInfo, channel_id: int | None) -> None:
@@ -247,7 +260,7 @@ class CheckinCog(commands.Cog):
             f"Updated your check-in in **{checkin.group_name}**: {mood_label(checkin.mood)} · "
             f"{visibility_phrase(checkin.visibility)}.",
         )
-        await self._after_note(interaction, checkin.note)
+        await self._after_note(interaction, checkin)
         if checkin.visibility is Visibility.GROUP and outcome.old_card is not None:
             await self._edit_card(outcome.old_card, content=card_content(checkin))
         elif checkin.visibility is Visibility.GROUP:
@@ -365,27 +378,24 @@ class CheckinCog(commands.Cog):
 
     async def _fire_reminder(self, reminder_id: int) -> None:
         try:
-            due = await self.service.reminder_due(reminder_id)
+            due = await self.service.reminder_due(reminder_id, self._guild_name)
             if due is None:
                 return
-            if due.send:
-                guild = self.bot.get_guild(due.guild_id)
-                where = f" on **{guild.name}**" if guild else ""
-                try:
-                    dm = await self.bot.create_dm(discord.Object(due.user_id))
-                    await dm.send(
-                        f"How are you today? Your daily check-in{where} is waiting: run `/checkin now` there. "
-                        "(`/checkin remind off` stops these.)"
-                    )
-                except discord.Forbidden:
-                    await self.service.stop_reminder_dms_closed(reminder_id)
-                    log.info("reminder %s stopped: DMs closed", reminder_id)
-                    return
-                except discord.HTTPException as error:
-                    log.warning("reminder %s not delivered: %s", reminder_id, error.status)
+            # A DM due now was recorded with the reminder (bot/delivery.py sends it); only the next firing is ours.
             self.bot.scheduler.at(reminder_job(reminder_id), due.next_at, self._fire_reminder, reminder_id)
         except Exception:
             log.exception("check-in reminder %s failed", reminder_id)
+
+    def _guild_name(self, guild_id: int) -> str | None:
+        guild = self.bot.get_guild(guild_id)
+        return guild.name if guild else None
+
+    async def _reminder_given_up(self, given_up: GivenUp) -> None:
+        """DMs closed: stop the reminder and tell the member next time they use /checkin."""
+        if given_up.status == 403 and given_up.ref is not None:
+            await self.service.stop_reminder_dms_closed(int(given_up.ref))
+            self.bot.scheduler.cancel(reminder_job(int(given_up.ref)))
+            log.info("reminder %s stopped: DMs closed", given_up.ref)
 
     # --- low-mood alerts ------------------------------------------------------------------------------------
 
@@ -478,17 +488,7 @@ class CheckinCog(commands.Cog):
             due = await self.service.prompt_due(prompt_id)
             if due is None:
                 return
-            if due.post and due.channel_id is not None:
-                channel = self.bot.get_channel(due.channel_id)
-                if isinstance(channel, discord.abc.Messageable):
-                    try:
-                        await channel.send(
-                            f"**How are you, really?** Time for **{due.group_name}**'s check-in. "
-                            "Press the button (or run `/checkin now`); you choose who sees it.",
-                            view=prompt_view(due.group_id),
-                        )
-                    except discord.HTTPException:
-                        log.warning("could not post the check-in prompt for group %s", due.group_id)
+            # A post due now was recorded for delivery with the prompt; only the next firing is ours.
             self.bot.scheduler.at(prompt_job(prompt_id), due.next_at, self._fire_prompt, prompt_id)
         except Exception:
             log.exception("check-in prompt %s failed", prompt_id)
@@ -498,55 +498,3 @@ class CheckinCog(commands.Cog):
     async def _retention(self) -> None:
         removed = await self.service.purge_expired()
         log.info("check-in retention: deleted %d expired check-ins", removed)
-
-
-# --- text --------------------------------------------------------------------------------------------------
-
-
-def history_text(data: History) -> str:
-    if not data.points:
-        streak = data.streaks
-        return (
-            f"No check-ins in the last {data.days} days. Longest streak so far: {streak.longest} day(s). "
-            "`/checkin now` records one."
-        )
-    average = data.average or 0
-    words = MOODS[max(1, min(5, round(average)))][1]
-    lines = [
-        f"**Your last {data.days} days** (days counted in {data.zone.key})",
-        f"• {len(data.points)} check-ins, average mood {average:.1f} of 5 ({words})",
-        f"• Trend: {data.trend}",
-        f"• Current streak: {data.streaks.current} day(s) in a row; longest: {data.streaks.longest} day(s)",
-    ]
-    return "\n".join(lines)
-
-
-def summary_text(data: Summary) -> str:
-    lines = [
-        f"**{data.group_name}** · last {data.days} days",
-        f"• {data.checked_in} of {data.member_count} members shared a check-in ({data.checkin_count} check-ins)",
-    ]
-    if data.hidden:
-        lines.append(
-            f"• Mood figures hidden: fewer than {data.min_members} members shared check-ins in this period, "
-            "so someone's mood could be inferred from them."
-        )
-    else:
-        spread = " · ".join(f"{MOODS[m][0]} {m}: {c}" for m, c in data.distribution.items())
-        lines.append(f"• Moods: {spread}")
-        if data.average is not None:
-            lines.append(f"• Average {data.average:.1f} of 5; trend: {data.trend}")
-    if data.quiet:
-        shown = data.quiet[:40]
-        names = ", ".join(
-            f"<@{user_id}> ({'never' if seen is None else 'last ' + format_dt(seen, 'R')})" for user_id, seen in shown
-        )
-        more = f" and {len(data.quiet) - len(shown)} more" if len(data.quiet) > len(shown) else ""
-        lines.append(f"• Gone quiet (no shared check-in for {data.quiet_days} days): {names}{more}. Maybe reach out?")
-    else:
-        lines.append(f"• Nobody has gone quiet for {data.quiet_days} days.")
-    lines.append(
-        "_Only check-ins shared with facilitators or the group count here. "
-        "Notes and only-me check-ins are never shown._"
-    )
-    return "\n".join(lines)[:2000]

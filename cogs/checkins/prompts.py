@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.actor import Actor
 from bot.clock import Clock
 from bot.db import Database
+from bot.delivery import Deliveries, Delivery
 from bot.errors import BadInput, Conflict, NotFound
 from cogs.checkins import domain
 from cogs.checkins.models import CheckinPrompt
@@ -26,10 +27,21 @@ def parse_weekday(raw: str | None) -> int | None:
     raise BadInput(f"{raw.strip()!r} is not a day of the week: use Monday … Sunday, or leave it empty for daily.")
 
 
+PROMPT_VIEW = "checkin-prompt"  # the Discord sender turns "checkin-prompt:<group id>" into the prompt's button
+
+
+def prompt_text(group_name: str) -> str:
+    return (
+        f"**How are you, really?** Time for **{group_name}**'s check-in. "
+        "Press the button (or run `/checkin now`); you choose who sees it."
+    )
+
+
 class CheckinPrompts:
     db: Database
     clock: Clock
     default_timezone: str
+    deliveries: Deliveries | None
 
     async def set_prompt(
         self, actor: Actor, group_name: str | None, channel_id: int | None, time_text: str, weekday_text: str | None
@@ -89,8 +101,22 @@ class CheckinPrompts:
             zone = await groups.group_timezone(session, group, self.default_timezone)
             at = time(prompt.hour, prompt.minute)
             post = group.channel_id is not None and domain.near_local_time(now, at, zone, timedelta(hours=1))
+            if post and prompt.last_posted_at is not None:  # a second firing the same local day posts nothing
+                post = domain.local_date(prompt.last_posted_at, zone) != domain.local_date(now, zone)
             if post:
                 prompt.last_posted_at = now
+                if self.deliveries is not None and group.channel_id is not None:
+                    self.deliveries.enqueue(
+                        session,
+                        Delivery.channel(
+                            group.channel_id,
+                            prompt_text(group.name),
+                            purpose="checkins.prompt",
+                            ref=str(prompt.id),
+                            guild_id=group.guild_id,
+                            view=f"{PROMPT_VIEW}:{group.id}",
+                        ),
+                    )
             return PromptDue(
                 post,
                 group.id,

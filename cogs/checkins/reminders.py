@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,16 +11,29 @@ from sqlalchemy import select
 from bot.actor import Actor
 from bot.clock import Clock
 from bot.db import Database
+from bot.delivery import Deliveries, Delivery
 from cogs.checkins import domain
 from cogs.checkins.models import Checkin, CheckinReminder
 from cogs.checkins.records import ReminderDue, ReminderInfo
 from cogs.groups import api as groups
+
+REMINDER_PURPOSE = "checkins.reminder"
+
+
+def reminder_text(guild_name: str | None) -> str:
+    where = f" on **{guild_name}**" if guild_name else ""
+    return (
+        f"How are you today? Your daily check-in{where} is waiting: run `/checkin now` there. "
+        "(`/checkin remind off` stops these.)"
+    )
 
 
 class CheckinReminders:
     db: Database
     clock: Clock
     default_timezone: str
+    # The DM is written to the delivery record in the same transaction as ``last_sent_at`` (bot/delivery.py).
+    deliveries: Deliveries | None
 
     async def reminder_preview(self, actor: Actor, time_text: str, timezone: str | None) -> tuple[time, ZoneInfo]:
         at = domain.parse_time_of_day(time_text)
@@ -81,8 +95,11 @@ class CheckinReminders:
                 for r, mine, server in rows
             ]
 
-    async def reminder_due(self, reminder_id: int) -> ReminderDue | None:
-        """Decide, at the moment a reminder job fires, whether to DM and when to fire next."""
+    async def reminder_due(
+        self, reminder_id: int, guild_name: Callable[[int], str | None] = lambda _: None
+    ) -> ReminderDue | None:
+        """Decide, at the moment a reminder job fires, whether to DM (at most once a local day, even if the
+        job fires twice) and when to fire next; a DM to send is recorded for delivery here."""
         now = self.clock.now()
         async with self.db.write() as session:
             reminder = await session.get(CheckinReminder, reminder_id, with_for_update=True)
@@ -91,6 +108,9 @@ class CheckinReminders:
             zone = await groups.member_timezone(session, reminder.user_id, reminder.guild_id, self.default_timezone)
             at = time(reminder.hour, reminder.minute)
             send = domain.near_local_time(now, at, zone, timedelta(hours=1))
+            today = domain.local_date(now, zone)
+            if send and reminder.last_sent_at is not None:
+                send = domain.local_date(reminder.last_sent_at, zone) != today
             if send:
                 day_start = domain.at_local(domain.local_date(now, zone), time(0), zone)
                 already = await session.scalar(
@@ -105,6 +125,17 @@ class CheckinReminders:
                 send = already is None
             if send:
                 reminder.last_sent_at = now
+                if self.deliveries is not None:
+                    self.deliveries.enqueue(
+                        session,
+                        Delivery.dm(
+                            reminder.user_id,
+                            reminder_text(guild_name(reminder.guild_id)),
+                            purpose=REMINDER_PURPOSE,
+                            ref=str(reminder.id),
+                            guild_id=reminder.guild_id,
+                        ),
+                    )
             return ReminderDue(send, reminder.user_id, reminder.guild_id, domain.next_local_occurrence(now, at, zone))
 
     async def stop_reminder_dms_closed(self, reminder_id: int) -> None:

@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.config import CheckinSettings
 from bot.db import Database
 from bot.db.batching import GroupCommit
+from bot.delivery import Deliveries
 from cogs.checkins.alerts import CheckinAlerts
 from cogs.checkins.history import CheckinHistory
 from cogs.checkins.models import Checkin
@@ -29,9 +30,17 @@ class CheckinService(
     CheckinSubmissions, CheckinHistory, CheckinSummaries, CheckinReminders, CheckinPrompts, CheckinAlerts
 ):
     def __init__(
-        self, db: Database, settings: CheckinSettings, clock: Clock, *, retention_days: int, default_timezone: str
+        self,
+        db: Database,
+        settings: CheckinSettings,
+        clock: Clock,
+        *,
+        retention_days: int,
+        default_timezone: str,
+        deliveries: Deliveries | None = None,
     ) -> None:
         self.db = db
+        self.deliveries = deliveries
         self.settings = settings
         self.clock = clock
         self.retention_days = retention_days

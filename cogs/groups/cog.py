@@ -9,13 +9,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import defaults
 from bot.errors import BadInput, BotMissingPermissions, HearthError, NotAllowed, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from bot.setup import SetupContext, Value
@@ -35,12 +35,14 @@ from cogs.groups.settings import GroupsSetup
 from cogs.groups.views import EditGroupModal, GroupListView, guidelines_prompt, join_request_view
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from bot.actor import Actor
     from bot.app import Hearth
 
 log = logging.getLogger("hearth.groups")
 
-DEFAULT_GUIDELINES_FILE = Path(__file__).resolve().parents[2] / "data" / "default_guidelines.md"
+DEFAULT_GUIDELINES_FILE = defaults.path("default_guidelines.md")  # shipped inside the package
 FALLBACK_GUIDELINES = "Be kind. What is shared here stays here. Speak from your own experience. No advice unless asked."
 ROLE_OVERWRITE = 0
 MEMBER_OVERWRITE = 1
@@ -58,6 +60,9 @@ SETUP_OPTIONS = (
     "anonymous_sharing",
     "approval_required",
     "break_glass",
+    "duty_of_care",
+    "care_urgent_minutes",
+    "care_gentle_minutes",
 )
 
 
@@ -71,7 +76,7 @@ class RoleAboveBot(BotMissingPermissions):
         self.args = (self.message,)
 
 
-def load_default_guidelines(path: Path = DEFAULT_GUIDELINES_FILE) -> str:
+def load_default_guidelines(path: Traversable = DEFAULT_GUIDELINES_FILE) -> str:
     try:
         text = path.read_text(encoding="utf-8").strip()
     except OSError:
@@ -232,6 +237,9 @@ class GroupsCog(commands.Cog):
         anonymous_sharing="Allow anonymous posts in groups",
         approval_required="Anonymous posts wait for moderator approval by default",
         break_glass="Server owner only: store anonymous authors encrypted so you can reveal one (audited)",
+        duty_of_care="Alert facilitators on every sign of crisis without asking first (members are told)",
+        care_urgent_minutes="Minutes before an unclaimed urgent care request goes to the moderators (default 10)",
+        care_gentle_minutes="Minutes before an unclaimed gentle care request goes to the moderators (default 360)",
     )
     async def setup_command(
         self,
@@ -243,6 +251,9 @@ class GroupsCog(commands.Cog):
         anonymous_sharing: bool | None = None,
         approval_required: bool | None = None,
         break_glass: bool | None = None,
+        duty_of_care: bool | None = None,
+        care_urgent_minutes: app_commands.Range[int, 1, 240] | None = None,
+        care_gentle_minutes: app_commands.Range[int, 10, 10080] | None = None,
     ) -> None:
         """One stable list of options; each is stored by the feature that owns it (bot/setup.py)."""
         actor = actor_of(interaction)
@@ -257,6 +268,9 @@ class GroupsCog(commands.Cog):
             "anonymous_sharing": anonymous_sharing,
             "approval_required": approval_required,
             "break_glass": break_glass,
+            "duty_of_care": duty_of_care,
+            "care_urgent_minutes": care_urgent_minutes,
+            "care_gentle_minutes": care_gentle_minutes,
         }
         values = {option: value for option, value in given.items() if value is not None}
         if not values:

@@ -19,7 +19,6 @@ from discord.ext import commands
 
 from bot.errors import BadInput, HearthError
 from bot.interactions import actor_of, reply
-from bot.pacing import RatePacer
 from cogs.groups import api as groups
 from cogs.groups.api.choices import group_choices, timezone_choices
 from cogs.meetings import domain
@@ -38,7 +37,6 @@ log = logging.getLogger("hearth.meetings")
 
 HORIZON = timedelta(hours=6)
 SWEEP_JOB = "meetings:sweep"
-REQUESTS_PER_SECOND = 40.0  # below Discord's 50/s per bot, leaving room for everything else
 
 REPEAT_CHOICES = [
     app_commands.Choice(name="Once", value="once"),
@@ -62,9 +60,12 @@ class MeetingsCog(commands.Cog):
         self.bot = bot
         settings = bot.settings.meetings
         self.service = MeetingService(
-            bot.db, default_offsets=settings.reminder_offsets_minutes, attendance_share=settings.attendance_share
+            bot.db,
+            default_offsets=settings.reminder_offsets_minutes,
+            attendance_share=settings.attendance_share,
+            deliveries=bot.deliveries,
         )
-        self.publish = MeetingPublisher(bot, self.service, RatePacer(REQUESTS_PER_SECOND))
+        self.publish = MeetingPublisher(bot, self.service)
         # Jobs falling due together share one transaction (1,000 reminders at 19:45 = a few commits).
         self.ticks = tick_writer(self.service, lambda: self.bot.clock.now(), self.default_tz)
         self.window_end = bot.clock.now()
@@ -126,8 +127,6 @@ class MeetingsCog(commands.Cog):
             if result.started and view.voice_channel_id and not result.ended:
                 members = self._voice_members(view.guild_id, view.voice_channel_id)
                 await self.service.voice_present(view.id, members, self.bot.clock.now())
-            if result.reminders:
-                await self.publish.deliver(view, result.reminders)
             if result.started or result.ended:
                 view = await self.publish.sync_discord(view)
             self.place(meeting_id, result.next_job_at)

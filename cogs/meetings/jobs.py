@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
 from bot.db.batching import GroupCommit
+from bot.delivery import Deliveries, Delivery
 from bot.errors import HearthError
 from cogs.groups import api as groups
 from cogs.meetings import domain
@@ -24,14 +25,19 @@ from cogs.meetings.models import Meeting, ReminderSent
 from cogs.meetings.phrases import reminder_text
 from cogs.meetings.planning import done_of, offsets_of, plan, skips_many
 from cogs.meetings.queries import statuses_many, summaries
-from cogs.meetings.records import Reminder, TickResult, occurrence_key
+from cogs.meetings.records import MeetingSummary, Reminder, TickResult, occurrence_key
 
 MAX_TICK_BATCH = 500
+# A start found later than this (the bot was down) gets no "starting now" post: it would mislead.
+START_POST_GRACE = timedelta(minutes=10)
 
 
 class MeetingJobs:
     db: Database
     attendance_share: float
+    # Reminders are written to the delivery record in the tick's own transaction (bot/delivery.py), so a
+    # failure or a crash after recording them can't lose them. None only in tests of the tick alone.
+    deliveries: Deliveries | None
 
     async def tick(self, meeting_id: int, now: datetime, default_tz: str = "UTC") -> TickResult:
         """Do whatever is due for this meeting: reminders (each member at most once), start, end."""
@@ -65,6 +71,7 @@ class MeetingJobs:
                 return results
             claims: list[tuple[Meeting, datetime, int]] = []
             ending: list[tuple[Meeting, datetime]] = []
+            starting: list[Meeting] = []
             for meeting in meetings:
                 result = results[meeting.id]
                 start = meeting.occurrence_at
@@ -80,6 +87,8 @@ class MeetingJobs:
                 if not meeting.started and now >= start:
                     meeting.started = True
                     result.started = True
+                    if now - start <= START_POST_GRACE and now < end:  # late after downtime: no stale "starting now"
+                        starting.append(meeting)
                 if meeting.started and now >= end:
                     ending.append((meeting, end))
                     result.ended = True
@@ -97,11 +106,17 @@ class MeetingJobs:
             statuses = await statuses_many(session, wanted)
             reminders = await self._claim_many(session, claims, statuses, now)
             views = await summaries(session, meetings, statuses=statuses)
+            outbox: list[Delivery] = []
             for meeting in meetings:
                 result = results[meeting.id]
                 result.reminders = reminders.get(meeting.id, [])
+                outbox.extend(reminder_delivery(meeting, views[meeting.id], r) for r in result.reminders)
+                if meeting in starting and views[meeting.id].group_channel_id is not None:
+                    outbox.append(start_delivery(meeting, views[meeting.id]))
                 result.next_job_at = meeting.next_job_at
                 result.view = views[meeting.id]
+            if self.deliveries is not None:
+                await self.deliveries.enqueue_many(session, outbox)
         return results
 
     async def _claim_many(
@@ -170,6 +185,46 @@ class MeetingJobs:
             if name:
                 out[(user, meeting.guild_id)] = ZoneInfo(name)
         return out
+
+
+def _stamp(at: datetime, style: str) -> str:
+    return f"<t:{int(at.timestamp())}:{style}>"  # Discord renders it live, in each reader's own time
+
+
+def reminder_delivery(meeting: Meeting, view: MeetingSummary, reminder: Reminder) -> Delivery:
+    """A reminder DM; if the member's DMs are closed, a line in the group's channel that pings only them."""
+    fallback = (
+        f"<@{reminder.user_id}> reminder: **{meeting.title}** starts {_stamp(reminder.starts_at, 'R')} "
+        f"({_stamp(reminder.starts_at, 'F')} your time). "
+        "I couldn't DM you; allow DMs from this server to get reminders privately."
+    )
+    return Delivery.dm(
+        reminder.user_id,
+        f"{reminder.text}, {_stamp(reminder.starts_at, 'R')}.",
+        purpose="meetings.reminder",
+        ref=str(meeting.id),
+        guild_id=meeting.guild_id,
+        fallback_channel_id=view.group_channel_id,
+        fallback_content=fallback if view.group_channel_id else None,
+    )
+
+
+def start_delivery(meeting: Meeting, view: MeetingSummary) -> Delivery:
+    """The start-of-meeting post in the group's channel, with a link to the voice channel. Pings nobody."""
+    assert view.group_channel_id is not None
+    if view.voice_channel_id:
+        where = f" Join us in <#{view.voice_channel_id}>."
+    elif view.location:
+        where = f" Where: {view.location}."
+    else:
+        where = ""
+    return Delivery.channel(
+        view.group_channel_id,
+        f"**{meeting.title}** is starting now.{where}"[:2000],
+        purpose="meetings.start",
+        ref=str(meeting.id),
+        guild_id=meeting.guild_id,
+    )
 
 
 def tick_writer(

@@ -1,4 +1,5 @@
-"""What meetings show on Discord: reminder DMs (paced), the server's scheduled event, the card.
+"""What meetings show on Discord: the server's scheduled event and the card (reminders go through
+bot/delivery.py, written by the meeting job itself).
 
 Discord glue the cog's commands and its job share; it holds no SQL (it records what exists on
 Discord's side through the service).
@@ -10,11 +11,9 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
-from discord.utils import format_dt
 
 from bot.interactions import NO_MENTIONS
-from bot.pacing import RatePacer
-from cogs.meetings.records import MeetingSummary, Reminder
+from cogs.meetings.records import MeetingSummary
 from cogs.meetings.service import MeetingService
 from cogs.meetings.views import card_embed, card_view
 
@@ -27,53 +26,9 @@ MISSING_EVENTS = "Manage Events"
 
 
 class MeetingPublisher:
-    def __init__(self, bot: Hearth, service: MeetingService, pacer: RatePacer) -> None:
+    def __init__(self, bot: Hearth, service: MeetingService) -> None:
         self.bot = bot
         self.service = service
-        self.pacer = pacer
-
-    # --- reminders --------------------------------------------------------------------------------------
-
-    async def deliver(self, view: MeetingSummary, reminders: list[Reminder]) -> tuple[int, int]:
-        """DM each member (paced under Discord's rate limit); one channel message for those DMs refused."""
-        guild = self.bot.get_guild(view.guild_id)
-        failed: list[int] = []
-        sent = 0
-        for reminder in reminders:
-            try:
-                member = guild.get_member(reminder.user_id) if guild else None
-                await self.pacer.wait()
-                if member is None:
-                    if guild is None:
-                        raise LookupError
-                    member = await guild.fetch_member(reminder.user_id)
-                    await self.pacer.wait()
-                await member.send(
-                    f"{reminder.text}, {format_dt(reminder.starts_at, 'R')}.", allowed_mentions=NO_MENTIONS
-                )
-                sent += 1
-            except (discord.HTTPException, LookupError):
-                failed.append(reminder.user_id)
-        if failed and view.group_channel_id:
-            channel = self.bot.get_channel(view.group_channel_id)
-            if isinstance(channel, discord.abc.Messageable):
-                assert view.occurrence_at is not None
-                mentions = " ".join(f"<@{uid}>" for uid in failed)
-                starts = format_dt(view.occurrence_at, "R")
-                local = format_dt(view.occurrence_at, "F")
-                try:
-                    await self.pacer.wait()
-                    await channel.send(
-                        f"{mentions} reminder: **{view.title}** starts {starts} ({local} your time). "
-                        "I couldn't DM you; allow DMs from this server to get reminders privately.",
-                        allowed_mentions=discord.AllowedMentions(
-                            everyone=False, roles=False, users=[discord.Object(uid) for uid in failed]
-                        ),
-                    )
-                except discord.HTTPException:
-                    log.warning("meeting reminder fallback failed meeting=%s", view.id)
-        log.info("meeting reminders meeting=%s dm=%d fallback=%d", view.id, sent, len(failed))
-        return sent, len(failed)
 
     # --- Discord: scheduled event and card ---------------------------------------------------------------
 

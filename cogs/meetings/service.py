@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.db import Database
+from bot.delivery import Deliveries
 from bot.errors import BadInput, Conflict
 from cogs.groups import api as groups
 from cogs.meetings import domain
@@ -40,8 +41,16 @@ def _bad(error: MeetingInputError) -> BadInput:
 
 
 class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendance, MeetingCalendar):
-    def __init__(self, db: Database, *, default_offsets: Sequence[int], attendance_share: float) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        default_offsets: Sequence[int],
+        attendance_share: float,
+        deliveries: Deliveries | None = None,
+    ) -> None:
         self.db = db
+        self.deliveries = deliveries
         self.default_offsets = tuple(default_offsets)
         self.attendance_share = attendance_share
 

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 if TYPE_CHECKING:
     import discord
 
+    from bot.actor import Actor
+
 
 class ModerationLink(Protocol):
     async def open_item(
@@ -52,4 +54,12 @@ class ModerationLink(Protocol):
 
     async def open_report_form(self, interaction: discord.Interaction, channel_id: int, message_id: int) -> None:
         """Answer ``interaction`` with the Report reason form for the message (an anonymous post's, say)."""
+        ...
+
+    async def is_moderator(self, session: AsyncSession, actor: Actor) -> bool:
+        """Admins, and members with the server's moderator role."""
+        ...
+
+    async def reach(self, session: AsyncSession, guild_id: int) -> tuple[int | None, int | None]:
+        """(queue channel id, moderator role id) as /setup stored them; None where unset."""
         ...

@@ -7,7 +7,8 @@ from datetime import datetime
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cogs.moderation import records, views
+from bot.actor import Actor
+from cogs.moderation import records, settings, views
 
 
 class Link:
@@ -65,3 +66,10 @@ class Link:
 
     async def open_report_form(self, interaction: discord.Interaction, channel_id: int, message_id: int) -> None:
         await views.open_report_modal(interaction, channel_id, message_id)
+
+    async def is_moderator(self, session: AsyncSession, actor: Actor) -> bool:
+        return await settings.is_moderator(session, actor)
+
+    async def reach(self, session: AsyncSession, guild_id: int) -> tuple[int | None, int | None]:
+        config = await settings.moderation_config(session, guild_id)
+        return config.mod_queue_channel_id, config.moderator_role_id

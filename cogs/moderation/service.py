@@ -102,7 +102,7 @@ class _NoPosts:
     async def break_glass(self, session: AsyncSession, guild_id: int) -> bool:
         return False
 
-    async def dm_author(self, post_id: int, text: str) -> bool:
+    async def dm_author(self, post_id: int, text: str, view: object = None) -> bool:
         return False
 
 

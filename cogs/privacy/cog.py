@@ -42,7 +42,14 @@ class PrivacyCog(commands.Cog):
             lines.append(f"**{holding.name.capitalize()}**: {holding.purpose}")
             lines.extend(f"• {line}" for line in holding.lines or ["nothing about you"])
         lines.append("\nUse `/privacy export` for a copy, `/privacy delete` to erase it all.")
-        await reply(interaction, "\n".join(lines)[:2000])
+        # Every feature adds a paragraph: send as many private messages as it takes, cut between lines.
+        chunks: list[str] = [""]
+        for line in lines:
+            if len(chunks[-1]) + len(line) + 1 > 2000:
+                chunks.append("")
+            chunks[-1] += ("\n" if chunks[-1] else "") + line[:2000]
+        for chunk in chunks:
+            await reply(interaction, chunk)
 
     @privacy.command(name="export", description="Get a JSON file of everything Hearth stores about you")
     async def export(self, interaction: discord.Interaction) -> None:

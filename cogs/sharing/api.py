@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.keys import Keyring
+
+if TYPE_CHECKING:
+    import discord
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class AnonymousPosts(Protocol):
         """Whether the server's owner turned break-glass on (so a reveal is possible at all)."""
         ...
 
-    async def dm_author(self, post_id: int, text: str) -> bool:
-        """DM the author (mentions off); False when unreachable. The id never leaves the implementation."""
+    async def dm_author(self, post_id: int, text: str, view: discord.ui.View | None = None) -> bool:
+        """DM the author (mentions off), with buttons when given; False when unreachable. The id never
+        leaves the implementation."""
         ...

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -13,8 +12,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.delivery import Delivery
 from bot.errors import BotMissingPermissions, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from cogs.care.api import CareDesk
 from cogs.groups.api.choices import group_choices
 from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain
@@ -25,13 +26,14 @@ from cogs.sharing.settings import SharingSetup
 from cogs.sharing.views import COG_NAME, ShareModal, post_embed, post_view
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.actor import Actor
     from bot.app import Hearth
 
 log = logging.getLogger(__name__)
 
 RETENTION_RUNS_PER_DAY = 4
-ERASE_CLEANUP_DELAY_SECONDS = 2
 
 
 class SharingCog(commands.Cog, name=COG_NAME):
@@ -114,15 +116,31 @@ class SharingCog(commands.Cog, name=COG_NAME):
                 f"Your code is `{result.publication.code}`: `/share delete:{result.publication.code}` withdraws it."
             )
         else:
-            posted = await self.publish(result.publication, flag=result.safety_match, discard_on_failure=True)
+            # With care loaded, words of crisis become a care case the author consents to (or duty-of-care
+            # mode opens), not a moderation flag: care's card replaces it.
+            flag = result.safety_match and self.bot.interfaces.get(CareDesk) is None
+            posted = await self.publish(result.publication, flag=flag, discard_on_failure=True)
             message = (
                 f"Posted anonymously: {posted.jump_url}\nYour code is `{result.publication.code}`. Keep it if you "
                 f"may want to delete this {what} later with `/share delete:{result.publication.code}`. "
                 "Nobody, moderators included, can see that it was you."
             )
         await reply(interaction, message)
-        if result.safety_match:
-            # Only the author sees this; a match never blocks the post.
+        if not result.safety_match:
+            return
+        # Only the author sees what follows; a match never blocks the post. Care keeps the post's id on
+        # the case, never who wrote it.
+        desk = self.bot.interfaces.get(CareDesk)
+        if desk is not None:
+            await desk.after_writing(
+                interaction,
+                source="reply" if target.parent_id is not None else "share",
+                group_id=result.group_id,
+                group_name=result.group_name,
+                text=text,
+                post_id=result.publication.post_id,
+            )
+        else:
             await reply(
                 interaction,
                 f"It sounds like things may be hard right now. You're not alone.\n\n{self.bot.safety.resources}"[:2000],
@@ -210,17 +228,9 @@ class SharingCog(commands.Cog, name=COG_NAME):
 
     # --- retention and erasure ------------------------------------------------------------------------
 
-    def _after_erase(self, messages: list[tuple[int, int]]) -> None:
-        """/privacy delete removed posts: take their messages down once that transaction has committed."""
-        if messages:
-            job = f"sharing:erase:{secrets.token_hex(6)}"
-            self.bot.scheduler.after(job, ERASE_CLEANUP_DELAY_SECONDS, self._delete_erased, messages)
-
-    async def _delete_erased(self, messages: list[tuple[int, int]]) -> None:
-        still_stored = await self.service.stored_message_ids([m for _, m in messages])
+    def _after_erase(self, session: AsyncSession, messages: list[tuple[int, int]]) -> None:
+        """/privacy delete removed posts: record their messages' deletion in the same transaction, so the
+        Discord clean-up survives a restart and happens only if the erase commits. No user id is stored
+        with these records: the posts were anonymous."""
         for channel_id, message_id in messages:
-            if message_id in still_stored:
-                continue  # the erase rolled back: the post stays
-            channel = self.bot.get_partial_messageable(channel_id)
-            with contextlib.suppress(discord.HTTPException):
-                await channel.get_partial_message(message_id).delete()
+            self.bot.deliveries.enqueue(session, Delivery.delete(channel_id, message_id, purpose="sharing.erase"))

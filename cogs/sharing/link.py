@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.keys import Keyring
@@ -61,5 +62,5 @@ class Link:
     async def break_glass(self, session: AsyncSession, guild_id: int) -> bool:
         return bool((await sharing_config(session, guild_id)).break_glass)
 
-    async def dm_author(self, post_id: int, text: str) -> bool:
-        return await notify.dm_author(self.bot, post_id, text)
+    async def dm_author(self, post_id: int, text: str, view: discord.ui.View | None = None) -> bool:
+        return await notify.dm_author(self.bot, post_id, text, view)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def dm_author(bot: Hearth, post_id: int, text: str) -> bool:
+async def dm_author(bot: Hearth, post_id: int, text: str, view: discord.ui.View | None = None) -> bool:
     """DM the author of an anonymous post (mentions off); False when unknown (left the group) or DMs closed.
 
     The author's id lives only in this function's locals: it is never returned, stored or logged.
@@ -29,7 +29,7 @@ async def dm_author(bot: Hearth, post_id: int, text: str) -> bool:
         return False
     try:
         user = bot.get_user(user_id) or await bot.fetch_user(user_id)
-        await user.send(text, allowed_mentions=NO_MENTIONS)
+        await user.send(text, view=view or discord.utils.MISSING, allowed_mentions=NO_MENTIONS)
     except discord.HTTPException as error:
         log.info("anonymous post %s: could not DM the author (HTTP %s)", post_id, error.status)
         return False

@@ -81,6 +81,7 @@ class ShareResult:
     mod_item_id: int | None
     safety_match: bool
     group_name: str
+    group_id: int
 
 
 @dataclass(frozen=True)
@@ -375,7 +376,7 @@ class SharingService:
                 now=request.now,
             )
         publication = _publication(post, group, root)
-        return ShareResult(publication, held, item_id, self.safety.matches(draft.text), group.name)
+        return ShareResult(publication, held, item_id, self.safety.matches(draft.text), group.name, group.id)
 
     async def _label(self, session: AsyncSession, root: AnonymousPost, pseudonym: str) -> str:
         rows = await session.execute(
@@ -539,7 +540,9 @@ class AnonymousPostsProvider:
         "them and moderators can act on them without learning who wrote them."
     )
 
-    def __init__(self, keep_text: Callable[[], bool], on_erased: Callable[[list[tuple[int, int]]], None]) -> None:
+    def __init__(
+        self, keep_text: Callable[[], bool], on_erased: Callable[[AsyncSession, list[tuple[int, int]]], None]
+    ) -> None:
         self._keep_text = keep_text
         self._on_erased = on_erased
 
@@ -591,5 +594,5 @@ class AnonymousPostsProvider:
             return len(posts)
         messages = [(p.channel_id, p.message_id) for p in posts if p.channel_id and p.message_id]
         await session.execute(delete(AnonymousPost).where(AnonymousPost.id.in_(ids)))
-        self._on_erased(messages)
+        self._on_erased(session, messages)  # in the erase's own transaction: the clean-up commits with it
         return len(posts)

@@ -22,6 +22,7 @@ ROOTS = {
     "sharing": ("share", "share", {}),
     "moderation": ("mod", "mod queue", {}),
     "privacy": ("privacy", "privacy info", {}),
+    "care": ("care", "care helplines", {}),
 }
 
 FEATURE_SETS = [
@@ -34,6 +35,9 @@ FEATURE_SETS = [
     "groups,moderation",
     "groups,sharing,moderation",  # the linked pair: held posts, Report, blocks
     "groups,privacy,sharing",  # privacy erases through what loaded features register
+    "groups,care",  # care alone: the direct ask, helplines; no queue to escalate to
+    "groups,checkins,care",  # a check-in's words of crisis reach care
+    "groups,sharing,moderation,care",  # an anonymous author reached through sharing; escalation to moderators
 ]
 
 
@@ -88,6 +92,9 @@ async def test_setup_offers_the_same_options_and_refuses_an_absent_features_sett
         "anonymous_sharing",
         "approval_required",
         "break_glass",
+        "duty_of_care",
+        "care_urgent_minutes",
+        "care_gentle_minutes",
     ]
 
     result = await ada.slash(general, "setup", mod_queue=general)

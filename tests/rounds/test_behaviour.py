@@ -344,8 +344,9 @@ async def test_privacy_export_and_delete_include_rounds(harness: Harness, env: s
     _guild, fay, (ann, bob), group = await circle(harness, env, "ann", "bob")
     await fay.slash(group.channel, "round start", topic="Mine", minutes=1, present=mentions(ann, bob))
     info = await ann.slash(group.channel, "privacy info")
-    assert "Sharing rounds" in info.response.content
-    assert "a place in 1 live round queue(s)" in info.response.content
+    said = "\n".join(m.content for m in [info.response, *info.followups] if m is not None)
+    assert "Sharing rounds" in said
+    assert "a place in 1 live round queue(s)" in said
     shown = await ann.slash(group.channel, "privacy delete")
     await ann.click(shown.response, label="Yes, erase my data")
     view = await live_view(harness, group.channel)

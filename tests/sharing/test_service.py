@@ -150,7 +150,7 @@ async def test_privacy_provider_finds_only_my_posts(db: Database, keep_text: boo
     await sharing.create(actor(ALICE), Target(group_id, "G"), "alice", None)
     await sharing.create(actor(BOB), Target(group_id, "G"), "bob", None)
     erased: list[list[tuple[int, int]]] = []
-    provider = AnonymousPostsProvider(lambda: keep_text, erased.append)
+    provider = AnonymousPostsProvider(lambda: keep_text, lambda _session, messages: erased.append(messages))
     me = Subject(ALICE, KEYS)
     async with db.read() as session:
         assert [p["text"] for p in await provider.export(session, me)] == ["alice"]

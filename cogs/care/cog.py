@@ -1,0 +1,572 @@
+"""Discord glue for care: the private crisis message and its choices, case cards with one owner, the
+two-way relay to an anonymous author, escalation timers, /care and "Worried about them".
+
+Nothing here ever replies publicly to a member in distress: every word to them is ephemeral or a DM.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.actor import Actor
+from bot.errors import BadInput, NotFound
+from bot.interactions import NO_MENTIONS, actor_of, reply
+from cogs.care import domain
+from cogs.care.api import CareDesk
+from cogs.care.privacy import CarePrivacy
+from cogs.care.service import CareService, Case
+from cogs.care.settings import CareSetup
+from cogs.care.views import (
+    PersonPicker,
+    RegionForm,
+    TextForm,
+    case_card,
+    case_view,
+    member_view,
+    offer_view,
+    regions_view,
+)
+from cogs.groups.api.choices import group_choices
+from cogs.moderation.api import ModerationLink
+from cogs.sharing.api import AnonymousPosts
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+
+log = logging.getLogger("hearth.care")
+
+
+async def _my_groups(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    return await group_choices(interaction, current, "mine")
+
+
+class CareCog(commands.Cog, name="CareCog"):
+    care = app_commands.Group(name="care", description="Reach a person here, or see helplines", guild_only=True)
+
+    def __init__(self, bot: Hearth) -> None:
+        self.bot = bot
+        self.service = CareService(
+            bot.db, domain.parse_resources(bot.safety.resources), lambda: bot.interfaces.get(ModerationLink)
+        )
+        self.privacy = CarePrivacy()
+        self.worried_menu = app_commands.ContextMenu(name="Worried about them", callback=self.worried_about)
+        self.worried_menu.guild_only = True
+
+    async def cog_load(self) -> None:
+        self.bot.interfaces.offer(CareDesk, Desk(self))
+        self.bot.setup_sections.register(CareSetup())
+        self.bot.privacy.register(self.privacy)
+        self.bot.tree.add_command(self.worried_menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.interfaces.withdraw(CareDesk)
+        self.bot.setup_sections.unregister("care")
+        self.bot.privacy.unregister(self.privacy.name)
+        self.bot.tree.remove_command(self.worried_menu.name, type=self.worried_menu.type)
+        self.bot.scheduler.cancel_prefix("care:")
+
+    async def hearth_start(self) -> None:
+        """Timers hold case ids only; the database says which escalations and follow-ups are still due."""
+        for case in await self.service.pending_timers():
+            self._arm(case)
+        self.bot.scheduler.daily("care:retention", self._purge)
+
+    async def _purge(self) -> None:
+        await self.service.purge(self.bot.clock.now())
+
+    def _arm(self, case: Case) -> None:
+        now = self.bot.clock.now()
+        if case.escalate_at is not None and case.status == "open":
+            self.bot.scheduler.at(f"care:escalate:{case.id}", max(case.escalate_at, now), self._escalate, case.id)
+        else:
+            self.bot.scheduler.cancel(f"care:escalate:{case.id}")
+        if case.follow_up_at is not None and case.status != "closed":
+            self.bot.scheduler.at(f"care:follow:{case.id}", max(case.follow_up_at, now), self._follow_up, case.id)
+        else:
+            self.bot.scheduler.cancel(f"care:follow:{case.id}")
+
+    # --- after a member wrote ------------------------------------------------------------------------
+
+    async def after_writing(
+        self,
+        interaction: discord.Interaction,
+        *,
+        source: str,
+        group_id: int | None,
+        group_name: str,
+        text: str = "",
+        mood: int | None = None,
+        post_id: int | None = None,
+    ) -> None:
+        matched = bool(text) and self.bot.safety.matches(text)
+        lowest = mood == 1
+        if (not matched and not lowest) or interaction.guild_id is None:
+            return
+        offer = await self.service.offer(
+            guild_id=interaction.guild_id,
+            writer_id=interaction.user.id,
+            group_id=group_id,
+            group_name=group_name,
+            source=source if matched else "lowmood",
+            post_id=post_id,
+            now=self.bot.clock.now(),
+        )
+        if offer is None:
+            return  # turned off by the member, or already shown today
+        duty_notice = None
+        if offer.duty:
+            who = await self._alert(offer.case)
+            template = domain.DUTY_NOTICE_ANONYMOUS if offer.case.anonymous else domain.DUTY_NOTICE
+            duty_notice = template.format(who=who, group=group_name or "this server")
+            self._arm(offer.case)
+        content = domain.crisis_message(
+            offer.resources, low_mood=not matched, duty_notice=duty_notice, first_time=offer.first_time
+        )
+        regions = [region.name for region in offer.resources.regions]
+        try:
+            await interaction.followup.send(
+                content, view=offer_view(offer.case.id, regions), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+        except discord.HTTPException as error:
+            log.warning("could not send the private care message case=%s status=%s", offer.case.id, error.status)
+
+    # --- the member's choices ------------------------------------------------------------------------
+
+    async def on_offer(self, interaction: discord.Interaction, case_id: int, action: str) -> None:
+        if action == "okay":
+            await self.service.decline(case_id)
+            await reply(interaction, domain.OKAY_REPLY)
+            return
+        if action == "lines":
+            await self._show_helplines(interaction)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        case = await self.service.consent(case_id, self.bot.clock.now())
+        if case.owner_id is not None or case.status == "closed":
+            await reply(interaction, "Someone already has your request. " + domain.claim_line(case.owner_id, None))
+            return
+        who = await self._alert(case)
+        self._arm(case)
+        how = domain.ASKED_ANONYMOUS_HOW if case.anonymous else domain.ASKED_NAMED_HOW
+        await reply(interaction, domain.ASKED.format(who=who, how=how))
+
+    async def _show_helplines(self, interaction: discord.Interaction, region: str | None = None) -> None:
+        if interaction.guild_id is None:
+            raise BadInput("Helplines are set per server: use this inside the server.")
+        resources = await self.service.resources(interaction.guild_id)
+        content = domain.fit(domain.resources_text(resources, region))
+        names = [r.name for r in resources.regions]
+        await reply(interaction, content, view=regions_view(names) or discord.utils.MISSING)
+
+    async def on_region(self, interaction: discord.Interaction, region: str) -> None:
+        await self._show_helplines(interaction, region)
+
+    # --- reaching the people who help ------------------------------------------------------------------
+
+    async def _alert(self, case: Case) -> str:
+        """Send the case card to the group's facilitators privately, else the moderator queue. Returns who
+        was reached, in words for the member; tells the member kindly when nobody could be."""
+        facilitators, queue, _role = await self.service.responders(case)
+        reached = 0
+        for user_id in facilitators if case.source != "worried" else []:
+            if await self._dm_card(user_id, case):
+                reached += 1
+        if reached:
+            return "this group's facilitators"
+        if queue is not None and await self._post_card(queue, case, ping_role=None):
+            return "the moderators"
+        await self._tell_member(case, domain.NOBODY_FREE.format(resources=await self._resources_for(case)))
+        return "the people who look after this server"
+
+    async def _dm_card(self, user_id: int, case: Case) -> bool:
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            message = await user.send(
+                case_card(case), view=case_view(case) or discord.utils.MISSING, allowed_mentions=NO_MENTIONS
+            )
+        except discord.HTTPException as error:
+            log.info("care case %s: could not DM a facilitator (HTTP %s)", case.id, error.status)
+            return False
+        await self.service.add_alert(case.id, message.channel.id, message.id)
+        return True
+
+    async def _post_card(self, channel_id: int, case: Case, *, ping_role: int | None) -> bool:
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=case.guild_id)
+        mentions = (
+            discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(ping_role)])
+            if ping_role
+            else NO_MENTIONS
+        )
+        prefix = f"<@&{ping_role}> " if ping_role else ""
+        try:
+            message = await channel.send(
+                prefix + case_card(case), view=case_view(case) or discord.utils.MISSING, allowed_mentions=mentions
+            )
+        except discord.HTTPException as error:
+            log.warning("care case %s: could not post in the moderator queue (HTTP %s)", case.id, error.status)
+            return False
+        await self.service.add_alert(case.id, channel_id, message.id)
+        return True
+
+    async def _refresh_cards(self, case: Case) -> None:
+        """Everyone holding a copy of the card sees who has the case now."""
+        for channel_id, message_id in await self.service.alerts(case.id):
+            message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+            try:
+                await message.edit(content=case_card(case), view=case_view(case))
+            except discord.HTTPException:
+                continue  # deleted by its reader, or a DM Hearth can no longer edit: the others still update
+
+    async def _tell_member(self, case: Case, text: str, view: discord.ui.View | None = None) -> bool:
+        """A private word to the person the case is about: a DM, or for an anonymous author through sharing
+        (which alone can find them, and never says who they are)."""
+        if case.source == "worried":
+            return False  # they asked for nothing: nothing automatic goes to them
+        if case.anonymous:
+            posts = self.bot.interfaces.get(AnonymousPosts)
+            post_id = await self.service.post_of(case.id)
+            return bool(posts and post_id and await posts.dm_author(post_id, domain.fit(text), view))
+        if case.member_id is None:
+            return False
+        try:
+            user = self.bot.get_user(case.member_id) or await self.bot.fetch_user(case.member_id)
+            await user.send(domain.fit(text), view=view or discord.utils.MISSING, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as error:
+            log.info("care case %s: could not DM the member (HTTP %s)", case.id, error.status)
+            return False
+        return True
+
+    async def _resources_for(self, case: Case) -> str:
+        return domain.resources_text(await self.service.resources(case.guild_id))
+
+    # --- timers ----------------------------------------------------------------------------------------
+
+    async def _escalate(self, case_id: int) -> None:
+        case = await self.service.escalate(case_id, self.bot.clock.now())
+        if case is None:
+            return  # claimed, closed or erased in the meantime
+        _facilitators, queue, role = await self.service.responders(case)
+        posted = queue is not None and await self._post_card(queue, case, ping_role=role)
+        await self._refresh_cards(case)
+        if case.source != "worried":
+            await self._tell_member(case, domain.NOBODY_FREE.format(resources=await self._resources_for(case)))
+        if not posted:
+            log.warning("care case %s: unclaimed and no moderator queue to escalate to", case.id)
+
+    async def _follow_up(self, case_id: int) -> None:
+        case = await self.service.follow_up_done(case_id)
+        if case is None or case.owner_id is None:
+            return
+        text = (
+            f"A gentle reminder: you made contact on {case.label.split(':')[0]} a day ago. "
+            "How are they doing? A short check-in can mean a lot. Close the case when it feels right."
+        )
+        try:
+            user = self.bot.get_user(case.owner_id) or await self.bot.fetch_user(case.owner_id)
+            await user.send(text, view=case_view(case) or discord.utils.MISSING, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as error:
+            log.info("care case %s: could not send the follow-up reminder (HTTP %s)", case.id, error.status)
+
+    # --- the people handling a case --------------------------------------------------------------------
+
+    async def _actor(self, interaction: discord.Interaction, guild_id: int, user_id: int | None = None) -> Actor:
+        """The presser (or someone picked) as a member of the case's server, also from a DM."""
+        if interaction.guild_id == guild_id and user_id is None:
+            return actor_of(interaction)
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            raise NotFound("I can't see that server right now; try again in a moment.")
+        target = user_id or interaction.user.id
+        try:
+            member = guild.get_member(target) or await guild.fetch_member(target)
+        except discord.NotFound:
+            raise BadInput("That person isn't in the server any more.") from None
+        return Actor(
+            guild_id=guild_id,
+            user_id=member.id,
+            role_ids=frozenset(role.id for role in member.roles),
+            is_admin=guild.owner_id == member.id or member.guild_permissions.manage_guild,
+        )
+
+    async def on_case(self, interaction: discord.Interaction, case_id: int, action: str) -> None:
+        case = await self.service.case(case_id)
+        actor = await self._actor(interaction, case.guild_id)
+        now = self.bot.clock.now()
+        if action == "claim":
+            case, won = await self.service.claim(case_id, actor, now)
+            if not won:
+                await reply(interaction, f"<@{case.owner_id}> already has this one. Thank you for being ready to help.")
+                return
+            self._arm(case)
+            await reply(
+                interaction,
+                "It's yours. Reach out kindly and in your own words; press **Contact made** once you've talked, "
+                "and **Close** with a short private note when it feels right."
+                + (" They're anonymous: use **Write to them**." if case.anonymous else ""),
+            )
+            await self._refresh_cards(case)
+            guild = self.bot.get_guild(case.guild_id)
+            where = guild.name if guild else "the server"
+            owner = interaction.user.display_name
+            if case.anonymous:
+                text = domain.CLAIMED_ANONYMOUS.format(guild=where, owner=owner)
+            else:
+                text = domain.CLAIMED.format(guild=where, owner=owner)
+            await self._tell_member(case, text, member_view(case.id, answer=case.anonymous))
+            return
+        if action == "write":
+            await interaction.response.send_modal(
+                TextForm(
+                    "write",
+                    case_id,
+                    interaction.user.id,
+                    title="Write to them",
+                    label="Your message",
+                    limit=domain.RELAY_LIMIT,
+                )
+            )
+            return
+        if action == "close":
+            await interaction.response.send_modal(
+                TextForm(
+                    "close",
+                    case_id,
+                    interaction.user.id,
+                    title="Close this case",
+                    label="A short private note (case handlers only)",
+                    limit=domain.NOTE_LIMIT,
+                )
+            )
+            return
+        if action in {"handover", "bringin"}:
+            await reply(interaction, "Who?", view=PersonPicker(case_id, action))
+            return
+        case = await self.service.contact_made(case_id, actor, now)
+        self._arm(case)
+        await self._refresh_cards(case)
+        await reply(interaction, "Noted: contact made. I'll remind you to follow up tomorrow.")
+
+    async def on_pick(self, interaction: discord.Interaction, case_id: int, kind: str, picked: object) -> None:
+        case = await self.service.case(case_id)
+        actor = await self._actor(interaction, case.guild_id)
+        other = await self._actor(interaction, case.guild_id, getattr(picked, "id", None))
+        if kind == "handover":
+            case = await self.service.hand_over(case_id, actor, other)
+            await self._dm_card(other.user_id, case)
+            note = f"Handed over to <@{other.user_id}>; they have the card now."
+        else:
+            case = await self.service.bring_in(case_id, actor, other)
+            await self._dm_card(other.user_id, case)
+            note = f"<@{other.user_id}> is on this case with you now."
+        await self._refresh_cards(case)
+        await reply(interaction, note)
+
+    async def on_form(self, interaction: discord.Interaction, kind: str, case_id: int, text: str) -> None:
+        case = await self.service.case(case_id)
+        if kind == "answer":  # the member answers the person reaching out
+            if case.owner_id is None or case.status == "closed":
+                raise BadInput("This conversation has ended. `/care ask` reaches a person here again.")
+            message = domain.RELAYED_TO_OWNER.format(
+                case=case.id, text=domain.clean_note(text, what="answer", limit=domain.RELAY_LIMIT)
+            )
+            try:
+                owner = self.bot.get_user(case.owner_id) or await self.bot.fetch_user(case.owner_id)
+                await owner.send(
+                    domain.fit(message), view=case_view(case) or discord.utils.MISSING, allowed_mentions=NO_MENTIONS
+                )
+            except discord.HTTPException:
+                raise BadInput(
+                    "I couldn't pass that on just now (their messages are closed). Your words weren't kept. "
+                    "If you need someone right away, the helplines are always there: `/care helplines`."
+                ) from None
+            await reply(interaction, "Sent. They'll see it in their messages from Hearth.")
+            return
+        actor = await self._actor(interaction, case.guild_id)
+        if kind == "close":
+            case = await self.service.close(case_id, actor, text, self.bot.clock.now())
+            self._arm(case)
+            await self._refresh_cards(case)
+            await self._tell_member(
+                case,
+                "The person who reached out has closed your request. `/care ask` is here whenever you need someone.",
+            )
+            await reply(interaction, "Closed. Thank you for being there for them.")
+            return
+        words = domain.clean_note(text, what="message", limit=domain.RELAY_LIMIT)
+        guild = self.bot.get_guild(case.guild_id)
+        await self.service.check_owner(case_id, actor)
+        relayed = domain.RELAYED_TO_MEMBER.format(
+            owner=interaction.user.display_name, guild=guild.name if guild else "the server", text=words
+        )
+        if not await self._tell_member(case, relayed, member_view(case.id, answer=True)):
+            raise BadInput(
+                "I couldn't reach them: their messages from server members are closed, or they've left. Your words "
+                "weren't kept. They have the helplines; you could try again later."
+            )
+        await reply(interaction, "Sent through Hearth. Their answer will come to your messages.")
+
+    async def on_member(self, interaction: discord.Interaction, case_id: int, action: str) -> None:
+        if action == "answer":
+            await interaction.response.send_modal(
+                TextForm(
+                    "answer",
+                    case_id,
+                    interaction.user.id,
+                    title="Answer",
+                    label="Your answer",
+                    limit=domain.RELAY_LIMIT,
+                )
+            )
+            return
+        case = await self.service.member_close(case_id, self.bot.clock.now())
+        self._arm(case)
+        await self._refresh_cards(case)
+        if case.owner_id is not None:
+            try:
+                owner = self.bot.get_user(case.owner_id) or await self.bot.fetch_user(case.owner_id)
+                await owner.send(f"Case #{case.id}: the member said they're okay now and closed it. Thank you.")
+            except discord.HTTPException:
+                pass
+        await reply(interaction, domain.MEMBER_CLOSED)
+
+    async def on_region_form(self, interaction: discord.Interaction, name: str, lines: str) -> None:
+        resources = await self.service.set_region(actor_of(interaction), name, lines)
+        listed = ", ".join(r.name for r in resources.regions)
+        await reply(interaction, f"Saved. Members can now choose from: {listed}.")
+
+    # --- commands --------------------------------------------------------------------------------------
+
+    @care.command(name="ask", description="Ask for someone here to reach out to you, privately")
+    @app_commands.describe(group="The group whose facilitators you'd like to hear from (default: yours)")
+    @app_commands.autocomplete(group=_my_groups)
+    async def ask(self, interaction: discord.Interaction, group: app_commands.Range[str, 1, 100] | None = None) -> None:
+        actor = actor_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        case = await self.service.ask(actor, group, interaction.channel_id, self.bot.clock.now())
+        if case.owner_id is not None:
+            await reply(interaction, f"You've already asked, and <@{case.owner_id}> is reaching out to you.")
+            return
+        who = await self._alert(case)
+        self._arm(case)
+        await reply(interaction, domain.ASKED.format(who=who, how=domain.ASKED_NAMED_HOW))
+
+    @care.command(name="helplines", description="Crisis lines and helplines you can reach right now")
+    async def helplines(self, interaction: discord.Interaction) -> None:
+        await self._show_helplines(interaction)
+
+    @care.command(name="off", description="Stop the automatic private messages when you write something hard")
+    async def off(self, interaction: discord.Interaction) -> None:
+        await self.service.set_automatic(actor_of(interaction), False)
+        await reply(
+            interaction,
+            "Done: I won't send those messages automatically any more. `/care ask` and `/care helplines` still "
+            "work whenever you want them, and `/care on` brings the messages back.",
+        )
+
+    @care.command(name="on", description="Turn the automatic private messages back on")
+    async def on(self, interaction: discord.Interaction) -> None:
+        await self.service.set_automatic(actor_of(interaction), True)
+        await reply(interaction, "Done: they're back on.")
+
+    @care.command(name="cases", description="Facilitators and moderators: open care requests, most pressing first")
+    async def cases(self, interaction: discord.Interaction) -> None:
+        found = await self.service.open_cases(actor_of(interaction))
+        if not found:
+            await reply(interaction, "No open care requests you can take. Thank you for checking.")
+            return
+        lines = [f"{c.label} · {domain.claim_line(c.owner_id, c.helper_id)}" for c in found[:15]]
+        await reply(interaction, domain.fit("\n".join(lines)))
+
+    @care.command(name="resources", description="Server admins: set the helplines of a region members can pick")
+    @app_commands.default_permissions(manage_guild=True)
+    async def resources(self, interaction: discord.Interaction) -> None:
+        if not actor_of(interaction).is_admin:
+            raise BadInput("Only server admins (Manage Server) can change the crisis resources.")
+        await interaction.response.send_modal(RegionForm(interaction.user.id))
+
+    @care.command(name="figures", description="Server admins: how quickly care requests are picked up (no names)")
+    async def figures(self, interaction: discord.Interaction) -> None:
+        figures = await self.service.figures(actor_of(interaction), self.bot.clock.now())
+        if figures.claim_median_minutes is None:
+            await reply(interaction, f"{figures.cases} care requests in the last 90 days: too few to show timings.")
+            return
+        lines = [
+            f"Care requests in the last 90 days: {figures.cases}; picked up: {figures.claimed}; "
+            f"went to the moderators: {figures.escalated}.",
+            f"Time to pick up: median {figures.claim_median_minutes:.0f} min, 90% within "
+            f"{figures.claim_p90_minutes:.0f} min.",
+        ]
+        if figures.contact_median_minutes is not None:
+            lines.append(f"Time to contact: median {figures.contact_median_minutes:.0f} min.")
+        await reply(interaction, "\n".join(lines))
+
+    async def worried_about(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        actor = actor_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        post_id = None
+        posts = self.bot.interfaces.get(AnonymousPosts)
+        own = self.bot.user is not None and message.author.id == self.bot.user.id
+        if posts is not None and own:  # an anonymous post is Hearth's message: the case follows the post
+            async with self.bot.db.read() as session:
+                found = await posts.post_by_message(session, actor.guild_id, message.id)
+            post_id = found.id if found else None
+        anonymous = post_id is not None
+        case = await self.service.worried(
+            actor,
+            member_id=None if anonymous else message.author.id,
+            post_id=post_id,
+            is_bot=message.author.bot and not anonymous,
+            now=self.bot.clock.now(),
+        )
+        self._arm(case)
+        await reply(
+            interaction,
+            "Thank you for caring about them. I've let the moderators know, privately; nothing was sent to them "
+            "and they won't learn it was you. If they're in danger right now, please call your local emergency "
+            "number.",
+        )
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        for case in await self.service.owner_left(payload.guild_id, payload.user.id, self.bot.clock.now()):
+            self._arm(case)
+
+
+class Desk:
+    """Care as other features reach it (``bot.interfaces.get(CareDesk)``)."""
+
+    def __init__(self, cog: CareCog) -> None:
+        self.cog = cog
+
+    def matches(self, text: str) -> bool:
+        return self.cog.bot.safety.matches(text)
+
+    async def after_writing(
+        self,
+        interaction: discord.Interaction,
+        *,
+        source: str,
+        group_id: int | None,
+        group_name: str,
+        text: str = "",
+        mood: int | None = None,
+        post_id: int | None = None,
+    ) -> None:
+        try:
+            await self.cog.after_writing(
+                interaction,
+                source=source,
+                group_id=group_id,
+                group_name=group_name,
+                text=text,
+                mood=mood,
+                post_id=post_id,
+            )
+        except Exception:
+            # The member's own words already went through; never turn that into an error for them.
+            log.exception("care follow-up failed for a %s", source)

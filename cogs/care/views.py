@@ -1,0 +1,236 @@
+"""Care's buttons, selects and forms. Persistent buttons are DynamicItems whose custom_id carries only an
+action and a case id (never who the case is about); every press is checked again on the server."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+from bot.errors import NotFound
+from bot.interactions import HearthModal, HearthView, guarded
+from cogs.care import domain
+
+if TYPE_CHECKING:
+    from bot.app import Hearth
+    from cogs.care.cog import CareCog
+    from cogs.care.service import Case
+
+OFFER_LABELS = {
+    "reach": ("I'd like someone here to reach out", discord.ButtonStyle.primary),
+    "lines": ("Show me the helplines", discord.ButtonStyle.secondary),
+    "okay": ("I'm okay, thanks", discord.ButtonStyle.secondary),
+}
+CASE_LABELS = {
+    "claim": ("I'll reach out", discord.ButtonStyle.success),
+    "contact": ("Contact made", discord.ButtonStyle.primary),
+    "write": ("Write to them", discord.ButtonStyle.secondary),
+    "handover": ("Hand over", discord.ButtonStyle.secondary),
+    "bringin": ("Bring someone in", discord.ButtonStyle.secondary),
+    "close": ("Close", discord.ButtonStyle.danger),
+}
+MEMBER_LABELS = {
+    "answer": ("Answer", discord.ButtonStyle.primary),
+    "okay": ("I'm okay now", discord.ButtonStyle.secondary),
+}
+
+
+def _cog(interaction: discord.Interaction) -> CareCog:
+    cog = cast("Hearth", interaction.client).get_cog("CareCog")
+    if cog is None:
+        raise NotFound("Care is restarting; try again in a moment. If you're in danger, call your emergency number.")
+    return cast("CareCog", cog)
+
+
+class OfferButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"care:offer:(?P<case>[0-9]+):(?P<act>[a-z]+)"
+):
+    """The member's choices under the crisis message."""
+
+    def __init__(self, case_id: int, action: str) -> None:
+        label, style = OFFER_LABELS.get(action, OFFER_LABELS["lines"])
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"care:offer:{case_id}:{action}"))
+        self.case_id, self.action = case_id, action if action in OFFER_LABELS else "lines"
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> OfferButton:
+        return cls(int(match["case"]), match["act"])
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_offer(interaction, self.case_id, self.action)
+
+
+class CaseButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"care:case:(?P<case>[0-9]+):(?P<act>[a-z]+)"
+):
+    """An action on a case card (a facilitator's DM or the moderator queue)."""
+
+    def __init__(self, case_id: int, action: str) -> None:
+        label, style = CASE_LABELS.get(action, CASE_LABELS["claim"])
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"care:case:{case_id}:{action}"))
+        self.case_id, self.action = case_id, action if action in CASE_LABELS else "claim"
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> CaseButton:
+        return cls(int(match["case"]), match["act"])
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_case(interaction, self.case_id, self.action)
+
+
+class MemberButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"care:member:(?P<case>[0-9]+):(?P<act>[a-z]+)"
+):
+    """The member's side of a case: answer the person reaching out, or close it."""
+
+    def __init__(self, case_id: int, action: str) -> None:
+        label, style = MEMBER_LABELS.get(action, MEMBER_LABELS["answer"])
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"care:member:{case_id}:{action}"))
+        self.case_id, self.action = case_id, action if action in MEMBER_LABELS else "answer"
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> MemberButton:
+        return cls(int(match["case"]), match["act"])
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_member(interaction, self.case_id, self.action)
+
+
+def offer_view(case_id: int, regions: list[str]) -> discord.ui.View:
+    view = HearthView(timeout=None)
+    for action in OFFER_LABELS:
+        view.add_item(OfferButton(case_id, action))
+    if len(regions) > 1:
+        view.add_item(RegionSelect(regions))
+    return view
+
+
+def regions_view(regions: list[str]) -> discord.ui.View | None:
+    if len(regions) < 2:
+        return None
+    view = HearthView(timeout=600)
+    view.add_item(RegionSelect(regions))
+    return view
+
+
+def case_view(case: Case) -> discord.ui.View | None:
+    if case.status == "closed":
+        return None
+    view = HearthView(timeout=None)
+    actions = ["claim"] if case.owner_id is None else ["contact", "write", "handover", "bringin", "close"]
+    for action in actions:
+        view.add_item(CaseButton(case.id, action))
+    return view
+
+
+def member_view(case_id: int, *, answer: bool) -> discord.ui.View:
+    view = HearthView(timeout=None)
+    if answer:
+        view.add_item(MemberButton(case_id, "answer"))
+    view.add_item(MemberButton(case_id, "okay"))
+    return view
+
+
+def case_card(case: Case) -> str:
+    """What the people handling a case see: group, severity, where it came from; never a private note."""
+    lines = [
+        f"**{'🟠 Urgent' if case.severity is domain.Severity.URGENT else '🟡 Gentle'}: someone may need support**",
+        f"{case.label}, opened {discord.utils.format_dt(case.opened_at, 'R')}.",
+    ]
+    if case.source == "worried":
+        lines.append(
+            f"A member is worried about <@{case.member_id}>. They haven't asked for anything and nothing was sent "
+            "to them: reach out gently, as yourself."
+            if case.member_id
+            else "A member is worried about the author of an anonymous post. Nothing was sent to them."
+        )
+    elif case.anonymous:
+        lines.append(
+            "They wrote anonymously and asked for someone to reach out. You won't learn who they are: "
+            "**Write to them** sends your words through Hearth, and their answers come back here."
+        )
+    elif case.member_id is not None:
+        lines.append(f"<@{case.member_id}> asked for someone here to reach out.")
+    if case.escalated:
+        lines.append("Nobody could take this in time, so it came to the moderators.")
+    lines.append(domain.claim_line(case.owner_id, case.helper_id))
+    if case.contact_made:
+        lines.append("Contact made. ✔")
+    if case.status == "closed":
+        lines.append("Closed.")
+    return domain.fit("\n".join(lines))
+
+
+class RegionSelect(discord.ui.Select[Any]):
+    """Pick the region whose helplines to show (the message only the member sees)."""
+
+    def __init__(self, regions: list[str]) -> None:
+        options = [discord.SelectOption(label=name[:100], value=name[:100]) for name in regions[:25]]
+        super().__init__(placeholder="Helplines for another region…", options=options, custom_id="care:region")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_region(interaction, self.values[0])
+
+
+class TextForm(HearthModal):
+    """One short text: a message to relay, an answer, or a closing note. Its id is per case and person."""
+
+    def __init__(self, kind: str, case_id: int, user_id: int, *, title: str, label: str, limit: int) -> None:
+        super().__init__(title=title, custom_id=f"care:form:{kind}:{case_id}:{user_id}", timeout=900)
+        self.kind, self.case_id = kind, case_id
+        default = domain.REACH_OUT_TEMPLATE if kind == "write" else None
+        self.text: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=label, style=discord.TextStyle.paragraph, max_length=limit, custom_id="text", default=default
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_form(interaction, self.kind, self.case_id, self.text.value)
+
+
+class RegionForm(HearthModal):
+    """Admins: one region's helplines (write "remove" as the helplines to take a region out)."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(title="Crisis resources for a region", custom_id=f"care:regionform:{user_id}", timeout=900)
+        self.name: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Region (e.g. Germany, Spanish speakers)", max_length=domain.REGION_NAME_LIMIT, custom_id="name"
+        )
+        self.lines: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Helplines: names, numbers, https:// links",
+            style=discord.TextStyle.paragraph,
+            max_length=domain.REGION_TEXT_LIMIT,
+            custom_id="lines",
+        )
+        self.add_item(self.name)
+        self.add_item(self.lines)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_region_form(interaction, self.name.value, self.lines.value)
+
+
+class PersonPicker(HearthView):
+    """Hand a case over, or bring a second person in: pick them (the server checks they may)."""
+
+    def __init__(self, case_id: int, kind: str) -> None:
+        super().__init__(timeout=600)
+        self.case_id, self.kind = case_id, kind
+        select: discord.ui.UserSelect[Any] = discord.ui.UserSelect(
+            placeholder="Hand over to…" if kind == "handover" else "Bring in…", custom_id=f"care:pick:{kind}:{case_id}"
+        )
+        select.callback = self._picked  # type: ignore[method-assign]
+        self.select = select
+        self.add_item(select)
+
+    async def _picked(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_pick(interaction, self.case_id, self.kind, self.select.values[0])
