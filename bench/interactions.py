@@ -171,7 +171,7 @@ def one_run() -> dict[str, float]:
                     break
                 saturation = rate
             figures[f"{mode} saturation /s >="] = saturation
-        Database.sqlite_inline = True
+        Database.sqlite_inline = False
     return figures
 
 

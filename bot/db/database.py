@@ -36,9 +36,10 @@ class DatabaseUnavailable(Exception):
 
 
 class Database:
-    # SQLite statements run inline on the event loop (see inline_sqlite.py); False restores aiosqlite's
-    # worker thread (the benchmark measures both).
-    sqlite_inline = True
+    # True runs SQLite statements inline on the event loop (see inline_sqlite.py). Off by default for now:
+    # with it, a checkins behaviour test (reminders across a DST change under SimCord's virtual time)
+    # does not settle; undiagnosed (issue 17). The benchmark measures both.
+    sqlite_inline = False
 
     def __init__(self, url: str, *, echo: bool = False, busy_timeout_ms: int = 5000, pool_size: int = 5):
         self.url = make_url(url)

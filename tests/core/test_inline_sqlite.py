@@ -9,9 +9,15 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from bot.db import Database
+
+
+@pytest.fixture(autouse=True)
+def _inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Database, "sqlite_inline", True)
 
 
 async def test_a_write_waits_out_another_process_lock_while_the_loop_keeps_running(tmp_path: Path) -> None:
