@@ -177,7 +177,7 @@ async def build_world(env: simcord.Env) -> World:
         expect(
             f"{member.user.name} asks to join Grief Circle",
             await member.slash(general, "group join", group="Grief Circle"),
-            "sent to its facilitators",
+            "its facilitators have been asked to let you in",
         )
         request = grief.last_message
         if request is None:
