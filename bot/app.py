@@ -78,6 +78,10 @@ def apply_endpoints(settings: Settings) -> None:
 
 class Hearth(commands.Bot):
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        self.shard_plan = settings.shard_plan
+        shards: dict[str, Any] = {}
+        if self.shard_plan.sharded:  # only ShardedHearth (create_bot picks it) reads these
+            shards = {"shard_count": self.shard_plan.count, "shard_ids": list(self.shard_plan.ids)}
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -87,6 +91,7 @@ class Hearth(commands.Bot):
             member_cache_flags=discord.MemberCacheFlags.from_intents(intents()),
             guild_ready_timeout=settings.bot.guild_ready_timeout,
             allowed_mentions=discord.AllowedMentions.none(),  # every message: nobody pinged by default
+            **shards,
         )
         self.settings = settings
         self.clock = clock or Clock()
@@ -187,6 +192,13 @@ class Hearth(commands.Bot):
         finally:
             await self.db.close()
 
+    def owns(self, guild_id: int) -> bool:
+        """Whether this process serves the guild's shard, so fires its timers and runs its clean-ups.
+
+        Always true for one unsharded process. Features check it before rebuilding or running a guild's
+        jobs; another process owns the rest."""
+        return self.shard_plan.owns(guild_id)
+
     def require_keys(self) -> Keyring:
         if self.keys is None:
             raise RuntimeError("HEARTH_SECRET_KEY is required for this feature")
@@ -233,7 +245,13 @@ class Hearth(commands.Bot):
         return True
 
 
+class ShardedHearth(Hearth, commands.AutoShardedBot):
+    """Hearth on a set of Discord's shards (``shard_count`` and ``shard_ids`` from [shards])."""
+
+
 def create_bot(settings: Settings, *, clock: Clock | None = None) -> Hearth:
     """Build the bot without connecting (production, tests and benchmarks all come through here)."""
     apply_endpoints(settings)
+    if settings.shard_plan.sharded:
+        return ShardedHearth(settings, clock=clock)
     return Hearth(settings, clock=clock)
