@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.db import Database
 from bot.db import migrate as migrations
+from bot.db.locks import COMMAND_SYNC, wait_for_xact_lock
 from bot.db.models import HearthState
 from bot.delivery import Deliveries, DeliveryPrivacy
 from bot.delivery_discord import DiscordSender
@@ -234,13 +235,18 @@ class Hearth(commands.Bot):
         return f"command-hash:{self.application_id}:{scope}"
 
     async def sync_commands_if_changed(self) -> bool:
-        """Restarts must not burn Discord's rate limit re-syncing an unchanged tree."""
-        async with self.db.read() as session:
-            stored = await session.get(HearthState, self._hash_key())
-        if stored is not None and stored.value == self.command_hash():
-            log.info("slash commands unchanged; not syncing")
-            return False
-        count = await self.sync_commands()
+        """Restarts must not burn Discord's rate limit re-syncing an unchanged tree.
+
+        Several processes starting together on PostgreSQL: one syncs while the others wait on an
+        advisory lock, then find the stored hash current (one upload, not N). No-op on SQLite."""
+        async with self.db.engine.connect() as holder, holder.begin():
+            await wait_for_xact_lock(holder, COMMAND_SYNC)
+            async with self.db.read() as session:
+                stored = await session.get(HearthState, self._hash_key())
+            if stored is not None and stored.value == self.command_hash():
+                log.info("slash commands unchanged; not syncing")
+                return False
+            count = await self.sync_commands()
         log.info("synced %d slash commands", count)
         return True
 

@@ -70,3 +70,32 @@ async def test_on_sqlite_the_locks_are_no_ops(tmp_path: Any) -> None:
             assert await try_xact_lock(second, RETENTION)
     finally:
         await db.close()
+
+
+@pytest.mark.postgres
+async def test_processes_starting_together_upload_the_commands_once(postgres_url: str, tmp_path: Any) -> None:
+    from bot.app import create_bot
+    from tests.conftest import make_settings
+
+    async with temporary_database(postgres_url) as url:
+        settings = make_settings(tmp_path, url)
+        bots = [create_bot(settings) for _ in range(3)]
+        await migrations.upgrade(bots[0].db)
+        uploads: list[int] = []
+
+        for index, bot in enumerate(bots):
+
+            async def fake_sync(*, guild: Any = None, index: int = index) -> list[Any]:
+                for _ in range(5):  # let the other processes run in between, as a slow upload would
+                    await asyncio.sleep(0)
+                uploads.append(index)
+                return []
+
+            bot.tree.sync = fake_sync  # type: ignore[method-assign]
+        try:
+            synced = await asyncio.wait_for(asyncio.gather(*(bot.sync_commands_if_changed() for bot in bots)), 60)
+        finally:
+            for bot in bots:
+                await bot.db.close()
+        assert len(uploads) == 1
+        assert sorted(synced) == [False, False, True]
