@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.db import Database
 from bot.db import migrate as migrations
+from bot.db.locks import COMMAND_SYNC, wait_for_xact_lock
 from bot.db.models import HearthState
 from bot.delivery import Deliveries, DeliveryPrivacy
 from bot.delivery_discord import DiscordSender
@@ -85,6 +86,10 @@ class Hearth(commands.Bot):
     defer_after: float | None = interactions.DEFER_AFTER
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        self.shard_plan = settings.shard_plan
+        shards: dict[str, Any] = {}
+        if self.shard_plan.sharded:  # only ShardedHearth (create_bot picks it) reads these
+            shards = {"shard_count": self.shard_plan.count, "shard_ids": list(self.shard_plan.ids)}
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -94,6 +99,7 @@ class Hearth(commands.Bot):
             member_cache_flags=discord.MemberCacheFlags.from_intents(intents()),
             guild_ready_timeout=settings.bot.guild_ready_timeout,
             allowed_mentions=discord.AllowedMentions.none(),  # every message: nobody pinged by default
+            **shards,
         )
         self.settings = settings
         self.clock = clock or Clock()
@@ -212,6 +218,13 @@ class Hearth(commands.Bot):
         finally:
             await self.db.close()
 
+    def owns(self, guild_id: int) -> bool:
+        """Whether this process serves the guild's shard, so fires its timers and runs its clean-ups.
+
+        Always true for one unsharded process. Features check it before rebuilding or running a guild's
+        jobs; another process owns the rest."""
+        return self.shard_plan.owns(guild_id)
+
     def require_keys(self) -> Keyring:
         if self.keys is None:
             raise RuntimeError("HEARTH_SECRET_KEY is required for this feature")
@@ -247,18 +260,29 @@ class Hearth(commands.Bot):
         return f"command-hash:{self.application_id}:{scope}"
 
     async def sync_commands_if_changed(self) -> bool:
-        """Restarts must not burn Discord's rate limit re-syncing an unchanged tree."""
-        async with self.db.read() as session:
-            stored = await session.get(HearthState, self._hash_key())
-        if stored is not None and stored.value == self.command_hash():
-            log.info("slash commands unchanged; not syncing")
-            return False
-        count = await self.sync_commands()
+        """Restarts must not burn Discord's rate limit re-syncing an unchanged tree.
+
+        Several processes starting together on PostgreSQL: one syncs while the others wait on an
+        advisory lock, then find the stored hash current (one upload, not N). No-op on SQLite."""
+        async with self.db.engine.connect() as holder, holder.begin():
+            await wait_for_xact_lock(holder, COMMAND_SYNC)
+            async with self.db.read() as session:
+                stored = await session.get(HearthState, self._hash_key())
+            if stored is not None and stored.value == self.command_hash():
+                log.info("slash commands unchanged; not syncing")
+                return False
+            count = await self.sync_commands()
         log.info("synced %d slash commands", count)
         return True
+
+
+class ShardedHearth(Hearth, commands.AutoShardedBot):
+    """Hearth on a set of Discord's shards (``shard_count`` and ``shard_ids`` from [shards])."""
 
 
 def create_bot(settings: Settings, *, clock: Clock | None = None) -> Hearth:
     """Build the bot without connecting (production, tests and benchmarks all come through here)."""
     apply_endpoints(settings)
+    if settings.shard_plan.sharded:
+        return ShardedHearth(settings, clock=clock)
     return Hearth(settings, clock=clock)

@@ -19,6 +19,8 @@ from zoneinfo import available_timezones
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.shards import ShardPlan, ShardSpecError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = Path("config.toml")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/hearth.sqlite3"
@@ -56,6 +58,14 @@ class BotSettings:
 class DiscordSettings:
     api_base_url: str = ""
     gateway_url: str = ""
+
+
+@dataclass(frozen=True)
+class ShardSettings:
+    # Several processes on one PostgreSQL: Discord's shard count (0: one process, unsharded) and this
+    # process's shards as ranges, e.g. "0-3,6" (empty: all of them). Env: HEARTH_SHARD_COUNT/HEARTH_SHARD_IDS.
+    count: int = 0
+    ids: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     bot: BotSettings = field(default_factory=BotSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
+    shards: ShardSettings = field(default_factory=ShardSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
@@ -163,6 +174,11 @@ class Settings:
     safety: SafetySettings = field(default_factory=SafetySettings)
     secrets: Secrets = field(default_factory=Secrets, repr=False)
     config_path: Path | None = None
+
+    @property
+    def shard_plan(self) -> ShardPlan:
+        """Which shards (so which guilds) this process serves; validated at load, so it parses here."""
+        return ShardPlan.parse(self.shards.count, self.shards.ids)
 
     def require_credentials(self) -> tuple[str, bytes]:
         """The token and the secret key, reporting every problem with either at once."""
@@ -326,7 +342,21 @@ def _validate(settings: Settings) -> list[str]:
     for key, number in positive.items():
         if number <= 0:
             problems.append(f"config.toml: {key} must be greater than 0, got {number}")
+    problems += _validate_shards(settings)
     return problems
+
+
+def _validate_shards(settings: Settings) -> list[str]:
+    try:
+        plan = settings.shard_plan
+    except ShardSpecError as error:
+        return [f"shards (HEARTH_SHARD_COUNT / HEARTH_SHARD_IDS): {error}"]
+    if plan.subset and settings.database_url.startswith("sqlite"):
+        return [
+            f"HEARTH_SHARD_IDS runs only some of {plan.count} shards, but the database is SQLite, which one "
+            "process alone may use: set HEARTH_DATABASE_URL to a PostgreSQL database shared by all processes"
+        ]
+    return []
 
 
 def load_settings(
@@ -378,6 +408,18 @@ def load_settings(
         base_bot = sections.get("bot", BotSettings())
         chosen = [name.strip() for name in env["HEARTH_FEATURES"].split(",") if name.strip()]
         sections["bot"] = dataclasses.replace(base_bot, features=chosen)
+    if "HEARTH_SHARD_COUNT" in env or "HEARTH_SHARD_IDS" in env:
+        base_shards = sections.get("shards", ShardSettings())
+        count_text = env.get("HEARTH_SHARD_COUNT", "").strip()
+        count = base_shards.count
+        if count_text:
+            try:
+                count = int(count_text)
+            except ValueError:
+                problems.append(f"HEARTH_SHARD_COUNT must be a whole number, got {count_text!r}")
+        sections["shards"] = dataclasses.replace(
+            base_shards, count=count, ids=env.get("HEARTH_SHARD_IDS", base_shards.ids)
+        )
     if "HEARTH_LOG_LEVEL" in env:
         base_logging = sections.get("logging", LoggingSettings())
         sections["logging"] = dataclasses.replace(base_logging, level=env["HEARTH_LOG_LEVEL"])

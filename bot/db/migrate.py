@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 import cogs
 from bot.db.database import Database
+from bot.db.locks import MIGRATIONS, wait_for_xact_lock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -83,6 +84,9 @@ def _state(connection: Connection, config: Config) -> MigrationState:
 async def upgrade(db: Database) -> MigrationState:
     config = alembic_config()
     async with db.engine.begin() as connection:
+        # Several processes starting together on one PostgreSQL: the first migrates, the others wait
+        # here and then find nothing left to do (released when this transaction commits).
+        await wait_for_xact_lock(connection, MIGRATIONS)
         await connection.run_sync(_upgrade, config)
     return await state(db)
 

@@ -68,7 +68,8 @@ class RoundsCog(commands.Cog, name="Rounds"):
         left of it now). Buttons need nothing: they are DynamicItems keyed by round id. Voice mutes are
         reconciled once the server cache is ready (``on_ready``)."""
         for view in await self.service.live_rounds():
-            self._arm(view)
+            if self.bot.owns(view.guild_id):  # another process serves the other shards' rounds
+                self._arm(view)
 
     async def cog_unload(self) -> None:
         self.bot.scheduler.cancel_prefix("rounds:")
@@ -254,15 +255,16 @@ class RoundsCog(commands.Cog, name="Rounds"):
 
     async def _undo_all_mutes(self) -> None:
         for guild_id, user_id, _round in await self.service.mutes():
-            await self._unmute(guild_id, user_id)
+            if self.bot.owns(guild_id):  # never another process's live rounds
+                await self._unmute(guild_id, user_id)
 
     async def _reconcile_everything(self) -> None:
         for view in await self.service.live_rounds():
-            if view.voice_mode:
+            if view.voice_mode and self.bot.owns(view.guild_id):
                 async with self._lock(view.id):
                     await self._sync_voice(await self.service.view(view.id))
         for guild_id, user_id, round_id in await self.service.mutes():
-            if round_id is None:
+            if round_id is None and self.bot.owns(guild_id):
                 await self._unmute(guild_id, user_id)
 
     @commands.Cog.listener()
