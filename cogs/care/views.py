@@ -46,63 +46,53 @@ def _cog(interaction: discord.Interaction) -> CareCog:
     return cast("CareCog", cog)
 
 
-class OfferButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"care:offer:(?P<case>[0-9]+):(?P<act>[a-z]+)"
+class _CareButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"care:[a-z]+:(?P<case>[0-9]+):(?P<act>[a-z]+)"
 ):
-    """The member's choices under the crisis message."""
+    """One action on one case: ``care:<kind>:<case id>:<action>``. Subclasses (the ones registered with the
+    bot) name the kind, their labels, a harmless default for a forged action, and the cog handler."""
+
+    KIND: str
+    LABELS: dict[str, tuple[str, discord.ButtonStyle]]
+    DEFAULT: str
 
     def __init__(self, case_id: int, action: str) -> None:
-        label, style = OFFER_LABELS.get(action, OFFER_LABELS["lines"])
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"care:offer:{case_id}:{action}"))
-        self.case_id, self.action = case_id, action if action in OFFER_LABELS else "lines"
+        action = action if action in self.LABELS else self.DEFAULT
+        label, style = self.LABELS[action]
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"care:{self.KIND}:{case_id}:{action}"))
+        self.case_id, self.action = case_id, action
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> OfferButton:
+    ) -> _CareButton:
         return cls(int(match["case"]), match["act"])
+
+
+class OfferButton(_CareButton, template=r"care:offer:(?P<case>[0-9]+):(?P<act>[a-z]+)"):
+    """The member's choices under the crisis message."""
+
+    KIND, LABELS, DEFAULT = "offer", OFFER_LABELS, "lines"  # never consent on a forged id
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_offer(interaction, self.case_id, self.action)
 
 
-class CaseButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"care:case:(?P<case>[0-9]+):(?P<act>[a-z]+)"
-):
+class CaseButton(_CareButton, template=r"care:case:(?P<case>[0-9]+):(?P<act>[a-z]+)"):
     """An action on a case card (a facilitator's DM or the moderator queue)."""
 
-    def __init__(self, case_id: int, action: str) -> None:
-        label, style = CASE_LABELS.get(action, CASE_LABELS["claim"])
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"care:case:{case_id}:{action}"))
-        self.case_id, self.action = case_id, action if action in CASE_LABELS else "claim"
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> CaseButton:
-        return cls(int(match["case"]), match["act"])
+    KIND, LABELS, DEFAULT = "case", CASE_LABELS, "claim"
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_case(interaction, self.case_id, self.action)
 
 
-class MemberButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"care:member:(?P<case>[0-9]+):(?P<act>[a-z]+)"
-):
+class MemberButton(_CareButton, template=r"care:member:(?P<case>[0-9]+):(?P<act>[a-z]+)"):
     """The member's side of a case: answer the person reaching out, or close it."""
 
-    def __init__(self, case_id: int, action: str) -> None:
-        label, style = MEMBER_LABELS.get(action, MEMBER_LABELS["answer"])
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"care:member:{case_id}:{action}"))
-        self.case_id, self.action = case_id, action if action in MEMBER_LABELS else "answer"
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> MemberButton:
-        return cls(int(match["case"]), match["act"])
+    KIND, LABELS, DEFAULT = "member", MEMBER_LABELS, "answer"
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
