@@ -114,7 +114,7 @@ class Hearth(commands.Bot):
         self.scheduler.observer = self.metrics
         self.privacy = PrivacyRegistry()
         # Every message Hearth sends on its own goes through this durable record (bot/delivery.py).
-        self.deliveries = Deliveries(self.db, self.clock)
+        self.deliveries = Deliveries(self.db, self.clock, plan=settings.shard_plan)
         self.sender = DiscordSender(self)
         self.privacy.register(DeliveryPrivacy())
         # What loaded features offer each other (bot/features.py); empty until load_features().

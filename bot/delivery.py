@@ -20,6 +20,12 @@ the same message back instead of a second one), and marks it sent with the messa
   paced under Discord's rate limit. Scheduler jobs hold no content, only a wake-up.
 - Text is dropped from a record once it is sent or given up; ``/privacy delete`` erases a member's
   pending records (``DeliveryPrivacy``).
+- Several processes (scale-out): each sends only the records of guilds on its shards (a record without
+  a guild belongs to shard 0, where Discord delivers DMs), and claims what it sends with a lease
+  (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so no record is sent by two processes. A process that
+  died holding leases gets them back when it restarts under the same owner name (its shard plan); any
+  other process may take them once the lease runs out. The nonce covers a send that happened just
+  before the crash.
 
 This module never imports ``discord``; ``bot/delivery_discord.py`` is the Discord side.
 """
@@ -27,6 +33,7 @@ This module never imports ``discord``; ``bot/delivery_discord.py`` is the Discor
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
@@ -34,13 +41,33 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol, cast
 
-from sqlalchemy import Table, bindparam, delete, event, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    event,
+    false,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+    type_coerce,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db import Database, Snowflake
 from bot.db.models import DeliveryRecord
 from bot.privacy import Subject
+from bot.shards import ShardPlan
 
 log = logging.getLogger("hearth.delivery")
 
@@ -169,6 +196,16 @@ def backoff(attempts: int, *, base: float, cap: float) -> float:
     return float(min(cap, base * 2 ** max(0, attempts - 1)))
 
 
+def owner_name(plan: ShardPlan) -> str:
+    """A lease owner's name: its shard plan, the same after a restart (``solo`` when not sharded)."""
+    if not plan.sharded:
+        return "solo"
+    ids = ",".join(map(str, plan.ids))
+    if len(ids) > 24:  # keep it within the column, still one name per shard plan
+        ids = hashlib.sha256(ids.encode()).hexdigest()[:24]
+    return f"shards:{plan.count}:{ids}"
+
+
 def new_nonce() -> str:
     return str(secrets.randbits(63))  # Discord accepts an integer or a string of up to 25 characters
 
@@ -188,8 +225,14 @@ class Deliveries:
         keep_done: timedelta = timedelta(days=7),
         batch: int = 100,
         mark_every: int = 20,
+        plan: ShardPlan | None = None,
+        lease: timedelta = timedelta(minutes=2),
     ) -> None:
         self.db = db
+        self.plan = plan or ShardPlan()
+        # Stable across restarts of the same process slot, so a restarted process takes its leases back at once.
+        self.owner = owner_name(self.plan)
+        self.lease = lease
         self.clock = clock
         self.sender: Sender | None = None
         self.max_attempts = max_attempts
@@ -296,11 +339,32 @@ class Deliveries:
         self._wake(at)
 
     async def next_due(self) -> datetime | None:
+        """When this process next has something to send (a record leased by another process: its expiry)."""
+        now = self.clock.now()
+        held_elsewhere = and_(DeliveryRecord.lease_until > now, DeliveryRecord.lease_owner != self.owner)
+        at = case((held_elsewhere, DeliveryRecord.lease_until), else_=DeliveryRecord.next_attempt_at)
         async with self.db.read() as session:
             found: datetime | None = await session.scalar(
-                select(func.min(DeliveryRecord.next_attempt_at)).where(DeliveryRecord.state == PENDING)
+                select(func.min(at)).where(DeliveryRecord.state == PENDING, self._owned())
             )
             return found
+
+    def _owned(self) -> ColumnElement[bool]:
+        """Records of guilds on this process's shards; without a guild, shard 0's (Discord's DM shard)."""
+        if not self.plan.sharded:
+            return true()
+        # PostgreSQL has ``bigint >> integer`` only, so the shift is written as an integer literal.
+        shard = (type_coerce(DeliveryRecord.guild_id, BigInteger).op(">>")(literal_column("22"))) % self.plan.count
+        without_guild = DeliveryRecord.guild_id.is_(None) if 0 in self.plan.ids else false()
+        return or_(without_guild, and_(DeliveryRecord.guild_id.is_not(None), shard.in_(self.plan.ids)))
+
+    def _free(self, now: datetime) -> ColumnElement[bool]:
+        """Not leased, leased by this owner (a previous life of this process), or the lease ran out."""
+        return or_(
+            DeliveryRecord.lease_until.is_(None),
+            DeliveryRecord.lease_until <= now,
+            DeliveryRecord.lease_owner == literal(self.owner),
+        )
 
     # --- the loop -------------------------------------------------------------------------------------
 
@@ -345,13 +409,28 @@ class Deliveries:
         return made
 
     async def _due(self, now: datetime) -> list[Outgoing]:
-        async with self.db.read() as session:
-            rows = await session.scalars(
-                select(DeliveryRecord)
-                .where(DeliveryRecord.state == PENDING, DeliveryRecord.next_attempt_at <= now)
-                .order_by(DeliveryRecord.next_attempt_at, DeliveryRecord.id)
-                .limit(self.batch)
+        """Claim (lease) up to ``batch`` due records of this process's shards, in due order."""
+        async with self.db.write() as session:
+            rows = list(
+                await session.scalars(
+                    select(DeliveryRecord)
+                    .where(
+                        DeliveryRecord.state == PENDING,
+                        DeliveryRecord.next_attempt_at <= now,
+                        self._owned(),
+                        self._free(now),
+                    )
+                    .order_by(DeliveryRecord.next_attempt_at, DeliveryRecord.id)
+                    .limit(self.batch)
+                    .with_for_update(skip_locked=True)
+                )
             )
+            if rows:
+                await session.execute(
+                    update(DeliveryRecord)
+                    .where(DeliveryRecord.id.in_([r.id for r in rows]))
+                    .values(lease_owner=self.owner, lease_until=now + self.lease)
+                )
             return [
                 Outgoing(
                     r.id,
@@ -397,6 +476,8 @@ class Deliveries:
                 done_at=self.clock.now(),
                 content=None,  # the words are not kept once they're on Discord
                 fallback_content=None,
+                lease_owner=None,
+                lease_until=None,
             )
         )
         async with self.db.write() as session:
@@ -411,6 +492,7 @@ class Deliveries:
                 return
             record.attempts += 1
             record.last_status = error.status
+            record.lease_owner = record.lease_until = None
             if error.transient and record.attempts < self.max_attempts:
                 wait = backoff(record.attempts, base=self.base_backoff, cap=self.max_backoff)
                 if error.retry_after is not None:

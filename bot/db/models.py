@@ -23,8 +23,8 @@ class DeliveryRecord(Base):
     """One message Hearth sends on its own (bot/delivery.py): written before the send, in the same
     transaction as the change that causes it; the sender loop sends it and marks it.
 
-    Scale-out (issue #20) adds ``lease_owner``/``lease_until`` columns to this same table; ``guild_id``
-    is here so a process can later pick only its shards' deliveries.
+    Scale-out: a process picks only its shards' deliveries (by ``guild_id``; none means shard 0) and
+    leases what it is sending (``lease_owner``/``lease_until``), so two processes never send one record.
     """
 
     __tablename__ = "deliveries"
@@ -54,3 +54,6 @@ class DeliveryRecord(Base):
     last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Who is sending it right now, and until when; an expired lease may be taken by its shards' process.
+    lease_owner: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -7,6 +7,7 @@ does what Discord does with ``enforce_nonce``: a repeated nonce returns the firs
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -28,6 +29,7 @@ from bot.delivery import (
 )
 from bot.keys import Keyring
 from bot.privacy import Subject
+from bot.shards import ShardPlan
 
 START = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -321,3 +323,94 @@ async def test_enqueue_many_writes_in_bulk_and_sends_each_once(db: Database) -> 
     await deliveries.run()
     assert sorted(where for where, _, _ in discord.messages.values()) == sorted(f"dm:{u}" for u in range(1, 51))
     assert await states(db) == [SENT] * 50
+
+
+# --- several processes on one database (scale-out) ------------------------------------------------------
+
+
+def guild_on(shard: int, count: int, n: int) -> int:
+    """A guild id Discord routes to ``shard`` of ``count``."""
+    return ((n * count + shard) << 22) | 12345
+
+
+class Recorder:
+    """One process's view of Discord: what this process sent, through the shared fake Discord."""
+
+    def __init__(self, discord: FakeDiscord) -> None:
+        self.discord = discord
+        self.sent: list[str | None] = []
+
+    async def send(self, item: Outgoing) -> int | None:
+        self.sent.append(item.content)
+        return await self.discord.send(item)
+
+
+def process(db: Database, clock: FakeClock, discord: FakeDiscord, count: int, ids: tuple[int, ...]) -> Recorder:
+    recorder = Recorder(discord)
+    deliveries = Deliveries(db, clock, rate=0, base_backoff=5, max_backoff=60, plan=ShardPlan(count, ids), batch=7)
+    deliveries.attach(recorder, [].append)
+    recorder.deliveries = deliveries  # type: ignore[attr-defined]
+    return recorder
+
+
+async def test_each_process_sends_only_its_shards_records_and_dms_go_to_shard_0(db: Database) -> None:
+    clock, discord = FakeClock(), FakeDiscord()
+    first, second = process(db, clock, discord, 2, (0,)), process(db, clock, discord, 2, (1,))
+    items = [
+        Delivery.channel(5, f"s{shard}-{n}", purpose="test", guild_id=guild_on(shard, 2, n))
+        for n in range(10)
+        for shard in (0, 1)
+    ] + [Delivery.dm(9, f"dm-{n}", purpose="test") for n in range(3)]
+    await enqueue(db, first.deliveries, *items)  # type: ignore[attr-defined]
+    await asyncio.gather(first.deliveries.run(), second.deliveries.run())  # type: ignore[attr-defined]
+    assert sorted(first.sent) == sorted([f"s0-{n}" for n in range(10)] + [f"dm-{n}" for n in range(3)])
+    assert sorted(second.sent) == sorted(f"s1-{n}" for n in range(10))
+    assert await states(db) == [SENT] * 23
+
+
+async def test_two_processes_on_the_same_shards_never_send_one_record_twice(db: Database) -> None:
+    # During a hand-over two processes may serve the same shards: the lease (SKIP LOCKED on PostgreSQL)
+    # gives each record to one of them.
+    clock, discord = FakeClock(), FakeDiscord()
+    one, other = process(db, clock, discord, 2, (0, 1)), process(db, clock, discord, 2, (0, 1))
+    other.deliveries.owner = "shards:2:0,1 (replacement)"  # type: ignore[attr-defined]
+    items = [Delivery.channel(5, f"m{n}", purpose="test", guild_id=guild_on(n % 2, 2, n)) for n in range(60)]
+    await enqueue(db, one.deliveries, *items)  # type: ignore[attr-defined]
+    await asyncio.gather(one.deliveries.run(), other.deliveries.run())  # type: ignore[attr-defined]
+    assert discord.attempts == 60
+    assert sorted(one.sent + other.sent) == sorted(f"m{n}" for n in range(60))
+    assert len(discord.messages) == 60
+
+
+async def test_a_dead_processes_lease_is_taken_by_another_only_after_it_runs_out(db: Database) -> None:
+    clock, discord = FakeClock(), FakeDiscord()
+    dying = process(db, clock, discord, 1, (0,))
+    await enqueue(db, dying.deliveries, Delivery.channel(5, "hello", purpose="test", guild_id=guild_on(0, 1, 1)))  # type: ignore[attr-defined]
+    discord.crash_after_send = True
+    with pytest.raises(SystemExit):
+        await dying.deliveries.run()  # type: ignore[attr-defined]
+    replacement = process(db, clock, discord, 1, (0,))
+    replacement.deliveries.owner = "another host"  # type: ignore[attr-defined]
+    await replacement.deliveries.run()  # type: ignore[attr-defined]
+    assert replacement.sent == []  # still leased by the process that died
+    assert await replacement.deliveries.next_due() == START + timedelta(minutes=2)  # type: ignore[attr-defined]
+    clock.move(121)
+    await replacement.deliveries.run()  # type: ignore[attr-defined]
+    assert replacement.sent == ["hello"]
+    assert list(discord.messages) == [1001]  # the nonce: Discord hands back the message already sent
+    assert await states(db) == [SENT]
+
+
+async def test_a_restarted_process_takes_its_own_leases_back_at_once(db: Database) -> None:
+    clock, discord = FakeClock(), FakeDiscord()
+    before = process(db, clock, discord, 4, (2, 3))
+    await enqueue(db, before.deliveries, Delivery.channel(5, "x", purpose="test", guild_id=guild_on(3, 4, 1)))  # type: ignore[attr-defined]
+    discord.crash_after_send = True
+    with pytest.raises(SystemExit):
+        await before.deliveries.run()  # type: ignore[attr-defined]
+    after = process(db, clock, discord, 4, (2, 3))  # same shard plan: same owner name
+    assert await after.deliveries.start() == START  # type: ignore[attr-defined]
+    await after.deliveries.run()  # type: ignore[attr-defined]
+    assert after.sent == ["x"] and list(discord.messages) == [1001]
+    [record] = await after.deliveries.records()  # type: ignore[attr-defined]
+    assert (record.state, record.lease_owner, record.lease_until) == (SENT, None, None)
