@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import importlib
 import json
@@ -20,7 +21,7 @@ from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.db import Database
 from bot.db import migrate as migrations
-from bot.db.locks import COMMAND_SYNC, wait_for_xact_lock
+from bot.db.locks import COMMAND_SYNC, run_exclusive, wait_for_xact_lock
 from bot.db.models import HearthState
 from bot.delivery import Deliveries, DeliveryPrivacy
 from bot.delivery_discord import DiscordSender
@@ -109,7 +110,11 @@ class Hearth(commands.Bot):
             busy_timeout_ms=settings.database.sqlite_busy_timeout_ms,
             pool_size=settings.database.pool_size,
         )
-        self.scheduler = Scheduler(self.clock, misfire_grace_seconds=settings.scheduler.misfire_grace_seconds)
+        self.scheduler = Scheduler(
+            self.clock,
+            misfire_grace_seconds=settings.scheduler.misfire_grace_seconds,
+            exclusive=functools.partial(run_exclusive, self.db.engine),
+        )
         self.metrics = Metrics()
         self.scheduler.observer = self.metrics
         self.privacy = PrivacyRegistry()

@@ -60,6 +60,8 @@ _executors_base.datetime = _ClockedDatetime  # type: ignore[misc,unused-ignore]
 
 
 JobFunc = Callable[..., Awaitable[Any]]
+# ``exclusive(name, job)``: run ``job`` unless another process runs ``name`` now; False when skipped.
+Exclusive = Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[bool]]
 
 # Housekeeping (retention) runs at a quiet hour; every job re-reads the database, so a missed run
 # simply catches up at the next one.
@@ -121,8 +123,10 @@ class _BoundAsyncIOScheduler(AsyncIOScheduler):
 class Scheduler:
     """A thin owner of one ``AsyncIOScheduler``: add by id, cancel by id or prefix."""
 
-    def __init__(self, clock: Clock, *, misfire_grace_seconds: int = 3600) -> None:
+    def __init__(self, clock: Clock, *, misfire_grace_seconds: int = 3600, exclusive: Exclusive | None = None) -> None:
         self.clock = clock
+        # Runs a daily job unless another process sharing the database is running it (bot/db/locks.py).
+        self.exclusive = exclusive
         self.observer: SchedulerObserver | None = None
         self._scheduler = _BoundAsyncIOScheduler(
             timezone="UTC",
@@ -187,7 +191,15 @@ class Scheduler:
             raise ValueError("times a day must divide 24 (1, 2, 3, 4, 6, 8, 12 or 24)")
         hours = sorted((at.hour + step * 24 // times) % 24 for step in range(times))
         trigger = CronTrigger(hour=",".join(map(str, hours)), minute=at.minute, second=at.second, timezone=UTC)
-        self.add(job_id, trigger, func, *args)
+        self.add(job_id, trigger, self._once_across_processes, job_id, func, args)
+
+    async def _once_across_processes(self, job_id: str, func: JobFunc, args: tuple[Any, ...]) -> None:
+        """Every process schedules the same housekeeping; with several on one database, one runs it."""
+        if self.exclusive is None:
+            await func(*args)
+            return
+        if not await self.exclusive(f"daily:{job_id}", lambda: func(*args)):
+            log.info("daily job %s skipped: another process is running it", job_kind(job_id))
 
     def after(self, job_id: str, seconds: float, func: JobFunc, *args: Any, retry: bool = True) -> None:
         self.at(job_id, self.clock.now() + timedelta(seconds=seconds), func, *args, retry=retry)

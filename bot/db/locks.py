@@ -7,13 +7,14 @@ Keys are named, never numbered by hand: a name maps to a stable 64-bit key.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 MIGRATIONS = "hearth:migrations"
-COMMAND_SYNC = "hearth:command-sync"
 RETENTION = "hearth:retention"
+COMMAND_SYNC = "hearth:command-sync"
 
 
 def lock_key(name: str) -> int:
@@ -38,3 +39,24 @@ async def try_xact_lock(target: AsyncConnection | AsyncSession, name: str) -> bo
         return True
     result = await target.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": lock_key(name)})
     return bool(result.scalar_one())
+
+
+async def run_exclusive(engine: AsyncEngine, name: str, job: Callable[[], Awaitable[None]]) -> bool:
+    """Run ``job`` unless another process is running the job ``name`` right now (then skip: False).
+
+    For housekeeping every process schedules at the same hour (retention): one of them does it. The
+    lock is held on its own connection for the job's length, outside the job's transactions.
+    """
+    if engine.dialect.name != "postgresql":
+        await job()
+        return True
+    async with engine.connect() as connection:
+        key = {"key": lock_key(name)}
+        if not (await connection.execute(text("SELECT pg_try_advisory_lock(:key)"), key)).scalar_one():
+            return False
+        try:
+            await job()
+        finally:
+            await connection.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+            await connection.commit()
+        return True

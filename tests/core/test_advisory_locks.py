@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from bot.db import Database
 from bot.db import migrate as migrations
-from bot.db.locks import RETENTION, try_xact_lock
+from bot.db.locks import RETENTION, run_exclusive, try_xact_lock
 from tests.support.postgres import temporary_database
 
 
@@ -99,3 +99,55 @@ async def test_processes_starting_together_upload_the_commands_once(postgres_url
                 await bot.db.close()
         assert len(uploads) == 1
         assert sorted(synced) == [False, False, True]
+
+
+@pytest.mark.postgres
+async def test_daily_housekeeping_runs_in_one_process_while_another_skips_it(postgres_url: str) -> None:
+    async with temporary_database(postgres_url) as url:
+        first, second = Database(url), Database(url)
+        started, release = asyncio.Event(), asyncio.Event()
+        runs: list[str] = []
+
+        async def slow_retention() -> None:
+            runs.append("first")
+            started.set()
+            await release.wait()
+
+        async def retention_elsewhere() -> None:
+            runs.append("second")
+
+        try:
+            running = asyncio.create_task(run_exclusive(first.engine, "daily:sharing:retention", slow_retention))
+            await asyncio.wait_for(started.wait(), 10)
+            assert not await run_exclusive(second.engine, "daily:sharing:retention", retention_elsewhere)
+            release.set()
+            assert await asyncio.wait_for(running, 10)
+            # Done and released: the next day's run may happen anywhere.
+            assert await run_exclusive(second.engine, "daily:sharing:retention", retention_elsewhere)
+            assert runs == ["first", "second"]
+        finally:
+            release.set()
+            await first.close()
+            await second.close()
+
+
+async def test_a_daily_job_skipped_by_another_process_does_not_run_here() -> None:
+    from bot.clock import Clock
+    from bot.scheduler import Scheduler
+
+    decided: list[str] = []
+    ran: list[int] = []
+
+    async def elsewhere(name: str, job: Any) -> bool:
+        decided.append(name)
+        return False
+
+    async def purge(n: int) -> None:
+        ran.append(n)
+
+    scheduler = Scheduler(Clock(), exclusive=elsewhere)
+    await scheduler._once_across_processes("sharing:retention", purge, (1,))
+    assert decided == ["daily:sharing:retention"] and ran == []
+    scheduler.exclusive = None  # one process: no lock to ask
+    await scheduler._once_across_processes("sharing:retention", purge, (2,))
+    assert ran == [2]
