@@ -7,7 +7,12 @@ a process started with ``HEARTH_SHARD_COUNT=8 HEARTH_SHARD_IDS=0-1`` owns exactl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# A launcher's convention instead of explicit ranges: process N (0-based) of M takes the Nth even block of
+# shards. A Kubernetes StatefulSet writes it from the pod's ordinal: ``slot $(POD_INDEX) of 4``.
+_SLOT = re.compile(r"slot\s+(\d+)\s+of\s+(\d+)")
 
 
 class ShardSpecError(ValueError):
@@ -19,8 +24,22 @@ def shard_of(guild_id: int, shard_count: int) -> int:
     return (guild_id >> 22) % shard_count
 
 
+def slot_shards(slot: int, slots: int, shard_count: int) -> tuple[int, ...]:
+    """The shards of process ``slot`` of ``slots``: contiguous, as even as the count allows."""
+    if slots < 1 or slots > shard_count:
+        raise ShardSpecError(f"{slots} processes can't share {shard_count} shards: use 1 to {shard_count}")
+    if not 0 <= slot < slots:
+        raise ShardSpecError(f"slot {slot} does not exist with {slots} processes (they are 0-{slots - 1})")
+    return tuple(range(slot * shard_count // slots, (slot + 1) * shard_count // slots))
+
+
 def parse_shard_ids(text: str, shard_count: int) -> tuple[int, ...]:
-    """``"0-3,6"`` -> ``(0, 1, 2, 3, 6)``; every id must lie in ``0 .. shard_count - 1``."""
+    """``"0-3,6"`` -> ``(0, 1, 2, 3, 6)``; every id must lie in ``0 .. shard_count - 1``.
+
+    ``"slot 1 of 4"`` -> the second quarter of the shards (a launcher numbering its processes)."""
+    slot = _SLOT.fullmatch(text.strip())
+    if slot:
+        return slot_shards(int(slot[1]), int(slot[2]), shard_count)
     ids: set[int] = set()
     for part in (piece.strip() for piece in text.split(",")):
         if not part:

@@ -23,7 +23,15 @@ def guild_on(shard: int, count: int, n: int = 1) -> int:
 
 @pytest.mark.parametrize(
     ("text", "count", "expected"),
-    [("0-3,6", 8, (0, 1, 2, 3, 6)), ("5", 8, (5,)), (" 2 - 3 , 0 ", 4, (0, 2, 3)), ("1,1,0-1", 2, (0, 1))],
+    [
+        ("0-3,6", 8, (0, 1, 2, 3, 6)),
+        ("5", 8, (5,)),
+        (" 2 - 3 , 0 ", 4, (0, 2, 3)),
+        ("1,1,0-1", 2, (0, 1)),
+        ("slot 0 of 4", 16, (0, 1, 2, 3)),
+        ("slot 3 of 4", 16, (12, 13, 14, 15)),
+        ("slot 1 of 3", 8, (2, 3, 4)),
+    ],
 )
 def test_ranges_are_parsed(text: str, count: int, expected: tuple[int, ...]) -> None:
     assert parse_shard_ids(text, count) == expected
@@ -37,6 +45,8 @@ def test_ranges_are_parsed(text: str, count: int, expected: tuple[int, ...]) -> 
         ("a", 8, "'a' is not a shard number"),
         ("0,,1", 8, "empty part"),
         ("-1", 8, "not a shard number"),
+        ("slot 4 of 4", 16, "slot 4 does not exist with 4 processes (they are 0-3)"),
+        ("slot 0 of 9", 8, "9 processes can't share 8 shards"),
     ],
 )
 def test_wrong_ranges_say_what_is_wrong(text: str, count: int, needle: str) -> None:
@@ -102,3 +112,9 @@ def test_a_shard_subset_on_sqlite_exits_2_with_one_clear_line(tmp_path: Path) ->
     assert_one_clear_line(result, 2, "HEARTH_SHARD_IDS runs only some of 4 shards, but the database is SQLite")
     assert "PostgreSQL" in result.stderr
     assert not (tmp_path / "data" / "hearth.sqlite3").exists()  # refused before touching anything
+
+
+def test_process_slots_cover_every_shard_exactly_once() -> None:
+    for count, slots in [(16, 4), (8, 3), (5, 5), (7, 2)]:
+        owned = [shard for slot in range(slots) for shard in parse_shard_ids(f"slot {slot} of {slots}", count)]
+        assert sorted(owned) == list(range(count)), (count, slots)
