@@ -32,7 +32,6 @@ This module never imports ``discord``; ``bot/delivery_discord.py`` is the Discor
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import secrets
@@ -66,6 +65,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db import Database, Snowflake
 from bot.db.models import DeliveryRecord
+from bot.pacing import RatePacer
 from bot.privacy import Subject
 from bot.shards import ShardPlan
 
@@ -176,21 +176,6 @@ class Sender(Protocol):
 GiveUpHook = Callable[[GivenUp], Awaitable[None]]
 
 
-class Pacer:
-    """At most ``rate`` sends per second from this process (Discord allows 50 REST requests/s per bot)."""
-
-    def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate if rate > 0 else 0.0
-        self._next = 0.0
-
-    async def wait(self) -> None:
-        now = asyncio.get_running_loop().time()
-        slot = max(now, self._next)
-        self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
-
 def backoff(attempts: int, *, base: float, cap: float) -> float:
     """Seconds before the next try after ``attempts`` failed ones: base, 2x, 4x ... capped."""
     return float(min(cap, base * 2 ** max(0, attempts - 1)))
@@ -241,7 +226,7 @@ class Deliveries:
         self.keep_done = keep_done
         self.batch = batch
         self.mark_every = mark_every
-        self.pacer = Pacer(rate)
+        self.pacer = RatePacer(rate)
         self._hooks: dict[str, GiveUpHook] = {}
         self._wake: Callable[[datetime], None] | None = None
         self._wake_at: datetime | None = None
