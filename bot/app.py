@@ -21,15 +21,16 @@ from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.db import Database
 from bot.db import migrate as migrations
-from bot.db.locks import COMMAND_SYNC, run_exclusive, wait_for_xact_lock
+from bot.db.locks import COMMAND_SYNC, reserve_slots, run_exclusive, wait_for_xact_lock
 from bot.db.models import HearthState
-from bot.delivery import Deliveries, DeliveryPrivacy
+from bot.delivery import DELIVERY_RATE, Deliveries, DeliveryPrivacy
 from bot.delivery_discord import DiscordSender
 from bot.features import FeatureError, Interfaces, declared, load_order
 from bot.help import HelpTopics
 from bot.interactions import HearthTree
 from bot.keys import Keyring
 from bot.metrics import Metrics
+from bot.pacing import SharedRatePacer
 from bot.privacy import PrivacyRegistry
 from bot.safety import SafetyNet
 from bot.scheduler import Scheduler
@@ -120,6 +121,12 @@ class Hearth(commands.Bot):
         self.privacy = PrivacyRegistry()
         # Every message Hearth sends on its own goes through this durable record (bot/delivery.py).
         self.deliveries = Deliveries(self.db, self.clock, plan=settings.shard_plan)
+        if settings.shard_plan.subset:  # other processes send too: share one budget (bot/pacing.py)
+            self.deliveries.pacer = SharedRatePacer(
+                DELIVERY_RATE,
+                functools.partial(reserve_slots, self.db.engine, "deliveries"),
+                lambda: self.clock.now().timestamp(),
+            )
         self.sender = DiscordSender(self)
         self.privacy.register(DeliveryPrivacy())
         # What loaded features offer each other (bot/features.py); empty until load_features().

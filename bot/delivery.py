@@ -65,7 +65,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db import Database, Snowflake
 from bot.db.models import DeliveryRecord
-from bot.pacing import RatePacer
+from bot.pacing import RatePacer, SharedRatePacer
 from bot.privacy import Subject
 from bot.shards import ShardPlan
 
@@ -74,6 +74,7 @@ log = logging.getLogger("hearth.delivery")
 Kind = Literal["channel", "dm", "edit", "delete"]
 PENDING, SENT, GIVEN_UP = "pending", "sent", "given_up"
 MAX_CONTENT = 2000  # Discord's limit for message content
+DELIVERY_RATE = 40.0  # sends per second: under Discord's 50 requests/s per bot, leaving room for replies
 _EARLIEST = "hearth_delivery_earliest"  # session.info key: the earliest due time written in this transaction
 
 
@@ -203,7 +204,7 @@ class Deliveries:
         db: Database,
         clock: Clock,
         *,
-        rate: float = 40.0,
+        rate: float = DELIVERY_RATE,
         max_attempts: int = 8,
         base_backoff: float = 5.0,
         max_backoff: float = 900.0,
@@ -226,7 +227,7 @@ class Deliveries:
         self.keep_done = keep_done
         self.batch = batch
         self.mark_every = mark_every
-        self.pacer = RatePacer(rate)
+        self.pacer: RatePacer | SharedRatePacer = RatePacer(rate)
         self._hooks: dict[str, GiveUpHook] = {}
         self._wake: Callable[[datetime], None] | None = None
         self._wake_at: datetime | None = None

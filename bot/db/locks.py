@@ -60,3 +60,19 @@ async def run_exclusive(engine: AsyncEngine, name: str, job: Callable[[], Awaita
             await connection.execute(text("SELECT pg_advisory_unlock(:key)"), key)
             await connection.commit()
         return True
+
+
+async def reserve_slots(engine: AsyncEngine, name: str, now: float, span: float) -> float:
+    """Reserve the next ``span`` seconds of the shared budget ``name``; returns where the block starts.
+
+    One atomic upsert: the row's next free slot becomes ``max(next, now) + span``. PostgreSQL only
+    (several processes); one process paces itself (bot/pacing.RatePacer).
+    """
+    statement = text(
+        "INSERT INTO pacing_slots (name, next_at) VALUES (:name, CAST(:now AS float8) + CAST(:span AS float8)) "
+        "ON CONFLICT (name) DO UPDATE SET next_at = GREATEST(pacing_slots.next_at, CAST(:now AS float8)) "
+        "+ CAST(:span AS float8) RETURNING next_at - CAST(:span AS float8)"
+    )
+    async with engine.begin() as connection:
+        start = (await connection.execute(statement, {"name": name, "now": now, "span": span})).scalar_one()
+    return float(start)

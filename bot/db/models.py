@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy import Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, Snowflake, UTCDateTime
@@ -57,3 +57,13 @@ class DeliveryRecord(Base):
     # Who is sending it right now, and until when; an expired lease may be taken by its shards' process.
     lease_owner: Mapped[str | None] = mapped_column(String(40), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class PacingSlots(Base):
+    """Where the shared request budget stands (bot/pacing.py): processes on one PostgreSQL reserve
+    blocks of send slots here, so together they stay under Discord's per-bot limit."""
+
+    __tablename__ = "pacing_slots"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)  # the next free slot, in seconds since the epoch

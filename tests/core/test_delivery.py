@@ -8,6 +8,9 @@ does what Discord does with ``enforce_nonce``: a repeated nonce returns the firs
 from __future__ import annotations
 
 import asyncio
+import bisect
+import functools
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,6 +18,8 @@ from sqlalchemy import select
 
 from bot.clock import Clock
 from bot.db import Database
+from bot.db.locks import reserve_slots
+from bot.db.migrate import upgrade as migrate
 from bot.db.models import DeliveryRecord
 from bot.delivery import (
     GIVEN_UP,
@@ -28,6 +33,7 @@ from bot.delivery import (
     Outgoing,
 )
 from bot.keys import Keyring
+from bot.pacing import SharedRatePacer
 from bot.privacy import Subject
 from bot.shards import ShardPlan
 
@@ -414,3 +420,55 @@ async def test_a_restarted_process_takes_its_own_leases_back_at_once(db: Databas
     assert after.sent == ["x"] and list(discord.messages) == [1001]
     [record] = await after.deliveries.records()  # type: ignore[attr-defined]
     assert (record.state, record.lease_owner, record.lease_until) == (SENT, None, None)
+
+
+class TimedDiscord(FakeDiscord):
+    """Notes the wall-clock moment of every send (the pacer sleeps on the real loop here)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[float] = []
+
+    async def send(self, item: Outgoing) -> int | None:
+        self.times.append(time.monotonic())
+        return await super().send(item)
+
+
+def busiest_second(times: list[float]) -> int:
+    ordered = sorted(times)
+    return max(bisect.bisect_left(ordered, start + 1.0) - i for i, start in enumerate(ordered))
+
+
+@pytest.mark.postgres
+async def test_processes_share_one_request_budget_instead_of_each_taking_the_full_rate(postgres_url: str) -> None:
+    from tests.support.postgres import temporary_database
+
+    budget = 60.0  # per second, for every process together
+    async with temporary_database(postgres_url) as url:
+        clock, discord = Clock(), TimedDiscord()  # real time: the pacer's sleeps are what is measured
+        dbs = [Database(url) for _ in range(3)]
+        try:
+            await migrate(dbs[0])
+            processes = []
+            for shard, db in enumerate(dbs):
+                deliveries = Deliveries(db, clock, plan=ShardPlan(3, (shard,)), batch=200)
+                deliveries.pacer = SharedRatePacer(
+                    budget, functools.partial(reserve_slots, db.engine, "deliveries"), lambda: clock.now().timestamp()
+                )
+                deliveries.attach(discord, [].append)
+                processes.append(deliveries)
+            async with dbs[0].write() as session:
+                for n in range(90):
+                    processes[0].enqueue(
+                        session, Delivery.channel(5, f"m{n}", purpose="test", guild_id=guild_on(n % 3, 3, n))
+                    )
+            started = time.monotonic()
+            await asyncio.wait_for(asyncio.gather(*(p.run() for p in processes)), 30)
+            took = time.monotonic() - started
+        finally:
+            for db in dbs:
+                await db.close()
+    assert len(discord.messages) == 90
+    # Each process alone would have sent its 30 at once (3 × 60/s = 180/s); together they keep to the budget.
+    assert busiest_second(discord.times) <= budget + 5  # + one block of slack at the edges
+    assert took >= 90 / budget - 0.3

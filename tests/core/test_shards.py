@@ -8,6 +8,7 @@ import pytest
 
 from bot.app import Hearth, ShardedHearth, create_bot
 from bot.config import ConfigError, load_settings
+from bot.pacing import RatePacer, SharedRatePacer
 from bot.shards import ShardPlan, ShardSpecError, parse_shard_ids, shard_of
 from tests.conftest import SECRET, TOKEN
 from tests.core.test_cli import assert_one_clear_line, run_bot
@@ -80,6 +81,9 @@ def test_environment_and_config_keys_choose_shards(tmp_path: Path) -> None:
     assert isinstance(bot, ShardedHearth)
     assert bot.shard_count == 8 and bot.shard_ids == [0, 1, 6]
     assert bot.owns(guild_on(6, 8)) and not bot.owns(guild_on(2, 8))
+    # Other processes send too, so deliveries draw on one budget shared in PostgreSQL.
+    assert isinstance(bot.deliveries.pacer, SharedRatePacer)
+    assert isinstance(create_bot(load_settings(None, ENV)).deliveries.pacer, RatePacer)
     config = tmp_path / "config.toml"
     config.write_text('[shards]\ncount = 4\nids = "2-3"\n')
     assert load_settings(config, env).shard_plan == ShardPlan(4, (2, 3))
