@@ -7,12 +7,12 @@ record id: the group id and guidelines version for "I accept", the join request 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
-from discord.ext import commands
 
-from bot.interactions import HearthModal, HearthView, guarded
+from bot.buttons import PersistentButton
+from bot.interactions import HearthModal, HearthView
 from cogs.groups import domain
 
 if TYPE_CHECKING:
@@ -32,13 +32,6 @@ class HasGuidelines(Protocol):
     def guidelines_version(self) -> int: ...
 
 
-def _cog(interaction: discord.Interaction) -> GroupsCog:
-    cog = cast("commands.Bot", interaction.client).get_cog("GroupsCog")
-    if cog is None:  # pragma: no cover - the feature is unloaded
-        raise RuntimeError("the groups feature is not loaded")
-    return cast("GroupsCog", cog)
-
-
 def guidelines_text(group: HasGuidelines) -> str:
     header = f"**Guidelines of {group.name}** (version {group.guidelines_version})\n\n"
     footer = "\n\nPress **I accept** to take part: check-ins, shares, rounds and meetings in this group."
@@ -49,11 +42,10 @@ def guidelines_text(group: HasGuidelines) -> str:
     return header + body + footer
 
 
-class AcceptGuidelines(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"groups:gl:(?P<group>\d+):(?P<version>\d+)",
-):
+class AcceptGuidelines(PersistentButton["GroupsCog"], template=r"groups:gl:(?P<group>\d+):(?P<version>\d+)"):
     """ "I accept" under a group's guidelines; stores the acceptance with the version shown."""
+
+    cog_name = "GroupsCog"
 
     def __init__(self, group_id: int, version: int) -> None:
         super().__init__(
@@ -72,9 +64,8 @@ class AcceptGuidelines(
     ) -> AcceptGuidelines:
         return cls(int(match["group"]), int(match["version"]))
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).accept_guidelines(interaction, self.group_id, self.version)
+    async def pressed(self, interaction: discord.Interaction, cog: GroupsCog) -> None:
+        await cog.accept_guidelines(interaction, self.group_id, self.version)
 
 
 def guidelines_prompt(group: HasGuidelines) -> tuple[str, discord.ui.View]:
@@ -89,10 +80,11 @@ def guidelines_prompt(group: HasGuidelines) -> tuple[str, discord.ui.View]:
 
 
 class DecideJoinRequest(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"groups:jr:(?P<request>\d+):(?P<action>approve|decline)",
+    PersistentButton["GroupsCog"], template=r"groups:jr:(?P<request>\d+):(?P<action>approve|decline)"
 ):
     """Approve / Decline on a join request, in the group's own channel. Only its facilitators may press."""
+
+    cog_name = "GroupsCog"
 
     def __init__(self, request_id: int, action: str) -> None:
         approve = action == "approve"
@@ -112,9 +104,8 @@ class DecideJoinRequest(
     ) -> DecideJoinRequest:
         return cls(int(match["request"]), match["action"])
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).decide_request(interaction, self.request_id, approve=self.approve)
+    async def pressed(self, interaction: discord.Interaction, cog: GroupsCog) -> None:
+        await cog.decide_request(interaction, self.request_id, approve=self.approve)
 
 
 def join_request_view(request_id: int) -> discord.ui.View:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.utils import format_dt
 
-from bot.interactions import actor_of, guarded, reply
+from bot.buttons import PersistentButton
+from bot.interactions import actor_of, reply
 from cogs.meetings.records import STATUSES, MeetingSummary
 
 if TYPE_CHECKING:
@@ -55,9 +56,9 @@ def card_view(view: MeetingSummary) -> discord.ui.View | None:
     return layout
 
 
-class RsvpButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"meeting:rsvp:(?P<id>\d+):(?P<s>going|maybe|no)"
-):
+class RsvpButton(PersistentButton["MeetingsCog"], template=r"meeting:rsvp:(?P<id>\d+):(?P<s>going|maybe|no)"):
+    cog_name = "MeetingsCog"
+
     def __init__(self, meeting_id: int, status: str) -> None:
         super().__init__(
             discord.ui.Button(
@@ -73,15 +74,13 @@ class RsvpButton(
     ) -> RsvpButton:
         return cls(int(match["id"]), match["s"])
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog = _cog(interaction)
+    async def pressed(self, interaction: discord.Interaction, cog: MeetingsCog) -> None:
         await cog.answer_rsvp(interaction, actor_of(interaction), self.meeting_id, self.status, all_future=False)
 
 
-class RsvpAllButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"meeting:all:(?P<id>\d+):(?P<s>going|maybe|no)"
-):
+class RsvpAllButton(PersistentButton["MeetingsCog"], template=r"meeting:all:(?P<id>\d+):(?P<s>going|maybe|no)"):
+    cog_name = "MeetingsCog"
+
     def __init__(self, meeting_id: int, status: str) -> None:
         super().__init__(
             discord.ui.Button(
@@ -99,9 +98,7 @@ class RsvpAllButton(
     ) -> RsvpAllButton:
         return cls(int(match["id"]), match["s"])
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog = _cog(interaction)
+    async def pressed(self, interaction: discord.Interaction, cog: MeetingsCog) -> None:
         await cog.answer_rsvp(interaction, actor_of(interaction), self.meeting_id, self.status, all_future=True)
 
 
@@ -109,13 +106,6 @@ def all_future_view(meeting_id: int, status: str) -> discord.ui.View:
     layout = discord.ui.View(timeout=None)
     layout.add_item(RsvpAllButton(meeting_id, status))
     return layout
-
-
-def _cog(interaction: discord.Interaction) -> MeetingsCog:
-    cog = interaction.client.get_cog("MeetingsCog")  # type: ignore[attr-defined]
-    if cog is None:  # pragma: no cover - the cog is loaded whenever its buttons are registered
-        raise RuntimeError("meetings cog not loaded")
-    return cog
 
 
 __all__ = ["RsvpAllButton", "RsvpButton", "all_future_view", "card_embed", "card_view", "reply"]

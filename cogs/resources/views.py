@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.errors import NotFound
-from bot.interactions import HearthModal, actor_of, guarded, reply
+from bot.buttons import PersistentButton
+from bot.interactions import HearthModal, actor_of, reply
 from cogs.resources import domain
 
 if TYPE_CHECKING:
@@ -24,13 +24,6 @@ TITLE_ID = "resource:title"
 LINK_ID = "resource:link"
 DESCRIPTION_ID = "resource:description"
 TAGS_ID = "resource:tags"
-
-
-def resources_cog(interaction: discord.Interaction) -> ResourcesCog:
-    cog = interaction.client.get_cog(COG_NAME)  # type: ignore[attr-defined]
-    if cog is None:
-        raise NotFound("The resource library isn't running on this server right now.")
-    return cast("ResourcesCog", cog)
 
 
 def _esc(text: str) -> str:
@@ -69,9 +62,9 @@ def fit(header: str, blocks: Sequence[str], footer: str = "") -> str:
     return (text + footer)[:MESSAGE_LIMIT]
 
 
-class HelpfulButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"resource:helpful:(?P<resource_id>[0-9]{1,18})"
-):
+class HelpfulButton(PersistentButton["ResourcesCog"], template=r"resource:helpful:(?P<resource_id>[0-9]{1,18})"):
+    cog_name = COG_NAME
+
     def __init__(self, resource_id: int, number: int = 0) -> None:
         super().__init__(
             discord.ui.Button(
@@ -89,9 +82,7 @@ class HelpfulButton(
     ) -> HelpfulButton:
         return cls(int(match["resource_id"]))
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog = resources_cog(interaction)
+    async def pressed(self, interaction: discord.Interaction, cog: ResourcesCog) -> None:
         vote = await cog.service.vote(actor_of(interaction), self.resource_id)
         if vote.counted:
             await reply(interaction, f"Thanks: marked as helpful ({vote.helpful} so far). Press again to take it back.")
@@ -99,11 +90,10 @@ class HelpfulButton(
             await reply(interaction, f"Took your helpful vote back ({vote.helpful} now).")
 
 
-class _ReviewButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"resource:review:(?P<resource_id>[0-9]{1,18})"
-):
+class _ReviewButton(PersistentButton["ResourcesCog"], template=r"resource:review:(?P<resource_id>[0-9]{1,18})"):
     """Approve or decline a suggestion; only the two subclasses below are registered."""
 
+    cog_name = COG_NAME
     approve = True
 
     def __init__(self, resource_id: int, number: int = 0) -> None:
@@ -113,9 +103,7 @@ class _ReviewButton(
         super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"resource:{kind}:{resource_id}"))
         self.resource_id = resource_id
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog = resources_cog(interaction)
+    async def pressed(self, interaction: discord.Interaction, cog: ResourcesCog) -> None:
         done = await cog.service.review(actor_of(interaction), self.resource_id, approve=self.approve)
         what = "Approved: it is now in" if self.approve else "Declined and removed from"
         await reply(interaction, f"{what} the library of **{_esc(done.library)}**: **{_esc(done.title)}**.")

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.errors import NotFound
-from bot.interactions import HearthModal, actor_of, handle_error, reply
+from bot.buttons import PersistentButton, feature_cog
+from bot.interactions import HearthModal, actor_of, reply
 from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain
 
@@ -25,10 +25,8 @@ COG_NAME = "Sharing"  # SharingCog's name; views sit below the cog and don't imp
 
 
 def sharing_cog(interaction: discord.Interaction) -> SharingCog:
-    cog = interaction.client.get_cog(COG_NAME)  # type: ignore[attr-defined]
-    if cog is None:  # the feature was unloaded while its buttons stayed on old messages
-        raise NotFound("Anonymous sharing isn't running on this server right now.")
-    return cast("SharingCog", cog)
+    """The loaded SharingCog, or a kind refusal when the feature was switched off (bot/buttons.py)."""
+    return cast("SharingCog", feature_cog(interaction.client, COG_NAME))
 
 
 class ShareModal(HearthModal):
@@ -63,7 +61,9 @@ class ShareModal(HearthModal):
         await self.cog.submit(interaction, self.target, self.text.value, self.warning.value)
 
 
-class ReplyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"share:reply:(?P<post_id>[0-9]{1,18})"):
+class ReplyButton(PersistentButton["SharingCog"], template=r"share:reply:(?P<post_id>[0-9]{1,18})"):
+    cog_name = COG_NAME
+
     def __init__(self, post_id: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -78,16 +78,14 @@ class ReplyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sha
     ) -> ReplyButton:
         return cls(int(match["post_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            cog = sharing_cog(interaction)
-            target = await cog.service.target_for_reply(actor_of(interaction), self.post_id)
-            await interaction.response.send_modal(ShareModal(cog, target, max_length=cog.service.settings.max_length))
-        except Exception as error:  # discord.py only logs DynamicItem errors; the member deserves an answer
-            await handle_error(interaction, error)
+    async def pressed(self, interaction: discord.Interaction, cog: SharingCog) -> None:
+        target = await cog.service.target_for_reply(actor_of(interaction), self.post_id)
+        await interaction.response.send_modal(ShareModal(cog, target, max_length=cog.service.settings.max_length))
 
 
-class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"share:report:(?P<post_id>[0-9]{1,18})"):
+class ReportButton(PersistentButton["SharingCog"], template=r"share:report:(?P<post_id>[0-9]{1,18})"):
+    cog_name = COG_NAME
+
     def __init__(self, post_id: int) -> None:
         super().__init__(
             discord.ui.Button(label="Report", style=discord.ButtonStyle.secondary, custom_id=f"share:report:{post_id}")
@@ -100,18 +98,14 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sh
     ) -> ReportButton:
         return cls(int(match["post_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            cog = sharing_cog(interaction)
-            where = await cog.message_of(actor_of(interaction), self.post_id)
-            moderation = cog.bot.interfaces.get(ModerationLink)
-            if moderation is None:
-                await reply(interaction, "Reporting isn't available on this server yet. Please tell a moderator.")
-                return
-            # The same reason form as the "Report message" menu, owned by the moderation feature.
-            await moderation.open_report_form(interaction, *where)
-        except Exception as error:
-            await handle_error(interaction, error)
+    async def pressed(self, interaction: discord.Interaction, cog: SharingCog) -> None:
+        where = await cog.message_of(actor_of(interaction), self.post_id)
+        moderation = cog.bot.interfaces.get(ModerationLink)
+        if moderation is None:
+            await reply(interaction, "Reporting isn't available on this server yet. Please tell a moderator.")
+            return
+        # The same reason form as the "Report message" menu, owned by the moderation feature.
+        await moderation.open_report_form(interaction, *where)
 
 
 def post_view(post_id: int) -> discord.ui.View:

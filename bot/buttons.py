@@ -1,0 +1,58 @@
+"""One base for Hearth's persistent buttons: the cog lookup and the error guard are built in.
+
+A persistent button (a ``discord.ui.DynamicItem``) outlives the process that posted it, so its
+callback must find its feature's cog again and must never fail silently: discord.py only logs a
+DynamicItem's errors, which leaves the member with "This interaction failed". Subclasses say which
+cog they belong to and implement :meth:`PersistentButton.pressed`::
+
+    class AcceptGuidelines(PersistentButton["GroupsCog"], template=r"groups:gl:(?P<group>\\d+)"):
+        cog_name = "GroupsCog"
+
+        async def pressed(self, interaction: discord.Interaction, cog: GroupsCog) -> None:
+            await cog.accept_guidelines(interaction, self.group_id)
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Generic, TypeVar
+
+import discord
+from discord.ext import commands
+
+from bot.errors import NotFound
+from bot.interactions import handle_error
+
+CogT = TypeVar("CogT", bound=commands.Cog)
+
+# The base itself is never registered; DynamicItem demands a template, so it gets one that matches nothing.
+_MATCHES_NOTHING = r"(?!)"
+
+
+class FeatureUnavailable(NotFound):
+    """The button's feature isn't loaded in this process (switched off, or still starting)."""
+
+
+def feature_cog(client: discord.Client, cog_name: str) -> commands.Cog:
+    """The loaded cog called ``cog_name``, or a kind :class:`FeatureUnavailable` for the member."""
+    cog = client.get_cog(cog_name) if isinstance(client, commands.Bot) else None
+    if cog is None:
+        raise FeatureUnavailable(
+            "That part of Hearth isn't running right now. Nothing was changed; please try again later."
+        )
+    return cog
+
+
+class PersistentButton(discord.ui.DynamicItem[discord.ui.Button[Any]], Generic[CogT], template=_MATCHES_NOTHING):
+    """A persistent button of one feature: finds its cog, and routes every error to the common handler."""
+
+    cog_name: ClassVar[str]
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            cog: Any = feature_cog(interaction.client, self.cog_name)
+            await self.pressed(interaction, cog)
+        except Exception as error:
+            await handle_error(interaction, error)
+
+    async def pressed(self, interaction: discord.Interaction, cog: CogT) -> None:
+        raise NotImplementedError
