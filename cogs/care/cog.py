@@ -612,6 +612,23 @@ class CareCog(commands.Cog, name="CareCog"):
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         for case in await self.service.owner_left(payload.guild_id, payload.user.id, self.bot.clock.now()):
             self._arm(case)
+            await self._refresh_cards(case)
+
+    @commands.Cog.listener()
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        """Someone lost a role (facilitator, moderator): cases they may no longer handle go back to the pool."""
+        if not {r.id for r in before.roles} - {r.id for r in after.roles}:
+            return
+        guild = after.guild
+        actor = Actor(
+            guild_id=guild.id,
+            user_id=after.id,
+            role_ids=frozenset(role.id for role in after.roles),
+            is_admin=guild.owner_id == after.id or after.guild_permissions.manage_guild,
+        )
+        for case in await self.service.roles_changed(actor, self.bot.clock.now()):
+            self._arm(case)
+            await self._refresh_cards(case)
 
 
 class Desk:

@@ -402,21 +402,37 @@ class CareService:
     async def owner_left(self, guild_id: int, user_id: int, now: datetime) -> list[Case]:
         """A case's owner left the server: their cases go back to unclaimed, due for the moderators now."""
         async with self.db.write() as session:
-            rows = list(
-                await session.scalars(
-                    select(CareCase).where(
-                        CareCase.guild_id == guild_id, CareCase.owner_id == user_id, CareCase.status == CLAIMED
-                    )
-                )
+            return await self._release(session, guild_id, user_id, now, still=None)
+
+    async def roles_changed(self, actor: Actor, now: datetime) -> list[Case]:
+        """A member's roles changed: cases they own or help with but may no longer handle (they lost the
+        facilitator or moderator role) go back to unclaimed, due for the moderators now."""
+        async with self.db.write() as session:
+            return await self._release(session, actor.guild_id, actor.user_id, now, still=actor)
+
+    async def _release(
+        self, session: AsyncSession, guild_id: int, user_id: int, now: datetime, *, still: Actor | None
+    ) -> list[Case]:
+        """Take ``user_id`` off their cases (all of them, or with ``still`` those that actor may no longer handle)."""
+        rows = await session.scalars(
+            select(CareCase).where(
+                CareCase.guild_id == guild_id,
+                CareCase.status == CLAIMED,
+                (CareCase.owner_id == user_id) | (CareCase.helper_id == user_id),
             )
-            for row in rows:
+        )
+        changed: list[CareCase] = []
+        for row in list(rows):
+            if still is not None and await self._may_handle(session, row, still):
+                continue
+            if row.helper_id == user_id:
+                row.helper_id = None
+            if row.owner_id == user_id:
+                # Back to the pool; the moderators get it at once rather than after a fresh deadline.
                 row.owner_id, row.status, row.claimed_at, row.escalate_at = None, OPEN, None, now
-            await session.execute(
-                update(CareCase)
-                .where(CareCase.guild_id == guild_id, CareCase.helper_id == user_id)
-                .values(helper_id=None)
-            )
-            return [_case(row) for row in rows]
+                row.follow_up_at = None
+            changed.append(row)
+        return [_case(row) for row in changed]
 
     # --- reading ----------------------------------------------------------------------------------------
 

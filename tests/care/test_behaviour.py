@@ -287,3 +287,25 @@ async def test_two_people_claiming_at_once_one_wins_and_the_other_is_told(harnes
     assert sorted(won for _case, won in results) == [False, True]
     owners = {c.owner_id for c, _won in results}
     assert len(owners) == 1  # both see the same single owner
+
+
+async def test_an_owner_who_loses_the_moderator_role_gives_the_case_back(harness: Harness, env: simcord.Env) -> None:
+    w = await world(harness, env, facilitators=0)
+    mod, queue, guild = w["mod"], w["queue"], w["guild"]
+    await w["alice"].slash(w["group"].channel, "care ask")
+    card = queue.last_message
+    assert card is not None
+    claimed = await mod.click(card, label="I'll reach out")
+    assert "It's yours" in claimed.response.content
+    (role,) = (r for r in mod.member.roles if r.name == "Moderators")
+    env.backend.remove_member_role(guild.id, mod.id, role.id)
+    await env.advance_time(2)
+    (case,) = await cases(harness)
+    assert (case.owner_id, case.status) == (None, "open")
+    # The card everyone sees offers the case again, and the moderators got it back at once.
+    cards = [m for m in queue.history() if "a direct ask" in m.content]
+    assert all(f"<@{mod.id}> is reaching out" not in m.content for m in cards)
+    assert any("I'll reach out" in str(m.components) for m in cards)
+    # They can't act on it any more.
+    again = await mod.click(cards[-1], label="I'll reach out")
+    assert "Only this group's facilitators" in (again.followups or [again.response])[-1].content
