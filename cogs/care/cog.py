@@ -206,9 +206,11 @@ class CareCog(commands.Cog, name="CareCog"):
             else NO_MENTIONS
         )
         prefix = f"<@&{ping_role}> " if ping_role else ""
+        _facilitators, _queue, role = await self.service.responders(case)
+        content = case_card(case, public=self._public(case.guild_id, channel_id, role))
         try:
             message = await channel.send(
-                prefix + case_card(case), view=case_view(case) or discord.utils.MISSING, allowed_mentions=mentions
+                prefix + content, view=case_view(case) or discord.utils.MISSING, allowed_mentions=mentions
             )
         except discord.HTTPException as error:
             log.warning("care case %s: could not post in the moderator queue (HTTP %s)", case.id, error.status)
@@ -216,12 +218,19 @@ class CareCog(commands.Cog, name="CareCog"):
         await self.service.add_alert(case.id, channel_id, message.id)
         return True
 
+    def _public(self, guild_id: int, channel_id: int, moderator_role_id: int | None) -> bool:
+        """A queue channel people other than moderators and admins can read (DMs never are)."""
+        moderation = self.bot.interfaces.get(ModerationLink)
+        return bool(moderation and moderation.queue_readers(guild_id, channel_id, moderator_role_id))
+
     async def _refresh_cards(self, case: Case) -> None:
         """Everyone holding a copy of the card sees who has the case now."""
+        _facilitators, _queue, role = await self.service.responders(case)
         for channel_id, message_id in await self.service.alerts(case.id):
             message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+            content = case_card(case, public=self._public(case.guild_id, channel_id, role))
             try:
-                await message.edit(content=case_card(case), view=case_view(case))
+                await message.edit(content=content, view=case_view(case))
             except discord.HTTPException:
                 continue  # deleted by its reader, or a DM Hearth can no longer edit: the others still update
 

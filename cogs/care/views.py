@@ -142,8 +142,17 @@ def concern_view(case_id: int, *, closed: bool) -> discord.ui.View:
     return view
 
 
-def case_card(case: Case) -> str:
-    """What the people handling a case see: group, severity, where it came from; never a private note."""
+def case_card(case: Case, *, public: bool = False) -> str:
+    """What the people handling a case see: group, severity, where it came from; never a private note.
+    ``public``: the moderator queue channel can be read by others, so who it's about and where stay out."""
+    if public:
+        return domain.fit(
+            f"**{'🟠 Urgent' if case.severity is domain.Severity.URGENT else '🟡 Gentle'} care request, case "
+            f"#{case.id}**\nThis channel can be read by people who aren't moderators, so who it's about and where "
+            "are left out. Moderators: see it in `/care cases`, or take it with the button.\n"
+            + domain.claim_line(case.owner_id, case.helper_id)
+            + ("\nClosed." if case.status == "closed" else "")
+        )
     title = "📨 A concern" if case.source == "concern" else None
     lines = [
         f"**{title}**"

@@ -63,3 +63,8 @@ class ModerationLink(Protocol):
     async def reach(self, session: AsyncSession, guild_id: int) -> tuple[int | None, int | None]:
         """(queue channel id, moderator role id) as /setup stored them; None where unset."""
         ...
+
+    def queue_readers(self, guild_id: int, channel_id: int, moderator_role_id: int | None) -> list[str]:
+        """Who besides moderators, admins and Hearth can read the queue channel (empty: it's private).
+        While anyone else can, post no member's words or names there."""
+        ...

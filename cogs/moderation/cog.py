@@ -19,6 +19,7 @@ from cogs.moderation import domain
 from cogs.moderation.api import ModerationLink
 from cogs.moderation.link import Link
 from cogs.moderation.privacy import ModerationPrivacy
+from cogs.moderation.queue_check import others_who_can_read, queue_readers
 from cogs.moderation.service import ModerationService, Page
 from cogs.moderation.settings import ModerationSetup, moderator_roles
 from cogs.moderation.views import (
@@ -66,8 +67,8 @@ class ModerationCog(commands.Cog):
         self._card_locks: dict[int, asyncio.Lock] = {}
 
     async def cog_load(self) -> None:
-        self.bot.interfaces.offer(ModerationLink, Link())
-        self.bot.setup_sections.register(ModerationSetup())
+        self.bot.interfaces.offer(ModerationLink, Link(self.readers))
+        self.bot.setup_sections.register(ModerationSetup(self.readers))
         # Moderators see private groups' channels too; groups asks through its hooks.
         self.bot.interfaces.require(GroupHooks).viewer_roles.append(moderator_roles)
         self.bot.tree.add_command(self.report_menu)
@@ -91,6 +92,27 @@ class ModerationCog(commands.Cog):
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         await self.service.channel_deleted(channel.guild.id, channel.id)
 
+    def readers(self, guild_id: int, channel_id: int, moderator_role_id: int | None) -> list[str]:
+        """Who besides moderators and admins can read this channel (empty: it's private)."""
+        return queue_readers(self.bot, guild_id, channel_id, moderator_role_id)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_update(self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel) -> None:
+        """The queue channel became readable by others: say so there once, and take members' words off its cards."""
+        queue, role = await self.service.queue_of(after.guild.id)
+        if queue != after.id or not isinstance(after, discord.TextChannel):
+            return
+        was, now = others_who_can_read(before, role), others_who_can_read(after, role)
+        if bool(was) == bool(now):
+            return
+        if now:
+            try:
+                await after.send(domain.queue_warning(now), allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as error:
+                log.warning("could not warn about the queue channel guild=%s status=%s", after.guild.id, error.status)
+        for item_id in await self.service.open_cards(after.guild.id):
+            await self.publish_card(item_id)
+
     async def hearth_start(self) -> None:
         self.bot.scheduler.daily(RETENTION_JOB, self.run_retention)
 
@@ -109,8 +131,12 @@ class ModerationCog(commands.Cog):
             if target is None:
                 return False
             item = target.item
-            content, view = domain.render_card(item), card_view(item)
             location = await self.service.card_location(item_id)
+            where = location[0] if location is not None else target.queue_channel_id
+            private = where is None or not self.readers(item.guild_id, where, target.moderator_role_id)
+            # A queue channel others can read gets no member's words or names (PRODUCT.md: Hearth checks it).
+            content = domain.render_card(item) if private else domain.render_redacted(item)
+            view = card_view(item)
             if location is not None:
                 channel = self.bot.get_channel(location[0])
                 if isinstance(channel, discord.abc.Messageable):

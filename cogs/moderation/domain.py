@@ -188,6 +188,29 @@ def render_card(item: ItemView) -> str:
     return "\n".join(lines)[:2000]
 
 
+def render_redacted(item: ItemView) -> str:
+    """The card in a queue channel others can read: that an item waits, never its words or whose they are."""
+    state = "open" if item.is_open else f"closed: {item.resolution or 'handled'}"
+    lines = [
+        f"**{KIND_TITLES.get(item.kind, item.kind)} · item #{item.id}** · {state}",
+        "This channel can be read by people who aren't moderators, so what was written and by whom are left out. "
+        "Moderators: open it in `/mod queue` to read it before acting.",
+    ]
+    if not item.is_open and item.closed_by:
+        lines.append(f"Closed by <@{item.closed_by}>")
+    return "\n".join(lines)
+
+
+def queue_warning(readers: list[str]) -> str:
+    """What admins and moderators read when the queue channel isn't private (at /setup and when it changes)."""
+    return (
+        f"⚠️ The moderator queue channel can be read by {', '.join(readers)}, not only moderators and admins. "
+        "Until only they can read it, Hearth posts no member's words or names there: cards only say an item is "
+        "waiting, and moderators read it in `/mod queue` (care requests in `/care cases`). To fix it, turn off "
+        "View Channel for everyone else in the channel's permissions."
+    )
+
+
 def queue_line(item: ItemView) -> str:
     where = (
         message_link(item.guild_id, item.channel_id, item.message_id)

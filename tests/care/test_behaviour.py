@@ -16,6 +16,7 @@ from cogs.moderation.models import ModerationConfig
 from cogs.sharing.views import TEXT_ID, WARNING_ID
 from tests.checkins.test_behaviour import check_in
 from tests.conftest import Harness
+from tests.moderation.support import private_queue
 from tests.support.groups import make_group
 
 CRISIS = "honestly I can't go on like this, I want to die"
@@ -27,7 +28,7 @@ async def world(harness: Harness, env: simcord.Env, facilitators: int = 2) -> di
     leads = [guild.add_member(env.create_user(f"lead{i}")) for i in range(facilitators)]
     moderator_role = guild.create_role("Moderators")
     mod = guild.add_member(env.create_user("mod"), roles=[moderator_role])
-    queue = guild.create_text_channel("mod-queue")
+    queue = private_queue(env, guild, moderator_role)
     group = await make_group(harness, guild, "Grief Circle", members=[alice], facilitators=leads)
     async with harness.bot.db.write() as session:
         session.add(
@@ -306,6 +307,34 @@ async def test_an_owner_who_loses_the_moderator_role_gives_the_case_back(harness
     cards = [m for m in queue.history() if "a direct ask" in m.content]
     assert all(f"<@{mod.id}> is reaching out" not in m.content for m in cards)
     assert any("I'll reach out" in str(m.components) for m in cards)
-    # They can't act on it any more.
-    again = await mod.click(cards[-1], label="I'll reach out")
-    assert "Only this group's facilitators" in (again.followups or [again.response])[-1].content
+    # It's no longer theirs to see or take.
+    listed = await mod.slash(w["group"].channel, "care cases")
+    assert "No open care requests you can take" in (listed.followups or [listed.response])[-1].content
+
+
+async def test_a_queue_others_can_read_gets_care_cards_without_who_or_where(harness: Harness, env: simcord.Env) -> None:
+    from simcord.backend.models.channel import Overwrite
+    from simcord.enums import OverwriteType
+
+    w = await world(harness, env, facilitators=0)
+    queue, alice = w["queue"], w["alice"]
+    env.backend.set_overwrite(
+        queue.id,
+        Overwrite(
+            target_id=w["guild"].default_role.id,
+            type=OverwriteType.ROLE,
+            allow=discord.Permissions(view_channel=True).value,
+            deny=0,
+        ),
+    )
+    await env.settle()
+    await alice.slash(w["group"].channel, "care ask")
+    card = [m for m in queue.history() if "care request" in m.content][-1]
+    assert alice.mention not in card.content and "Grief Circle" not in card.content
+    assert "`/care cases`" in card.content
+    listed = await w["mod"].slash(w["group"].channel, "care cases")
+    assert "Grief Circle" in (listed.followups or [listed.response])[-1].content  # moderators still see it, privately
+    taken = await w["mod"].click(card, label="I'll reach out")
+    assert "It's yours" in taken.response.content
+    card = next(m for m in queue.history() if m.id == card.id)
+    assert alice.mention not in card.content and f"<@{w['mod'].id}> is reaching out" in card.content

@@ -213,6 +213,6 @@ async def test_privacy_export_and_erase_find_an_anonymous_concern_by_its_seal(
 async def test_facilitators_of_no_group_are_refused_before_the_form_opens(harness: Harness, env: simcord.Env) -> None:
     w = await world(harness, env)
     loner = w["guild"].add_member(env.create_user("loner"))
-    told = await loner.slash(w["queue"], "concern", to="facilitators")
+    told = await loner.slash(w["guild"].create_text_channel("general"), "concern", to="facilitators")
     assert told.modal is None and told.response.ephemeral and told.response.content
     assert not await cases_of(harness)
