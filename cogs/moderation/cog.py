@@ -213,6 +213,12 @@ class ModerationCog(commands.Cog):
         elif action == "warn":
             await self.service.check(actor, item_id, "warn")
             await interaction.response.send_modal(TextModal(self, kind="warn", item_id=item_id))
+        elif action == "reachout":
+            await self.service.check(actor, item_id, "reachout")
+            await interaction.response.send_modal(TextModal(self, kind="reachout", item_id=item_id))
+        elif action == "withthem":
+            item = await self.service.someone_with_them(actor, item_id)
+            await self._done(interaction, item, f"Noted: someone is with them. Item #{item_id} is closed.")
         elif action == "reject":
             await self.service.check(actor, item_id, "reject")
             await interaction.response.send_modal(TextModal(self, kind="reject", item_id=item_id))
@@ -316,6 +322,31 @@ class ModerationCog(commands.Cog):
             )
         done = await self.service.warned(actor, item_id)
         await self._done(interaction, done, "Warning delivered by direct message. It's recorded in the audit log.")
+
+    async def submit_reach_out(self, interaction: discord.Interaction, item_id: int, text: str) -> None:
+        """A kind word to the author of a safety flag, through Hearth: care wording, never a warning."""
+        actor = actor_of(interaction)
+        words = domain.clean_text(text, what="message", limit=domain.REACH_OUT_LIMIT)
+        item = await self.service.check(actor, item_id, "reachout")
+        guild_name = interaction.guild.name if interaction.guild else "the server"
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if item.post_id is not None:
+            body = (
+                f"A moderator of **{guild_name}** wanted to reach out after your anonymous post:\n>>> {words}\n\n"
+                "They don't know it was you: Hearth passed this on without telling them. You don't need to answer."
+            )
+            delivered = await self.service.sharing.dm_author(item.post_id, body)
+        else:
+            assert item.author_id is not None
+            body = f"A moderator of **{guild_name}** wanted to reach out:\n>>> {words}"
+            delivered = await self._dm(item.author_id, body)
+        if not delivered:
+            raise Conflict(
+                "I couldn't pass that on: the author doesn't accept direct messages from Hearth, or has left. "
+                "Nothing was sent or recorded. They already have the helplines."
+            )
+        done = await self.service.reached_out(actor, item_id)
+        await self._done(interaction, done, "Sent through Hearth. It's noted on the card and in the audit log.")
 
     async def _dm(self, user_id: int, text: str) -> bool:
         try:

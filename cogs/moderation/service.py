@@ -395,6 +395,12 @@ class ModerationService:
     async def warned(self, actor: Actor, item_id: int) -> ItemView:
         return await self._act(actor, item_id, "warn")
 
+    async def reached_out(self, actor: Actor, item_id: int) -> ItemView:
+        return await self._act(actor, item_id, "reachout")
+
+    async def someone_with_them(self, actor: Actor, item_id: int) -> ItemView:
+        return await self._act(actor, item_id, "withthem", resolution="someone is with them")
+
     async def timed_out(self, actor: Actor, item_id: int, minutes: int) -> ItemView:
         domain.timeout_minutes(minutes)
         return await self._act(actor, item_id, "timeout", detail=domain.TIMEOUTS[minutes])

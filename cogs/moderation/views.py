@@ -29,6 +29,8 @@ BUTTON_STYLES: dict[str, discord.ButtonStyle] = {
     "reject": discord.ButtonStyle.danger,
     "reveal": discord.ButtonStyle.secondary,
     "revealyes": discord.ButtonStyle.danger,
+    "reachout": discord.ButtonStyle.success,
+    "withthem": discord.ButtonStyle.primary,
 }
 BUTTON_ACTIONS = (*domain.BUTTON_LABELS, "revealyes")
 
@@ -165,7 +167,14 @@ class TextModal(HearthModal):
     """A one-field modal whose text goes to the cog (warnings, rejection reasons)."""
 
     def __init__(self, cog: ModerationCog, *, kind: str, item_id: int) -> None:
+        default = domain.REACH_OUT_TEMPLATE if kind == "reachout" else None
         title, label, limit, placeholder = {
+            "reachout": (
+                "Reach out kindly",
+                "Your message (sent through Hearth)",
+                domain.REACH_OUT_LIMIT,
+                "A kind word in your own voice.",
+            ),
             "warn": (
                 "Warn the author",
                 "Warning (the author receives it by DM)",
@@ -190,11 +199,14 @@ class TextModal(HearthModal):
             placeholder=placeholder,
             max_length=limit,
             required=True,
+            default=default,
         )
         self.add_item(self.text)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        if self.kind == "warn":
+        if self.kind == "reachout":
+            await self.cog.submit_reach_out(interaction, self.item_id, self.text.value)
+        elif self.kind == "warn":
             await self.cog.submit_warning(interaction, self.item_id, self.text.value)
         else:
             await self.cog.submit_rejection(interaction, self.item_id, self.text.value)
