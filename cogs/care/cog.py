@@ -54,7 +54,10 @@ class CareCog(commands.Cog, name="CareCog"):
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
         self.service = CareService(
-            bot.db, domain.parse_resources(bot.safety.resources), lambda: bot.interfaces.get(ModerationLink)
+            bot.db,
+            domain.parse_resources(bot.safety.resources),
+            lambda: bot.interfaces.get(ModerationLink),
+            bot.require_keys,
         )
         self.privacy = CarePrivacy()
         self.worried_menu = app_commands.ContextMenu(name="Worried about them", callback=self.worried_about)

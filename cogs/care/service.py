@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.actor import Actor
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
+from bot.keys import Keyring
 from cogs.care import domain
 from cogs.care.domain import Resources, Severity
 from cogs.care.models import CareAlert, CareCase, CareConfig, CarePreference
@@ -86,10 +87,17 @@ def _case(row: CareCase) -> Case:
 
 
 class CareService:
-    def __init__(self, db: Database, shipped: Resources, moderation: Callable[[], ModerationLink | None]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        shipped: Resources,
+        moderation: Callable[[], ModerationLink | None],
+        keys: Callable[[], Keyring] | None = None,
+    ) -> None:
         self.db = db
         self.shipped = shipped
         self.moderation = moderation
+        self.keys = keys
 
     # --- settings and resources ----------------------------------------------------------------------
 
@@ -181,6 +189,9 @@ class CareService:
             if config.duty_of_care:
                 self._open(row, config, now)
             await session.flush()
+            if anonymous and self.keys is not None:
+                # The author's only link to their case: /privacy delete finds it by recomputing this.
+                row.seal = domain.seal(self.keys(), guild_id, row.id, writer_id)
             return Offer(_case(row), self._resources(config), first_time, config.duty_of_care)
 
     def _open(self, row: CareCase, config: CareConfig, now: datetime) -> None:

@@ -338,3 +338,35 @@ async def test_a_queue_others_can_read_gets_care_cards_without_who_or_where(harn
     assert "It's yours" in taken.response.content
     card = next(m for m in queue.history() if m.id == card.id)
     assert alice.mention not in card.content and f"<@{w['mod'].id}> is reaching out" in card.content
+
+
+def said_all(result: simcord.InteractionResult) -> str:
+    return "\n".join(m.content for m in [result.response, *result.followups] if m is not None)
+
+
+async def test_an_anonymous_author_erasing_their_data_takes_their_care_request_with_it(
+    harness: Harness, env: simcord.Env
+) -> None:
+    w = await world(harness, env)
+    alice, fay, channel = w["alice"], w["leads"][0], w["group"].channel
+    bob = w["guild"].add_member(env.create_user("bob"))
+    shown = await alice.slash(channel, "share")
+    done = await alice.submit_modal(shown, {TEXT_ID: CRISIS, WARNING_ID: ""})
+    await alice.click(private(done).message, label="I'd like someone here to reach out")
+    await fay.user.click(dms(fay)[-1], label="I'll reach out")
+    form = await fay.user.click(dms(fay)[-1], label="Write to them")
+    await fay.user.submit_modal(form, {"text": "I'm here if you want to talk."})
+    (case,) = await cases(harness)
+    # The case names no one: only a keyed hash that her own id recomputes.
+    assert case.member_id is None and case.seal is not None and str(alice.id) not in str(vars(case))
+
+    assert "1 care request about your anonymous posts" in said_all(await alice.slash(channel, "privacy info"))
+    assert "about your anonymous posts" not in said_all(await bob.slash(channel, "privacy info"))
+    asked = await alice.slash(channel, "privacy delete")
+    await alice.click(asked.response, label="Yes, erase my data")  # type: ignore[arg-type]
+
+    assert await cases(harness) == []
+    assert "about your anonymous posts" not in said_all(await alice.slash(channel, "privacy info"))
+    # The facilitator's card no longer leads anywhere: told kindly, nothing is sent.
+    again = await fay.user.click(dms(fay)[-1], label="Write to them")
+    assert again.modal is None and "no longer open" in (again.followups or [again.response])[-1].content
