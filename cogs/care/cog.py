@@ -12,25 +12,33 @@ from typing import TYPE_CHECKING, cast
 import discord
 from discord import app_commands
 from discord.ext import commands
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.audience import Audience, for_audience
+from bot.delivery import Delivery
 from bot.errors import BadInput, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.care import domain
 from cogs.care.api import CareDesk
 from cogs.care.privacy import CarePrivacy
-from cogs.care.service import CareService, Case
+from cogs.care.service import ESCALATION_PURPOSE, FOLLOW_UP_PURPOSE, NOBODY_FREE_PURPOSE, CareService, Case
 from cogs.care.settings import CareSetup
 from cogs.care.views import (
+    ESCALATION_VIEW,
+    OWNER_VIEW,
     PersonPicker,
     RegionForm,
     TextForm,
     case_card,
     case_view,
     concern_view,
+    escalation_key,
+    escalation_mentions,
+    escalation_view,
     member_view,
     offer_view,
+    owner_view,
     regions_view,
 )
 from cogs.groups.api.choices import group_choices
@@ -60,6 +68,9 @@ class CareCog(commands.Cog, name="CareCog"):
             bot.require_keys,
         )
         self.privacy = CarePrivacy()
+        # Escalations and follow-ups go through the delivery record; their buttons are rebuilt from the key.
+        bot.sender.register_view(ESCALATION_VIEW, escalation_view, mentions=escalation_mentions)
+        bot.sender.register_view(OWNER_VIEW, owner_view)
         self.worried_menu = app_commands.ContextMenu(name="Worried about them", callback=self.worried_about)
         self.worried_menu.guild_only = True
 
@@ -270,30 +281,73 @@ class CareCog(commands.Cog, name="CareCog"):
     # --- timers ----------------------------------------------------------------------------------------
 
     async def _escalate(self, case_id: int) -> None:
-        case = await self.service.escalate(case_id, self.bot.clock.now())
+        """Unclaimed past its deadline. The queue card (pinging the moderator role) and a named member's
+        "nobody is free yet" go through the delivery record, written with the escalation itself: a crash or a
+        restart neither loses nor doubles them."""
+        try:
+            before = await self.service.case(case_id)
+        except NotFound:
+            return  # erased in the meantime
+        _facilitators, queue, role = await self.service.responders(before)
+        nobody_free = domain.fit(domain.NOBODY_FREE.format(resources=await self._resources_for(before)))
+
+        def enqueue(session: AsyncSession, case: Case) -> None:
+            if queue is not None:
+                card = case_card(case, public=self._public(case.guild_id, queue, role))
+                content = domain.fit((f"<@&{role}> " if role else "") + card)
+                self.bot.deliveries.enqueue(
+                    session,
+                    Delivery.channel(
+                        queue,
+                        content,
+                        purpose=ESCALATION_PURPOSE,
+                        ref=str(case.id),
+                        guild_id=case.guild_id,
+                        view=escalation_key(case.id, role),
+                    ),
+                )
+            if case.member_id is not None and case.source not in ("worried", "concern"):
+                self.bot.deliveries.enqueue(
+                    session,
+                    Delivery.dm(
+                        case.member_id,
+                        nobody_free,
+                        purpose=NOBODY_FREE_PURPOSE,
+                        ref=str(case.id),
+                        guild_id=case.guild_id,
+                    ),
+                )
+
+        case = await self.service.escalate(case_id, self.bot.clock.now(), enqueue)
         if case is None:
             return  # claimed, closed or erased in the meantime
-        _facilitators, queue, role = await self.service.responders(case)
-        posted = queue is not None and await self._post_card(queue, case, ping_role=role)
         await self._refresh_cards(case)
-        if case.source != "worried":
-            await self._tell_member(case, domain.NOBODY_FREE.format(resources=await self._resources_for(case)))
-        if not posted:
+        if case.source != "worried" and (case.anonymous or case.source == "concern"):
+            # Only sharing (or the concern's seal) can find them, and no record may hold who they are.
+            await self._tell_member(case, nobody_free)
+        if queue is None:
             log.warning("care case %s: unclaimed and no moderator queue to escalate to", case.id)
 
     async def _follow_up(self, case_id: int) -> None:
-        case = await self.service.follow_up_done(case_id)
-        if case is None or case.owner_id is None:
-            return
-        text = (
-            f"A gentle reminder: you made contact on {case.label.split(':')[0]} a day ago. "
-            "How are they doing? A short check-in can mean a lot. Close the case when it feels right."
-        )
-        try:
-            user = self.bot.get_user(case.owner_id) or await self.bot.fetch_user(case.owner_id)
-            await user.send(text, view=case_view(case) or discord.utils.MISSING, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as error:
-            log.info("care case %s: could not send the follow-up reminder (HTTP %s)", case.id, error.status)
+        def enqueue(session: AsyncSession, case: Case) -> None:
+            assert case.owner_id is not None
+            text = (
+                f"A gentle reminder: you made contact on {case.label.split(':')[0]} a day ago. "
+                "How are they doing? A short check-in can mean a lot. Close the case when it feels right."
+            )
+            self.bot.deliveries.enqueue(
+                session,
+                Delivery.dm(
+                    case.owner_id,
+                    domain.fit(text),
+                    purpose=FOLLOW_UP_PURPOSE,
+                    ref=str(case.id),
+                    guild_id=case.guild_id,
+                    view=f"{OWNER_VIEW}:{case.id}",
+                ),
+            )
+
+        await self.service.follow_up_done(case_id, enqueue)
 
     # --- the people handling a case --------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.db import Database
+from bot.db.models import DeliveryRecord
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.keys import Keyring
 from cogs.care import domain
@@ -25,6 +26,9 @@ from cogs.groups import api as groups
 from cogs.moderation.api import ModerationLink
 
 OFFERED, OPEN, CLAIMED, CLOSED = "offered", "open", "claimed", "closed"
+ESCALATION_PURPOSE = "care.escalation"
+FOLLOW_UP_PURPOSE = "care.follow_up"
+NOBODY_FREE_PURPOSE = "care.nobody_free"
 GONE = "This request is no longer open: it was closed, or the member asked for their data to be erased."
 
 
@@ -84,6 +88,10 @@ def _case(row: CareCase) -> Case:
         contact_made=row.contact_at is not None,
         follow_up_at=row.follow_up_at,
     )
+
+
+#: Called inside a use case's transaction with the changed case, to enqueue what goes out (bot/delivery.py).
+Then = Callable[[AsyncSession, Case], None]
 
 
 class CareService:
@@ -354,14 +362,18 @@ class CareService:
             row.follow_up_at = now + timedelta(hours=domain.FOLLOW_UP_HOURS)
             return _case(row)
 
-    async def follow_up_done(self, case_id: int) -> Case | None:
-        """The follow-up reminder went out: it fires once."""
+    async def follow_up_done(self, case_id: int, then: Then | None = None) -> Case | None:
+        """The follow-up reminder is due: it fires once. ``then`` enqueues the reminder in the same transaction
+        (the delivery record), so it is sent exactly once even across a crash or a restart."""
         async with self.db.write() as session:
             row = await session.get(CareCase, case_id, with_for_update=True)
             if row is None or row.status == CLOSED or row.follow_up_at is None:
                 return None
             row.follow_up_at = None
-            return _case(row)
+            case = _case(row)
+            if then is not None and case.owner_id is not None:
+                then(session, case)
+            return case
 
     async def hand_over(self, case_id: int, actor: Actor, to: Actor) -> Case:
         async with self.db.write() as session:
@@ -401,14 +413,18 @@ class CareService:
                 row.escalate_at = row.follow_up_at = None
             return _case(row)
 
-    async def escalate(self, case_id: int, now: datetime) -> Case | None:
-        """Unclaimed past its deadline: the moderators get it (once)."""
+    async def escalate(self, case_id: int, now: datetime, then: Then | None = None) -> Case | None:
+        """Unclaimed past its deadline: the moderators get it (once). ``then`` enqueues what goes out in the
+        same transaction (the delivery record), so a crash or restart neither loses nor doubles it."""
         async with self.db.write() as session:
             row = await session.get(CareCase, case_id, with_for_update=True)
             if row is None or row.status != OPEN or row.escalate_at is None or row.escalate_at > now:
                 return None
             row.escalate_at, row.escalated_at = None, now
-            return _case(row)
+            case = _case(row)
+            if then is not None:
+                then(session, case)
+            return case
 
     async def owner_left(self, guild_id: int, user_id: int, now: datetime) -> list[Case]:
         """A case's owner left the server: their cases go back to unclaimed, due for the moderators now."""
@@ -490,11 +506,21 @@ class CareService:
             session.add(CareAlert(case_id=case_id, channel_id=channel_id, message_id=message_id))
 
     async def alerts(self, case_id: int) -> list[tuple[int, int]]:
+        """Every message carrying the case's card: those posted directly, and escalations the delivery
+        record sent (it keeps their message id)."""
         async with self.db.read() as session:
             rows = await session.execute(
                 select(CareAlert.channel_id, CareAlert.message_id).where(CareAlert.case_id == case_id)
             )
-            return [(int(c), int(m)) for c, m in rows.all()]
+            sent = await session.execute(
+                select(DeliveryRecord.channel_id, DeliveryRecord.message_id).where(
+                    DeliveryRecord.purpose == ESCALATION_PURPOSE,
+                    DeliveryRecord.ref == str(case_id),
+                    DeliveryRecord.channel_id.is_not(None),
+                    DeliveryRecord.message_id.is_not(None),
+                )
+            )
+            return [(int(c or 0), int(m or 0)) for c, m in [*rows.all(), *sent.all()]]
 
     async def set_automatic(self, actor: Actor, on: bool) -> None:
         async with self.db.write() as session:

@@ -120,9 +120,39 @@ def case_view(case: Case) -> discord.ui.View | None:
     if case.status == "closed":
         return None
     view = HearthView(timeout=None)
-    actions = ["claim"] if case.owner_id is None else ["contact", "write", "handover", "bringin", "close"]
+    actions = ["claim"] if case.owner_id is None else list(OWNER_ACTIONS)
     for action in actions:
         view.add_item(CaseButton(case.id, action))
+    return view
+
+
+# Views of messages sent through the delivery record (bot/delivery.py), rebuilt from a key with the case id.
+ESCALATION_VIEW, OWNER_VIEW = "care-escalation", "care-owner"
+OWNER_ACTIONS = ("contact", "write", "handover", "bringin", "close")
+
+
+def escalation_key(case_id: int, role_id: int | None) -> str:
+    return f"{ESCALATION_VIEW}:{case_id}:{role_id or 0}"
+
+
+def escalation_view(arg: str) -> discord.ui.View:
+    """An escalated card's one button: an escalated case is unclaimed by definition."""
+    view = HearthView(timeout=None)
+    view.add_item(CaseButton(int(arg.split(":")[0]), "claim"))
+    return view
+
+
+def escalation_mentions(arg: str) -> discord.AllowedMentions:
+    """The moderator role, and nobody else, is pinged by an escalation."""
+    role = int(arg.split(":")[1])
+    return discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role)] if role else False)
+
+
+def owner_view(arg: str) -> discord.ui.View:
+    """The owner's actions on a claimed case (the follow-up reminder)."""
+    view = HearthView(timeout=None)
+    for action in OWNER_ACTIONS:
+        view.add_item(CaseButton(int(arg), action))
     return view
 
 

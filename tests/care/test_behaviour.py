@@ -370,3 +370,44 @@ async def test_an_anonymous_author_erasing_their_data_takes_their_care_request_w
     # The facilitator's card no longer leads anywhere: told kindly, nothing is sent.
     again = await fay.user.click(dms(fay)[-1], label="Write to them")
     assert again.modal is None and "no longer open" in (again.followups or [again.response])[-1].content
+
+
+async def test_an_escalation_survives_discord_failing_and_a_restart_and_arrives_once(
+    harness: Harness, env: simcord.Env
+) -> None:
+    w = await world(harness, env, facilitators=1)
+    queue, mod = w["queue"], w["mod"]
+    await w["alice"].slash(w["group"].channel, "care ask")
+
+    def escalations() -> list[discord.Message]:
+        return [m for m in queue.history() if "came to the moderators" in m.content]
+
+    env.inject_error("POST", f"/channels/{queue.id}/messages", status=500, times=1)
+    await env.advance_time(10 * 60 + 1)
+    assert escalations() == []  # Discord said no: the record keeps it
+    await harness.restart()
+    await env.advance_time(60)
+    assert len(escalations()) == 1
+    await harness.restart()
+    await env.advance_time(3600)
+    (card,) = escalations()  # exactly once
+    assert "nobody here has been able to pick up" in dms(w["alice"])[-1].content
+    claimed = await mod.click(card, label="I'll reach out")  # its button was rebuilt from the record
+    assert "It's yours" in claimed.response.content
+    assert f"<@{mod.id}> is reaching out" in next(m for m in queue.history() if m.id == card.id).content
+
+
+async def test_the_follow_up_reminder_survives_a_restart_and_comes_once(harness: Harness, env: simcord.Env) -> None:
+    w = await world(harness, env, facilitators=1)
+    fay = w["leads"][0]
+    await w["alice"].slash(w["group"].channel, "care ask")
+    await fay.user.click(dms(fay)[-1], label="I'll reach out")
+    await fay.user.click(dms(fay)[-1], label="Contact made")
+    await harness.restart()
+    await env.advance_time(24 * 3600 + 60)
+    await harness.restart()
+    await env.advance_time(3600)
+    reminders = [m for m in dms(fay) if "gentle reminder" in m.content]
+    assert len(reminders) == 1
+    shown = await fay.user.click(reminders[0], label="Close")
+    assert shown.modal is not None
