@@ -27,6 +27,7 @@ from cogs.care.settings import CareSetup
 from cogs.care.views import (
     ESCALATION_VIEW,
     OWNER_VIEW,
+    CasePicker,
     PersonPicker,
     RegionForm,
     TextForm,
@@ -42,7 +43,7 @@ from cogs.care.views import (
     regions_view,
 )
 from cogs.groups.api.choices import group_choices
-from cogs.moderation.api import ModerationLink
+from cogs.moderation.api import ModerationLink, QueueExtras
 from cogs.sharing.api import AnonymousPosts
 
 if TYPE_CHECKING:
@@ -76,12 +77,14 @@ class CareCog(commands.Cog, name="CareCog"):
 
     async def cog_load(self) -> None:
         self.bot.interfaces.offer(CareDesk, Desk(self))
+        self.bot.interfaces.offer(QueueExtras, ModeratorsWork(self.service))
         self.bot.setup_sections.register(CareSetup())
         self.bot.privacy.register(self.privacy)
         self.bot.tree.add_command(self.worried_menu)
 
     async def cog_unload(self) -> None:
         self.bot.interfaces.withdraw(CareDesk)
+        self.bot.interfaces.withdraw(QueueExtras)
         self.bot.setup_sections.unregister("care")
         self.bot.privacy.unregister(self.privacy.name)
         self.bot.tree.remove_command(self.worried_menu.name, type=self.worried_menu.type)
@@ -614,6 +617,7 @@ class CareCog(commands.Cog, name="CareCog"):
         await self.service.set_automatic(actor_of(interaction), True)
         await reply(interaction, "Done: they're back on.")
 
+    @for_audience(Audience.HELPERS)
     @care.command(name="cases", description="Facilitators and moderators: open care requests, most pressing first")
     async def cases(self, interaction: discord.Interaction) -> None:
         found = await self.service.open_cases(actor_of(interaction))
@@ -621,7 +625,18 @@ class CareCog(commands.Cog, name="CareCog"):
             await reply(interaction, "No open care requests you can take. Thank you for checking.")
             return
         lines = [f"{c.label} · {domain.claim_line(c.owner_id, c.helper_id)}" for c in found[:15]]
-        await reply(interaction, domain.fit("\n".join(lines)))
+        await reply(
+            interaction,
+            domain.fit("\n".join([*lines, "", "Open one below to take it or act on it."])),
+            view=CasePicker([(c.id, c.label) for c in found[:25]]),
+        )
+
+    async def show_case(self, interaction: discord.Interaction, case_id: int) -> None:
+        """A case's card, privately, with its buttons (from `/care cases`)."""
+        case = await self.service.case(case_id)
+        if case_id not in {c.id for c in await self.service.open_cases(actor_of(interaction))}:
+            raise BadInput("That request isn't one you can take (it may have been closed). `/care cases` is current.")
+        await reply(interaction, case_card(case), view=case_view(case) or discord.utils.MISSING)
 
     @for_audience(Audience.ADMINS)
     @care.command(name="resources", description="Server admins: set the helplines of a region members can pick")
@@ -695,6 +710,21 @@ class CareCog(commands.Cog, name="CareCog"):
         for case in await self.service.roles_changed(actor, self.bot.clock.now()):
             self._arm(case)
             await self._refresh_cards(case)
+
+
+class ModeratorsWork:
+    """Care's part of `/mod queue` (``QueueExtras``): open concerns, and care requests that came to the moderators."""
+
+    def __init__(self, service: CareService) -> None:
+        self.service = service
+
+    async def queue_lines(self, actor: Actor) -> list[str]:
+        found = [c for c in await self.service.open_cases(actor) if c.source == "concern" or c.escalated]
+        if not found:
+            return []
+        lines = [f"- {c.label} · {domain.claim_line(c.owner_id, c.helper_id)}" for c in found[:10]]
+        more = [f"- …and {len(found) - 10} more"] if len(found) > 10 else []
+        return ["**Concerns and care requests** · take them in `/care cases`", *lines, *more]
 
 
 class Desk:

@@ -292,6 +292,24 @@ class RegionForm(HearthModal):
         await _cog(interaction).on_region_form(interaction, self.name.value, self.lines.value)
 
 
+class CasePicker(HearthView):
+    """`/care cases`: open one case's card (with its buttons) privately."""
+
+    def __init__(self, cases: list[tuple[int, str]]) -> None:
+        super().__init__(timeout=600)
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            placeholder="Open a request…",
+            custom_id="care:cases:open",
+            options=[discord.SelectOption(label=label[:100], value=str(case_id)) for case_id, label in cases[:25]],
+        )
+        select.callback = self._picked  # type: ignore[method-assign]
+        self.select = select
+        self.add_item(select)
+
+    async def _picked(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).show_case(interaction, int(self.select.values[0]))
+
+
 class PersonPicker(HearthView):
     """Hand a case over, or bring a second person in: pick them (the server checks they may)."""
 

@@ -68,3 +68,12 @@ class ModerationLink(Protocol):
         """Who besides moderators, admins and Hearth can read the queue channel (empty: it's private).
         While anyone else can, post no member's words or names there."""
         ...
+
+
+class QueueExtras(Protocol):
+    """Another feature's work for the moderators, listed under `/mod queue` (care offers its open concerns and
+    the care requests that came to the moderators). None when no such feature is loaded."""
+
+    async def queue_lines(self, actor: Actor) -> list[str]:
+        """Short lines for this moderator (no member's words); the first says where to act on them."""
+        ...

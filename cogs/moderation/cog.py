@@ -16,7 +16,7 @@ from bot.errors import BadInput, BotMissingPermissions, Conflict, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.groups.api import GroupHooks
 from cogs.moderation import domain
-from cogs.moderation.api import ModerationLink
+from cogs.moderation.api import ModerationLink, QueueExtras
 from cogs.moderation.link import Link
 from cogs.moderation.privacy import ModerationPrivacy
 from cogs.moderation.queue_check import others_who_can_read, queue_readers
@@ -409,6 +409,8 @@ class ModerationCog(commands.Cog):
     async def queue(self, interaction: discord.Interaction) -> None:
         actor = actor_of(interaction)
         page, queue_channel = await self.service.queue(actor, 0)
+        extras = self.bot.interfaces.get(QueueExtras)
+        more = await extras.queue_lines(actor) if extras is not None else []
 
         def render(current: Page) -> tuple[str, discord.ui.Item[Any] | None]:
             header = (
@@ -421,11 +423,14 @@ class ModerationCog(commands.Cog):
                     "No mod-queue channel is set, so no cards are posted: a server admin can choose one with "
                     "`/setup`. Meanwhile, open an item below to act on it."
                 )
-            if not current.items:
+            if not current.items and not more:
                 lines.append("Nothing waiting. Thank you for keeping this place safe.")
             lines.extend(domain.queue_line(item) for item in current.items)
             extra = OpenItemSelect(self, current.items) if current.items else None
-            return "\n".join(lines)[:2000], extra
+            text = "\n".join(lines)
+            if more:  # concerns and care requests: another feature's work, kept within one message
+                text = text[: 1990 - min(len("\n".join(more)), 900)] + "\n\n" + "\n".join(more)[:900]
+            return text[:2000], extra
 
         async def fetch(number: int) -> Page:
             return (await self.service.queue(actor, number))[0]
