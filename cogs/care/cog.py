@@ -1,5 +1,5 @@
 """Discord glue for care: the private crisis message and its choices, case cards with one owner, the
-two-way relay to an anonymous author, escalation timers, /care and "Worried about them".
+two-way relay to an anonymous author, escalation timers, /care and the Report form's "I'm worried" reason.
 
 Nothing here ever replies publicly to a member in distress: every word to them is ephemeral or a DM.
 """
@@ -43,7 +43,7 @@ from cogs.care.views import (
     regions_view,
 )
 from cogs.groups.api.choices import group_choices
-from cogs.moderation.api import ModerationLink, QueueExtras
+from cogs.moderation.api import ModerationLink, QueueExtras, WorryDesk
 from cogs.sharing.api import AnonymousPosts
 
 if TYPE_CHECKING:
@@ -72,22 +72,20 @@ class CareCog(commands.Cog, name="CareCog"):
         # Escalations and follow-ups go through the delivery record; their buttons are rebuilt from the key.
         bot.sender.register_view(ESCALATION_VIEW, escalation_view, mentions=escalation_mentions)
         bot.sender.register_view(OWNER_VIEW, owner_view)
-        self.worried_menu = app_commands.ContextMenu(name="Worried about them", callback=self.worried_about)
-        self.worried_menu.guild_only = True
 
     async def cog_load(self) -> None:
         self.bot.interfaces.offer(CareDesk, Desk(self))
         self.bot.interfaces.offer(QueueExtras, ModeratorsWork(self.service))
         self.bot.setup_sections.register(CareSetup())
         self.bot.privacy.register(self.privacy)
-        self.bot.tree.add_command(self.worried_menu)
+        self.bot.interfaces.offer(WorryDesk, self)  # the Report form's "I'm worried about this person"
 
     async def cog_unload(self) -> None:
         self.bot.interfaces.withdraw(CareDesk)
         self.bot.interfaces.withdraw(QueueExtras)
         self.bot.setup_sections.unregister("care")
         self.bot.privacy.unregister(self.privacy.name)
-        self.bot.tree.remove_command(self.worried_menu.name, type=self.worried_menu.type)
+        self.bot.interfaces.withdraw(WorryDesk)
         self.bot.scheduler.cancel_prefix("care:")
 
     async def hearth_start(self) -> None:
@@ -663,22 +661,30 @@ class CareCog(commands.Cog, name="CareCog"):
             lines.append(f"Time to contact: median {figures.contact_median_minutes:.0f} min.")
         await reply(interaction, "\n".join(lines))
 
-    async def worried_about(self, interaction: discord.Interaction, message: discord.Message) -> None:
+    async def worried(
+        self,
+        interaction: discord.Interaction,
+        *,
+        channel_id: int,
+        message_id: int,
+        author_id: int | None,
+        author_is_bot: bool,
+    ) -> None:
+        """The Report form's "I'm worried about this person": a case for the moderators, nothing to that person."""
         actor = actor_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         post_id = None
         posts = self.bot.interfaces.get(AnonymousPosts)
-        own = self.bot.user is not None and message.author.id == self.bot.user.id
-        if posts is not None and own:  # an anonymous post is Hearth's message: the case follows the post
+        if posts is not None:  # an anonymous post is Hearth's message: the case follows the post, never its writer
             async with self.bot.db.read() as session:
-                found = await posts.post_by_message(session, actor.guild_id, message.id)
+                found = await posts.post_by_message(session, actor.guild_id, message_id)
             post_id = found.id if found else None
         anonymous = post_id is not None
         case = await self.service.worried(
             actor,
-            member_id=None if anonymous else message.author.id,
+            member_id=None if anonymous else author_id,
             post_id=post_id,
-            is_bot=message.author.bot and not anonymous,
+            is_bot=author_is_bot and not anonymous,
             now=self.bot.clock.now(),
         )
         self._arm(case)

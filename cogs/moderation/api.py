@@ -77,3 +77,20 @@ class QueueExtras(Protocol):
     async def queue_lines(self, actor: Actor) -> list[str]:
         """Short lines for this moderator (no member's words); the first says where to act on them."""
         ...
+
+
+class WorryDesk(Protocol):
+    """The Report form's reason "I'm worried about this person" (care offers it; without care the form has
+    no such reason): a case for the moderators, and nothing automatic goes to the person concerned."""
+
+    async def worried(
+        self,
+        interaction: discord.Interaction,
+        *,
+        channel_id: int,
+        message_id: int,
+        author_id: int | None,
+        author_is_bot: bool,
+    ) -> None:
+        """Open the case and answer ``interaction`` (the submitted form); ``author_id`` None for an anonymous post."""
+        ...

@@ -16,7 +16,7 @@ from bot.errors import BadInput, BotMissingPermissions, Conflict, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.groups.api import GroupHooks
 from cogs.moderation import domain
-from cogs.moderation.api import ModerationLink, QueueExtras
+from cogs.moderation.api import ModerationLink, QueueExtras, WorryDesk
 from cogs.moderation.link import Link
 from cogs.moderation.privacy import ModerationPrivacy
 from cogs.moderation.queue_check import others_who_can_read, queue_readers
@@ -187,7 +187,21 @@ class ModerationCog(commands.Cog):
     async def start_report(self, interaction: discord.Interaction, **target: Any) -> None:
         actor = actor_of(interaction)
         await self.service.precheck_report(actor, **{k: v for k, v in target.items() if k != "content"})
-        await interaction.response.send_modal(ReportModal(self, **target))
+        worry = self.bot.interfaces.get(WorryDesk) is not None
+        await interaction.response.send_modal(ReportModal(self, worry=worry, **target))
+
+    async def submit_worry(self, interaction: discord.Interaction, **target: Any) -> None:
+        """The reporter chose "I'm worried about this person": care opens a case for the moderators."""
+        desk = self.bot.interfaces.get(WorryDesk)
+        if desk is None:
+            raise NotFound("That choice isn't available right now; nothing was sent. Please try again in a moment.")
+        await desk.worried(
+            interaction,
+            channel_id=target["channel_id"],
+            message_id=target["message_id"],
+            author_id=target["author_id"],
+            author_is_bot=target["author_is_bot"],
+        )
 
     async def submit_report(self, interaction: discord.Interaction, reason: str, **target: Any) -> None:
         outcome = await self.service.report(actor_of(interaction), reason=reason, **target)

@@ -33,6 +33,7 @@ BUTTON_STYLES: dict[str, discord.ButtonStyle] = {
     "withthem": discord.ButtonStyle.primary,
 }
 BUTTON_ACTIONS = (*domain.BUTTON_LABELS, "revealyes")
+KIND_ID = "mod:report:kind"  # the Report form's "what is it about?" choice (with care loaded)
 
 
 def _cog(interaction: discord.Interaction) -> ModerationCog:
@@ -147,9 +148,26 @@ class ReportModal(HearthModal, title="Report message"):
         author_id: int | None,
         author_is_bot: bool,
         content: str,
+        worry: bool = False,
     ) -> None:
         super().__init__(timeout=900)
         self.cog = cog
+        self.kind: discord.ui.RadioGroup[ReportModal] | None = None
+        if worry:  # care is loaded: a report can be about someone struggling, not a rule broken
+            self.kind = discord.ui.RadioGroup(
+                custom_id=KIND_ID,
+                required=False,
+                options=[
+                    discord.RadioGroupOption(label="It goes against the guidelines", value="report", default=True),
+                    discord.RadioGroupOption(
+                        label="I'm worried about this person",
+                        value="worried",
+                        description="A moderator checks on them gently; nothing is sent to them automatically",
+                    ),
+                ],
+            )
+            self.reason.required = False  # a worried report needs no reason; a rule report is checked on submit
+            self.add_item(discord.ui.Label(text="What is it about?", component=self.kind))
         self.target: dict[str, Any] = {
             "channel_id": channel_id,
             "parent_id": parent_id,
@@ -160,6 +178,9 @@ class ReportModal(HearthModal, title="Report message"):
         }
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        if self.kind is not None and self.kind.value == "worried":
+            await self.cog.submit_worry(interaction, **self.target)
+            return
         await self.cog.submit_report(interaction, self.reason.value, **self.target)
 
 

@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from cogs.care import domain
 from cogs.care.models import CareCase
-from cogs.moderation.models import ModerationConfig
+from cogs.moderation.models import ModerationConfig, ModItem
+from cogs.moderation.views import KIND_ID
 from cogs.sharing.views import TEXT_ID, WARNING_ID
 from tests.checkins.test_behaviour import check_in
 from tests.conftest import Harness
+from tests.moderation.support import REASON as REASON_ID
 from tests.moderation.support import private_queue
 from tests.support.groups import make_group
 
@@ -188,14 +190,38 @@ async def test_a_worried_report_reaches_the_moderators_and_nothing_goes_to_that_
     w = await world(harness, env)
     alice, bob = w["alice"], w["guild"].add_member(env.create_user("bob"))
     said = await alice.send(w["group"].channel, "I don't think I'll be around much longer")
-    worried = await bob.context_menu(w["group"].channel, "Worried about them", said)
+    # One mechanism: a reason on the Report form, not a menu of its own (Discord allows 5 message menus).
+    assert "Worried about them" not in [
+        c.name for c in harness.bot.tree.get_commands(type=discord.AppCommandType.message)
+    ]
+    shown = await bob.context_menu(w["group"].channel, "Report message", said)
+    assert shown.modal is not None
+    worried = await bob.submit_modal(shown, {KIND_ID: "worried", REASON_ID: ""})
     assert "nothing was sent to them" in (worried.followups or [worried.response])[-1].content
     await env.advance_time(1)
     assert w["queue"].last_message is not None and f"worried about <@{alice.id}>" in w["queue"].last_message.content
     assert not dms(alice)
-    mine = await alice.context_menu(w["group"].channel, "Worried about them", said)
-    assert "That's your own message" in (mine.followups or [mine.response])[-1].content
+    (case,) = await cases(harness)
+    assert (case.source, case.member_id, case.raised_by) == ("worried", alice.id, bob.id)
+    async with harness.bot.db.read() as session:
+        assert not list(await session.scalars(select(ModItem)))  # a worry is not a report against them
+    mine = await alice.context_menu(w["group"].channel, "Report message", said)
+    assert mine.modal is None and "your own message" in mine.response.content
     assert env.errors  # the expected refusal, acknowledged
+
+
+async def test_a_plain_report_still_needs_a_reason(harness: Harness, env: simcord.Env) -> None:
+    w = await world(harness, env)
+    alice, bob = w["alice"], w["guild"].add_member(env.create_user("bob"))
+    said = await alice.send(w["group"].channel, "whatever, you're all fake")
+    shown = await bob.context_menu(w["group"].channel, "Report message", said)
+    empty = await bob.submit_modal(shown, {REASON_ID: ""})
+    assert "Please write a reason" in (empty.followups or [empty.response])[-1].content
+    assert env.errors  # the expected refusal, acknowledged
+    shown = await bob.context_menu(w["group"].channel, "Report message", said)
+    done = await bob.submit_modal(shown, {REASON_ID: "Mocking people", KIND_ID: "report"})
+    assert "reached the moderators" in (done.followups or [done.response])[-1].content
+    assert await cases(harness) == []
 
 
 async def test_an_anonymous_author_is_reached_both_ways_without_anyone_learning_who(
