@@ -164,7 +164,10 @@ class CareCog(commands.Cog, name="CareCog"):
             await self._show_helplines(interaction)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        case = await self.service.consent(case_id, self.bot.clock.now())
+        try:
+            case = await self.service.consent(case_id, self.bot.clock.now())
+        except NotFound:
+            raise BadInput(domain.OFFER_GONE) from None
         if case.owner_id is not None or case.status == "closed":
             await reply(interaction, "Someone already has your request. " + domain.claim_line(case.owner_id, None))
             return
@@ -267,6 +270,30 @@ class CareCog(commands.Cog, name="CareCog"):
             await user.send(domain.fit(text), view=view or discord.utils.MISSING, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as error:
             log.info("care case %s: could not DM the member (HTTP %s)", case.id, error.status)
+            return False
+        return True
+
+    async def _quiet_thread(self, case: Case, owner_id: int, text: str) -> bool:
+        """A private thread in the group's channel with only the member and the one who took their case."""
+        channel_id = await self.service.group_channel(case)
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.TextChannel) or case.member_id is None:
+            return False
+        try:
+            thread = await channel.create_thread(
+                name="A quiet space", type=discord.ChannelType.private_thread, invitable=False
+            )
+            await thread.add_user(discord.Object(case.member_id))
+            await thread.add_user(discord.Object(owner_id))
+            await thread.send(
+                f"<@{case.member_id}> " + domain.fit(text),
+                view=member_view(case.id, answer=False),
+                allowed_mentions=discord.AllowedMentions(
+                    everyone=False, roles=False, users=[discord.Object(case.member_id)]
+                ),
+            )
+        except discord.HTTPException as error:
+            log.info("care case %s: no private thread either (HTTP %s)", case.id, error.status)
             return False
         return True
 
@@ -398,7 +425,20 @@ class CareCog(commands.Cog, name="CareCog"):
                 text = domain.CLAIMED_ANONYMOUS.format(guild=where, owner=owner)
             else:
                 text = domain.CLAIMED.format(guild=where, owner=owner)
-            await self._tell_member(case, text, member_view(case.id, answer=case.anonymous))
+            if await self._tell_member(case, text, member_view(case.id, answer=case.anonymous)):
+                return
+            if case.source != "worried" and not case.anonymous and case.member_id is not None:
+                # Their DMs are closed (50007): a private thread with just the two of them, else say so plainly.
+                if await self._quiet_thread(case, interaction.user.id, text):
+                    await reply(
+                        interaction, "Their direct messages are closed, so I opened a private thread for you two."
+                    )
+                else:
+                    await reply(
+                        interaction,
+                        "I couldn't reach them: their direct messages are closed and I couldn't open a private thread. "
+                        "Please reach out another way (say hello in the group), gently.",
+                    )
             return
         if action == "write":
             await interaction.response.send_modal(

@@ -319,3 +319,10 @@ def seal(keys: Keyring, guild_id: int, case_id: int, user_id: int) -> str:
     (server, case, member), never shown. Only someone holding the member's id can find their cases, by
     recomputing it (their own button press, or ``/privacy`` for them); one case's seal says nothing of another's."""
     return keys.tag("concern", guild_id, case_id, user_id)
+
+
+#: The member pressed a choice whose offer is gone (they erased their data, or it expired after a day).
+OFFER_GONE = (
+    "That choice has expired: your data was erased, or it's been a while. Nothing was sent. If you'd like someone "
+    "here to reach out, `/care ask` does it any time, and `/care helplines` shows people you can call right now."
+)

@@ -473,6 +473,14 @@ class CareService:
         async with self.db.read() as session:
             return _case(await self._row(session, case_id))
 
+    async def group_channel(self, case: Case) -> int | None:
+        """The case's group channel (for a private thread when the member's DMs are closed)."""
+        if case.group_id is None:
+            return None
+        async with self.db.read() as session:
+            group = await groups.group_by_id(session, case.group_id)
+            return group.channel_id if group is not None and not group.archived else None
+
     async def post_of(self, case_id: int) -> int | None:
         async with self.db.read() as session:
             return (await self._row(session, case_id)).post_id

@@ -437,3 +437,30 @@ async def test_the_follow_up_reminder_survives_a_restart_and_comes_once(harness:
     assert len(reminders) == 1
     shown = await fay.user.click(reminders[0], label="Close")
     assert shown.modal is not None
+
+
+async def test_consent_after_erasing_my_data_is_refused_kindly(harness: Harness, env: simcord.Env) -> None:
+    w = await world(harness, env)
+    alice, channel = w["alice"], w["group"].channel
+    offer = private(await check_in(alice, w["group"], 2, CRISIS, "me"))
+    asked = await alice.slash(channel, "privacy delete")
+    await alice.click(asked.response, label="Yes, erase my data")  # type: ignore[arg-type]
+    pressed = await alice.click(offer.message, label="I'd like someone here to reach out")
+    said = (pressed.followups or [pressed.response])[-1].content
+    assert "expired" in said and "/care ask" in said
+    assert await cases(harness) == []
+    assert not dms(w["leads"][0])  # nobody was alerted about erased data
+
+
+async def test_a_member_whose_dms_are_closed_is_reached_in_a_private_thread(harness: Harness, env: simcord.Env) -> None:
+    w = await world(harness, env, facilitators=1)
+    alice, fay, channel = w["alice"], w["leads"][0], w["group"].channel
+    await alice.slash(channel, "care ask")
+    env.inject_error("POST", f"/channels/{alice.user.dm_channel.id}/messages", status=403, code=50007, times=None)
+    claimed = await fay.user.click(dms(fay)[-1], label="I'll reach out")
+    assert "opened a private thread for you two" in claimed.followups[-1].content
+    (thread,) = channel.threads
+    assert thread.name == "A quiet space"
+    first = thread.history()[0]
+    assert alice.mention in first.content and "**lead0**" in first.content
+    assert not any(m.author.id == alice.id for m in thread.history())
