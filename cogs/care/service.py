@@ -434,6 +434,18 @@ class CareService:
     async def roles_changed(self, actor: Actor, now: datetime) -> list[Case]:
         """A member's roles changed: cases they own or help with but may no longer handle (they lost the
         facilitator or moderator role) go back to unclaimed, due for the moderators now."""
+        async with self.db.read() as session:  # most role changes touch no case: don't take the writer for them
+            involved = await session.scalar(
+                select(CareCase.id)
+                .where(
+                    CareCase.guild_id == actor.guild_id,
+                    CareCase.status == CLAIMED,
+                    (CareCase.owner_id == actor.user_id) | (CareCase.helper_id == actor.user_id),
+                )
+                .limit(1)
+            )
+        if involved is None:
+            return []
         async with self.db.write() as session:
             return await self._release(session, actor.guild_id, actor.user_id, now, still=actor)
 
