@@ -25,6 +25,8 @@ class Audience(StrEnum):
     MEMBERS = "members"
     FACILITATORS = "facilitators"
     MODERATORS = "moderators"
+    #: Facilitators or moderators: those who take care requests and concerns (derived, no rule of its own).
+    HELPERS = "facilitators and moderators"
     ADMINS = "admins"
 
     @property
@@ -37,6 +39,7 @@ class Audience(StrEnum):
             Audience.MEMBERS: "",
             Audience.FACILITATORS: "Only facilitators can do that. `/help` shows what you can use here.",
             Audience.MODERATORS: "Only moderators can do that. `/help` shows what you can use here.",
+            Audience.HELPERS: "Only facilitators and moderators can do that. `/help` shows what you can use here.",
             Audience.ADMINS: "Only server admins (Manage Server permission) can use this command.",
         }[self]
 
@@ -78,8 +81,8 @@ class AudienceRules:
         self._rules: dict[Audience, Rule] = {}
 
     def register(self, audience: Audience, rule: Rule) -> None:
-        if audience in (Audience.MEMBERS, Audience.ADMINS):
-            raise ValueError(f"{audience} is decided by Discord permissions, not by a feature")
+        if audience in (Audience.MEMBERS, Audience.ADMINS, Audience.HELPERS):
+            raise ValueError(f"{audience} is decided by Discord permissions or other audiences, not by a feature")
         self._rules[audience] = rule
 
     def unregister(self, audience: Audience) -> None:
@@ -88,6 +91,8 @@ class AudienceRules:
     async def allows(self, session: AsyncSession, actor: Actor, audience: Audience) -> bool:
         if audience is Audience.MEMBERS or actor.is_admin:
             return True
+        if audience is Audience.HELPERS:
+            return any([await self.allows(session, actor, a) for a in (Audience.FACILITATORS, Audience.MODERATORS)])
         rule = self._rules.get(audience)
         return rule is not None and await rule(session, actor)
 

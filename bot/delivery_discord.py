@@ -14,16 +14,21 @@ import discord
 from bot.delivery import DeliveryFailed, Outgoing
 
 ViewFactory = Callable[[str], discord.ui.View]
+MentionsFactory = Callable[[str], discord.AllowedMentions]
 
 
 class DiscordSender:
     def __init__(self, client: discord.Client) -> None:
         self.client = client
         self._views: dict[str, ViewFactory] = {}
+        self._mentions: dict[str, MentionsFactory] = {}
 
-    def register_view(self, prefix: str, factory: ViewFactory) -> None:
-        """``Delivery(view="prefix:arg")`` is sent with ``factory("arg")``."""
+    def register_view(self, prefix: str, factory: ViewFactory, *, mentions: MentionsFactory | None = None) -> None:
+        """``Delivery(view="prefix:arg")`` is sent with ``factory("arg")``; ``mentions("arg")``, when given,
+        decides who that message may ping (care's escalation pings the moderator role, and only it)."""
         self._views[prefix] = factory
+        if mentions is not None:
+            self._mentions[prefix] = mentions
 
     def _view(self, key: str | None) -> discord.ui.View | None:
         if key is None:
@@ -38,6 +43,10 @@ class DiscordSender:
             if item.ping_user_id
             else discord.AllowedMentions.none()
         )
+        if item.view is not None:
+            prefix, _, arg = item.view.partition(":")
+            if prefix in self._mentions:
+                mentions = self._mentions[prefix](arg)
         try:
             if item.kind == "dm":
                 assert item.user_id is not None

@@ -21,8 +21,9 @@ HELP = HelpTopic(
     summary="reach a person here, or see helplines, any time",
     details=(
         "`/care ask` asks for someone here to reach out to you, privately. `/care helplines` shows people you can "
-        "call right now. If you'd like to tell the moderators you're worried about someone, use the message menu "
-        "**Worried about them**: nothing is sent to that person."
+        "call right now. If you're worried about someone, use **Report message** on what they wrote and choose "
+        "**I'm worried about this person**: a moderator checks on them gently, and nothing is sent to them "
+        "automatically."
     ),
     anywhere=("care ask", "care helplines"),
     disclosure=(

@@ -1,5 +1,5 @@
 """Discord glue for care: the private crisis message and its choices, case cards with one owner, the
-two-way relay to an anonymous author, escalation timers, /care and "Worried about them".
+two-way relay to an anonymous author, escalation timers, /care and the Report form's "I'm worried" reason.
 
 Nothing here ever replies publicly to a member in distress: every word to them is ephemeral or a DM.
 """
@@ -12,29 +12,38 @@ from typing import TYPE_CHECKING, cast
 import discord
 from discord import app_commands
 from discord.ext import commands
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.audience import Audience, for_audience
+from bot.delivery import Delivery
 from bot.errors import BadInput, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.care import domain
 from cogs.care.api import CareDesk
 from cogs.care.privacy import CarePrivacy
-from cogs.care.service import CareService, Case
+from cogs.care.service import ESCALATION_PURPOSE, FOLLOW_UP_PURPOSE, NOBODY_FREE_PURPOSE, CareService, Case
 from cogs.care.settings import CareSetup
 from cogs.care.views import (
+    ESCALATION_VIEW,
+    OWNER_VIEW,
+    CasePicker,
     PersonPicker,
     RegionForm,
     TextForm,
     case_card,
     case_view,
     concern_view,
+    escalation_key,
+    escalation_mentions,
+    escalation_view,
     member_view,
     offer_view,
+    owner_view,
     regions_view,
 )
 from cogs.groups.api.choices import group_choices
-from cogs.moderation.api import ModerationLink
+from cogs.moderation.api import ModerationLink, QueueExtras, WorryDesk
 from cogs.sharing.api import AnonymousPosts
 
 if TYPE_CHECKING:
@@ -54,23 +63,29 @@ class CareCog(commands.Cog, name="CareCog"):
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
         self.service = CareService(
-            bot.db, domain.parse_resources(bot.safety.resources), lambda: bot.interfaces.get(ModerationLink)
+            bot.db,
+            domain.parse_resources(bot.safety.resources),
+            lambda: bot.interfaces.get(ModerationLink),
+            bot.require_keys,
         )
         self.privacy = CarePrivacy()
-        self.worried_menu = app_commands.ContextMenu(name="Worried about them", callback=self.worried_about)
-        self.worried_menu.guild_only = True
+        # Escalations and follow-ups go through the delivery record; their buttons are rebuilt from the key.
+        bot.sender.register_view(ESCALATION_VIEW, escalation_view, mentions=escalation_mentions)
+        bot.sender.register_view(OWNER_VIEW, owner_view)
 
     async def cog_load(self) -> None:
         self.bot.interfaces.offer(CareDesk, Desk(self))
+        self.bot.interfaces.offer(QueueExtras, ModeratorsWork(self.service))
         self.bot.setup_sections.register(CareSetup())
         self.bot.privacy.register(self.privacy)
-        self.bot.tree.add_command(self.worried_menu)
+        self.bot.interfaces.offer(WorryDesk, self)  # the Report form's "I'm worried about this person"
 
     async def cog_unload(self) -> None:
         self.bot.interfaces.withdraw(CareDesk)
+        self.bot.interfaces.withdraw(QueueExtras)
         self.bot.setup_sections.unregister("care")
         self.bot.privacy.unregister(self.privacy.name)
-        self.bot.tree.remove_command(self.worried_menu.name, type=self.worried_menu.type)
+        self.bot.interfaces.withdraw(WorryDesk)
         self.bot.scheduler.cancel_prefix("care:")
 
     async def hearth_start(self) -> None:
@@ -149,7 +164,10 @@ class CareCog(commands.Cog, name="CareCog"):
             await self._show_helplines(interaction)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        case = await self.service.consent(case_id, self.bot.clock.now())
+        try:
+            case = await self.service.consent(case_id, self.bot.clock.now())
+        except NotFound:
+            raise BadInput(domain.OFFER_GONE) from None
         if case.owner_id is not None or case.status == "closed":
             await reply(interaction, "Someone already has your request. " + domain.claim_line(case.owner_id, None))
             return
@@ -206,9 +224,11 @@ class CareCog(commands.Cog, name="CareCog"):
             else NO_MENTIONS
         )
         prefix = f"<@&{ping_role}> " if ping_role else ""
+        _facilitators, _queue, role = await self.service.responders(case)
+        content = case_card(case, public=self._public(case.guild_id, channel_id, role))
         try:
             message = await channel.send(
-                prefix + case_card(case), view=case_view(case) or discord.utils.MISSING, allowed_mentions=mentions
+                prefix + content, view=case_view(case) or discord.utils.MISSING, allowed_mentions=mentions
             )
         except discord.HTTPException as error:
             log.warning("care case %s: could not post in the moderator queue (HTTP %s)", case.id, error.status)
@@ -216,12 +236,19 @@ class CareCog(commands.Cog, name="CareCog"):
         await self.service.add_alert(case.id, channel_id, message.id)
         return True
 
+    def _public(self, guild_id: int, channel_id: int, moderator_role_id: int | None) -> bool:
+        """A queue channel people other than moderators and admins can read (DMs never are)."""
+        moderation = self.bot.interfaces.get(ModerationLink)
+        return bool(moderation and moderation.queue_readers(guild_id, channel_id, moderator_role_id))
+
     async def _refresh_cards(self, case: Case) -> None:
         """Everyone holding a copy of the card sees who has the case now."""
+        _facilitators, _queue, role = await self.service.responders(case)
         for channel_id, message_id in await self.service.alerts(case.id):
             message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+            content = case_card(case, public=self._public(case.guild_id, channel_id, role))
             try:
-                await message.edit(content=case_card(case), view=case_view(case))
+                await message.edit(content=content, view=case_view(case))
             except discord.HTTPException:
                 continue  # deleted by its reader, or a DM Hearth can no longer edit: the others still update
 
@@ -246,6 +273,30 @@ class CareCog(commands.Cog, name="CareCog"):
             return False
         return True
 
+    async def _quiet_thread(self, case: Case, owner_id: int, text: str) -> bool:
+        """A private thread in the group's channel with only the member and the one who took their case."""
+        channel_id = await self.service.group_channel(case)
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.TextChannel) or case.member_id is None:
+            return False
+        try:
+            thread = await channel.create_thread(
+                name="A quiet space", type=discord.ChannelType.private_thread, invitable=False
+            )
+            await thread.add_user(discord.Object(case.member_id))
+            await thread.add_user(discord.Object(owner_id))
+            await thread.send(
+                f"<@{case.member_id}> " + domain.fit(text),
+                view=member_view(case.id, answer=False),
+                allowed_mentions=discord.AllowedMentions(
+                    everyone=False, roles=False, users=[discord.Object(case.member_id)]
+                ),
+            )
+        except discord.HTTPException as error:
+            log.info("care case %s: no private thread either (HTTP %s)", case.id, error.status)
+            return False
+        return True
+
     def _concerns(self) -> ConcernCog:
         cog = self.bot.get_cog("ConcernCog")
         if cog is None:
@@ -258,30 +309,73 @@ class CareCog(commands.Cog, name="CareCog"):
     # --- timers ----------------------------------------------------------------------------------------
 
     async def _escalate(self, case_id: int) -> None:
-        case = await self.service.escalate(case_id, self.bot.clock.now())
+        """Unclaimed past its deadline. The queue card (pinging the moderator role) and a named member's
+        "nobody is free yet" go through the delivery record, written with the escalation itself: a crash or a
+        restart neither loses nor doubles them."""
+        try:
+            before = await self.service.case(case_id)
+        except NotFound:
+            return  # erased in the meantime
+        _facilitators, queue, role = await self.service.responders(before)
+        nobody_free = domain.fit(domain.NOBODY_FREE.format(resources=await self._resources_for(before)))
+
+        def enqueue(session: AsyncSession, case: Case) -> None:
+            if queue is not None:
+                card = case_card(case, public=self._public(case.guild_id, queue, role))
+                content = domain.fit((f"<@&{role}> " if role else "") + card)
+                self.bot.deliveries.enqueue(
+                    session,
+                    Delivery.channel(
+                        queue,
+                        content,
+                        purpose=ESCALATION_PURPOSE,
+                        ref=str(case.id),
+                        guild_id=case.guild_id,
+                        view=escalation_key(case.id, role),
+                    ),
+                )
+            if case.member_id is not None and case.source not in ("worried", "concern"):
+                self.bot.deliveries.enqueue(
+                    session,
+                    Delivery.dm(
+                        case.member_id,
+                        nobody_free,
+                        purpose=NOBODY_FREE_PURPOSE,
+                        ref=str(case.id),
+                        guild_id=case.guild_id,
+                    ),
+                )
+
+        case = await self.service.escalate(case_id, self.bot.clock.now(), enqueue)
         if case is None:
             return  # claimed, closed or erased in the meantime
-        _facilitators, queue, role = await self.service.responders(case)
-        posted = queue is not None and await self._post_card(queue, case, ping_role=role)
         await self._refresh_cards(case)
-        if case.source != "worried":
-            await self._tell_member(case, domain.NOBODY_FREE.format(resources=await self._resources_for(case)))
-        if not posted:
+        if case.source != "worried" and (case.anonymous or case.source == "concern"):
+            # Only sharing (or the concern's seal) can find them, and no record may hold who they are.
+            await self._tell_member(case, nobody_free)
+        if queue is None:
             log.warning("care case %s: unclaimed and no moderator queue to escalate to", case.id)
 
     async def _follow_up(self, case_id: int) -> None:
-        case = await self.service.follow_up_done(case_id)
-        if case is None or case.owner_id is None:
-            return
-        text = (
-            f"A gentle reminder: you made contact on {case.label.split(':')[0]} a day ago. "
-            "How are they doing? A short check-in can mean a lot. Close the case when it feels right."
-        )
-        try:
-            user = self.bot.get_user(case.owner_id) or await self.bot.fetch_user(case.owner_id)
-            await user.send(text, view=case_view(case) or discord.utils.MISSING, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as error:
-            log.info("care case %s: could not send the follow-up reminder (HTTP %s)", case.id, error.status)
+        def enqueue(session: AsyncSession, case: Case) -> None:
+            assert case.owner_id is not None
+            text = (
+                f"A gentle reminder: you made contact on {case.label.split(':')[0]} a day ago. "
+                "How are they doing? A short check-in can mean a lot. Close the case when it feels right."
+            )
+            self.bot.deliveries.enqueue(
+                session,
+                Delivery.dm(
+                    case.owner_id,
+                    domain.fit(text),
+                    purpose=FOLLOW_UP_PURPOSE,
+                    ref=str(case.id),
+                    guild_id=case.guild_id,
+                    view=f"{OWNER_VIEW}:{case.id}",
+                ),
+            )
+
+        await self.service.follow_up_done(case_id, enqueue)
 
     # --- the people handling a case --------------------------------------------------------------------
 
@@ -331,7 +425,20 @@ class CareCog(commands.Cog, name="CareCog"):
                 text = domain.CLAIMED_ANONYMOUS.format(guild=where, owner=owner)
             else:
                 text = domain.CLAIMED.format(guild=where, owner=owner)
-            await self._tell_member(case, text, member_view(case.id, answer=case.anonymous))
+            if await self._tell_member(case, text, member_view(case.id, answer=case.anonymous)):
+                return
+            if case.source != "worried" and not case.anonymous and case.member_id is not None:
+                # Their DMs are closed (50007): a private thread with just the two of them, else say so plainly.
+                if await self._quiet_thread(case, interaction.user.id, text):
+                    await reply(
+                        interaction, "Their direct messages are closed, so I opened a private thread for you two."
+                    )
+                else:
+                    await reply(
+                        interaction,
+                        "I couldn't reach them: their direct messages are closed and I couldn't open a private thread. "
+                        "Please reach out another way (say hello in the group), gently.",
+                    )
             return
         if action == "write":
             await interaction.response.send_modal(
@@ -548,6 +655,7 @@ class CareCog(commands.Cog, name="CareCog"):
         await self.service.set_automatic(actor_of(interaction), True)
         await reply(interaction, "Done: they're back on.")
 
+    @for_audience(Audience.HELPERS)
     @care.command(name="cases", description="Facilitators and moderators: open care requests, most pressing first")
     async def cases(self, interaction: discord.Interaction) -> None:
         found = await self.service.open_cases(actor_of(interaction))
@@ -555,7 +663,18 @@ class CareCog(commands.Cog, name="CareCog"):
             await reply(interaction, "No open care requests you can take. Thank you for checking.")
             return
         lines = [f"{c.label} · {domain.claim_line(c.owner_id, c.helper_id)}" for c in found[:15]]
-        await reply(interaction, domain.fit("\n".join(lines)))
+        await reply(
+            interaction,
+            domain.fit("\n".join([*lines, "", "Open one below to take it or act on it."])),
+            view=CasePicker([(c.id, c.label) for c in found[:25]]),
+        )
+
+    async def show_case(self, interaction: discord.Interaction, case_id: int) -> None:
+        """A case's card, privately, with its buttons (from `/care cases`)."""
+        case = await self.service.case(case_id)
+        if case_id not in {c.id for c in await self.service.open_cases(actor_of(interaction))}:
+            raise BadInput("That request isn't one you can take (it may have been closed). `/care cases` is current.")
+        await reply(interaction, case_card(case), view=case_view(case) or discord.utils.MISSING)
 
     @for_audience(Audience.ADMINS)
     @care.command(name="resources", description="Server admins: set the helplines of a region members can pick")
@@ -582,22 +701,30 @@ class CareCog(commands.Cog, name="CareCog"):
             lines.append(f"Time to contact: median {figures.contact_median_minutes:.0f} min.")
         await reply(interaction, "\n".join(lines))
 
-    async def worried_about(self, interaction: discord.Interaction, message: discord.Message) -> None:
+    async def worried(
+        self,
+        interaction: discord.Interaction,
+        *,
+        channel_id: int,
+        message_id: int,
+        author_id: int | None,
+        author_is_bot: bool,
+    ) -> None:
+        """The Report form's "I'm worried about this person": a case for the moderators, nothing to that person."""
         actor = actor_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         post_id = None
         posts = self.bot.interfaces.get(AnonymousPosts)
-        own = self.bot.user is not None and message.author.id == self.bot.user.id
-        if posts is not None and own:  # an anonymous post is Hearth's message: the case follows the post
+        if posts is not None:  # an anonymous post is Hearth's message: the case follows the post, never its writer
             async with self.bot.db.read() as session:
-                found = await posts.post_by_message(session, actor.guild_id, message.id)
+                found = await posts.post_by_message(session, actor.guild_id, message_id)
             post_id = found.id if found else None
         anonymous = post_id is not None
         case = await self.service.worried(
             actor,
-            member_id=None if anonymous else message.author.id,
+            member_id=None if anonymous else author_id,
             post_id=post_id,
-            is_bot=message.author.bot and not anonymous,
+            is_bot=author_is_bot and not anonymous,
             now=self.bot.clock.now(),
         )
         self._arm(case)
@@ -612,6 +739,38 @@ class CareCog(commands.Cog, name="CareCog"):
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         for case in await self.service.owner_left(payload.guild_id, payload.user.id, self.bot.clock.now()):
             self._arm(case)
+            await self._refresh_cards(case)
+
+    @commands.Cog.listener()
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        """Someone lost a role (facilitator, moderator): cases they may no longer handle go back to the pool."""
+        if not {r.id for r in before.roles} - {r.id for r in after.roles}:
+            return
+        guild = after.guild
+        actor = Actor(
+            guild_id=guild.id,
+            user_id=after.id,
+            role_ids=frozenset(role.id for role in after.roles),
+            is_admin=guild.owner_id == after.id or after.guild_permissions.manage_guild,
+        )
+        for case in await self.service.roles_changed(actor, self.bot.clock.now()):
+            self._arm(case)
+            await self._refresh_cards(case)
+
+
+class ModeratorsWork:
+    """Care's part of `/mod queue` (``QueueExtras``): open concerns, and care requests that came to the moderators."""
+
+    def __init__(self, service: CareService) -> None:
+        self.service = service
+
+    async def queue_lines(self, actor: Actor) -> list[str]:
+        found = [c for c in await self.service.open_cases(actor) if c.source == "concern" or c.escalated]
+        if not found:
+            return []
+        lines = [f"- {c.label} · {domain.claim_line(c.owner_id, c.helper_id)}" for c in found[:10]]
+        more = [f"- …and {len(found) - 10} more"] if len(found) > 10 else []
+        return ["**Concerns and care requests** · take them in `/care cases`", *lines, *more]
 
 
 class Desk:

@@ -22,7 +22,7 @@ from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.keys import Keyring
 from cogs.care import domain
-from cogs.care.domain import Severity
+from cogs.care.domain import Severity, seal
 from cogs.care.models import CareCase, CareMessage
 from cogs.care.service import CLAIMED, CLOSED, OPEN, CareService, Case, _case
 from cogs.groups import api as groups
@@ -42,10 +42,6 @@ class Line:
     from_member: bool
     text: str
     at: datetime
-
-
-def seal(keys: Keyring, guild_id: int, case_id: int, user_id: int) -> str:
-    return keys.tag("concern", guild_id, case_id, user_id)
 
 
 class Concerns:

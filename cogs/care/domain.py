@@ -16,6 +16,7 @@ from enum import IntEnum
 from urllib.parse import urlsplit
 
 from bot.errors import BadInput
+from bot.keys import Keyring
 
 
 class Severity(IntEnum):
@@ -311,3 +312,17 @@ def parse_minutes(raw: int | None, *, low: int, high: int, what: str) -> int | N
     if not low <= raw <= high:
         raise BadInput(f"{what} must be between {low} and {high} minutes.")
     return raw
+
+
+def seal(keys: Keyring, guild_id: int, case_id: int, user_id: int) -> str:
+    """A case's link to an anonymous member (a concern's sender, an anonymous post's author): a keyed hash of
+    (server, case, member), never shown. Only someone holding the member's id can find their cases, by
+    recomputing it (their own button press, or ``/privacy`` for them); one case's seal says nothing of another's."""
+    return keys.tag("concern", guild_id, case_id, user_id)
+
+
+#: The member pressed a choice whose offer is gone (they erased their data, or it expired after a day).
+OFFER_GONE = (
+    "That choice has expired: your data was erased, or it's been a while. Nothing was sent. If you'd like someone "
+    "here to reach out, `/care ask` does it any time, and `/care helplines` shows people you can call right now."
+)

@@ -8,12 +8,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.privacy import Subject
-from cogs.care.concern import seal
+from cogs.care.domain import seal
 from cogs.care.models import CareCase, CareMessage, CarePreference
 
 
 async def _sealed(session: AsyncSession, subject: Subject) -> list[CareCase]:
-    """Their anonymous concerns: found only by recomputing each concern's seal with their id."""
+    """Their anonymous concerns and the cases about their anonymous posts: found only by recomputing each
+    case's seal with their id (nothing stores the id itself)."""
     rows = await session.scalars(select(CareCase).where(CareCase.seal.is_not(None)))
     return [r for r in rows if r.seal == seal(subject.keys, r.guild_id, r.id, subject.user_id)]
 
@@ -28,8 +29,12 @@ class CarePrivacy:
     async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
         about = await session.scalar(select(func.count()).where(CareCase.member_id == subject.user_id))
         raised = await session.scalar(select(func.count()).where(CareCase.raised_by == subject.user_id))
-        sealed = len(await _sealed(session, subject))
+        mine = await _sealed(session, subject)
+        sealed = sum(1 for r in mine if r.source == "concern")
+        posts = len(mine) - sealed
         lines = [f"{sealed} anonymous concern{'s' if sealed != 1 else ''} you raised"] if sealed else []
+        if posts:
+            lines.append(f"{posts} care request{'s' if posts != 1 else ''} about your anonymous posts")
         if about:
             lines.append(f"{about} care request{'s' if about != 1 else ''} about you")
         if raised:

@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.db import Database
+from bot.db.models import DeliveryRecord
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
+from bot.keys import Keyring
 from cogs.care import domain
 from cogs.care.domain import Resources, Severity
 from cogs.care.models import CareAlert, CareCase, CareConfig, CarePreference
@@ -24,6 +26,9 @@ from cogs.groups import api as groups
 from cogs.moderation.api import ModerationLink
 
 OFFERED, OPEN, CLAIMED, CLOSED = "offered", "open", "claimed", "closed"
+ESCALATION_PURPOSE = "care.escalation"
+FOLLOW_UP_PURPOSE = "care.follow_up"
+NOBODY_FREE_PURPOSE = "care.nobody_free"
 GONE = "This request is no longer open: it was closed, or the member asked for their data to be erased."
 
 
@@ -85,11 +90,22 @@ def _case(row: CareCase) -> Case:
     )
 
 
+#: Called inside a use case's transaction with the changed case, to enqueue what goes out (bot/delivery.py).
+Then = Callable[[AsyncSession, Case], None]
+
+
 class CareService:
-    def __init__(self, db: Database, shipped: Resources, moderation: Callable[[], ModerationLink | None]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        shipped: Resources,
+        moderation: Callable[[], ModerationLink | None],
+        keys: Callable[[], Keyring] | None = None,
+    ) -> None:
         self.db = db
         self.shipped = shipped
         self.moderation = moderation
+        self.keys = keys
 
     # --- settings and resources ----------------------------------------------------------------------
 
@@ -181,6 +197,9 @@ class CareService:
             if config.duty_of_care:
                 self._open(row, config, now)
             await session.flush()
+            if anonymous and self.keys is not None:
+                # The author's only link to their case: /privacy delete finds it by recomputing this.
+                row.seal = domain.seal(self.keys(), guild_id, row.id, writer_id)
             return Offer(_case(row), self._resources(config), first_time, config.duty_of_care)
 
     def _open(self, row: CareCase, config: CareConfig, now: datetime) -> None:
@@ -343,14 +362,18 @@ class CareService:
             row.follow_up_at = now + timedelta(hours=domain.FOLLOW_UP_HOURS)
             return _case(row)
 
-    async def follow_up_done(self, case_id: int) -> Case | None:
-        """The follow-up reminder went out: it fires once."""
+    async def follow_up_done(self, case_id: int, then: Then | None = None) -> Case | None:
+        """The follow-up reminder is due: it fires once. ``then`` enqueues the reminder in the same transaction
+        (the delivery record), so it is sent exactly once even across a crash or a restart."""
         async with self.db.write() as session:
             row = await session.get(CareCase, case_id, with_for_update=True)
             if row is None or row.status == CLOSED or row.follow_up_at is None:
                 return None
             row.follow_up_at = None
-            return _case(row)
+            case = _case(row)
+            if then is not None and case.owner_id is not None:
+                then(session, case)
+            return case
 
     async def hand_over(self, case_id: int, actor: Actor, to: Actor) -> Case:
         async with self.db.write() as session:
@@ -390,33 +413,65 @@ class CareService:
                 row.escalate_at = row.follow_up_at = None
             return _case(row)
 
-    async def escalate(self, case_id: int, now: datetime) -> Case | None:
-        """Unclaimed past its deadline: the moderators get it (once)."""
+    async def escalate(self, case_id: int, now: datetime, then: Then | None = None) -> Case | None:
+        """Unclaimed past its deadline: the moderators get it (once). ``then`` enqueues what goes out in the
+        same transaction (the delivery record), so a crash or restart neither loses nor doubles it."""
         async with self.db.write() as session:
             row = await session.get(CareCase, case_id, with_for_update=True)
             if row is None or row.status != OPEN or row.escalate_at is None or row.escalate_at > now:
                 return None
             row.escalate_at, row.escalated_at = None, now
-            return _case(row)
+            case = _case(row)
+            if then is not None:
+                then(session, case)
+            return case
 
     async def owner_left(self, guild_id: int, user_id: int, now: datetime) -> list[Case]:
         """A case's owner left the server: their cases go back to unclaimed, due for the moderators now."""
         async with self.db.write() as session:
-            rows = list(
-                await session.scalars(
-                    select(CareCase).where(
-                        CareCase.guild_id == guild_id, CareCase.owner_id == user_id, CareCase.status == CLAIMED
-                    )
+            return await self._release(session, guild_id, user_id, now, still=None)
+
+    async def roles_changed(self, actor: Actor, now: datetime) -> list[Case]:
+        """A member's roles changed: cases they own or help with but may no longer handle (they lost the
+        facilitator or moderator role) go back to unclaimed, due for the moderators now."""
+        async with self.db.read() as session:  # most role changes touch no case: don't take the writer for them
+            involved = await session.scalar(
+                select(CareCase.id)
+                .where(
+                    CareCase.guild_id == actor.guild_id,
+                    CareCase.status == CLAIMED,
+                    (CareCase.owner_id == actor.user_id) | (CareCase.helper_id == actor.user_id),
                 )
+                .limit(1)
             )
-            for row in rows:
+        if involved is None:
+            return []
+        async with self.db.write() as session:
+            return await self._release(session, actor.guild_id, actor.user_id, now, still=actor)
+
+    async def _release(
+        self, session: AsyncSession, guild_id: int, user_id: int, now: datetime, *, still: Actor | None
+    ) -> list[Case]:
+        """Take ``user_id`` off their cases (all of them, or with ``still`` those that actor may no longer handle)."""
+        rows = await session.scalars(
+            select(CareCase).where(
+                CareCase.guild_id == guild_id,
+                CareCase.status == CLAIMED,
+                (CareCase.owner_id == user_id) | (CareCase.helper_id == user_id),
+            )
+        )
+        changed: list[CareCase] = []
+        for row in list(rows):
+            if still is not None and await self._may_handle(session, row, still):
+                continue
+            if row.helper_id == user_id:
+                row.helper_id = None
+            if row.owner_id == user_id:
+                # Back to the pool; the moderators get it at once rather than after a fresh deadline.
                 row.owner_id, row.status, row.claimed_at, row.escalate_at = None, OPEN, None, now
-            await session.execute(
-                update(CareCase)
-                .where(CareCase.guild_id == guild_id, CareCase.helper_id == user_id)
-                .values(helper_id=None)
-            )
-            return [_case(row) for row in rows]
+                row.follow_up_at = None
+            changed.append(row)
+        return [_case(row) for row in changed]
 
     # --- reading ----------------------------------------------------------------------------------------
 
@@ -429,6 +484,14 @@ class CareService:
     async def case(self, case_id: int) -> Case:
         async with self.db.read() as session:
             return _case(await self._row(session, case_id))
+
+    async def group_channel(self, case: Case) -> int | None:
+        """The case's group channel (for a private thread when the member's DMs are closed)."""
+        if case.group_id is None:
+            return None
+        async with self.db.read() as session:
+            group = await groups.group_by_id(session, case.group_id)
+            return group.channel_id if group is not None and not group.archived else None
 
     async def post_of(self, case_id: int) -> int | None:
         async with self.db.read() as session:
@@ -463,11 +526,21 @@ class CareService:
             session.add(CareAlert(case_id=case_id, channel_id=channel_id, message_id=message_id))
 
     async def alerts(self, case_id: int) -> list[tuple[int, int]]:
+        """Every message carrying the case's card: those posted directly, and escalations the delivery
+        record sent (it keeps their message id)."""
         async with self.db.read() as session:
             rows = await session.execute(
                 select(CareAlert.channel_id, CareAlert.message_id).where(CareAlert.case_id == case_id)
             )
-            return [(int(c), int(m)) for c, m in rows.all()]
+            sent = await session.execute(
+                select(DeliveryRecord.channel_id, DeliveryRecord.message_id).where(
+                    DeliveryRecord.purpose == ESCALATION_PURPOSE,
+                    DeliveryRecord.ref == str(case_id),
+                    DeliveryRecord.channel_id.is_not(None),
+                    DeliveryRecord.message_id.is_not(None),
+                )
+            )
+            return [(int(c or 0), int(m or 0)) for c, m in [*rows.all(), *sent.all()]]
 
     async def set_automatic(self, actor: Actor, on: bool) -> None:
         async with self.db.write() as session:

@@ -120,9 +120,39 @@ def case_view(case: Case) -> discord.ui.View | None:
     if case.status == "closed":
         return None
     view = HearthView(timeout=None)
-    actions = ["claim"] if case.owner_id is None else ["contact", "write", "handover", "bringin", "close"]
+    actions = ["claim"] if case.owner_id is None else list(OWNER_ACTIONS)
     for action in actions:
         view.add_item(CaseButton(case.id, action))
+    return view
+
+
+# Views of messages sent through the delivery record (bot/delivery.py), rebuilt from a key with the case id.
+ESCALATION_VIEW, OWNER_VIEW = "care-escalation", "care-owner"
+OWNER_ACTIONS = ("contact", "write", "handover", "bringin", "close")
+
+
+def escalation_key(case_id: int, role_id: int | None) -> str:
+    return f"{ESCALATION_VIEW}:{case_id}:{role_id or 0}"
+
+
+def escalation_view(arg: str) -> discord.ui.View:
+    """An escalated card's one button: an escalated case is unclaimed by definition."""
+    view = HearthView(timeout=None)
+    view.add_item(CaseButton(int(arg.split(":")[0]), "claim"))
+    return view
+
+
+def escalation_mentions(arg: str) -> discord.AllowedMentions:
+    """The moderator role, and nobody else, is pinged by an escalation."""
+    role = int(arg.split(":")[1])
+    return discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role)] if role else False)
+
+
+def owner_view(arg: str) -> discord.ui.View:
+    """The owner's actions on a claimed case (the follow-up reminder)."""
+    view = HearthView(timeout=None)
+    for action in OWNER_ACTIONS:
+        view.add_item(CaseButton(int(arg), action))
     return view
 
 
@@ -142,8 +172,17 @@ def concern_view(case_id: int, *, closed: bool) -> discord.ui.View:
     return view
 
 
-def case_card(case: Case) -> str:
-    """What the people handling a case see: group, severity, where it came from; never a private note."""
+def case_card(case: Case, *, public: bool = False) -> str:
+    """What the people handling a case see: group, severity, where it came from; never a private note.
+    ``public``: the moderator queue channel can be read by others, so who it's about and where stay out."""
+    if public:
+        return domain.fit(
+            f"**{'🟠 Urgent' if case.severity is domain.Severity.URGENT else '🟡 Gentle'} care request, case "
+            f"#{case.id}**\nThis channel can be read by people who aren't moderators, so who it's about and where "
+            "are left out. Moderators: see it in `/care cases`, or take it with the button.\n"
+            + domain.claim_line(case.owner_id, case.helper_id)
+            + ("\nClosed." if case.status == "closed" else "")
+        )
     title = "📨 A concern" if case.source == "concern" else None
     lines = [
         f"**{title}**"
@@ -251,6 +290,24 @@ class RegionForm(HearthModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_region_form(interaction, self.name.value, self.lines.value)
+
+
+class CasePicker(HearthView):
+    """`/care cases`: open one case's card (with its buttons) privately."""
+
+    def __init__(self, cases: list[tuple[int, str]]) -> None:
+        super().__init__(timeout=600)
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            placeholder="Open a request…",
+            custom_id="care:cases:open",
+            options=[discord.SelectOption(label=label[:100], value=str(case_id)) for case_id, label in cases[:25]],
+        )
+        select.callback = self._picked  # type: ignore[method-assign]
+        self.select = select
+        self.add_item(select)
+
+    async def _picked(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).show_case(interaction, int(self.select.values[0]))
 
 
 class PersonPicker(HearthView):

@@ -63,3 +63,34 @@ class ModerationLink(Protocol):
     async def reach(self, session: AsyncSession, guild_id: int) -> tuple[int | None, int | None]:
         """(queue channel id, moderator role id) as /setup stored them; None where unset."""
         ...
+
+    def queue_readers(self, guild_id: int, channel_id: int, moderator_role_id: int | None) -> list[str]:
+        """Who besides moderators, admins and Hearth can read the queue channel (empty: it's private).
+        While anyone else can, post no member's words or names there."""
+        ...
+
+
+class QueueExtras(Protocol):
+    """Another feature's work for the moderators, listed under `/mod queue` (care offers its open concerns and
+    the care requests that came to the moderators). None when no such feature is loaded."""
+
+    async def queue_lines(self, actor: Actor) -> list[str]:
+        """Short lines for this moderator (no member's words); the first says where to act on them."""
+        ...
+
+
+class WorryDesk(Protocol):
+    """The Report form's reason "I'm worried about this person" (care offers it; without care the form has
+    no such reason): a case for the moderators, and nothing automatic goes to the person concerned."""
+
+    async def worried(
+        self,
+        interaction: discord.Interaction,
+        *,
+        channel_id: int,
+        message_id: int,
+        author_id: int | None,
+        author_is_bot: bool,
+    ) -> None:
+        """Open the case and answer ``interaction`` (the submitted form); ``author_id`` None for an anonymous post."""
+        ...

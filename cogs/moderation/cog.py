@@ -16,9 +16,10 @@ from bot.errors import BadInput, BotMissingPermissions, Conflict, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.groups.api import GroupHooks
 from cogs.moderation import domain
-from cogs.moderation.api import ModerationLink
+from cogs.moderation.api import ModerationLink, QueueExtras, WorryDesk
 from cogs.moderation.link import Link
 from cogs.moderation.privacy import ModerationPrivacy
+from cogs.moderation.queue_check import others_who_can_read, queue_readers
 from cogs.moderation.service import ModerationService, Page
 from cogs.moderation.settings import ModerationSetup, moderator_roles
 from cogs.moderation.views import (
@@ -66,8 +67,8 @@ class ModerationCog(commands.Cog):
         self._card_locks: dict[int, asyncio.Lock] = {}
 
     async def cog_load(self) -> None:
-        self.bot.interfaces.offer(ModerationLink, Link())
-        self.bot.setup_sections.register(ModerationSetup())
+        self.bot.interfaces.offer(ModerationLink, Link(self.readers))
+        self.bot.setup_sections.register(ModerationSetup(self.readers))
         # Moderators see private groups' channels too; groups asks through its hooks.
         self.bot.interfaces.require(GroupHooks).viewer_roles.append(moderator_roles)
         self.bot.tree.add_command(self.report_menu)
@@ -91,6 +92,27 @@ class ModerationCog(commands.Cog):
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         await self.service.channel_deleted(channel.guild.id, channel.id)
 
+    def readers(self, guild_id: int, channel_id: int, moderator_role_id: int | None) -> list[str]:
+        """Who besides moderators and admins can read this channel (empty: it's private)."""
+        return queue_readers(self.bot, guild_id, channel_id, moderator_role_id)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_update(self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel) -> None:
+        """The queue channel became readable by others: say so there once, and take members' words off its cards."""
+        queue, role = await self.service.queue_of(after.guild.id)
+        if queue != after.id or not isinstance(after, discord.TextChannel):
+            return
+        was, now = others_who_can_read(before, role), others_who_can_read(after, role)
+        if bool(was) == bool(now):
+            return
+        if now:
+            try:
+                await after.send(domain.queue_warning(now), allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as error:
+                log.warning("could not warn about the queue channel guild=%s status=%s", after.guild.id, error.status)
+        for item_id in await self.service.open_cards(after.guild.id):
+            await self.publish_card(item_id)
+
     async def hearth_start(self) -> None:
         self.bot.scheduler.daily(RETENTION_JOB, self.run_retention)
 
@@ -109,8 +131,12 @@ class ModerationCog(commands.Cog):
             if target is None:
                 return False
             item = target.item
-            content, view = domain.render_card(item), card_view(item)
             location = await self.service.card_location(item_id)
+            where = location[0] if location is not None else target.queue_channel_id
+            private = where is None or not self.readers(item.guild_id, where, target.moderator_role_id)
+            # A queue channel others can read gets no member's words or names (PRODUCT.md: Hearth checks it).
+            content = domain.render_card(item) if private else domain.render_redacted(item)
+            view = card_view(item)
             if location is not None:
                 channel = self.bot.get_channel(location[0])
                 if isinstance(channel, discord.abc.Messageable):
@@ -161,7 +187,21 @@ class ModerationCog(commands.Cog):
     async def start_report(self, interaction: discord.Interaction, **target: Any) -> None:
         actor = actor_of(interaction)
         await self.service.precheck_report(actor, **{k: v for k, v in target.items() if k != "content"})
-        await interaction.response.send_modal(ReportModal(self, **target))
+        worry = self.bot.interfaces.get(WorryDesk) is not None
+        await interaction.response.send_modal(ReportModal(self, worry=worry, **target))
+
+    async def submit_worry(self, interaction: discord.Interaction, **target: Any) -> None:
+        """The reporter chose "I'm worried about this person": care opens a case for the moderators."""
+        desk = self.bot.interfaces.get(WorryDesk)
+        if desk is None:
+            raise NotFound("That choice isn't available right now; nothing was sent. Please try again in a moment.")
+        await desk.worried(
+            interaction,
+            channel_id=target["channel_id"],
+            message_id=target["message_id"],
+            author_id=target["author_id"],
+            author_is_bot=target["author_is_bot"],
+        )
 
     async def submit_report(self, interaction: discord.Interaction, reason: str, **target: Any) -> None:
         outcome = await self.service.report(actor_of(interaction), reason=reason, **target)
@@ -187,6 +227,12 @@ class ModerationCog(commands.Cog):
         elif action == "warn":
             await self.service.check(actor, item_id, "warn")
             await interaction.response.send_modal(TextModal(self, kind="warn", item_id=item_id))
+        elif action == "reachout":
+            await self.service.check(actor, item_id, "reachout")
+            await interaction.response.send_modal(TextModal(self, kind="reachout", item_id=item_id))
+        elif action == "withthem":
+            item = await self.service.someone_with_them(actor, item_id)
+            await self._done(interaction, item, f"Noted: someone is with them. Item #{item_id} is closed.")
         elif action == "reject":
             await self.service.check(actor, item_id, "reject")
             await interaction.response.send_modal(TextModal(self, kind="reject", item_id=item_id))
@@ -291,6 +337,31 @@ class ModerationCog(commands.Cog):
         done = await self.service.warned(actor, item_id)
         await self._done(interaction, done, "Warning delivered by direct message. It's recorded in the audit log.")
 
+    async def submit_reach_out(self, interaction: discord.Interaction, item_id: int, text: str) -> None:
+        """A kind word to the author of a safety flag, through Hearth: care wording, never a warning."""
+        actor = actor_of(interaction)
+        words = domain.clean_text(text, what="message", limit=domain.REACH_OUT_LIMIT)
+        item = await self.service.check(actor, item_id, "reachout")
+        guild_name = interaction.guild.name if interaction.guild else "the server"
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if item.post_id is not None:
+            body = (
+                f"A moderator of **{guild_name}** wanted to reach out after your anonymous post:\n>>> {words}\n\n"
+                "They don't know it was you: Hearth passed this on without telling them. You don't need to answer."
+            )
+            delivered = await self.service.sharing.dm_author(item.post_id, body)
+        else:
+            assert item.author_id is not None
+            body = f"A moderator of **{guild_name}** wanted to reach out:\n>>> {words}"
+            delivered = await self._dm(item.author_id, body)
+        if not delivered:
+            raise Conflict(
+                "I couldn't pass that on: the author doesn't accept direct messages from Hearth, or has left. "
+                "Nothing was sent or recorded. They already have the helplines."
+            )
+        done = await self.service.reached_out(actor, item_id)
+        await self._done(interaction, done, "Sent through Hearth. It's noted on the card and in the audit log.")
+
     async def _dm(self, user_id: int, text: str) -> bool:
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
@@ -352,6 +423,8 @@ class ModerationCog(commands.Cog):
     async def queue(self, interaction: discord.Interaction) -> None:
         actor = actor_of(interaction)
         page, queue_channel = await self.service.queue(actor, 0)
+        extras = self.bot.interfaces.get(QueueExtras)
+        more = await extras.queue_lines(actor) if extras is not None else []
 
         def render(current: Page) -> tuple[str, discord.ui.Item[Any] | None]:
             header = (
@@ -364,11 +437,14 @@ class ModerationCog(commands.Cog):
                     "No mod-queue channel is set, so no cards are posted: a server admin can choose one with "
                     "`/setup`. Meanwhile, open an item below to act on it."
                 )
-            if not current.items:
+            if not current.items and not more:
                 lines.append("Nothing waiting. Thank you for keeping this place safe.")
             lines.extend(domain.queue_line(item) for item in current.items)
             extra = OpenItemSelect(self, current.items) if current.items else None
-            return "\n".join(lines)[:2000], extra
+            text = "\n".join(lines)
+            if more:  # concerns and care requests: another feature's work, kept within one message
+                text = text[: 1990 - min(len("\n".join(more)), 900)] + "\n\n" + "\n".join(more)[:900]
+            return text[:2000], extra
 
         async def fetch(number: int) -> Page:
             return (await self.service.queue(actor, number))[0]

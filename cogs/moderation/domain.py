@@ -28,9 +28,11 @@ ACTIONS: dict[str, str] = {
     "approve": "approved",
     "reject": "rejected",
     "reveal": "revealed the author",
+    "reachout": "reached out kindly",
+    "withthem": "noted someone is with them",
 }
 #: Actions that settle an item (its card loses its buttons); the others leave it open for more.
-CLOSING = frozenset({"dismiss", "delete", "approve", "reject"})
+CLOSING = frozenset({"dismiss", "delete", "approve", "reject", "withthem"})
 
 #: Time-out lengths offered, in minutes (Discord allows up to 28 days).
 TIMEOUTS: dict[int, str] = {10: "10 minutes", 60: "1 hour", 1440: "1 day", 10080: "1 week"}
@@ -44,7 +46,16 @@ BUTTON_LABELS: dict[str, str] = {
     "approve": "Approve",
     "reject": "Reject",
     "reveal": "Reveal author",
+    "reachout": "Reach out",
+    "withthem": "Someone is with them",
 }
+
+#: What a moderator's "Reach out" starts from; they edit it before sending. Care wording, never a warning.
+REACH_OUT_TEMPLATE = (
+    "Hi. I'm one of the moderators here. I saw what you wrote and wanted to check in: how are you doing? "
+    "There's no pressure to answer, and you're not in any trouble. If you'd like to talk, just reply here."
+)
+REACH_OUT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -114,7 +125,15 @@ def available_actions(item: ItemView) -> list[str]:
     """The buttons an item's card offers, in order; none once it is closed."""
     if not item.is_open:
         return []
-    if item.kind == "held":
+    if item.kind == "flag":
+        # A safety flag is someone who may be struggling, not a rule broken: care first, enforcement after,
+        # and never a warning (its wording would reach a member in distress).
+        actions = ["reachout", "withthem", "dismiss"]
+        if item.message_id is not None:
+            actions.append("delete")
+        if item.anonymous:
+            actions.append("block")
+    elif item.kind == "held":
         actions = ["approve", "reject"]
         if item.anonymous:
             actions.append("block")
@@ -139,6 +158,11 @@ def require_action(item: ItemView, action: str) -> None:
         raise BadInput(f"Item #{item.id} is already closed ({item.resolution or 'handled'}).")
     if action in available_actions(item):
         return
+    if action in {"warn", "timeout"} and item.kind == "flag":
+        raise BadInput(
+            "This is a safety flag: the author may be struggling, not breaking a rule. Use **Reach out** to send "
+            "a kind word through Hearth instead."
+        )
     if action == "timeout" and item.anonymous:
         raise BadInput(
             "This is an anonymous post: nobody can be timed out for it without unmasking them. "
@@ -150,10 +174,16 @@ def require_action(item: ItemView, action: str) -> None:
         raise BadInput("Revealing authors is turned off on this server (break-glass is off).")
     if action in {"approve", "reject"}:
         raise BadInput("Only posts held for approval can be approved or rejected.")
+    if action in {"reachout", "withthem"}:
+        raise BadInput("Reaching out from the queue is for safety flags.")
     raise BadInput(f"**{BUTTON_LABELS.get(action, action)}** doesn't apply to item #{item.id}.")
 
 
-KIND_TITLES = {"report": "Reported message", "held": "Anonymous post awaiting approval", "flag": "Flagged by Hearth"}
+KIND_TITLES = {
+    "report": "Reported message",
+    "held": "Anonymous post awaiting approval",
+    "flag": "Someone may be struggling",
+}
 
 
 def render_card(item: ItemView) -> str:
@@ -173,6 +203,12 @@ def render_card(item: ItemView) -> str:
     if item.kind == "report":
         people = "person" if item.report_count == 1 else "people"
         lines.append(f"Reported by {item.report_count} {people}")
+    if item.kind == "flag":
+        lines.append(
+            "Hearth saw words that can mean someone is in crisis. This isn't a rule broken. The author already got "
+            "helplines privately; they weren't asked about contact. **Reach out** sends them a kind word through "
+            "Hearth (you edit it first); **Someone is with them** when a person is already there for them."
+        )
     lines.append("> " + excerpt(item.excerpt, EXCERPT_LIMIT))
     if item.reasons:
         label = "Reasons" if item.kind == "report" else "Why"
@@ -186,6 +222,29 @@ def render_card(item: ItemView) -> str:
     if not item.is_open and item.closed_by:
         lines.append(f"Closed by <@{item.closed_by}>")
     return "\n".join(lines)[:2000]
+
+
+def render_redacted(item: ItemView) -> str:
+    """The card in a queue channel others can read: that an item waits, never its words or whose they are."""
+    state = "open" if item.is_open else f"closed: {item.resolution or 'handled'}"
+    lines = [
+        f"**{KIND_TITLES.get(item.kind, item.kind)} · item #{item.id}** · {state}",
+        "This channel can be read by people who aren't moderators, so what was written and by whom are left out. "
+        "Moderators: open it in `/mod queue` to read it before acting.",
+    ]
+    if not item.is_open and item.closed_by:
+        lines.append(f"Closed by <@{item.closed_by}>")
+    return "\n".join(lines)
+
+
+def queue_warning(readers: list[str]) -> str:
+    """What admins and moderators read when the queue channel isn't private (at /setup and when it changes)."""
+    return (
+        f"⚠️ The moderator queue channel can be read by {', '.join(readers)}, not only moderators and admins. "
+        "Until only they can read it, Hearth posts no member's words or names there: cards only say an item is "
+        "waiting, and moderators read it in `/mod queue` (care requests in `/care cases`). To fix it, turn off "
+        "View Channel for everyone else in the channel's permissions."
+    )
 
 
 def queue_line(item: ItemView) -> str:

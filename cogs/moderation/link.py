@@ -12,6 +12,12 @@ from cogs.moderation import records, settings, views
 
 
 class Link:
+    def __init__(self, readers: settings.Readers) -> None:
+        self.readers = readers
+
+    def queue_readers(self, guild_id: int, channel_id: int, moderator_role_id: int | None) -> list[str]:
+        return self.readers(guild_id, channel_id, moderator_role_id)
+
     async def open_item(
         self,
         session: AsyncSession,

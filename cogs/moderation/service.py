@@ -41,6 +41,7 @@ class ReportOutcome:
 class CardTarget:
     item: ItemView
     queue_channel_id: int | None
+    moderator_role_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ class ModerationService:
             if item is None:
                 return None
             config = await moderation_config(session, item.guild_id)
-            return CardTarget(await self._view(session, item), config.mod_queue_channel_id)
+            return CardTarget(await self._view(session, item), config.mod_queue_channel_id, config.moderator_role_id)
 
     async def card_location(self, item_id: int) -> tuple[int, int] | None:
         async with self.db.read() as session:
@@ -288,6 +289,22 @@ class ModerationService:
             if item is None or item.card_channel_id is None or item.card_message_id is None:
                 return None
             return item.card_channel_id, item.card_message_id
+
+    async def queue_of(self, guild_id: int) -> tuple[int | None, int | None]:
+        """(queue channel id, moderator role id) as /setup stored them."""
+        async with self.db.read() as session:
+            config = await moderation_config(session, guild_id)
+            return config.mod_queue_channel_id, config.moderator_role_id
+
+    async def open_cards(self, guild_id: int) -> list[int]:
+        """Open items whose card is posted (to re-render them when the queue channel's audience changes)."""
+        async with self.db.read() as session:
+            rows = await session.scalars(
+                select(ModItem.id).where(
+                    ModItem.guild_id == guild_id, ModItem.status == "open", ModItem.card_message_id.is_not(None)
+                )
+            )
+            return list(rows)
 
     async def set_card(self, item_id: int, channel_id: int | None, message_id: int | None) -> None:
         async with self.db.write() as session:
@@ -377,6 +394,12 @@ class ModerationService:
 
     async def warned(self, actor: Actor, item_id: int) -> ItemView:
         return await self._act(actor, item_id, "warn")
+
+    async def reached_out(self, actor: Actor, item_id: int) -> ItemView:
+        return await self._act(actor, item_id, "reachout")
+
+    async def someone_with_them(self, actor: Actor, item_id: int) -> ItemView:
+        return await self._act(actor, item_id, "withthem", resolution="someone is with them")
 
     async def timed_out(self, actor: Actor, item_id: int, minutes: int) -> ItemView:
         domain.timeout_minutes(minutes)

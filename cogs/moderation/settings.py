@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.errors import BadInput, NotAllowed
 from bot.setup import SetupContext, Value
+from cogs.moderation.domain import queue_warning
 from cogs.moderation.models import ModerationConfig
+
+#: (guild id, channel id, moderator role id) -> who else can read that channel (the cog asks Discord's cache).
+Readers = Callable[[int, int, int | None], list[str]]
 
 
 async def moderation_config(session: AsyncSession, guild_id: int) -> ModerationConfig:
@@ -39,6 +43,9 @@ class ModerationSetup:
     feature: str = "moderation"
     options: tuple[str, ...] = ("moderator_role", "mod_queue")
 
+    def __init__(self, readers: Readers | None = None) -> None:
+        self.readers = readers
+
     async def describe(self, session: AsyncSession, guild_id: int) -> dict[str, str]:
         config = await moderation_config(session, guild_id)
         role = f"<@&{config.moderator_role_id}>" if config.moderator_role_id else "not set (only server admins)"
@@ -58,4 +65,10 @@ class ModerationSetup:
             config.moderator_role_id = int(role)
         if queue is not None:
             config.mod_queue_channel_id = int(queue)
+        if self.readers is not None and config.mod_queue_channel_id is not None:
+            # Saved all the same (nothing leaks: cards there then carry no member's words or names), with a
+            # warning the admin can't miss.
+            others = self.readers(context.actor.guild_id, config.mod_queue_channel_id, config.moderator_role_id)
+            if others:
+                return queue_warning(others)
         return ""

@@ -29,8 +29,11 @@ BUTTON_STYLES: dict[str, discord.ButtonStyle] = {
     "reject": discord.ButtonStyle.danger,
     "reveal": discord.ButtonStyle.secondary,
     "revealyes": discord.ButtonStyle.danger,
+    "reachout": discord.ButtonStyle.success,
+    "withthem": discord.ButtonStyle.primary,
 }
 BUTTON_ACTIONS = (*domain.BUTTON_LABELS, "revealyes")
+KIND_ID = "mod:report:kind"  # the Report form's "what is it about?" choice (with care loaded)
 
 
 def _cog(interaction: discord.Interaction) -> ModerationCog:
@@ -145,9 +148,26 @@ class ReportModal(HearthModal, title="Report message"):
         author_id: int | None,
         author_is_bot: bool,
         content: str,
+        worry: bool = False,
     ) -> None:
         super().__init__(timeout=900)
         self.cog = cog
+        self.kind: discord.ui.RadioGroup[ReportModal] | None = None
+        if worry:  # care is loaded: a report can be about someone struggling, not a rule broken
+            self.kind = discord.ui.RadioGroup(
+                custom_id=KIND_ID,
+                required=False,
+                options=[
+                    discord.RadioGroupOption(label="It goes against the guidelines", value="report", default=True),
+                    discord.RadioGroupOption(
+                        label="I'm worried about this person",
+                        value="worried",
+                        description="A moderator checks on them gently; nothing is sent to them automatically",
+                    ),
+                ],
+            )
+            self.reason.required = False  # a worried report needs no reason; a rule report is checked on submit
+            self.add_item(discord.ui.Label(text="What is it about?", component=self.kind))
         self.target: dict[str, Any] = {
             "channel_id": channel_id,
             "parent_id": parent_id,
@@ -158,6 +178,9 @@ class ReportModal(HearthModal, title="Report message"):
         }
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        if self.kind is not None and self.kind.value == "worried":
+            await self.cog.submit_worry(interaction, **self.target)
+            return
         await self.cog.submit_report(interaction, self.reason.value, **self.target)
 
 
@@ -165,7 +188,14 @@ class TextModal(HearthModal):
     """A one-field modal whose text goes to the cog (warnings, rejection reasons)."""
 
     def __init__(self, cog: ModerationCog, *, kind: str, item_id: int) -> None:
+        default = domain.REACH_OUT_TEMPLATE if kind == "reachout" else None
         title, label, limit, placeholder = {
+            "reachout": (
+                "Reach out kindly",
+                "Your message (sent through Hearth)",
+                domain.REACH_OUT_LIMIT,
+                "A kind word in your own voice.",
+            ),
             "warn": (
                 "Warn the author",
                 "Warning (the author receives it by DM)",
@@ -190,11 +220,14 @@ class TextModal(HearthModal):
             placeholder=placeholder,
             max_length=limit,
             required=True,
+            default=default,
         )
         self.add_item(self.text)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        if self.kind == "warn":
+        if self.kind == "reachout":
+            await self.cog.submit_reach_out(interaction, self.item_id, self.text.value)
+        elif self.kind == "warn":
             await self.cog.submit_warning(interaction, self.item_id, self.text.value)
         else:
             await self.cog.submit_rejection(interaction, self.item_id, self.text.value)

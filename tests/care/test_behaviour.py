@@ -12,10 +12,13 @@ from sqlalchemy import select
 
 from cogs.care import domain
 from cogs.care.models import CareCase
-from cogs.moderation.models import ModerationConfig
+from cogs.moderation.models import ModerationConfig, ModItem
+from cogs.moderation.views import KIND_ID
 from cogs.sharing.views import TEXT_ID, WARNING_ID
 from tests.checkins.test_behaviour import check_in
 from tests.conftest import Harness
+from tests.moderation.support import REASON as REASON_ID
+from tests.moderation.support import private_queue
 from tests.support.groups import make_group
 
 CRISIS = "honestly I can't go on like this, I want to die"
@@ -27,7 +30,7 @@ async def world(harness: Harness, env: simcord.Env, facilitators: int = 2) -> di
     leads = [guild.add_member(env.create_user(f"lead{i}")) for i in range(facilitators)]
     moderator_role = guild.create_role("Moderators")
     mod = guild.add_member(env.create_user("mod"), roles=[moderator_role])
-    queue = guild.create_text_channel("mod-queue")
+    queue = private_queue(env, guild, moderator_role)
     group = await make_group(harness, guild, "Grief Circle", members=[alice], facilitators=leads)
     async with harness.bot.db.write() as session:
         session.add(
@@ -187,14 +190,38 @@ async def test_a_worried_report_reaches_the_moderators_and_nothing_goes_to_that_
     w = await world(harness, env)
     alice, bob = w["alice"], w["guild"].add_member(env.create_user("bob"))
     said = await alice.send(w["group"].channel, "I don't think I'll be around much longer")
-    worried = await bob.context_menu(w["group"].channel, "Worried about them", said)
+    # One mechanism: a reason on the Report form, not a menu of its own (Discord allows 5 message menus).
+    assert "Worried about them" not in [
+        c.name for c in harness.bot.tree.get_commands(type=discord.AppCommandType.message)
+    ]
+    shown = await bob.context_menu(w["group"].channel, "Report message", said)
+    assert shown.modal is not None
+    worried = await bob.submit_modal(shown, {KIND_ID: "worried", REASON_ID: ""})
     assert "nothing was sent to them" in (worried.followups or [worried.response])[-1].content
     await env.advance_time(1)
     assert w["queue"].last_message is not None and f"worried about <@{alice.id}>" in w["queue"].last_message.content
     assert not dms(alice)
-    mine = await alice.context_menu(w["group"].channel, "Worried about them", said)
-    assert "That's your own message" in (mine.followups or [mine.response])[-1].content
+    (case,) = await cases(harness)
+    assert (case.source, case.member_id, case.raised_by) == ("worried", alice.id, bob.id)
+    async with harness.bot.db.read() as session:
+        assert not list(await session.scalars(select(ModItem)))  # a worry is not a report against them
+    mine = await alice.context_menu(w["group"].channel, "Report message", said)
+    assert mine.modal is None and "your own message" in mine.response.content
     assert env.errors  # the expected refusal, acknowledged
+
+
+async def test_a_plain_report_still_needs_a_reason(harness: Harness, env: simcord.Env) -> None:
+    w = await world(harness, env)
+    alice, bob = w["alice"], w["guild"].add_member(env.create_user("bob"))
+    said = await alice.send(w["group"].channel, "whatever, you're all fake")
+    shown = await bob.context_menu(w["group"].channel, "Report message", said)
+    empty = await bob.submit_modal(shown, {REASON_ID: ""})
+    assert "Please write a reason" in (empty.followups or [empty.response])[-1].content
+    assert env.errors  # the expected refusal, acknowledged
+    shown = await bob.context_menu(w["group"].channel, "Report message", said)
+    done = await bob.submit_modal(shown, {REASON_ID: "Mocking people", KIND_ID: "report"})
+    assert "reached the moderators" in (done.followups or [done.response])[-1].content
+    assert await cases(harness) == []
 
 
 async def test_an_anonymous_author_is_reached_both_ways_without_anyone_learning_who(
@@ -287,3 +314,153 @@ async def test_two_people_claiming_at_once_one_wins_and_the_other_is_told(harnes
     assert sorted(won for _case, won in results) == [False, True]
     owners = {c.owner_id for c, _won in results}
     assert len(owners) == 1  # both see the same single owner
+
+
+async def test_an_owner_who_loses_the_moderator_role_gives_the_case_back(harness: Harness, env: simcord.Env) -> None:
+    w = await world(harness, env, facilitators=0)
+    mod, queue, guild = w["mod"], w["queue"], w["guild"]
+    await w["alice"].slash(w["group"].channel, "care ask")
+    card = queue.last_message
+    assert card is not None
+    claimed = await mod.click(card, label="I'll reach out")
+    assert "It's yours" in claimed.response.content
+    (role,) = (r for r in mod.member.roles if r.name == "Moderators")
+    env.backend.remove_member_role(guild.id, mod.id, role.id)
+    await env.advance_time(2)
+    (case,) = await cases(harness)
+    assert (case.owner_id, case.status) == (None, "open")
+    # The card everyone sees offers the case again, and the moderators got it back at once.
+    cards = [m for m in queue.history() if "a direct ask" in m.content]
+    assert all(f"<@{mod.id}> is reaching out" not in m.content for m in cards)
+    assert any("I'll reach out" in str(m.components) for m in cards)
+    # It's no longer theirs to see or take.
+    listed = await mod.slash(w["group"].channel, "care cases")
+    assert "Only facilitators and moderators" in (listed.followups or [listed.response])[-1].content
+    assert env.errors  # the expected refusal, acknowledged
+
+
+async def test_a_queue_others_can_read_gets_care_cards_without_who_or_where(harness: Harness, env: simcord.Env) -> None:
+    from simcord.backend.models.channel import Overwrite
+    from simcord.enums import OverwriteType
+
+    w = await world(harness, env, facilitators=0)
+    queue, alice = w["queue"], w["alice"]
+    env.backend.set_overwrite(
+        queue.id,
+        Overwrite(
+            target_id=w["guild"].default_role.id,
+            type=OverwriteType.ROLE,
+            allow=discord.Permissions(view_channel=True).value,
+            deny=0,
+        ),
+    )
+    await env.settle()
+    await alice.slash(w["group"].channel, "care ask")
+    card = [m for m in queue.history() if "care request" in m.content][-1]
+    assert alice.mention not in card.content and "Grief Circle" not in card.content
+    assert "`/care cases`" in card.content
+    listed = await w["mod"].slash(w["group"].channel, "care cases")
+    assert "Grief Circle" in (listed.followups or [listed.response])[-1].content  # moderators still see it, privately
+    taken = await w["mod"].click(card, label="I'll reach out")
+    assert "It's yours" in taken.response.content
+    card = next(m for m in queue.history() if m.id == card.id)
+    assert alice.mention not in card.content and f"<@{w['mod'].id}> is reaching out" in card.content
+
+
+def said_all(result: simcord.InteractionResult) -> str:
+    return "\n".join(m.content for m in [result.response, *result.followups] if m is not None)
+
+
+async def test_an_anonymous_author_erasing_their_data_takes_their_care_request_with_it(
+    harness: Harness, env: simcord.Env
+) -> None:
+    w = await world(harness, env)
+    alice, fay, channel = w["alice"], w["leads"][0], w["group"].channel
+    bob = w["guild"].add_member(env.create_user("bob"))
+    shown = await alice.slash(channel, "share")
+    done = await alice.submit_modal(shown, {TEXT_ID: CRISIS, WARNING_ID: ""})
+    await alice.click(private(done).message, label="I'd like someone here to reach out")
+    await fay.user.click(dms(fay)[-1], label="I'll reach out")
+    form = await fay.user.click(dms(fay)[-1], label="Write to them")
+    await fay.user.submit_modal(form, {"text": "I'm here if you want to talk."})
+    (case,) = await cases(harness)
+    # The case names no one: only a keyed hash that her own id recomputes.
+    assert case.member_id is None and case.seal is not None and str(alice.id) not in str(vars(case))
+
+    assert "1 care request about your anonymous posts" in said_all(await alice.slash(channel, "privacy info"))
+    assert "about your anonymous posts" not in said_all(await bob.slash(channel, "privacy info"))
+    asked = await alice.slash(channel, "privacy delete")
+    await alice.click(asked.response, label="Yes, erase my data")  # type: ignore[arg-type]
+
+    assert await cases(harness) == []
+    assert "about your anonymous posts" not in said_all(await alice.slash(channel, "privacy info"))
+    # The facilitator's card no longer leads anywhere: told kindly, nothing is sent.
+    again = await fay.user.click(dms(fay)[-1], label="Write to them")
+    assert again.modal is None and "no longer open" in (again.followups or [again.response])[-1].content
+
+
+async def test_an_escalation_survives_discord_failing_and_a_restart_and_arrives_once(
+    harness: Harness, env: simcord.Env
+) -> None:
+    w = await world(harness, env, facilitators=1)
+    queue, mod = w["queue"], w["mod"]
+    await w["alice"].slash(w["group"].channel, "care ask")
+
+    def escalations() -> list[discord.Message]:
+        return [m for m in queue.history() if "came to the moderators" in m.content]
+
+    env.inject_error("POST", f"/channels/{queue.id}/messages", status=500, times=1)
+    await env.advance_time(10 * 60 + 1)
+    assert escalations() == []  # Discord said no: the record keeps it and tries again
+    await env.advance_time(60)
+    assert len(escalations()) == 1
+    await harness.restart()  # the escalation isn't armed again, nor its card re-sent
+    await env.advance_time(3600)
+    (card,) = escalations()  # exactly once
+    assert "nobody here has been able to pick up" in dms(w["alice"])[-1].content
+    claimed = await mod.click(card, label="I'll reach out")  # its button was rebuilt from the record
+    assert "It's yours" in claimed.response.content
+    assert f"<@{mod.id}> is reaching out" in next(m for m in queue.history() if m.id == card.id).content
+
+
+async def test_the_follow_up_reminder_survives_a_restart_and_comes_once(harness: Harness, env: simcord.Env) -> None:
+    w = await world(harness, env, facilitators=1)
+    fay = w["leads"][0]
+    await w["alice"].slash(w["group"].channel, "care ask")
+    await fay.user.click(dms(fay)[-1], label="I'll reach out")
+    await fay.user.click(dms(fay)[-1], label="Contact made")
+    await harness.restart()
+    await env.advance_time(24 * 3600 + 60)
+    await harness.restart()
+    await env.advance_time(3600)
+    reminders = [m for m in dms(fay) if "gentle reminder" in m.content]
+    assert len(reminders) == 1
+    shown = await fay.user.click(reminders[0], label="Close")
+    assert shown.modal is not None
+
+
+async def test_consent_after_erasing_my_data_is_refused_kindly(harness: Harness, env: simcord.Env) -> None:
+    w = await world(harness, env)
+    alice, channel = w["alice"], w["group"].channel
+    offer = private(await check_in(alice, w["group"], 2, CRISIS, "me"))
+    asked = await alice.slash(channel, "privacy delete")
+    await alice.click(asked.response, label="Yes, erase my data")  # type: ignore[arg-type]
+    pressed = await alice.click(offer.message, label="I'd like someone here to reach out")
+    said = (pressed.followups or [pressed.response])[-1].content
+    assert "expired" in said and "/care ask" in said
+    assert await cases(harness) == []
+    assert not dms(w["leads"][0])  # nobody was alerted about erased data
+
+
+async def test_a_member_whose_dms_are_closed_is_reached_in_a_private_thread(harness: Harness, env: simcord.Env) -> None:
+    w = await world(harness, env, facilitators=1)
+    alice, fay, channel = w["alice"], w["leads"][0], w["group"].channel
+    await alice.slash(channel, "care ask")
+    env.inject_error("POST", f"/channels/{alice.user.dm_channel.id}/messages", status=403, code=50007, times=None)
+    claimed = await fay.user.click(dms(fay)[-1], label="I'll reach out")
+    assert "opened a private thread for you two" in claimed.followups[-1].content
+    (thread,) = channel.threads
+    assert thread.name == "A quiet space"
+    first = thread.history()[0]
+    assert alice.mention in first.content and "**lead0**" in first.content
+    assert not any(m.author.id == alice.id for m in thread.history())

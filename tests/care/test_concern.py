@@ -213,6 +213,39 @@ async def test_privacy_export_and_erase_find_an_anonymous_concern_by_its_seal(
 async def test_facilitators_of_no_group_are_refused_before_the_form_opens(harness: Harness, env: simcord.Env) -> None:
     w = await world(harness, env)
     loner = w["guild"].add_member(env.create_user("loner"))
-    told = await loner.slash(w["queue"], "concern", to="facilitators")
+    told = await loner.slash(w["guild"].create_text_channel("general"), "concern", to="facilitators")
     assert told.modal is None and told.response.ephemeral and told.response.content
     assert not await cases_of(harness)
+
+
+async def test_a_concern_is_listed_in_mod_queue_and_taken_from_care_cases(harness: Harness, env: simcord.Env) -> None:
+    w = await world(harness, env)
+    alice, mod, channel = w["alice"], w["mod"], w["group"].channel
+    await raise_concern(alice, channel, anonymous=True)
+
+    queue = await mod.slash(channel, "mod queue")
+    listed = said(queue)
+    assert queue.response.ephemeral and "Concerns and care requests" in listed and "A concern" not in listed
+    assert "concern" in listed and "`/care cases`" in listed and CONCERN not in listed
+    assert "Nothing waiting" not in listed
+
+    cases = await mod.slash(channel, "care cases")
+    (case,) = await cases_of(harness)
+    opened = await mod.select(cases.response, [str(case.id)], custom_id="care:cases:open")
+    assert opened.response.ephemeral and "raised a concern anonymously" in said(opened)
+    taken = await mod.click(opened.response, label="I'll reach out")
+    assert CONCERN in said(taken)
+    assert "is reaching out" in said(await mod.slash(channel, "mod queue"))
+
+
+async def test_care_cases_is_for_facilitators_and_moderators_only(harness: Harness, env: simcord.Env) -> None:
+    from bot.audience import Audience, audience_of
+
+    w = await world(harness, env)
+    command = harness.bot.tree.get_command("care").get_command("cases")  # type: ignore[union-attr]
+    assert audience_of(command) is Audience.HELPERS
+    refused = await w["alice"].slash(w["group"].channel, "care cases")
+    assert "Only facilitators and moderators" in said(refused)
+    assert env.errors  # the expected refusal, acknowledged
+    assert "No open care requests" in said(await w["leads"][0].slash(w["group"].channel, "care cases"))
+    assert "No open care requests" in said(await w["mod"].slash(w["group"].channel, "care cases"))

@@ -41,8 +41,30 @@ class Server:
         return message
 
 
+SEE = discord.PermissionOverwrite(view_channel=True, send_messages=True, read_message_history=True)
+
+
+def private_queue(
+    env: simcord.Env, guild: simcord.GuildHandle, moderators: simcord.RoleHandle, name: str = "mod-queue"
+) -> simcord.ChannelHandle:
+    """A queue channel only moderators (and admins, and Hearth) can read, as /setup expects."""
+    return guild.create_text_channel(
+        name,
+        overwrites={
+            guild.default_role: discord.PermissionOverwrite(view_channel=False),
+            guild.roles[env.backend.bot_user.name]: SEE,
+            moderators: SEE,
+        },
+    )
+
+
 async def make_server(
-    harness: Harness, *, queue_channel: bool = True, break_glass: bool = False, approval: bool = False
+    harness: Harness,
+    *,
+    queue_channel: bool = True,
+    break_glass: bool = False,
+    approval: bool = False,
+    public_queue: bool = False,
 ) -> Server:
     env = harness.env
     owner_user = env.create_user("olivia")
@@ -54,7 +76,7 @@ async def make_server(
     maya = guild.add_member(env.create_user("maya"), roles=[mods])
     owner = simcord.MemberActor(env, guild, owner_user)
     group = await make_group(harness, guild, "Caregivers", members=[alice, bob, carol])
-    queue = guild.create_text_channel("mod-queue")
+    queue = guild.create_text_channel("mod-queue") if public_queue else private_queue(env, guild, mods)
     general = guild.create_text_channel("general")
     async with harness.bot.db.write() as session:
         session.add(

@@ -125,9 +125,10 @@ async def test_dismiss_closes_the_item_and_is_audited(harness: Harness) -> None:
 
 
 async def test_a_non_moderator_pressing_card_buttons_is_refused(harness: Harness) -> None:
-    s = await make_server(harness)
-    message = await s.alice.send(s.channel, "x")
+    s = await make_server(harness, public_queue=True)  # a misconfigured server: everyone reads the queue
+    message = await s.alice.send(s.channel, "you are all idiots")
     await report(s.bob, s.channel, message)
+    assert "idiots" not in s.card().content and s.alice.mention not in s.card().content  # nothing leaks there
 
     for label in ("Dismiss", "Delete message", "Warn author", "Time out author"):
         result = await s.carol.click(s.card(), label=label)
