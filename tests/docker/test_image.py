@@ -114,7 +114,8 @@ def test_the_image_runs_as_an_unprivileged_user_and_keeps_no_pip_secret(images: 
     assert "PIP_CERT" not in env and "PIP_CONFIG_FILE" not in env, env
     inside = images.run("run", "--rm", image, "sh", "-c", "id -u; ls /run/secrets /opt/pip-secrets.sh 2>&1 || true")
     assert inside.stdout.splitlines()[0] == "10001", inside.stdout
-    assert "No such file" in inside.stdout and "pip_ca" not in inside.stdout, inside.stdout
+    # Both absent: the secrets were mounted only while pip ran, and the helper that read them stayed in the builder.
+    assert inside.stdout.count("No such file") == 2, inside.stdout
 
     # The CA bundle handed to the build as a secret is in no file of the image (the base image's own
     # bundle is Debian's, so it differs wherever the host trusts an extra certificate).
