@@ -1,7 +1,8 @@
 # Hearth's image. Needs BuildKit (`docker buildx build`, or `DOCKER_BUILDKIT=1 docker build` on Docker 20.10).
 #   docker build -t hearth .                  the bot (default target): runs `python -m bot`
 #   docker build --target demo -t hearth-demo .   the browser demo: `docker run --rm --network host hearth-demo`
-# Every Python package comes from requirements.lock (hashed): pip refuses anything else.
+# Every Python package comes from a hashed lock (requirements.lock, and requirements-build.lock for the
+# setuptools that builds hearth): pip refuses anything else.
 #
 # Behind a TLS-inspecting proxy or a private index, hand pip your settings as BuildKit secrets. They are
 # mounted only while pip runs, in the build stages, and are in no layer of any image:
@@ -28,17 +29,22 @@ RUN printf '%s\n' \
         'if [ -s /run/secrets/pip_ca ]; then export PIP_CERT=/run/secrets/pip_ca; fi' \
         > /opt/pip-secrets.sh
 WORKDIR /src
-# Dependencies first: this layer is rebuilt only when the lock changes, not on every code change.
-COPY requirements.lock ./
+# Dependencies first: this layer is rebuilt only when a lock changes, not on every code change.
+# /opt/build holds the locked setuptools and wheel that build hearth below; it stays in this stage.
+COPY requirements.lock requirements-build.lock ./
 RUN --mount=type=secret,id=pip_conf --mount=type=secret,id=pip_ca \
-    . /opt/pip-secrets.sh && pip install --require-hashes -r requirements.lock
+    . /opt/pip-secrets.sh \
+ && pip install --require-hashes -r requirements.lock \
+ && python -m venv /opt/build \
+ && /opt/build/bin/pip install --require-hashes -r requirements-build.lock
 # README* glob: pyproject's `readme` needs README.md for the build metadata.
 COPY pyproject.toml README* ./
 COPY bot/ bot/
 COPY cogs/ cogs/
-# --no-deps: everything hearth needs is already installed, from the lock.
-RUN --mount=type=secret,id=pip_conf --mount=type=secret,id=pip_ca \
-    . /opt/pip-secrets.sh && pip install --no-deps .
+# Offline: the wheel is built with /opt/build's setuptools (no isolated download), and --no-deps because
+# everything hearth needs is already installed from the lock.
+RUN /opt/build/bin/pip wheel --no-deps --no-build-isolation -w /tmp/wheels . \
+ && pip install --no-deps /tmp/wheels/hearth-*.whl
 
 # ---- demo_builder: the same venv plus the demo extra (SimCord and its preview's runtime)
 FROM builder AS demo_builder

@@ -7,6 +7,7 @@
 # requirements-demo.lock: runtime + the demo extra, what the image's `demo` target installs.
 # requirements-dev.lock: runtime + dev + demo, what tests/run.sh installs.
 # The last two are resolved within the runtime pins, so the tests run exactly the versions the image ships.
+# requirements-build.lock: pyproject's [build-system] requires, what the image builds hearth's wheel with.
 # Both are universal (any OS, Python 3.11+) and hashed, so pip refuses a file that changed on the index.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,3 +23,5 @@ common=(--quiet --generate-hashes --universal --python-version 3.11
     -o requirements-demo.lock
 "$UV" pip compile pyproject.toml --extra dev --constraint requirements.lock "${common[@]}" "$@" \
     -o requirements-dev.lock
+"${PYTHON:-python3}" -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))' |
+    "$UV" pip compile - --constraint requirements.lock "${common[@]}" "$@" -o requirements-build.lock

@@ -1,9 +1,10 @@
 """The lock files agree with pyproject.toml.
 
-requirements.lock (the image), requirements-demo.lock (the image's demo target) and requirements-dev.lock
-(tests/run.sh) are installed with hashes and `--no-deps`-style strictness: a dependency added to pyproject
-but not locked would be missing at run time, and a range changed so the pin falls outside it would run a
-version pyproject forbids. These tests fail then, and say to run `bash scripts/update_locks.sh`.
+requirements.lock (the image), requirements-demo.lock (the image's demo target), requirements-dev.lock
+(tests/run.sh) and requirements-build.lock (the setuptools the image builds hearth with) are installed
+with hashes and strictly: a dependency added to pyproject but not locked would be missing at run time,
+and a range changed so the pin falls outside it would run a version pyproject forbids. These tests fail
+then, and say to run `bash scripts/update_locks.sh`.
 """
 
 from __future__ import annotations
@@ -131,3 +132,15 @@ def test_the_tests_and_the_demo_run_the_versions_the_image_ships(lock: str) -> N
         if other.get((name, marker)) != version
     ]
     assert not differ, "\n".join([*differ, FIX])
+
+
+def test_the_tools_that_build_hearths_wheel_are_locked_within_pyprojects_build_requires() -> None:
+    requires = tomllib.loads((REPO / "pyproject.toml").read_text())["build-system"]["requires"]
+    pins = {pin.name: pin for pin in read_lock("requirements-build.lock")}
+    problems = []
+    for requirement in map(Requirement, requires):
+        pin = pins.get(canonicalize_name(requirement.name))
+        if pin is None or not requirement.specifier.contains(pin.version, prereleases=True):
+            problems.append(f"requirements-build.lock does not satisfy pyproject's build requirement {requirement}")
+    problems += [f"requirements-build.lock: {pin.name} has no hash" for pin in pins.values() if not pin.hashes]
+    assert not problems, "\n".join([*problems, FIX])
