@@ -23,7 +23,8 @@ step() { printf '\n==> %s\n' "$*"; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 cleanup=()
-trap 'for c in "${cleanup[@]}"; do eval "$c" >/dev/null 2>&1 || true; done' EXIT
+# Undone last first: a container goes before the volume it uses.
+trap 'for ((i = ${#cleanup[@]} - 1; i >= 0; i--)); do eval "${cleanup[i]}" >/dev/null 2>&1 || true; done' EXIT
 
 # A docker CLI that can build with BuildKit: buildx, or Docker 20.10's built-in builder.
 docker=${DOCKER:-}
