@@ -144,3 +144,18 @@ def test_the_tools_that_build_hearths_wheel_are_locked_within_pyprojects_build_r
             problems.append(f"requirements-build.lock does not satisfy pyproject's build requirement {requirement}")
     problems += [f"requirements-build.lock: {pin.name} has no hash" for pin in pins.values() if not pin.hashes]
     assert not problems, "\n".join([*problems, FIX])
+
+
+def test_every_pip_install_in_the_dockerfile_takes_only_locked_packages() -> None:
+    # Runs without Docker, in CI: an install that resolves on its own would bring unlocked versions.
+    text = (REPO / "Dockerfile").read_text().replace("\\\n", " ")
+    installs = re.findall(r"pip install ([^&\n]+)", text)
+    assert len(installs) >= 3, installs
+    loose = [
+        args
+        for args in installs
+        if not re.search(r"--require-hashes -r requirements[-a-z]*\.lock", args) and "--no-deps" not in args
+    ]
+    assert not loose, f"pip installs in the Dockerfile that are not from a lock: {loose}"
+    locks = set(re.findall(r"-r (requirements[-a-z]*\.lock)", text))
+    assert locks == {"requirements.lock", "requirements-build.lock", "requirements-demo.lock"}, locks
