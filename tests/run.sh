@@ -2,7 +2,7 @@
 # The project's one test command, for newcomers and CI alike:
 #   bash tests/run.sh [extra pytest args...]
 # Works from a fresh clone on a fresh machine: makes .venv, installs the
-# package with its dev extra, installs PostgreSQL and chromium if needed (root + apt only),
+# locked packages (requirements-dev.lock) and the package itself, installs PostgreSQL and chromium if needed (root + apt only),
 # then runs ruff, ruff format, mypy, lint-imports, the duplicate-code check and pytest.  Exits non-zero if any fails.
 set -euo pipefail
 
@@ -49,8 +49,11 @@ if [[ ! -x "$PY" ]]; then
 fi
 "$PY" --version
 
-step "Install hearth with dev extras (pip install -e '.[dev]')"
-"$PY" -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+step "Install the pinned packages (requirements-dev.lock), then hearth itself (-e . --no-deps)"
+# The lock is hashed: pip refuses any file that differs from the one locked. --no-deps keeps pyproject's
+# looser ranges from pulling anything the lock did not choose (tests/core/test_lockfiles.py keeps them in step).
+"$PY" -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+"$PY" -m pip install --quiet --disable-pip-version-check --no-deps -e .
 
 step "PostgreSQL binaries"
 if [[ "${CI:-}" == "true" ]]; then
