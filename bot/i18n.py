@@ -183,9 +183,7 @@ CHOICE_NAME = "choice"  # msgctxt of an option's choices
 _NAME_CALLS = {"command", "Group", "context_menu"}
 
 
-def extract(
-    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
-) -> Iterator[tuple[int, str, list[str], list[str]]]:
+def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[Any]:
     """Babel extractor: ordinary ``_()``/``ngettext()`` calls, plus the strings of the command tree that
     discord.py hands the translator at sync (names, descriptions, ``describe``, choices), so those need no
     wrapping in every cog's decorators."""
