@@ -33,6 +33,7 @@ from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 log = logging.getLogger("hearth.i18n")
 
@@ -151,6 +152,12 @@ def pgettext(context: str, msgid: str) -> str:
     return translations(current()).pgettext(context, msgid)
 
 
+def decimal(value: float, places: int = 1) -> str:
+    """A number as the current language writes it (0.5 in English, 0,5 in German)."""
+    pattern = "0." + "0" * places if places else "0"
+    return format_decimal(value, format=pattern, locale=current())
+
+
 def timestamp(moment: datetime, style: str = "f") -> str:
     """A Discord timestamp: each reader sees it in their own language and timezone."""
     return f"<t:{int(moment.timestamp())}:{style}>"
@@ -192,7 +199,9 @@ def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Ite
     from babel.messages.extract import extract_python
 
     source = fileobj.read()
-    yield from extract_python(io.BytesIO(source), keywords, comment_tags, options)
+    buffer = io.BytesIO(source)
+    buffer.name = getattr(fileobj, "name", "(unknown)")  # for Babel's warnings
+    yield from extract_python(buffer, keywords, comment_tags, options)
     tree = ast.parse(source)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from bot.i18n import _, command, ngettext, pgettext
+from bot.i18n import _, command, decimal, ngettext, pgettext
 
 # --- names of things -----------------------------------------------------------------------------------
 
@@ -429,7 +429,7 @@ def balance(gini: float | None, rounds: int | None = None) -> str:
         word = _("uneven")
     else:
         word = _("very uneven")
-    figure = f"{gini:.2f}"
+    figure = decimal(gini, 2)
     if rounds:
         return ngettext(
             "Speaking-time balance over the last round: Gini %(gini)s (%(word)s; 0 = everyone equal, 1 = one voice).",
@@ -448,11 +448,12 @@ def balance(gini: float | None, rounds: int | None = None) -> str:
 
 
 def privacy_rounds(count: int, minutes: float) -> str:
+    shown = decimal(minutes, 1)
     return ngettext(
         "%(count)s round with your speaking time (%(minutes)s minutes in all)",
         "%(count)s rounds with your speaking time (%(minutes)s minutes in all)",
         count,
-        minutes=f"{minutes:.1f}",
+        minutes=shown,
     )
 
 
