@@ -27,10 +27,11 @@ import logging
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -150,6 +151,16 @@ def ngettext(singular: str, plural: str, n: int, /, **params: object) -> str:
 def pgettext(context: str, msgid: str) -> str:
     """``msgid`` as meant in ``context`` (command names: ``"command name"``)."""
     return translations(current()).pgettext(context, msgid)
+
+
+def number(value: int) -> str:
+    """A count as the current language writes it (1,200 in English, 1.200 in German)."""
+    return format_decimal(value, format="#,##0", locale=current())
+
+
+def day_month(day: date) -> str:
+    """A short date as the current language writes it (3 Dec, 3. Dez.)."""
+    return format_date(day, format="d MMM", locale=current())
 
 
 def decimal(value: float, places: int = 1) -> str:

@@ -12,6 +12,7 @@ import simcord
 from simcord import interactions as simcord_interactions
 
 from bot import i18n
+from cogs.checkins import texts as checkins_texts
 from cogs.rounds import texts as rounds_texts
 from tests.conftest import Harness
 from tests.rounds.helpers import live_message, refused
@@ -177,3 +178,53 @@ async def test_the_command_tree_is_localised_within_discords_rules(harness: Harn
     assert synced, "the tree was synced"
     sent = {c["name"]: c for c in synced[-1].json}
     assert sent["round"]["name_localizations"]["de"] == "runde"
+
+
+async def test_each_member_reads_check_ins_in_their_own_language_and_the_card_speaks_the_servers(
+    harness: Harness, env: simcord.Env, locales: SimcordLocale
+) -> None:
+    guild = env.create_guild(preferred_locale="en-US")
+    ann = guild.add_member(env.create_user("ann"))
+    bob = guild.add_member(env.create_user("bob"))
+    locales[ann.id] = "de"
+    group = await make_group(harness, guild, "Circle", members=[ann, bob])
+
+    shown = await ann.slash(group.channel, "checkin now")
+    assert shown.modal is not None
+    assert shown.modal["title"] == "Einchecken · Circle"
+    done = await ann.submit_modal(shown, form(4, "", "group"))
+    lines = last(done).content.splitlines()
+    assert lines[0] == in_language("de", checkins_texts.checked_in, "Circle", 4, "group")
+    assert lines[0] == "Eingecheckt in **Circle**: 🙂 4/5 · Gut · er steht im Kanal deiner Gruppe."
+    minutes = harness.settings.checkins.edit_window_minutes
+    assert lines[1].startswith(f"Du kannst ihn noch {minutes} Minuten lang mit </checkin edit:")  # clickable
+
+    card = group.channel.last_message
+    assert card is not None
+    assert card.content == f"**Check-in** · <@{ann.id}> · 🙂 4/5 · Good"  # the server's language
+    supported = await bob.click(card, label="Send support")
+    assert last(supported).content == "Support sent. 💛 They'll see someone is with them."
+    assert (group.channel.last_message.content or "").endswith("💛 1 person sent support")  # type: ignore[union-attr]
+
+    again = await ann.click(group.channel.last_message, label="Send support")  # type: ignore[arg-type]
+    refused(env, again, in_language("de", checkins_texts.own_checkin_support))
+
+    history = await ann.slash(group.channel, "checkin history")
+    assert "**Deine letzten 30 Tage**" in last(history).content
+    assert "• 1 Check-in, Stimmung im Schnitt 4,0 von 5 (Gut)" in last(history).content
+    assert "Aktuelle Serie: 1 Tag am Stück; längste: 1 Tag" in last(history).content
+
+    bad = await bob.slash(group.channel, "checkin remind set", time="25:99")
+    refused(env, bad, "'25:99' is not a time of day")
+    bad_de = await ann.slash(group.channel, "checkin remind set", time="25:99")
+    refused(env, bad_de, "'25:99' ist keine Uhrzeit")
+
+
+def form(mood: int, note: str, visibility: str) -> dict[str, Any]:
+    from cogs.checkins.views import MOOD_ID, NOTE_ID, VISIBILITY_ID
+
+    return {MOOD_ID: [str(mood)], NOTE_ID: note, VISIBILITY_ID: [visibility]}
+
+
+def last(result: simcord.InteractionResult) -> Any:
+    return result.followups[-1] if result.followups else result.response

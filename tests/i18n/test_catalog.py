@@ -20,7 +20,7 @@ from cogs.rounds import texts as rounds_texts
 ROOT = Path(__file__).resolve().parents[2]
 POT = i18n.LOCALES_DIR / "hearth.pot"
 LANGUAGES = i18n.shipped()[1:]
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdr]")
 
 
 def _catalog(path: Path, language: str | None = None):  # type: ignore[no-untyped-def]
