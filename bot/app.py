@@ -274,11 +274,13 @@ class Hearth(commands.Bot):
             await wait_for_xact_lock(holder, COMMAND_SYNC)
             async with self.db.read() as session:
                 stored = await session.get(HearthState, self._hash_key())
-            if stored is not None and stored.value == self.command_hash():
-                log.info("slash commands unchanged; not syncing")
-                await self._learn_command_ids()
-                return False
-            count = await self.sync_commands()
+            unchanged = stored is not None and stored.value == self.command_hash()
+            if not unchanged:
+                count = await self.sync_commands()
+        if unchanged:
+            log.info("slash commands unchanged; not syncing")
+            await self._learn_command_ids()  # outside the lock: a REST call
+            return False
         log.info("synced %d slash commands", count)
         return True
 
@@ -286,8 +288,8 @@ class Hearth(commands.Bot):
         """Command ids make command mentions clickable (bot/i18n.py); without them texts say `/name`."""
         try:
             known = await self.tree.fetch_commands(guild=self._sync_scope())
-        except discord.HTTPException as error:
-            log.warning("could not fetch command ids (%s); command mentions stay plain", error.status)
+        except discord.DiscordException as error:  # best effort: texts then name commands as `/name`
+            log.warning("could not fetch command ids (%s); command mentions stay plain", type(error).__name__)
             return
         i18n.remember_commands({command.name: command.id for command in known})
 
