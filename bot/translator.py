@@ -30,8 +30,8 @@ class HearthTranslator(app_commands.Translator):
 
 def translate(message: str, locale: str, location: app_commands.TranslationContextLocation) -> str | None:
     language = i18n.resolve(locale)
-    if language == i18n.SOURCE_LANGUAGE or language.split("_")[0] != locale.split("-")[0]:
-        return None  # no catalog for this locale: Discord shows the default (English)
+    if language == i18n.SOURCE_LANGUAGE:
+        return None  # English, or no catalog for this locale: Discord shows the default
     catalog = i18n.translations(language)
     if location in _NAMES:
         translated = catalog.pgettext(i18n.COMMAND_NAME, message)

@@ -143,7 +143,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
     async def _fire(self, round_id: int, kind: str, turn: int) -> None:
         try:
             await self.perform(round_id, lambda: self.service.timer(round_id, kind, turn, self.bot.clock.now()))
-        except Exception:  # the effects speak the server's language (_apply)
+        except Exception:
             log.exception("round timer failed round=%s kind=%s", round_id, kind)
 
     # --- what people see -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ every shipped language's names and descriptions within Discord's rules."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -228,3 +229,25 @@ def form(mood: int, note: str, visibility: str) -> dict[str, Any]:
 
 def last(result: simcord.InteractionResult) -> Any:
     return result.followups[-1] if result.followups else result.response
+
+
+async def test_a_scheduled_prompt_speaks_the_servers_language_with_its_button(
+    harness: Harness, env: simcord.Env, locales: SimcordLocale
+) -> None:
+    guild = env.create_guild(preferred_locale="de")
+    lead = guild.add_member(env.create_user("lead"))
+    alice = guild.add_member(env.create_user("alice"))
+    locales[lead.id] = "en-US"
+    locales[alice.id] = "fr"  # no French catalog: the server's German
+    group = await make_group(harness, guild, "Kreis", members=[alice], facilitators=[lead])
+
+    result = await lead.slash(group.channel, "checkin prompt set", time="9:00", day="Saturday")
+    assert "every Saturday at 09:00 (UTC)" in result.response.content  # lead reads English
+    # 1 January 2026 is a Thursday; the prompt comes on Saturday, from a timer, through the delivery record.
+    await env.advance_time((datetime(2026, 1, 3, 9, 1, tzinfo=UTC) - env.now()).total_seconds())
+    prompt = group.channel.last_message
+    assert prompt is not None
+    assert prompt.content == in_language("de", checkins_texts.prompt, "Kreis")
+    assert prompt.content.startswith("**Wie geht es dir wirklich?** Zeit für den Check-in von **Kreis**.")
+    shown = await alice.click(prompt, label="Einchecken")
+    assert shown.modal is not None and shown.modal["title"] == "Einchecken · Kreis"
