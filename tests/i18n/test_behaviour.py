@@ -71,7 +71,7 @@ async def test_each_member_reads_rounds_in_their_own_language(
     again = await ann.click(await live_message(harness, group.channel), label="Join queue")
     refused(env, again, in_language("de", rounds_texts.holding_already))
     controls = await ann.click(await live_message(harness, group.channel), label="Facilitator controls")
-    refused(env, controls, "Diese Knöpfe sind für die Moderation der Gruppe.")
+    refused(env, controls, "Diese Knöpfe sind für die Gruppenbegleitung.")
 
     passed = await bob.click(await live_message(harness, group.channel), label="Pass")
     assert passed.response.content == "Passed: no turn for you this round."
