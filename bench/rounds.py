@@ -69,7 +69,7 @@ from bot.app import Hearth, create_bot
 from bot.clock import Clock
 from cogs.rounds import domain as d
 from cogs.rounds.cog import RoundsCog
-from cogs.rounds.service import RoundView, Update
+from cogs.rounds.service import RoundSnapshot, Update
 from tests.conftest import make_settings
 from tests.support.groups import make_group
 
@@ -246,7 +246,7 @@ class Recorder:
             "bench_handover", default=None
         )
 
-        def armed(view: RoundView) -> None:
+        def armed(view: RoundSnapshot) -> None:
             if view.state.due_at is not None:
                 self.due[(view.id, view.state.turn)] = view.state.due_at
             arm(view)

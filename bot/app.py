@@ -15,7 +15,7 @@ import discord
 import yarl
 from discord.ext import commands
 
-from bot import interactions
+from bot import i18n, interactions, translator
 from bot.audience import AudienceRules
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
@@ -145,6 +145,8 @@ class Hearth(commands.Bot):
         self.serving = True
         # Every interaction: text normalised and an Outcome opened before discord.py parses it.
         interactions.install(self)
+        # ...and its language bound (bot/i18n.py): the member's, else the server's, else English.
+        translator.install(self)
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         # discord.py dispatches "interaction" synchronously right after scheduling the handlers,
@@ -157,6 +159,8 @@ class Hearth(commands.Bot):
 
     async def setup_hook(self) -> None:
         await self.db.ping()
+        # Command names and descriptions in every shipped language, sent with each sync.
+        await self.tree.set_translator(translator.HearthTranslator())
         if self.settings.database.migrate_on_start:
             state = await migrations.upgrade(self.db)
             log.info("database migrated to %s", ", ".join(state.current))
@@ -249,7 +253,8 @@ class Hearth(commands.Bot):
         return sorted((c.to_dict(self.tree) for c in commands_), key=lambda c: (c["type"], c["name"]))
 
     def command_hash(self) -> str:
-        payload = json.dumps(self.command_payload(), sort_keys=True, default=str)
+        # The catalogs' fingerprint: a changed translation must reach Discord too.
+        payload = json.dumps([self.command_payload(), i18n.fingerprint()], sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def _sync_scope(self) -> discord.Object | None:
@@ -262,6 +267,7 @@ class Hearth(commands.Bot):
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
         synced = await self.tree.sync(guild=guild)
+        i18n.remember_commands({command.name: command.id for command in synced})
         async with self.db.write() as session:
             await session.merge(HearthState(key=self._hash_key(), value=self.command_hash()))
         self.synced_commands = True
@@ -280,12 +286,24 @@ class Hearth(commands.Bot):
             await wait_for_xact_lock(holder, COMMAND_SYNC)
             async with self.db.read() as session:
                 stored = await session.get(HearthState, self._hash_key())
-            if stored is not None and stored.value == self.command_hash():
-                log.info("slash commands unchanged; not syncing")
-                return False
-            count = await self.sync_commands()
+            unchanged = stored is not None and stored.value == self.command_hash()
+            if not unchanged:
+                count = await self.sync_commands()
+        if unchanged:
+            log.info("slash commands unchanged; not syncing")
+            await self._learn_command_ids()  # outside the lock: a REST call
+            return False
         log.info("synced %d slash commands", count)
         return True
+
+    async def _learn_command_ids(self) -> None:
+        """Command ids make command mentions clickable (bot/i18n.py); without them texts say `/name`."""
+        try:
+            known = await self.tree.fetch_commands(guild=self._sync_scope())
+        except discord.DiscordException as error:  # best effort: texts then name commands as `/name`
+            log.warning("could not fetch command ids (%s); command mentions stay plain", type(error).__name__)
+            return
+        i18n.remember_commands({command.name: command.id for command in known})
 
 
 class ShardedHearth(Hearth, commands.AutoShardedBot):

@@ -11,7 +11,7 @@ from bot.actor import Actor
 from bot.clock import Clock
 from bot.db import Database
 from bot.errors import BadInput, Conflict
-from cogs.checkins import domain
+from cogs.checkins import domain, texts
 from cogs.checkins.models import Checkin, CheckinAlert
 from cogs.checkins.queries import facilitator_ids
 from cogs.checkins.records import AlertInfo, LowAlert
@@ -30,18 +30,15 @@ class CheckinAlerts:
         self, actor: Actor, group_name: str | None, channel_id: int | None, threshold: int, consecutive: int
     ) -> AlertInfo:
         if threshold not in LOW_THRESHOLDS:
-            raise BadInput("Choose what counts as low: a mood of 1, 2 or 3 or below.")
+            raise BadInput(texts.bad_threshold())
         if consecutive not in LOW_RUNS:
-            raise BadInput(f"Choose how many low check-ins in a row: {LOW_RUNS.start} to {LOW_RUNS.stop - 1}.")
+            raise BadInput(texts.bad_run(LOW_RUNS.start, LOW_RUNS.stop - 1))
         async with self.db.write() as session:
             group = await groups.resolve_group(session, actor, group_name, channel_id)
             await groups.require_participant(session, group, actor.user_id)
             facilitators = await facilitator_ids(session, group.id)
             if not facilitators:
-                raise Conflict(
-                    f"**{group.name}** has no facilitators yet, so there is no one to tell. "
-                    "Ask a server admin to add one, then turn this on."
-                )
+                raise Conflict(texts.no_facilitators(group.name))
             choice = await session.get(CheckinAlert, (group.id, actor.user_id), with_for_update=True)
             if choice is None:
                 choice = CheckinAlert(group_id=group.id, user_id=actor.user_id, created_at=self.clock.now())

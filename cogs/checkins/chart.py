@@ -9,6 +9,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
+from cogs.checkins import texts
 from cogs.checkins.domain import MOODS
 
 
@@ -24,7 +25,7 @@ def render_history(daily: list[tuple[date, float]], start: date, end: date, titl
     axes.set_xlim(date2num(start), date2num(end))
     axes.xaxis_date()
     axes.set_ylim(0.5, 5.5)
-    axes.set_yticks(list(MOODS), [f"{n} {MOODS[n][1]}" for n in MOODS])
+    axes.set_yticks(list(MOODS), [f"{n} {texts.mood_words(n)}" for n in MOODS])  # the caller's language
     axes.set_title(title)
     axes.grid(alpha=0.3)
     figure.autofmt_xdate()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 from datetime import datetime
@@ -13,20 +14,21 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import format_dt
 
+from bot import i18n
 from bot.audience import KEY as AUDIENCE
 from bot.audience import Audience, for_audience
 from bot.delivery import GivenUp
 from bot.errors import BadInput
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from bot.translator import server_language
 from cogs.care.api import CareDesk
-from cogs.checkins import domain
-from cogs.checkins.domain import Visibility, mood_label
+from cogs.checkins import domain, texts
+from cogs.checkins.domain import Visibility
 from cogs.checkins.privacy import CheckinPrivacy
 from cogs.checkins.prompts import PROMPT_VIEW
 from cogs.checkins.records import CheckinInfo, LowAlert, PromptInfo, ReminderInfo
 from cogs.checkins.reminders import REMINDER_PURPOSE
 from cogs.checkins.service import CheckinService
-from cogs.checkins.text import history_text, summary_text, visibility_phrase
 from cogs.checkins.views import CheckinForm, RetryView, card_content, prompt_view, support_view
 from cogs.groups.api.choices import group_choices, timezone_choices
 
@@ -38,11 +40,8 @@ log = logging.getLogger("hearth.checkins")
 JOB_PREFIX = "checkins:"
 RETENTION_JOB = "checkins:retention"
 REBUILD_SLICE = 500
+# English names as choices; the translator shows them in each language (texts.weekday).
 DAYS_OF_WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-DM_CLOSED_NOTICE = (
-    "I couldn't send your daily check-in reminder because your direct messages are closed to me, so I "
-    "stopped it. To get reminders, allow DMs from this server's members and run `/checkin remind set` again."
-)
 
 
 def reminder_job(reminder_id: int) -> str:
@@ -80,8 +79,20 @@ class CheckinCog(commands.Cog):
             deliveries=bot.deliveries,
         )
         bot.deliveries.on_given_up(REMINDER_PURPOSE, self._reminder_given_up)
-        bot.sender.register_view(PROMPT_VIEW, lambda group_id: prompt_view(int(group_id)))
+        bot.sender.register_view(PROMPT_VIEW, self._prompt_view)
         self.privacy = CheckinPrivacy()
+
+    @staticmethod
+    def _prompt_view(argument: str) -> discord.ui.View:
+        group_id, _sep, language = argument.partition(":")  # "<group id>:<language>"; older ones: no language
+        return prompt_view(int(group_id), language or None)
+
+    def _server(self, guild_id: int | None) -> contextlib.AbstractContextManager[str]:
+        """Posts in a group's channel and DMs to others speak the server's language."""
+        return i18n.using(server_language(self.bot, guild_id))
+
+    def _language_of(self, guild_id: int) -> str:
+        return server_language(self.bot, guild_id)
 
     # --- lifecycle ------------------------------------------------------------------------------------
 
@@ -131,7 +142,7 @@ class CheckinCog(commands.Cog):
 
     async def _stopped_notice(self, interaction: discord.Interaction) -> None:
         if interaction.guild_id is not None and await self.service.take_stopped_notice(actor_of(interaction)):
-            await interaction.followup.send(DM_CLOSED_NOTICE, ephemeral=True)
+            await interaction.followup.send(texts.reminder_stopped_dms_closed(), ephemeral=True)
 
     async def form_submitted(
         self, interaction: discord.Interaction, form: CheckinForm, mood: str, note: str, visibility: str
@@ -143,35 +154,23 @@ class CheckinCog(commands.Cog):
             # Nothing is saved; the member keeps what they typed and can fix it in one click.
             kwargs: dict[str, Any] = {
                 "group_id": form.group_id,
-                "group_name": form.title.split(" · ", 1)[-1],
+                "group_name": form.group_name,
                 "editing": form.editing,
                 "mood": int(mood) if mood.isdigit() else None,
                 "note": note[: form.note.max_length or None],
                 "visibility": Visibility(visibility) if visibility in Visibility._value2member_map_ else None,
             }
-            await reply(
-                interaction,
-                f"{problem.message}\nNothing was saved. Press the button to get the form back with your text in it.",
-                view=RetryView(self, kwargs, actor.user_id),
-            )
+            await reply(interaction, texts.not_saved(problem.message), view=RetryView(self, kwargs, actor.user_id))
             return
         if form.editing:
             await self._edit_submitted(interaction, form.editing, mood, note, visibility)
             return
         outcome = await self.service.submit(actor, form.group_id, mood, note, visibility)
         checkin = outcome.checkin
-        lines = [
-            f"Checked in to **{checkin.group_name}**: {mood_label(checkin.mood)} · "
-            f"{visibility_phrase(checkin.visibility)}."
-        ]
+        lines = [texts.checked_in(checkin.group_name, checkin.mood, checkin.visibility.value)]
         if outcome.alert is not None:
-            lines.append(
-                "As you asked, I'm letting your group's facilitators know you've been low, so someone can reach out."
-            )
-        lines.append(
-            f"You can change or delete it for {self.settings.edit_window_minutes} minutes with `/checkin edit` "
-            "or `/checkin delete`."
-        )
+            lines.append(texts.telling_facilitators())
+        lines.append(texts.change_window(self.settings.edit_window_minutes))
         await reply(interaction, "\n".join(lines))
         await self._after_note(interaction, checkin)
         if checkin.visibility is Visibility.GROUP:
@@ -198,31 +197,24 @@ class CheckinCog(commands.Cog):
     async def _post_card(self, interaction: discord.Interaction, checkin: CheckinInfo, channel_id: int | None) -> None:
         channel = self.bot.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.abc.Messageable):
-            await reply(
-                interaction,
-                "Your group has no channel I can post in, so your check-in stays private to you and your facilitators.",
-            )
+            await reply(interaction, texts.no_channel_for_card())
             return
         try:
-            message = await channel.send(
-                card_content(checkin), view=support_view(checkin.id), allowed_mentions=NO_MENTIONS
-            )
+            with self._server(interaction.guild_id):
+                content, view = card_content(checkin), support_view(checkin.id)
+            message = await channel.send(content, view=view, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
             log.warning("could not post check-in card %s in channel %s", checkin.id, channel_id)
-            await reply(
-                interaction,
-                "Your check-in is saved, but I couldn't post it in your group's channel (a permission is missing).",
-            )
+            await reply(interaction, texts.card_not_posted())
             return
         await self.service.attach_card(checkin.id, message.channel.id, message.id)
 
     async def _send_low_alert(self, interaction: discord.Interaction, alert: LowAlert) -> None:
-        guild_name = interaction.guild.name if interaction.guild else "your server"
-        text = (
-            f"<@{alert.member_id}> asked Hearth to let you know when they've been low: their last "
-            f"{alert.consecutive} check-ins in **{alert.group_name}** ({guild_name}) were at {alert.threshold}/5 or "
-            "below. Maybe reach out to them? (They chose this and can turn it off.)"
-        )
+        guild_name = interaction.guild.name if interaction.guild else "Discord"
+        with self._server(interaction.guild_id):  # a facilitator's own locale is unknown here
+            text = texts.low_alert(
+                f"<@{alert.member_id}>", alert.consecutive, alert.group_name, guild_name, alert.threshold
+            )
         for facilitator_id in alert.facilitator_ids:
             try:
                 dm = await self.bot.create_dm(discord.Object(facilitator_id))
@@ -235,10 +227,12 @@ class CheckinCog(commands.Cog):
     async def support_clicked(self, interaction: discord.Interaction, checkin_id: int) -> None:
         outcome = await self.service.support(actor_of(interaction), checkin_id)
         if not outcome.added:
-            await reply(interaction, "You already sent support to this check-in. 💛")
+            await reply(interaction, texts.support_already())
             return
-        await interaction.response.edit_message(content=card_content(outcome.checkin), allowed_mentions=NO_MENTIONS)
-        await reply(interaction, "Support sent. 💛 They'll see someone is with them.")
+        with self._server(interaction.guild_id):
+            content = card_content(outcome.checkin)
+        await interaction.response.edit_message(content=content, allowed_mentions=NO_MENTIONS)
+        await reply(interaction, texts.support_sent())
 
     # --- edit and delete ------------------------------------------------------------------------------------
 
@@ -262,14 +256,12 @@ class CheckinCog(commands.Cog):
     ) -> None:
         outcome = await self.service.edit(actor_of(interaction), checkin_id, mood, note, visibility)
         checkin = outcome.checkin
-        await reply(
-            interaction,
-            f"Updated your check-in in **{checkin.group_name}**: {mood_label(checkin.mood)} · "
-            f"{visibility_phrase(checkin.visibility)}.",
-        )
+        await reply(interaction, texts.updated(checkin.group_name, checkin.mood, checkin.visibility.value))
         await self._after_note(interaction, checkin)
         if checkin.visibility is Visibility.GROUP and outcome.old_card is not None:
-            await self._edit_card(outcome.old_card, content=card_content(checkin))
+            with self._server(interaction.guild_id):
+                content = card_content(checkin)
+            await self._edit_card(outcome.old_card, content=content)
         elif checkin.visibility is Visibility.GROUP:
             await self._post_card(interaction, checkin, outcome.group_channel_id)
         elif outcome.old_card is not None:
@@ -295,7 +287,7 @@ class CheckinCog(commands.Cog):
         removed = await self.service.delete_latest(actor_of(interaction))
         if removed.card_channel_id is not None and removed.card_message_id is not None:
             await self._delete_card((removed.card_channel_id, removed.card_message_id))
-        await reply(interaction, f"Deleted your latest check-in in **{removed.group_name}**.")
+        await reply(interaction, texts.deleted(removed.group_name))
 
     # --- history -----------------------------------------------------------------------------------------
 
@@ -305,7 +297,7 @@ class CheckinCog(commands.Cog):
         actor = actor_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await self.service.history(actor, days)
-        text = history_text(data)
+        text = texts.history_text(data)
         if not data.points:
             await reply(interaction, text)
             return
@@ -318,7 +310,7 @@ class CheckinCog(commands.Cog):
             daily,
             domain.local_date(data.start, data.zone),
             domain.local_date(data.end, data.zone),
-            f"Your mood, last {days} days",
+            texts.chart_title(days),
         )
         file = discord.File(io.BytesIO(png), filename="checkin-history.png", description=text[:1000])
         await reply(interaction, text, file=file)
@@ -336,7 +328,7 @@ class CheckinCog(commands.Cog):
     ) -> None:
         actor = actor_of(interaction)
         data = await self.service.summary(actor, group, interaction.channel_id, days)
-        await reply(interaction, summary_text(data))
+        await reply(interaction, texts.summary_text(data))
 
     # --- reminders ------------------------------------------------------------------------------------------
 
@@ -348,38 +340,27 @@ class CheckinCog(commands.Cog):
     async def remind_set(self, interaction: discord.Interaction, time: str, timezone: str | None = None) -> None:
         actor = actor_of(interaction)
         at, zone = await self.service.reminder_preview(actor, time, timezone)
-        guild_name = interaction.guild.name if interaction.guild else "this server"
-        when = f"{at:%H:%M} ({zone.key})"
+        guild_name = interaction.guild.name if interaction.guild else "Discord"
+        when = texts.clock_time(at, zone)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             dm = await self.bot.create_dm(discord.Object(actor.user_id))
-            await dm.send(
-                f"Hearth will remind you here every day at {when} to check in on **{guild_name}**. "
-                "`/checkin remind off` stops it."
-            )
+            await dm.send(texts.reminder_confirm_dm(when, guild_name))
         except discord.Forbidden:
-            await reply(
-                interaction,
-                "I can't send you direct messages (they're closed to me), so I can't remind you. Nothing was saved. "
-                "Allow DMs from this server's members (Privacy Settings) and try again.",
-            )
+            await reply(interaction, texts.dms_closed())
             return
         info = await self.service.set_reminder(actor, at, timezone)
         next_at = self.schedule_reminder(info, self.bot.clock.now())
-        await reply(
-            interaction,
-            f"Done: a reminder every day at {when}, by DM, skipped on days you've already checked in. "
-            f"Next one {format_dt(next_at, 'R')}.",
-        )
+        await reply(interaction, texts.reminder_set(when, format_dt(next_at, "R")))
 
     @remind.command(name="off", description="Stop your daily check-in reminder")
     async def remind_off(self, interaction: discord.Interaction) -> None:
         removed = await self.service.remove_reminder(actor_of(interaction))
         if removed is None:
-            await reply(interaction, "You have no daily reminder here, so there was nothing to stop.")
+            await reply(interaction, texts.no_reminder())
             return
         self.bot.scheduler.cancel(reminder_job(removed))
-        await reply(interaction, "Your daily check-in reminder is off.")
+        await reply(interaction, texts.reminder_off())
 
     def schedule_reminder(self, info: ReminderInfo, now: datetime) -> datetime:
         next_at = domain.next_local_occurrence(now, info.at, info.zone)
@@ -388,7 +369,7 @@ class CheckinCog(commands.Cog):
 
     async def _fire_reminder(self, reminder_id: int) -> None:
         try:
-            due = await self.service.reminder_due(reminder_id, self._guild_name)
+            due = await self.service.reminder_due(reminder_id, self._guild_name, self._language_of)
             if due is None:
                 return
             # A DM due now was recorded with the reminder (bot/delivery.py sends it); only the next firing is ours.
@@ -425,11 +406,7 @@ class CheckinCog(commands.Cog):
     ) -> None:
         info = await self.service.set_alert(actor_of(interaction), group, interaction.channel_id, below, in_a_row)
         await reply(
-            interaction,
-            f"On. When {info.consecutive} of your check-ins in a row in **{info.group_name}** are at "
-            f"{info.threshold}/5 or below, I'll privately tell its {info.facilitator_count} facilitator(s) your "
-            "name so someone can reach out. They never see your notes. "
-            "`/checkin alerts show` lists this; `/checkin alerts off` stops it.",
+            interaction, texts.alerts_on(info.consecutive, info.group_name, info.threshold, info.facilitator_count)
         )
 
     @alerts.command(name="off", description="Stop telling your facilitators when you've been low")
@@ -438,25 +415,18 @@ class CheckinCog(commands.Cog):
     async def alerts_off(self, interaction: discord.Interaction, group: str | None = None) -> None:
         removed = await self.service.remove_alerts(actor_of(interaction), group)
         if not removed:
-            await reply(interaction, "You had no low-mood alerts turned on, so nothing changed.")
+            await reply(interaction, texts.alerts_none())
             return
-        await reply(interaction, "Off for " + ", ".join(f"**{name}**" for name in removed) + ".")
+        await reply(interaction, texts.alerts_off(", ".join(f"**{name}**" for name in removed)))
 
     @alerts.command(name="show", description="See whether your facilitators are told when you've been low")
     async def alerts_show(self, interaction: discord.Interaction) -> None:
         chosen = await self.service.alerts_of(actor_of(interaction))
         if not chosen:
-            await reply(
-                interaction,
-                "Off: your facilitators are never told about your moods. `/checkin alerts on` changes that.",
-            )
+            await reply(interaction, texts.alerts_all_off())
             return
-        lines = [
-            f"• **{a.group_name}**: after {a.consecutive} check-ins in a row at {a.threshold}/5 or below "
-            f"({a.facilitator_count} facilitator(s) would be told)"
-            for a in chosen
-        ]
-        await reply(interaction, "Your low-mood alerts:\n" + "\n".join(lines) + "\n`/checkin alerts off` stops them.")
+        lines = [texts.alert_line(a.group_name, a.consecutive, a.threshold, a.facilitator_count) for a in chosen]
+        await reply(interaction, texts.alerts_list(lines))
 
     # --- group prompts -----------------------------------------------------------------------------------------
 
@@ -475,10 +445,7 @@ class CheckinCog(commands.Cog):
     ) -> None:
         info = await self.service.set_prompt(actor_of(interaction), group, interaction.channel_id, time, day)
         next_at = self.schedule_prompt(info, self.bot.clock.now())
-        await reply(
-            interaction,
-            f"**{info.group_name}** gets a check-in prompt {info.cadence}. First one {format_dt(next_at, 'R')}.",
-        )
+        await reply(interaction, texts.prompt_set(info.group_name, info.cadence, format_dt(next_at, "R")))
 
     @prompt.command(name="off", description="Facilitators: stop the group's scheduled check-in prompt")
     @app_commands.describe(group="Which group (default: this channel's group)")
@@ -486,7 +453,7 @@ class CheckinCog(commands.Cog):
     async def prompt_off(self, interaction: discord.Interaction, group: str | None = None) -> None:
         name, prompt_id = await self.service.remove_prompt(actor_of(interaction), group, interaction.channel_id)
         self.bot.scheduler.cancel(prompt_job(prompt_id))
-        await reply(interaction, f"The scheduled check-in prompt for **{name}** is off.")
+        await reply(interaction, texts.prompt_off(name))
 
     def schedule_prompt(self, info: PromptInfo, now: datetime) -> datetime:
         next_at = domain.next_local_occurrence(now, info.at, info.zone, info.weekday)
@@ -495,7 +462,7 @@ class CheckinCog(commands.Cog):
 
     async def _fire_prompt(self, prompt_id: int) -> None:
         try:
-            due = await self.service.prompt_due(prompt_id)
+            due = await self.service.prompt_due(prompt_id, self._language_of)
             if due is None:
                 return
             # A post due now was recorded for delivery with the prompt; only the next firing is ours.

@@ -11,33 +11,16 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.errors import BadInput
+from cogs.checkins import texts
 
-MOODS: dict[int, tuple[str, str]] = {
-    1: ("😞", "Very low"),
-    2: ("🙁", "Low"),
-    3: ("😐", "Okay"),
-    4: ("🙂", "Good"),
-    5: ("😄", "Great"),
-}
-
-
-def mood_label(mood: int) -> str:
-    emoji, words = MOODS[mood]
-    return f"{emoji} {mood}/5 · {words}"
+# Mood -> its emoji; the words for each mood are in texts.mood_words.
+MOODS: dict[int, str] = texts.MOOD_EMOJI
 
 
 class Visibility(StrEnum):
     ME = "me"
     FACILITATORS = "facilitators"
     GROUP = "group"
-
-    @property
-    def label(self) -> str:
-        return {
-            Visibility.ME: "Only me",
-            Visibility.FACILITATORS: "Me and my group's facilitators",
-            Visibility.GROUP: "My group",
-        }[self]
 
 
 SHARED = (Visibility.FACILITATORS.value, Visibility.GROUP.value)
@@ -47,9 +30,9 @@ def parse_mood(raw: str | int) -> int:
     try:
         mood = int(str(raw).strip())
     except ValueError:
-        raise BadInput("Pick a mood from 1 (very low) to 5 (great).") from None
+        raise BadInput(texts.bad_mood()) from None
     if mood not in MOODS:
-        raise BadInput("Pick a mood from 1 (very low) to 5 (great).")
+        raise BadInput(texts.bad_mood())
     return mood
 
 
@@ -57,7 +40,7 @@ def parse_visibility(raw: str) -> Visibility:
     try:
         return Visibility(raw.strip().lower())
     except ValueError:
-        raise BadInput("Choose who may see it: only me, my group's facilitators, or my group.") from None
+        raise BadInput(texts.bad_visibility()) from None
 
 
 def clean_note(raw: str | None, limit: int) -> str | None:
@@ -66,10 +49,7 @@ def clean_note(raw: str | None, limit: int) -> str | None:
     if not note:
         return None
     if len(note) > limit:
-        raise BadInput(
-            f"Your note is {len(note):,} characters; the limit is {limit:,}. "
-            f"Shorten it by {len(note) - limit:,} characters and submit again."
-        )
+        raise BadInput(texts.note_too_long(len(note), limit))
     return note
 
 
@@ -80,7 +60,7 @@ def parse_time_of_day(raw: str) -> time:
     """Accept 7:30, 07:30, 7pm, 7:30 pm, 19:00, 19h00; refuse anything else with a clear message."""
     text = raw.strip().lower().replace(" ", "")
     match = _TIME.match(text)
-    problem = BadInput(f"{raw.strip()!r} is not a time of day: write it like 7:30, 07:30, 7pm or 19:00.")
+    problem = BadInput(texts.bad_time(raw.strip()))
     if match is None:
         raise problem
     hour = int(match["h"])
@@ -173,14 +153,7 @@ TREND_THRESHOLD = 0.25
 
 def trend_word(earlier: float | None, later: float | None) -> str:
     """Compare the average of an earlier and a later half: rising, falling or steady."""
-    if earlier is None or later is None:
-        return "not enough check-ins to tell"
-    delta = later - earlier
-    if delta >= TREND_THRESHOLD:
-        return f"rising (from {earlier:.1f} to {later:.1f})"
-    if delta <= -TREND_THRESHOLD:
-        return f"falling (from {earlier:.1f} to {later:.1f})"
-    return f"steady (around {later:.1f})"
+    return texts.trend(earlier, later, TREND_THRESHOLD)
 
 
 def split_trend(points: Sequence[tuple[datetime, int]], start: datetime, end: datetime) -> str:

@@ -10,7 +10,7 @@ from bot.actor import Actor
 from bot.clock import Clock
 from bot.db import Database
 from bot.errors import BadInput
-from cogs.checkins import domain
+from cogs.checkins import domain, texts
 from cogs.checkins.models import Checkin
 from cogs.checkins.records import History
 from cogs.groups import api as groups
@@ -25,7 +25,7 @@ class CheckinHistory:
 
     async def history(self, actor: Actor, days: int) -> History:
         if days not in HISTORY_DAYS:
-            raise BadInput("History covers the last 30 or 90 days: pick one of those.")
+            raise BadInput(texts.bad_history_days())
         end = self.clock.now()
         start = end - timedelta(days=days)
         async with self.db.read() as session:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time, timedelta
 
 from sqlalchemy import select
 
+from bot import i18n
 from bot.actor import Actor
 from bot.clock import Clock
 from bot.db import Database
 from bot.delivery import Deliveries, Delivery
 from bot.errors import BadInput, Conflict, NotFound
-from cogs.checkins import domain
+from cogs.checkins import domain, texts
 from cogs.checkins.models import CheckinPrompt
 from cogs.checkins.records import WEEKDAYS, PromptDue, PromptInfo
 from cogs.groups import api as groups
@@ -24,17 +26,10 @@ def parse_weekday(raw: str | None) -> int | None:
     for index, name in enumerate(WEEKDAYS):
         if name.startswith(text[:3]) and len(text) >= 3:
             return index
-    raise BadInput(f"{raw.strip()!r} is not a day of the week: use Monday … Sunday, or leave it empty for daily.")
+    raise BadInput(texts.bad_weekday(raw.strip()))
 
 
 PROMPT_VIEW = "checkin-prompt"  # the Discord sender turns "checkin-prompt:<group id>" into the prompt's button
-
-
-def prompt_text(group_name: str) -> str:
-    return (
-        f"**How are you, really?** Time for **{group_name}**'s check-in. "
-        "Press the button (or run `/checkin now`); you choose who sees it."
-    )
 
 
 class CheckinPrompts:
@@ -52,9 +47,9 @@ class CheckinPrompts:
             group = await groups.resolve_group(session, actor, group_name, channel_id)
             await groups.require_facilitator(session, actor, group)
             if group.archived:
-                raise BadInput(f"**{group.name}** is archived: it takes no new activity.")
+                raise BadInput(texts.archived(group.name))
             if group.channel_id is None:
-                raise Conflict(f"**{group.name}** has no channel to post a prompt in.")
+                raise Conflict(texts.no_prompt_channel(group.name))
             prompt = await session.scalar(
                 select(CheckinPrompt).where(CheckinPrompt.group_id == group.id).with_for_update()
             )
@@ -72,7 +67,7 @@ class CheckinPrompts:
             await groups.require_facilitator(session, actor, group)
             prompt = await session.scalar(select(CheckinPrompt).where(CheckinPrompt.group_id == group.id))
             if prompt is None:
-                raise NotFound(f"**{group.name}** has no scheduled check-in prompt.")
+                raise NotFound(texts.no_prompt(group.name))
             await session.delete(prompt)
             return group.name, prompt.id
 
@@ -89,7 +84,9 @@ class CheckinPrompts:
                 )
             return result
 
-    async def prompt_due(self, prompt_id: int) -> PromptDue | None:
+    async def prompt_due(
+        self, prompt_id: int, language_of: Callable[[int], str | None] = lambda _: None
+    ) -> PromptDue | None:
         now = self.clock.now()
         async with self.db.write() as session:
             prompt = await session.get(CheckinPrompt, prompt_id, with_for_update=True)
@@ -106,15 +103,18 @@ class CheckinPrompts:
             if post:
                 prompt.last_posted_at = now
                 if self.deliveries is not None and group.channel_id is not None:
+                    language = i18n.resolve(language_of(group.guild_id))  # the channel's: the server's
+                    with i18n.using(language):
+                        text = texts.prompt(group.name)
                     self.deliveries.enqueue(
                         session,
                         Delivery.channel(
                             group.channel_id,
-                            prompt_text(group.name),
+                            text,
                             purpose="checkins.prompt",
                             ref=str(prompt.id),
                             guild_id=group.guild_id,
-                            view=f"{PROMPT_VIEW}:{group.id}",
+                            view=f"{PROMPT_VIEW}:{group.id}:{language}",
                         ),
                     )
             return PromptDue(

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.actor import Actor
 from bot.aggregates import Figures
-from cogs.checkins import domain
+from cogs.checkins import domain, texts
 from cogs.checkins.domain import Visibility
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -137,8 +137,7 @@ class PromptInfo:
 
     @property
     def cadence(self) -> str:
-        when = f"{self.at:%H:%M} ({self.zone.key})"
-        return f"daily at {when}" if self.weekday is None else f"every {WEEKDAYS[self.weekday].title()} at {when}"
+        return texts.cadence(self.at, self.zone, self.weekday)
 
 
 @dataclass(frozen=True)

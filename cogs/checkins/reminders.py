@@ -8,24 +8,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot import i18n
 from bot.actor import Actor
 from bot.clock import Clock
 from bot.db import Database
 from bot.delivery import Deliveries, Delivery
-from cogs.checkins import domain
+from cogs.checkins import domain, texts
 from cogs.checkins.models import Checkin, CheckinReminder
 from cogs.checkins.records import ReminderDue, ReminderInfo
 from cogs.groups import api as groups
 
 REMINDER_PURPOSE = "checkins.reminder"
-
-
-def reminder_text(guild_name: str | None) -> str:
-    where = f" on **{guild_name}**" if guild_name else ""
-    return (
-        f"How are you today? Your daily check-in{where} is waiting: run `/checkin now` there. "
-        "(`/checkin remind off` stops these.)"
-    )
 
 
 class CheckinReminders:
@@ -96,10 +89,14 @@ class CheckinReminders:
             ]
 
     async def reminder_due(
-        self, reminder_id: int, guild_name: Callable[[int], str | None] = lambda _: None
+        self,
+        reminder_id: int,
+        guild_name: Callable[[int], str | None] = lambda _: None,
+        language_of: Callable[[int], str | None] = lambda _: None,
     ) -> ReminderDue | None:
         """Decide, at the moment a reminder job fires, whether to DM (at most once a local day, even if the
-        job fires twice) and when to fire next; a DM to send is recorded for delivery here."""
+        job fires twice) and when to fire next; a DM to send is recorded for delivery here, in the server's
+        language (``language_of``: a member's own locale is only known while they use a command)."""
         now = self.clock.now()
         async with self.db.write() as session:
             reminder = await session.get(CheckinReminder, reminder_id, with_for_update=True)
@@ -126,11 +123,13 @@ class CheckinReminders:
             if send:
                 reminder.last_sent_at = now
                 if self.deliveries is not None:
+                    with i18n.using(language_of(reminder.guild_id)):
+                        reminder_text = texts.reminder(guild_name(reminder.guild_id))
                     self.deliveries.enqueue(
                         session,
                         Delivery.dm(
                             reminder.user_id,
-                            reminder_text(guild_name(reminder.guild_id)),
+                            reminder_text,
                             purpose=REMINDER_PURPOSE,
                             ref=str(reminder.id),
                             guild_id=reminder.guild_id,

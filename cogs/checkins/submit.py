@@ -14,7 +14,7 @@ from bot.config import CheckinSettings
 from bot.db import Database
 from bot.db.batching import GroupCommit
 from bot.errors import BadInput, Conflict, HearthError, NotFound
-from cogs.checkins import domain
+from cogs.checkins import domain, texts
 from cogs.checkins.alerts import alert_choices, low_alert
 from cogs.checkins.domain import Visibility
 from cogs.checkins.models import Checkin, CheckinSupport
@@ -72,7 +72,7 @@ class CheckinSubmissions:
                 try:
                     participation = found.get((request.group_id, request.actor.user_id))
                     if participation is None or participation.group.guild_id != request.actor.guild_id:
-                        raise NotFound("That group no longer exists.")
+                        raise NotFound(texts.group_gone())
                     participation.require()
                     group = participation.group
                 except HearthError as refusal:  # raised before anything of this request is written
@@ -125,13 +125,10 @@ class CheckinSubmissions:
         )
         checkin = await session.scalar(query.with_for_update() if lock else query)
         if checkin is None:
-            raise NotFound("You have no check-ins here yet. `/checkin now` opens the form.")
+            raise NotFound(texts.no_checkins_yet())
         window = timedelta(minutes=self.settings.edit_window_minutes)
         if self.clock.now() - checkin.created_at > window:
-            raise Conflict(
-                f"Your latest check-in is older than {self.settings.edit_window_minutes} minutes, so it can no "
-                "longer be changed. `/checkin now` records a new one."
-            )
+            raise Conflict(texts.too_old_to_change(self.settings.edit_window_minutes))
         return checkin
 
     async def latest_editable(self, actor: Actor) -> CheckinInfo:
@@ -147,7 +144,7 @@ class CheckinSubmissions:
         async with self.db.write() as session:
             checkin = await self._latest(session, actor, lock=True)
             if checkin.id != checkin_id:
-                raise Conflict("That is no longer your latest check-in, so it can't be changed.")
+                raise Conflict(texts.not_latest())
             group = await groups.group(session, actor.guild_id, checkin.group_id)
             old_card = (
                 (checkin.card_channel_id, checkin.card_message_id)
@@ -175,10 +172,10 @@ class CheckinSubmissions:
         async with self.db.write() as session:
             checkin = await session.get(Checkin, checkin_id)
             if checkin is None or checkin.guild_id != actor.guild_id or checkin.visibility != Visibility.GROUP:
-                raise NotFound("That check-in is no longer here.")
+                raise NotFound(texts.checkin_gone())
             group = await groups.group(session, actor.guild_id, checkin.group_id)
             if checkin.user_id == actor.user_id:
-                raise BadInput("That's your own check-in: others can send you support with this button.")
+                raise BadInput(texts.own_checkin_support())
             await groups.require_active_member(session, group, actor.user_id)
             added = await session.get(CheckinSupport, (checkin.id, actor.user_id)) is None
             if added:

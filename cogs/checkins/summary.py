@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.config import CheckinSettings
 from bot.db import Database
 from bot.errors import BadInput
-from cogs.checkins import domain
+from cogs.checkins import domain, texts
 from cogs.checkins.domain import SHARED
 from cogs.checkins.models import Checkin, PublishedWeek
 from cogs.checkins.records import Summary
@@ -33,7 +33,7 @@ class CheckinSummaries:
 
     async def summary(self, actor: Actor, group_name: str | None, channel_id: int | None, days: int) -> Summary:
         if days not in SUMMARY_DAYS:
-            raise BadInput("A summary covers the last 7 or 30 days: pick one of those.")
+            raise BadInput(texts.bad_summary_days())
         now = self.clock.now()
         minimum = max(self.settings.min_aggregate_members, aggregates.MINIMUM_CONTRIBUTORS)
         async with self.db.write() as session:

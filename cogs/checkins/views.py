@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot import i18n
 from bot.interactions import HearthModal, HearthView, actor_of, handle_error
-from cogs.checkins.domain import MOODS, Visibility, mood_label
+from cogs.checkins import texts
+from cogs.checkins.domain import MOODS, Visibility
 
 if TYPE_CHECKING:
     from cogs.checkins.cog import CheckinCog
@@ -21,13 +23,13 @@ DISCORD_TEXT_MAX = 4000
 
 
 def card_content(checkin: CheckinInfo) -> str:
-    """The compact card posted for a group-visible check-in (sent with mentions off)."""
-    lines = [f"**Check-in** · <@{checkin.user_id}> · {mood_label(checkin.mood)}"]
+    """The compact card posted for a group-visible check-in (sent with mentions off; the caller binds the
+    server's language)."""
+    lines = [texts.card_title(f"<@{checkin.user_id}>", checkin.mood)]
     if checkin.note:
         lines.extend(f"> {line}" if line.strip() else ">" for line in checkin.note.splitlines())
     if checkin.support_count:
-        people = "person" if checkin.support_count == 1 else "people"
-        lines.append(f"💛 {checkin.support_count} {people} sent support")
+        lines.append(texts.card_support(checkin.support_count))
     return "\n".join(lines)[:2000]
 
 
@@ -45,20 +47,21 @@ class CheckinForm(HearthModal):
         note: str | None = None,
         visibility: Visibility | None = None,
     ) -> None:
-        title = f"{'Edit check-in' if editing else 'Check in'} · {group_name}"
+        title = texts.form_title(editing is not None, group_name)
         # No fixed custom_id: discord.py keys open modals by custom_id alone, so a shared id would hand
         # one member's submit to another member's form (and group) and drop the other's. The default
         # is random per form.
         super().__init__(title=title[:45], timeout=900)
         self.cog = cog
         self.group_id = group_id
+        self.group_name = group_name
         self.editing = editing
         self.mood: discord.ui.Select[Any] = discord.ui.Select(
             custom_id=MOOD_ID,
-            placeholder="Pick how you feel",
+            placeholder=texts.form_mood_placeholder(),
             options=[
-                discord.SelectOption(label=f"{n} · {words}", value=str(n), emoji=emoji, default=mood == n)
-                for n, (emoji, words) in MOODS.items()
+                discord.SelectOption(label=f"{n} · {texts.mood_words(n)}", value=str(n), emoji=emoji, default=mood == n)
+                for n, emoji in MOODS.items()
             ],
         )
         limit = cog.settings.note_max_length
@@ -69,20 +72,24 @@ class CheckinForm(HearthModal):
             # Discord's own cap; Hearth's configured limit is checked on submit with a clear message.
             max_length=DISCORD_TEXT_MAX,
             default=note,
-            placeholder="Anything you want to add (optional)",
+            placeholder=texts.form_note_placeholder(),
         )
         self.visibility: discord.ui.Select[Any] = discord.ui.Select(
             custom_id=VISIBILITY_ID,
             options=[
-                discord.SelectOption(label=v.label, value=v.value, default=(visibility or Visibility.ME) is v)
+                discord.SelectOption(
+                    label=texts.visibility_label(v.value), value=v.value, default=(visibility or Visibility.ME) is v
+                )
                 for v in Visibility
             ],
         )
-        self.add_item(discord.ui.Label(text="How are you, really?", component=self.mood))
+        self.add_item(discord.ui.Label(text=texts.form_mood_label(), component=self.mood))
         self.add_item(
-            discord.ui.Label(text="A note", description=f"Optional, up to {limit:,} characters", component=self.note)
+            discord.ui.Label(
+                text=texts.form_note_label(), description=texts.form_note_description(limit), component=self.note
+            )
         )
-        self.add_item(discord.ui.Label(text="Who may see it?", component=self.visibility))
+        self.add_item(discord.ui.Label(text=texts.form_visibility_label(), component=self.visibility))
 
     def values(self) -> tuple[str, str, str]:
         mood = self.mood.values[0] if self.mood.values else ""
@@ -102,11 +109,14 @@ class RetryView(HearthView):
         self.cog = cog
         self.form_kwargs = form_kwargs
         self.user_id = user_id
+        for item in self.children:  # the decorator's label is fixed at import; this one speaks the member's
+            if isinstance(item, discord.ui.Button) and item.custom_id == "checkin:retry":
+                item.label = texts.retry_button()
 
     @discord.ui.button(label="Edit and try again", style=discord.ButtonStyle.primary, custom_id="checkin:retry")
     async def retry(self, interaction: discord.Interaction, _button: discord.ui.Button[RetryView]) -> None:
         if interaction.user.id != self.user_id:
-            await interaction.response.send_message("This form is not yours.", ephemeral=True)
+            await interaction.response.send_message(texts.not_your_form(), ephemeral=True)
             return
         await interaction.response.send_modal(CheckinForm(self.cog, **self.form_kwargs))
 
@@ -126,7 +136,7 @@ class SupportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"c
     def __init__(self, checkin_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Send support",
+                label=texts.support_button(),
                 emoji="💛",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"checkin:support:{checkin_id}",
@@ -154,7 +164,10 @@ class CheckinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"c
     def __init__(self, group_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Check in", emoji="📝", style=discord.ButtonStyle.primary, custom_id=f"checkin:open:{group_id}"
+                label=texts.checkin_button(),
+                emoji="📝",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"checkin:open:{group_id}",
             )
         )
         self.group_id = group_id
@@ -182,7 +195,9 @@ def support_view(checkin_id: int) -> discord.ui.View:
     return view
 
 
-def prompt_view(group_id: int) -> discord.ui.View:
+def prompt_view(group_id: int, language: str | None = None) -> discord.ui.View:
+    """The prompt's button, in the language its text was written in."""
     view = discord.ui.View(timeout=None)
-    view.add_item(CheckinButton(group_id))
+    with i18n.using(language):
+        view.add_item(CheckinButton(group_id))
     return view

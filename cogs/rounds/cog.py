@@ -16,15 +16,17 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import format_dt
 
+from bot import i18n
 from bot.audience import Audience, for_audience
 from bot.errors import BadInput, NotAllowed
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from bot.translator import server_language
 from cogs.rounds import domain as d
+from cogs.rounds import texts
 from cogs.rounds.privacy import RoundsPrivacy
-from cogs.rounds.service import RoundService, RoundView, Update, parse_order
+from cogs.rounds.service import RoundService, RoundSnapshot, Update, parse_order
 from cogs.rounds.views import (
     FACILITATOR_ACTIONS,
-    balance_line,
     build_panel,
     build_view,
     render,
@@ -40,14 +42,6 @@ log = logging.getLogger("hearth.rounds")
 
 _MENTION = re.compile(r"<@!?([0-9]{15,21})>|\b([0-9]{15,21})\b")
 VOICE_CHANNELS = (discord.VoiceChannel, discord.StageChannel)
-
-DEFAULT_NOTES = {
-    "next": "The stick moved on.",
-    "skip": "Skipped: the stick moved on.",
-    "pause": "Paused. The turn's time stands still until you press Resume.",
-    "resume": "Resumed.",
-    "extend": "One more minute for this turn.",
-}
 
 
 class RoundsCog(commands.Cog, name="Rounds"):
@@ -99,7 +93,15 @@ class RoundsCog(commands.Cog, name="Rounds"):
             self._locks.pop(round_id, None)
         return update
 
+    def _in_server_language(self, guild_id: int) -> contextlib.AbstractContextManager[str]:
+        """What the round posts or edits in its channel speaks the server's language, whoever pressed."""
+        return i18n.using(server_language(self.bot, guild_id))
+
     async def _apply(self, update: Update) -> None:
+        with self._in_server_language(update.view.guild_id):
+            await self._apply_here(update)
+
+    async def _apply_here(self, update: Update) -> None:
         view = update.view
         self._arm(view)
         if any(isinstance(effect, (d.TurnEnded, d.Ended)) for effect in update.effects):
@@ -108,17 +110,15 @@ class RoundsCog(commands.Cog, name="Rounds"):
             if isinstance(effect, d.WarnHolder):
                 await self._warn(view, effect)
             elif isinstance(effect, d.CameBack):
-                await self._notice(
-                    view, f"<@{effect.user_id}>, the stick has come back to you, as you asked.", effect.user_id
-                )
+                await self._notice(view, texts.came_back(f"<@{effect.user_id}>"), effect.user_id)
             elif isinstance(effect, d.HolderLeft):
-                await self._say(view, "The person holding the stick has left the server, so the stick moved on.")
+                await self._say(view, texts.holder_left())
         if update.changed:
             await self._show(view, update.summary)
         if view.voice_mode or not view.live:
             await self._sync_voice(view)
 
-    def _arm(self, view: RoundView) -> None:
+    def _arm(self, view: RoundSnapshot) -> None:
         scheduler = self.bot.scheduler
         state = view.state
         now = self.bot.clock.now()
@@ -148,10 +148,10 @@ class RoundsCog(commands.Cog, name="Rounds"):
 
     # --- what people see -----------------------------------------------------------------------------
 
-    def _channel(self, view: RoundView) -> discord.PartialMessageable:
+    def _channel(self, view: RoundSnapshot) -> discord.PartialMessageable:
         return self.bot.get_partial_messageable(view.channel_id, guild_id=view.guild_id)
 
-    async def _show(self, view: RoundView, summary: d.Summary | None) -> None:
+    async def _show(self, view: RoundSnapshot, summary: d.Summary | None) -> None:
         if view.message_id is None:
             return
         message = self._channel(view).get_partial_message(view.message_id)
@@ -172,15 +172,13 @@ class RoundsCog(commands.Cog, name="Rounds"):
         except discord.HTTPException as error:
             log.warning("could not update round message round=%s status=%s", view.id, error.status)
 
-    async def _warn(self, view: RoundView, effect: d.WarnHolder) -> None:
+    async def _warn(self, view: RoundSnapshot, effect: d.WarnHolder) -> None:
         left = max(0.0, (effect.due_at - self.bot.clock.now()).total_seconds())
-        text = (
-            f"<@{effect.user_id}>, about {d.format_duration(left)} left in your turn "
-            f"(it ends {format_dt(effect.due_at, 'R')}). Take your time to finish, or press **Done**."
+        await self._notice(
+            view, texts.warning(f"<@{effect.user_id}>", left, format_dt(effect.due_at, "R")), effect.user_id
         )
-        await self._notice(view, text, effect.user_id)
 
-    async def _notice(self, view: RoundView, text: str, user_id: int) -> None:
+    async def _notice(self, view: RoundSnapshot, text: str, user_id: int) -> None:
         """Tell one person something in the channel, pinging only them. A round keeps one such notice:
         the new one replaces the last, so warnings never pile up in the channel."""
         only_them = discord.AllowedMentions(users=[discord.Object(user_id)], roles=False, everyone=False)
@@ -191,22 +189,22 @@ class RoundsCog(commands.Cog, name="Rounds"):
             return
         await self._delete_message(view, await self.service.swap_notice(view.id, posted.id))
 
-    async def _clear_notice(self, view: RoundView) -> None:
+    async def _clear_notice(self, view: RoundSnapshot) -> None:
         await self._delete_message(view, await self.service.swap_notice(view.id, None))
 
-    async def _delete_message(self, view: RoundView, message_id: int | None) -> None:
+    async def _delete_message(self, view: RoundSnapshot, message_id: int | None) -> None:
         if message_id is None:
             return
         with contextlib.suppress(discord.HTTPException):  # already gone, or no permission: nothing to undo
             await self._channel(view).get_partial_message(message_id).delete()
 
-    async def _say(self, view: RoundView, text: str) -> None:
+    async def _say(self, view: RoundSnapshot, text: str) -> None:
         with contextlib.suppress(discord.HTTPException):
             await self._channel(view).send(text, allowed_mentions=NO_MENTIONS)
 
     # --- voice mode ------------------------------------------------------------------------------------
 
-    async def _sync_voice(self, view: RoundView) -> None:
+    async def _sync_voice(self, view: RoundSnapshot) -> None:
         """Mute those waiting who are in the voice channel; undo every mute this round no longer wants."""
         guild = self.bot.get_guild(view.guild_id)
         if guild is None:
@@ -226,7 +224,8 @@ class RoundsCog(commands.Cog, name="Rounds"):
                         guild.id, user, mute=True, reason="Sharing round: waiting for their turn"
                     )
                 except discord.Forbidden:
-                    note = "Voice mode stopped: I lost the Mute Members permission. The round carries on."
+                    with self._in_server_language(view.guild_id):  # shown on the live message
+                        note = texts.voice_permission_lost()
                     await self.service.turn_off_voice(view.id, note)
                     want = set()
                     break
@@ -299,9 +298,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
         user = actor.user_id
         if action == "controls":
             if not await self.service.can_facilitate(actor, round_id):
-                raise NotAllowed(
-                    "These controls are for the group's facilitators. To take part, use Join queue, Pass or Done."
-                )
+                raise NotAllowed(texts.facilitators_only_controls())
             view = await self.service.view(round_id)
             await reply(interaction, render_panel(view), view=build_panel(view) or discord.utils.MISSING)
             return
@@ -321,9 +318,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
         chosen = actions[action]
         update = await self.perform(round_id, lambda: self.service.act(round_id, actor, chosen, self.bot.clock.now()))
         assert update is not None
-        note = (
-            self._ended_note(update) if isinstance(chosen, d.End) else update.note or DEFAULT_NOTES.get(action, "Done.")
-        )
+        note = self._ended_note(update) if isinstance(chosen, d.End) else update.note or texts.note(action)
         message = interaction.message
         if action in FACILITATOR_ACTIONS and message is not None and message.flags.ephemeral:
             # Pressed on the panel: refresh it in place, with buttons for the new turn.
@@ -333,10 +328,10 @@ class RoundsCog(commands.Cog, name="Rounds"):
         await reply(interaction, note)
 
     def _ended_note(self, update: Update) -> str:
-        lines = [f"Round ended. The summary is on the round message: {update.view.link()}"]
+        lines = [texts.ended_note(update.view.link())]
         if update.summary is not None:
-            lines.append("This round: " + balance_line(update.summary.gini))
-        lines.append(balance_line(update.recent_gini, self.settings.balance_rounds))
+            lines.append(texts.this_round(texts.balance(update.summary.gini)))
+        lines.append(texts.balance(update.recent_gini, self.settings.balance_rounds))
         return "\n".join(lines)
 
     # --- commands -------------------------------------------------------------------------------------
@@ -379,16 +374,15 @@ class RoundsCog(commands.Cog, name="Rounds"):
         if voice is None and isinstance(here, discord.VoiceChannel):
             voice = here
         if voice is not None and not isinstance(voice, discord.VoiceChannel):  # pragma: no cover - typed option
-            raise BadInput("Pick a voice channel for `voice_channel`.")
+            raise BadInput(texts.pick_voice_channel())
         if (voice_mode or everyone_in_voice) and voice is None:
-            raise BadInput(
-                "Voice mode and 'everyone in voice' need a voice channel: pick one with `voice_channel`, "
-                "or start the round in the voice channel's chat."
-            )
-        note = ""
+            raise BadInput(texts.voice_needs_channel())
+        note = stored_note = ""
         if voice_mode and voice is not None and not voice.permissions_for(guild.me).mute_members:
             voice_mode = False
-            note = f"Voice mode is off: I need the Mute Members permission in <#{voice.id}>. The round runs without it."
+            note = texts.voice_off_no_permission(f"<#{voice.id}>")
+            with self._in_server_language(guild.id):  # kept on the live message, which speaks the server's
+                stored_note = texts.voice_off_no_permission(f"<#{voice.id}>")
         people = [int(a or b) for a, b in _MENTION.findall(present or "")]
         if everyone_in_voice and voice is not None:
             people += [m.id for m in voice.members if not m.bot]
@@ -401,34 +395,32 @@ class RoundsCog(commands.Cog, name="Rounds"):
             present=people,
             voice_channel_id=voice.id if voice is not None else None,
             voice_mode=voice_mode,
-            voice_note=note,
+            voice_note=stored_note,
             now=self.bot.clock.now(),
         )
         update = started.update
         channel = self.bot.get_partial_messageable(interaction.channel_id, guild_id=guild.id)
         try:
-            posted = await channel.send(
-                render(update.view, self.bot.clock.now()),
-                view=build_view(update.view) or discord.utils.MISSING,
-                allowed_mentions=NO_MENTIONS,
-            )
+            with self._in_server_language(guild.id):
+                posted = await channel.send(
+                    render(update.view, self.bot.clock.now()),
+                    view=build_view(update.view) or discord.utils.MISSING,
+                    allowed_mentions=NO_MENTIONS,
+                )
         except BaseException:
             await self.service.discard(update.view.id)
             raise
         view = await self.service.attach_message(update.view.id, posted.id)
         async with self._lock(view.id):
             await self._apply(Update(view, update.effects, changed=False))
-        lines = [f"Round started: {view.link()}"]
+        lines = [texts.started(view.link())]
         if note:
             lines.append(note)
         elif voice_mode and voice is not None:
-            lines.append(f"Voice mode is on in <#{voice.id}>.")
+            lines.append(texts.voice_on(f"<#{voice.id}>"))
         if started.not_added:
             names = ", ".join(f"<@{u}>" for u in started.not_added)
-            lines.append(
-                f"Not queued (not members of **{view.group_name}**, or they haven't accepted its guidelines): "
-                f"{names}. They can join with the button once they have."
-            )
+            lines.append(texts.not_added(view.group_name, names, len(started.not_added)))
         await reply(interaction, "\n".join(lines))
 
     @round.command(name="status", description="See the round in this channel (facilitators also see balance)")
@@ -439,28 +431,26 @@ class RoundsCog(commands.Cog, name="Rounds"):
         lines: list[str] = []
         view = status.view
         if view is None:
-            lines.append("No round is running in this channel.")
+            lines.append(texts.no_round_running())
         else:
             state = view.state
-            lines.append(f"**{view.topic}**: {view.link()}")
+            lines.append(texts.status_topic(view.topic, view.link()))
             if state.holder is None:
-                lines.append("Nobody holds the stick right now.")
-            elif state.status is d.Status.PAUSED:
-                lines.append(f"Paused: <@{state.holder}> holds the stick.")
+                lines.append(texts.nobody_holds())
             else:
-                assert state.due_at is not None
-                lines.append(f"<@{state.holder}> holds the stick; the turn ends {format_dt(state.due_at, 'R')}.")
+                ends = format_dt(state.due_at, "R") if state.due_at is not None else None
+                lines.append(texts.panel_status(True, f"<@{state.holder}>", state.status is d.Status.PAUSED, ends, 0))
             me = actor.user_id
             if me == state.holder:
-                lines.append("You're holding the stick.")
+                lines.append(texts.you_hold())
             elif me in state.queue:
-                lines.append(f"You're number {state.queue.index(me) + 1} in the queue.")
+                lines.append(texts.your_place(state.queue.index(me) + 1))
             elif me in state.later:
-                lines.append("You're coming back at the end.")
+                lines.append(texts.you_come_back())
             else:
-                lines.append(f"You're not in the queue; {len(state.waiting())} waiting.")
+                lines.append(texts.not_in_queue_waiting(len(state.waiting())))
         if status.facilitator:
-            lines.append(balance_line(status.recent_gini, status.recent_rounds))
+            lines.append(texts.balance(status.recent_gini, status.recent_rounds))
         await reply(interaction, "\n".join(lines))
 
     @for_audience(Audience.FACILITATORS)
@@ -470,7 +460,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
         assert interaction.channel_id is not None
         round_id = await self.service.live_in_channel(actor.guild_id, interaction.channel_id)
         if round_id is None:
-            raise BadInput("There is no round running in this channel.")
+            raise BadInput(texts.no_round_here())
         update = await self.perform(round_id, lambda: self.service.act(round_id, actor, d.End(), self.bot.clock.now()))
         assert update is not None
         await reply(interaction, self._ended_note(update))

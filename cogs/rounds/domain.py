@@ -15,7 +15,6 @@ Words used here:
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,6 +22,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.errors import Conflict, NotAllowed
+from cogs.rounds import texts
 
 
 class Status(StrEnum):
@@ -35,9 +35,6 @@ class Order(StrEnum):
     SIGNUP = "signup"
     RANDOM = "random"
     LEAST_HEARD = "least_heard"
-
-
-ORDER_LABELS = {Order.SIGNUP: "sign-up", Order.RANDOM: "random", Order.LEAST_HEARD: "least heard first"}
 
 
 class Outcome(StrEnum):
@@ -241,9 +238,6 @@ class Transition:
     note: str = ""  # a short extra word for the person who acted
 
 
-STALE = "The stick has already moved on; nothing changed."
-
-
 def _with_tally(state: RoundState, user_id: int, **changes: object) -> dict[int, Tally]:
     tallies = dict(state.tallies)
     tallies[user_id] = replace(tallies.get(user_id, Tally()), **changes)  # type: ignore[arg-type]
@@ -316,12 +310,12 @@ def _finish_turn(
 
 def _require_open(state: RoundState) -> None:
     if state.status is Status.ENDED:
-        raise Conflict("This round has ended. A facilitator can start a new one with `/round start`.")
+        raise Conflict(texts.round_ended_already())
 
 
 def _require_turn(state: RoundState, turn: int) -> None:
     if turn != state.turn:
-        raise Conflict(STALE)
+        raise Conflict(texts.stale())
 
 
 def apply(state: RoundState, action: Action, now: datetime) -> Transition:
@@ -334,17 +328,17 @@ def apply(state: RoundState, action: Action, now: datetime) -> Transition:
         if not is_idle_long_enough(state, now):
             return Transition(state, (), changed=False)
         ended = apply(state, End(), now)
-        return replace(ended, note="The round ended by itself: nobody was waiting for the stick.")
+        return replace(ended, note=texts.ended_by_itself())
     _require_open(state)
 
     if isinstance(action, Join):
         user = action.user_id
         if user == state.holder:
-            raise Conflict("You're holding the stick right now.")
+            raise Conflict(texts.holding_already())
         if user in state.queue:
-            raise Conflict(f"You're already in the queue (number {state.queue.index(user) + 1}).")
+            raise Conflict(texts.queued_already(state.queue.index(user) + 1))
         if user in state.later:
-            raise Conflict("You're already coming back at the end of the round.")
+            raise Conflict(texts.coming_back_already())
         tallies = _with_tally(state, user, left=False)
         index = len(state.queue) if action.index is None else max(0, min(action.index, len(state.queue)))
         state = replace(state, tallies=tallies, queue=(*state.queue[:index], user, *state.queue[index:]))
@@ -356,23 +350,21 @@ def apply(state: RoundState, action: Action, now: datetime) -> Transition:
         user = action.user_id
         if user == state.holder:
             state = _finish_turn(state, now, Outcome.SHARED, effects)
-            note = "Your turn ended and you left the queue."
+            note = texts.left_while_holding()
         elif user in state.queue or user in state.later:
             state = replace(
                 state,
                 queue=tuple(u for u in state.queue if u != user),
                 later=tuple(u for u in state.later if u != user),
             )
-            note = "You left the queue."
+            note = texts.left_queue()
         else:
-            raise Conflict("You're not in the queue.")
+            raise Conflict(texts.not_queued())
 
     elif isinstance(action, Pass):
         user = action.user_id
         tally = state.tallies.get(user, Tally())
         back = action.come_back and not tally.came_back
-        if action.come_back and tally.came_back:
-            note = "You already used your come-back, so this is a plain pass. "
         if user == state.holder:
             state = _finish_turn(state, now, Outcome.PASSED, effects, come_back=back)
         elif user in state.queue or user in state.later:
@@ -382,21 +374,21 @@ def apply(state: RoundState, action: Action, now: datetime) -> Transition:
             tallies = _with_tally(state, user, passed=tally.passed + 1, came_back=tally.came_back or back)
             state = replace(state, tallies=tallies, queue=tuple(u for u in state.queue if u != user), later=later)
         else:
-            raise Conflict("You're not in the queue, so there is no turn to pass. Join the queue first.")
-        note += "Passed: I'll come back to you once at the end." if back else "Passed: no turn for you this round."
+            raise Conflict(texts.nothing_to_pass())
+        note = texts.passed(back, action.come_back and tally.came_back)
 
     elif isinstance(action, Done):
         if state.holder != action.user_id:
-            raise NotAllowed("Only the person holding the stick can press Done.")
+            raise NotAllowed(texts.only_holder_done())
         _require_turn(state, action.turn)
         state = _finish_turn(state, now, Outcome.SHARED, effects)
-        note = "Thank you for sharing."
+        note = texts.thanks()
 
     elif isinstance(action, (Next, Skip)):
         _require_turn(state, action.turn)
         if state.holder is None:
             if not state.waiting():
-                raise Conflict("Nobody is waiting for the stick.")
+                raise Conflict(texts.nobody_waiting())
             state = _start_turn(state, now, effects)
         else:
             outcome = Outcome.SHARED if isinstance(action, Next) else Outcome.SKIPPED
@@ -404,7 +396,7 @@ def apply(state: RoundState, action: Action, now: datetime) -> Transition:
 
     elif isinstance(action, Pause):
         if state.status is Status.PAUSED:
-            raise Conflict("The round is already paused.")
+            raise Conflict(texts.paused_already())
         if state.holder is not None:
             state = replace(
                 state,
@@ -418,7 +410,7 @@ def apply(state: RoundState, action: Action, now: datetime) -> Transition:
 
     elif isinstance(action, Resume):
         if state.status is not Status.PAUSED:
-            raise Conflict("The round is not paused.")
+            raise Conflict(texts.not_paused())
         state = replace(state, status=Status.RUNNING)
         if state.holder is not None:
             due = now + timedelta(seconds=state.remaining or 0.0)
@@ -433,7 +425,7 @@ def apply(state: RoundState, action: Action, now: datetime) -> Transition:
     elif isinstance(action, Extend):
         _require_turn(state, action.turn)
         if state.holder is None:
-            raise Conflict("Nobody holds the stick, so there is no turn to extend.")
+            raise Conflict(texts.nothing_to_extend())
         if state.status is Status.RUNNING and state.due_at is not None:
             due = state.due_at + timedelta(seconds=action.seconds)
             state = replace(state, due_at=due)
@@ -522,8 +514,8 @@ def is_idle_long_enough(state: RoundState, now: datetime) -> bool:
 
 def _position_note(state: RoundState, user: int) -> str:
     if user == state.holder:
-        return "The stick is yours now: your turn has started."
-    return f"You're in the queue, number {state.queue.index(user) + 1}."
+        return texts.position(True, 1)
+    return texts.position(False, state.queue.index(user) + 1)
 
 
 # --- turn order -----------------------------------------------------------------------------------
@@ -582,13 +574,3 @@ def summarise(tallies: Mapping[int, Tally]) -> Summary:
     average = total / len(shared) if shared else 0.0
     balance = gini([tally.seconds for tally in tallies.values() if tally.shared or tally.seconds > 0])
     return Summary(shared, passed, total, average, balance)
-
-
-def format_duration(seconds: float) -> str:
-    seconds = max(0, math.floor(seconds + 0.5))
-    minutes, rest = divmod(seconds, 60)
-    if minutes and rest:
-        return f"{minutes} min {rest} s"
-    if minutes:
-        return f"{minutes} min"
-    return f"{rest} s"

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.privacy import Subject
+from cogs.rounds import texts
 from cogs.rounds.models import Round, RoundEntry, RoundMute
 
 
@@ -24,12 +25,12 @@ class RoundsPrivacy:
         if entries:
             waiting = sum(1 for e in entries if e.place in {"queue", "later", "holder"})
             total = sum(e.seconds for e in entries)
-            lines.append(f"{len(entries)} round(s) with your speaking time ({total / 60:.1f} minutes in all)")
+            lines.append(texts.privacy_rounds(len(entries), total / 60))
             if waiting:
-                lines.append(f"a place in {waiting} live round queue(s)")
+                lines.append(texts.privacy_queues(waiting))
         started = await session.scalar(select(Round.id).where(Round.started_by == subject.user_id).limit(1))
         if started is not None:
-            lines.append("you are named as the person who started some rounds")
+            lines.append(texts.privacy_starter())
         return lines
 
     async def export(self, session: AsyncSession, subject: Subject) -> Any:

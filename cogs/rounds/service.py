@@ -24,21 +24,24 @@ from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef
 from cogs.rounds import domain as d
+from cogs.rounds import texts
 from cogs.rounds.models import Round, RoundEntry, RoundMute
 
-FACILITATOR_LABELS: dict[type, str] = {
-    d.Next: "Next",
-    d.Skip: "Skip",
-    d.Pause: "Pause",
-    d.Resume: "Resume",
-    d.Extend: "+1 min",
-    d.End: "End",
+# The actions only a group's facilitators may take, and the button each is on.
+FACILITATOR_BUTTONS: dict[type, str] = {
+    d.Next: "next",
+    d.Skip: "skip",
+    d.Pause: "pause",
+    d.Resume: "resume",
+    d.Extend: "extend",
+    d.End: "end",
 }
 
 
 @dataclass(frozen=True)
-class RoundView:
-    """Everything the live message shows, as plain data."""
+class RoundSnapshot:
+    """A round as stored, read: everything the live message shows, as plain data (a read model, not a
+    Discord view)."""
 
     id: int
     guild_id: int
@@ -71,7 +74,7 @@ class RoundView:
 
 @dataclass(frozen=True)
 class Update:
-    view: RoundView
+    view: RoundSnapshot
     effects: tuple[d.Effect, ...] = ()
     changed: bool = True
     note: str = ""
@@ -87,7 +90,7 @@ class Started:
 
 @dataclass(frozen=True)
 class Status:
-    view: RoundView | None
+    view: RoundSnapshot | None
     facilitator: bool
     recent_rounds: int = 0
     recent_gini: float | None = None
@@ -137,15 +140,15 @@ class RoundService:
     async def _load(self, session: AsyncSession, round_id: int) -> tuple[Round, list[RoundEntry], GroupRef]:
         row = await session.scalar(select(Round).where(Round.id == round_id).with_for_update())
         if row is None:
-            raise NotFound("This round no longer exists.")
+            raise NotFound(texts.round_gone())
         entries = list(await session.scalars(select(RoundEntry).where(RoundEntry.round_id == round_id)))
         group = await groups.group_by_id(session, row.group_id)
         if group is None:  # pragma: no cover - rounds cascade with their group
-            raise NotFound("This round's group no longer exists.")
+            raise NotFound(texts.group_gone())
         return row, entries, group
 
-    def _view(self, row: Round, group: GroupRef, state: d.RoundState) -> RoundView:
-        return RoundView(
+    def _view(self, row: Round, group: GroupRef, state: d.RoundState) -> RoundSnapshot:
+        return RoundSnapshot(
             id=row.id,
             guild_id=row.guild_id,
             group_id=row.group_id,
@@ -232,13 +235,10 @@ class RoundService:
         self, session: AsyncSession, row: Round, group: GroupRef, state: d.RoundState, action: d.Action, actor: Actor
     ) -> d.Action:
         if actor.guild_id != row.guild_id:
-            raise NotFound("This round no longer exists.")
-        facilitator_only = type(action) in FACILITATOR_LABELS
+            raise NotFound(texts.round_gone())
+        facilitator_only = type(action) in FACILITATOR_BUTTONS
         if facilitator_only and not await groups.is_facilitator(session, actor, group.id):
-            label = FACILITATOR_LABELS[type(action)]
-            raise NotAllowed(
-                f"Only facilitators of **{group.name}** can use {label}. To take part, use Join queue, Pass or Done."
-            )
+            raise NotAllowed(texts.facilitators_only_button(group.name, FACILITATOR_BUTTONS[type(action)]))
         if isinstance(action, d.Join):
             await groups.require_participant(session, group, actor.user_id)
             heard, _count = await self._heard(session, group.id)
@@ -264,27 +264,24 @@ class RoundService:
     ) -> Started:
         limit = self.settings.max_minutes_per_turn
         if not 1 <= minutes <= limit:
-            raise BadInput(f"Minutes per turn must be between 1 and {limit}; you gave {minutes}.")
+            raise BadInput(texts.minutes_out_of_range(limit, minutes))
         topic = " ".join(topic.split())
         if not topic:
-            raise BadInput("Give the round a topic, e.g. `How was your week?`.")
+            raise BadInput(texts.topic_missing())
         if len(topic) > 200:
-            raise BadInput(f"Keep the topic under 200 characters (it has {len(topic)}).")
+            raise BadInput(texts.topic_too_long(len(topic)))
         async with self.db.write() as session:
             group = await groups.group_by_channel(session, actor.guild_id, channel_id)
             if group is None:
-                raise BadInput(
-                    "Rounds run in a group's channel, and this channel doesn't belong to a group. "
-                    "Run `/round start` in the group's own channel."
-                )
+                raise BadInput(texts.not_a_group_channel_start())
             if group.archived:
-                raise BadInput(f"**{group.name}** is archived: it takes no new rounds.")
+                raise BadInput(texts.group_archived(group.name))
             if not await groups.is_facilitator(session, actor, group.id):
-                raise NotAllowed(f"Only facilitators of **{group.name}** can start a round.")
+                raise NotAllowed(texts.facilitators_only_start(group.name))
             current = await session.scalar(select(Round).where(Round.live_channel_id == channel_id))
             if current is not None:
                 link = self._view(current, group, _state_of(current, [], self.settings)).link()
-                raise Conflict(f"A round is already running in this channel: {link}. End it with `/round end` first.")
+                raise Conflict(texts.running_already(link))
             people: list[int] = []
             not_added: list[int] = []
             for user in dict.fromkeys(present):
@@ -316,7 +313,7 @@ class RoundService:
             try:
                 await session.flush()
             except IntegrityError:
-                raise Conflict("A round was just started in this channel. Use `/round status` to see it.") from None
+                raise Conflict(texts.started_just_now()) from None
             state = d.RoundState(
                 turn_seconds=row.turn_seconds,
                 warning_seconds=self.settings.warning_seconds,
@@ -331,7 +328,7 @@ class RoundService:
             update_ = Update(self._view(row, group, state), tuple(effects))
         return Started(update_, tuple(not_added))
 
-    async def attach_message(self, round_id: int, message_id: int) -> RoundView:
+    async def attach_message(self, round_id: int, message_id: int) -> RoundSnapshot:
         async with self.db.write() as session:
             row, entries, group = await self._load(session, round_id)
             row.message_id = message_id
@@ -365,7 +362,7 @@ class RoundService:
     async def end_in_channel(self, actor: Actor, channel_id: int, now: datetime) -> Update:
         round_id = await self.live_in_channel(actor.guild_id, channel_id)
         if round_id is None:
-            raise NotFound("There is no round running in this channel.")
+            raise NotFound(texts.no_round_here())
         return await self.act(round_id, actor, d.End(), now)
 
     async def status(self, actor: Actor, channel_id: int) -> Status:
@@ -379,7 +376,7 @@ class RoundService:
                 else await groups.group_by_channel(session, actor.guild_id, channel_id)
             )
             if group is None:
-                raise BadInput("This channel doesn't belong to a group, so it has no rounds.")
+                raise BadInput(texts.not_a_group_channel())
             facilitator = await groups.is_facilitator(session, actor, group.id)
             view = None
             if row is not None:
@@ -409,7 +406,7 @@ class RoundService:
         async with self.db.write() as session:
             return await self._transition(session, round_id, d.MemberLeft(user_id), now)
 
-    async def live_rounds(self) -> list[RoundView]:
+    async def live_rounds(self) -> list[RoundSnapshot]:
         async with self.db.read() as session:
             rows = list(await session.scalars(select(Round).where(Round.ended_at.is_(None)).order_by(Round.id)))
             if not rows:
@@ -426,11 +423,11 @@ class RoundService:
             for row in rows
         ]
 
-    async def view(self, round_id: int) -> RoundView:
+    async def view(self, round_id: int) -> RoundSnapshot:
         async with self.db.read() as session:
             row = await session.get(Round, round_id)
             if row is None:
-                raise NotFound("This round no longer exists.")
+                raise NotFound(texts.round_gone())
             entries = list(await session.scalars(select(RoundEntry).where(RoundEntry.round_id == round_id)))
             group = await groups.group_by_id(session, row.group_id)
             assert group is not None
@@ -449,7 +446,7 @@ class RoundService:
         async with self.db.read() as session:
             row = await session.get(Round, round_id)
             if row is None or row.guild_id != actor.guild_id:
-                raise NotFound("This round no longer exists.")
+                raise NotFound(texts.round_gone())
             return await groups.is_facilitator(session, actor, row.group_id)
 
     async def turn_off_voice(self, round_id: int, note: str) -> None:
@@ -493,4 +490,4 @@ def parse_order(value: str) -> d.Order:
     try:
         return d.Order(value)
     except ValueError:
-        raise BadInput("Order must be sign-up, random or least heard first.") from None
+        raise BadInput(texts.bad_order()) from None

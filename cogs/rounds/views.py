@@ -16,28 +16,29 @@ from discord.utils import format_dt
 from bot.errors import Conflict
 from bot.interactions import handle_error
 from cogs.rounds import domain as d
+from cogs.rounds import texts
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from cogs.rounds.service import RoundView
+    from cogs.rounds.service import RoundSnapshot
 
 MAX_LISTED = 20
 
-# action -> (label, style, row)
-BUTTONS: dict[str, tuple[str, discord.ButtonStyle, int]] = {
-    "join": ("Join queue", discord.ButtonStyle.primary, 0),
-    "leave": ("Leave queue", discord.ButtonStyle.secondary, 0),
-    "pass": ("Pass", discord.ButtonStyle.secondary, 0),
-    "passback": ("Pass, come back to me", discord.ButtonStyle.secondary, 0),
-    "done": ("Done", discord.ButtonStyle.success, 0),
-    "next": ("Next", discord.ButtonStyle.primary, 1),
-    "skip": ("Skip", discord.ButtonStyle.secondary, 1),
-    "pause": ("Pause", discord.ButtonStyle.secondary, 1),
-    "resume": ("Resume", discord.ButtonStyle.success, 1),
-    "extend": ("+1 min", discord.ButtonStyle.secondary, 1),
-    "end": ("End", discord.ButtonStyle.danger, 1),
-    "controls": ("Facilitator controls", discord.ButtonStyle.secondary, 1),
+# action -> (style, row); labels in texts.button_label, in the language bound when the view is built
+BUTTONS: dict[str, tuple[discord.ButtonStyle, int]] = {
+    "join": (discord.ButtonStyle.primary, 0),
+    "leave": (discord.ButtonStyle.secondary, 0),
+    "pass": (discord.ButtonStyle.secondary, 0),
+    "passback": (discord.ButtonStyle.secondary, 0),
+    "done": (discord.ButtonStyle.success, 0),
+    "next": (discord.ButtonStyle.primary, 1),
+    "skip": (discord.ButtonStyle.secondary, 1),
+    "pause": (discord.ButtonStyle.secondary, 1),
+    "resume": (discord.ButtonStyle.success, 1),
+    "extend": (discord.ButtonStyle.secondary, 1),
+    "end": (discord.ButtonStyle.danger, 1),
+    "controls": (discord.ButtonStyle.secondary, 1),
 }
 MEMBER_ACTIONS = ("join", "leave", "pass", "passback", "done")
 FACILITATOR_ACTIONS = frozenset({"next", "skip", "pause", "resume", "extend", "end"})
@@ -48,9 +49,11 @@ TEMPLATE = r"rounds:(?P<rid>[0-9]+):(?P<act>[a-z]+):(?P<turn>[0-9]+)"
 
 class RoundButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
     def __init__(self, round_id: int, action: str, turn: int) -> None:
-        label, style, row = BUTTONS[action]
+        style, row = BUTTONS[action]
         super().__init__(
-            discord.ui.Button(label=label, style=style, row=row, custom_id=f"rounds:{round_id}:{action}:{turn}")
+            discord.ui.Button(
+                label=texts.button_label(action), style=style, row=row, custom_id=f"rounds:{round_id}:{action}:{turn}"
+            )
         )
         self.round_id = round_id
         self.action = action
@@ -70,13 +73,13 @@ class RoundButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPL
         try:
             cog = interaction.client.get_cog("Rounds")  # type: ignore[attr-defined]
             if cog is None:  # pragma: no cover - only while the feature is unloading
-                raise Conflict("Rounds are restarting; try again in a moment.")
+                raise Conflict(texts.restarting())
             await cog.on_button(interaction, self.round_id, self.action, self.turn)
         except Exception as error:
             await handle_error(interaction, error)
 
 
-def build_view(view: RoundView) -> discord.ui.View | None:
+def build_view(view: RoundSnapshot) -> discord.ui.View | None:
     """The public message's buttons: what every member may press, and the door to the panel."""
     if not view.live:
         return None
@@ -86,7 +89,7 @@ def build_view(view: RoundView) -> discord.ui.View | None:
     return ui
 
 
-def build_panel(view: RoundView) -> discord.ui.View | None:
+def build_panel(view: RoundSnapshot) -> discord.ui.View | None:
     """The facilitators' ephemeral panel, for the current turn (a press on an older panel is stale)."""
     if not view.live:
         return None
@@ -98,84 +101,62 @@ def build_panel(view: RoundView) -> discord.ui.View | None:
     return ui
 
 
-def render_panel(view: RoundView, note: str = "") -> str:
+def render_panel(view: RoundSnapshot, note: str = "") -> str:
     """The panel's text: only the facilitator who opened it sees it."""
     state = view.state
-    if not view.live:
-        status = "The round has ended."
-    elif state.holder is None:
-        status = "Nobody holds the stick." if state.waiting() else "Nobody holds the stick and nobody is waiting."
-    elif state.status is d.Status.PAUSED:
-        status = f"Paused: <@{state.holder}> holds the stick."
-    else:
-        assert state.due_at is not None
-        status = f"<@{state.holder}> holds the stick; the turn ends {discord.utils.format_dt(state.due_at, 'R')}."
+    holder = f"<@{state.holder}>" if state.holder is not None else None
+    ends = format_dt(state.due_at, "R") if state.due_at is not None else None
     waiting = len(state.waiting())
+    status = texts.panel_status(view.live, holder, state.status is d.Status.PAUSED, ends, waiting)
     lines = [note] if note else []
     lines += [
-        f"**Facilitator controls: {view.topic}** (only you see this)",
-        f"{status} {waiting} waiting." if view.live else status,
+        texts.panel_title(view.topic),
+        f"{status} {texts.waiting_count(waiting)}" if view.live and waiting else status,
     ]
-    return "\n".join(lines)[:2000]
+    return "\n".join(lines)
 
 
 def _people(users: tuple[int, ...], numbered: bool = True) -> str:
     shown = [f"{i + 1}. <@{u}>" if numbered else f"<@{u}>" for i, u in enumerate(users[:MAX_LISTED])]
     extra = len(users) - MAX_LISTED
     text = "  ".join(shown) if numbered else ", ".join(shown)
-    return text + (f"  … and {extra} more" if extra > 0 else "")
+    return text + (f"  {texts.and_more(extra)}" if extra > 0 else "")
 
 
-def render(view: RoundView, now: datetime) -> str:
-    """The live message. It changes only when something a person needs to see changes: the
-    countdown is a Discord relative timestamp, which counts down by itself."""
+def render(view: RoundSnapshot, now: datetime) -> str:
+    """The live message, in the server's language (the caller binds it). It changes only when something a
+    person needs to see changes: the countdown is a Discord relative timestamp, which counts down by itself."""
     state = view.state
-    minutes = d.format_duration(state.turn_seconds)
-    lines = [
-        f"**Sharing round: {view.topic}**",
-        f"{view.group_name} · {minutes} per turn · order: {d.ORDER_LABELS[view.order]}",
-        "",
-    ]
+    lines = [*texts.live_header(view.topic, view.group_name, state.turn_seconds, view.order.value), ""]
     if state.holder is None:
-        if state.status is d.Status.PAUSED:
-            lines.append("⏸️ Paused. Nobody holds the stick.")
-        else:
-            lines.append("The stick is free: press **Join queue** to share.")
+        lines.append(texts.paused_free() if state.status is d.Status.PAUSED else texts.stick_free())
     elif state.status is d.Status.PAUSED:
-        left = d.format_duration(state.remaining or 0.0)
-        lines.append(f"⏸️ Paused. <@{state.holder}> holds the stick with {left} left.")
+        lines.append(texts.paused_holding(f"<@{state.holder}>", state.remaining or 0.0))
     else:
         assert state.due_at is not None
-        lines.append(f"🎙️ <@{state.holder}> holds the stick. Turn ends {format_dt(state.due_at, 'R')}.")
-    lines.append(f"**Up next:** {_people(state.queue)}" if state.queue else "**Up next:** nobody yet")
+        lines.append(texts.holding(f"<@{state.holder}>", format_dt(state.due_at, "R")))
+    lines.append(texts.up_next(_people(state.queue) if state.queue else None))
     if state.later:
-        lines.append(f"**Coming back at the end:** {_people(state.later, numbered=False)}")
+        lines.append(texts.coming_back_list(_people(state.later, numbered=False)))
     if view.voice_mode and view.voice_channel_id:
-        lines.append(f"🔇 Voice mode in <#{view.voice_channel_id}>: those waiting are muted until their turn.")
+        lines.append(texts.voice_mode_line(f"<#{view.voice_channel_id}>"))
     elif view.voice_note:
         lines.append(view.voice_note)
     lines.append("")
-    lines.append("Join queue to share, Pass to skip your turn (no reason needed), Done to end yours early.")
+    lines.append(texts.how_to())
     return "\n".join(lines)[:2000]
 
 
-def render_ended(view: RoundView) -> str:
-    return f"**Sharing round ended: {view.topic}**\n{view.group_name} · thank you, everyone."
+def render_ended(view: RoundSnapshot) -> str:
+    return texts.ended_message(view.topic, view.group_name)
 
 
-def summary_card(view: RoundView, summary: d.Summary) -> discord.Embed:
-    embed = discord.Embed(title="Round summary", description=f"**{view.topic}**", colour=discord.Colour.teal())
-    embed.add_field(name="Shared", value=_people(summary.shared, numbered=False) or "nobody", inline=False)
-    embed.add_field(name="Total time", value=d.format_duration(summary.total_seconds))
-    embed.add_field(name="Average per sharer", value=d.format_duration(summary.average_seconds))
+def summary_card(view: RoundSnapshot, summary: d.Summary) -> discord.Embed:
+    shared, total, average = texts.summary_fields()
+    embed = discord.Embed(title=texts.summary_title(), description=f"**{view.topic}**", colour=discord.Colour.teal())
+    embed.add_field(name=shared, value=_people(summary.shared, numbered=False) or texts.nobody(), inline=False)
+    embed.add_field(name=total, value=texts.duration(summary.total_seconds))
+    embed.add_field(name=average, value=texts.duration(summary.average_seconds))
     # Who passed is not listed: Pass promises "no reason needed", and a public list would make it a statement.
-    embed.set_footer(text="Only who took a turn and for how long is kept, never what was said.")
+    embed.set_footer(text=texts.summary_footer())
     return embed
-
-
-def balance_line(gini: float | None, rounds: int | None = None) -> str:
-    if gini is None:
-        return "No finished rounds yet, so no balance figure."
-    word = "even" if gini < 0.2 else "fairly even" if gini < 0.35 else "uneven" if gini < 0.5 else "very uneven"
-    over = f" over the last {rounds} round{'s' if rounds != 1 else ''}" if rounds else ""
-    return f"Speaking-time balance{over}: Gini {gini:.2f} ({word}; 0 = everyone equal, 1 = one voice)."

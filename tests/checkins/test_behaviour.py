@@ -231,7 +231,7 @@ async def test_history_sends_a_chart_and_a_text_summary_with_streaks(harness: Ha
     message = last(result)
     assert message.ephemeral
     assert "3 check-ins, average mood 3.0" in message.content
-    assert "Current streak: 3 day(s)" in message.content and "longest: 3 day(s)" in message.content
+    assert "Current streak: 3 days in a row" in message.content and "longest: 3 days" in message.content
     assert message.attachments and message.attachments[0].filename == "checkin-history.png"
     assert message.attachments[0].description and "average mood" in message.attachments[0].description
 

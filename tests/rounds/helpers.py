@@ -8,7 +8,7 @@ import discord
 import simcord
 
 from cogs.rounds.cog import RoundsCog
-from cogs.rounds.service import RoundView
+from cogs.rounds.service import RoundSnapshot
 
 if TYPE_CHECKING:
     from tests.conftest import Harness
@@ -20,7 +20,7 @@ def cog(harness: Harness) -> RoundsCog:
     return found
 
 
-async def live_view(harness: Harness, channel: simcord.ChannelHandle) -> RoundView:
+async def live_view(harness: Harness, channel: simcord.ChannelHandle) -> RoundSnapshot:
     views = [v for v in await cog(harness).service.live_rounds() if v.channel_id == channel.id]
     assert len(views) == 1, views
     return views[0]

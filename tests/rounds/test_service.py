@@ -124,7 +124,7 @@ async def test_privacy_provider_describes_exports_and_erases(db: Database) -> No
     async with db.read() as session:
         lines = await provider.describe(session, subject)
         exported = await provider.export(session, subject)
-    assert lines[0].startswith("1 round(s) with your speaking time (0.7 minutes")
+    assert lines[0].startswith("1 round with your speaking time (0.7 minutes")
     assert exported["rounds"][0]["seconds_spoken"] == 42.0
     assert exported["rounds"][0]["turns_shared"] == 1
 
