@@ -42,7 +42,7 @@ class CheckinSummaries:
             zone = await groups.group_timezone(session, group, self.default_timezone)
             # One more week than shown, so the newest shown week has a trend to compare with.
             windows = aggregates.closed_windows(now, zone, SUMMARY_DAYS[days] + 1)
-            weeks = [await self._published(session, group.id, window, minimum, now) for window in windows]
+            weeks = [await published_week(session, group.id, window, minimum, now) for window in windows]
             newest = windows[0]
             contributions = await _contributions(session, group.id, newest)
             quiet = aggregates.quiet_members(newest, await groups.members_joined(session, group.id), contributions)
@@ -58,21 +58,23 @@ class CheckinSummaries:
             timezone=zone.key,
         )
 
-    async def _published(
-        self, session: AsyncSession, group_id: int, window: aggregates.Window, minimum: int, now: datetime
-    ) -> aggregates.Figures:
-        """The week's figures as first published; computed and stored on first ask."""
-        stored = await session.get(PublishedWeek, (group_id, window.start))
-        if stored is not None:
-            return aggregates.Figures.from_json(window, stored.figures)
-        figures = aggregates.figures(window, await _contributions(session, group_id, window), minimum=minimum)
-        values = {"group_id": group_id, "week_start": window.start, "figures": figures.to_json(), "published_at": now}
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        # Two facilitators asking at once: the first stored copy wins, and both are shown it.
-        await session.execute(insert(PublishedWeek).values(**values).on_conflict_do_nothing())
-        stored = await session.get(PublishedWeek, (group_id, window.start), populate_existing=True)
-        assert stored is not None
+
+async def published_week(
+    session: AsyncSession, group_id: int, window: aggregates.Window, minimum: int, now: datetime
+) -> aggregates.Figures:
+    """The week's figures as first published; computed and stored on first ask (also read by /stats,
+    through cogs/checkins/api.py, so both views show the same frozen copy)."""
+    stored = await session.get(PublishedWeek, (group_id, window.start))
+    if stored is not None:
         return aggregates.Figures.from_json(window, stored.figures)
+    figures = aggregates.figures(window, await _contributions(session, group_id, window), minimum=minimum)
+    values = {"group_id": group_id, "week_start": window.start, "figures": figures.to_json(), "published_at": now}
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # Two facilitators asking at once: the first stored copy wins, and both are shown it.
+    await session.execute(insert(PublishedWeek).values(**values).on_conflict_do_nothing())
+    stored = await session.get(PublishedWeek, (group_id, window.start), populate_existing=True)
+    assert stored is not None
+    return aggregates.Figures.from_json(window, stored.figures)
 
 
 async def _contributions(
