@@ -32,7 +32,8 @@ Interface for a new facilitator view: ``closed_windows(now, zone, count)`` → f
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -159,6 +160,31 @@ def figures(
         values=dict(sorted(values.items())),
         balance=round(gini(per_person.values()), 3) if balance else None,
     )
+
+
+def window_finder(windows: Iterable[Window]) -> Callable[[datetime], Window | None]:
+    """A lookup from a moment to the window holding it (windows don't overlap), by bisection."""
+    ordered = sorted(windows, key=lambda w: w.start)
+    starts = [w.start for w in ordered]
+
+    def find(moment: datetime) -> Window | None:
+        index = bisect_right(starts, moment) - 1
+        return ordered[index] if index >= 0 and ordered[index].holds(moment) else None
+
+    return find
+
+
+def by_window(windows: Iterable[Window], contributions: Iterable[Contribution]) -> dict[Window, list[Contribution]]:
+    """Each window's own contributions, so figures() over many weeks reads each contribution once
+    instead of once per week."""
+    chosen = list(windows)
+    out: dict[Window, list[Contribution]] = {w: [] for w in chosen}
+    find = window_finder(chosen)
+    for c in contributions:
+        window = find(c.at)
+        if window is not None:
+            out[window].append(c)
+    return out
 
 
 def gini(amounts: Iterable[float]) -> float:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.aggregates import Figures, Window
-from cogs.checkins.summary import published_week
+from cogs.checkins.summary import published_weeks
 
 __all__ = ["weekly_figures"]
 
@@ -21,4 +21,4 @@ async def weekly_figures(
     session: AsyncSession, group_id: int, windows: list[Window], minimum: int, now: datetime
 ) -> list[Figures]:
     """Check-ins shared with facilitators, per closed week, as published (value = mood)."""
-    return [await published_week(session, group_id, window, minimum, now) for window in windows]
+    return await published_weeks(session, group_id, windows, minimum, now)

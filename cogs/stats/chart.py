@@ -35,5 +35,6 @@ def render(series: dict[str, list[tuple[date, float | None]]], title: str) -> by
     axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=5, fontsize=8, frameon=False)
     figure.subplots_adjust(left=0.08, right=0.98, top=0.84, bottom=0.2)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    # Light compression: zlib's default level was a quarter of the render time for a few KB saved.
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()

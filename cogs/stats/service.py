@@ -137,13 +137,20 @@ class StatsService:
         """Compute and store the figures of weeks nobody has asked for yet (the first copy wins a race)."""
         start, end = min(w.start for w in windows), max(w.end for w in windows)
         contributions, meetings = await self._contributions(session, group_id, key, start, end, members)
+        weekly = aggregates.by_window(windows, contributions)
+        held_in: dict[Window, set[tuple[int, datetime]]] = {w: set() for w in windows}
+        find = aggregates.window_finder(windows)
+        for at, occurrence in meetings:
+            found = find(at)
+            if found is not None:
+                held_in[found].add(occurrence)
         values = []
         for window in windows:
-            figures = aggregates.figures(window, contributions, minimum=self.minimum, balance=key == ROUNDS.key)
+            figures = aggregates.figures(window, weekly[window], minimum=self.minimum, balance=key == ROUNDS.key)
             if key == ROUNDS.key:
                 # Seconds per person would be in the histogram: keep only the totals and the balance.
                 figures = Figures(window, figures.hidden, figures.contributors, figures.count, None, figures.balance)
-            held = len({m for at, m in meetings if window.holds(at)}) if key == ATTENDANCE.key else None
+            held = len(held_in[window]) if key == ATTENDANCE.key else None
             values.append(
                 {
                     "group_id": group_id,
@@ -155,7 +162,7 @@ class StatsService:
                 }
             )
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        await session.execute(insert(PublishedStat).values(values).on_conflict_do_nothing())
+        await session.execute(insert(PublishedStat).on_conflict_do_nothing(), values)
 
     async def _contributions(
         self,

@@ -11,6 +11,7 @@ from typing import Any
 import discord
 import simcord
 
+import cogs.stats.chart  # noqa: F401 (matplotlib's first import, seconds on a loaded machine, not inside a test)
 from bot.errors import HearthError
 from cogs.sharing.views import TEXT_ID, WARNING_ID
 from tests.conftest import Harness
