@@ -42,7 +42,7 @@ class CheckinSummaries:
             zone = await groups.group_timezone(session, group, self.default_timezone)
             # One more week than shown, so the newest shown week has a trend to compare with.
             windows = aggregates.closed_windows(now, zone, SUMMARY_DAYS[days] + 1)
-            weeks = [await self._published(session, group.id, window, minimum, now) for window in windows]
+            weeks = await published_weeks(session, group.id, windows, minimum, now)
             newest = windows[0]
             contributions = await _contributions(session, group.id, newest)
             quiet = aggregates.quiet_members(newest, await groups.members_joined(session, group.id), contributions)
@@ -58,21 +58,42 @@ class CheckinSummaries:
             timezone=zone.key,
         )
 
-    async def _published(
-        self, session: AsyncSession, group_id: int, window: aggregates.Window, minimum: int, now: datetime
-    ) -> aggregates.Figures:
-        """The week's figures as first published; computed and stored on first ask."""
-        stored = await session.get(PublishedWeek, (group_id, window.start))
-        if stored is not None:
-            return aggregates.Figures.from_json(window, stored.figures)
-        figures = aggregates.figures(window, await _contributions(session, group_id, window), minimum=minimum)
-        values = {"group_id": group_id, "week_start": window.start, "figures": figures.to_json(), "published_at": now}
+
+async def published_weeks(
+    session: AsyncSession, group_id: int, windows: list[aggregates.Window], minimum: int, now: datetime
+) -> list[aggregates.Figures]:
+    """The weeks' figures as first published; those never asked for are computed and stored now (also read
+    by /stats, through cogs/checkins/api.py, so both views show the same frozen copy). A few queries
+    whatever the number of weeks: a year of them is one ask of /stats."""
+    starts = [w.start for w in windows]
+    stored = await _stored(session, group_id, starts)
+    missing = [w for w in windows if w.start not in stored]
+    if missing:
+        span = aggregates.Window(min(w.start for w in missing), max(w.end for w in missing))
+        weekly = aggregates.by_window(missing, await _contributions(session, group_id, span))
+        values = [
+            {
+                "group_id": group_id,
+                "week_start": window.start,
+                "figures": aggregates.figures(window, weekly[window], minimum=minimum).to_json(),
+                "published_at": now,
+            }
+            for window in missing
+        ]
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         # Two facilitators asking at once: the first stored copy wins, and both are shown it.
-        await session.execute(insert(PublishedWeek).values(**values).on_conflict_do_nothing())
-        stored = await session.get(PublishedWeek, (group_id, window.start), populate_existing=True)
-        assert stored is not None
-        return aggregates.Figures.from_json(window, stored.figures)
+        await session.execute(insert(PublishedWeek).on_conflict_do_nothing(), values)
+        stored = await _stored(session, group_id, starts)
+    return [aggregates.Figures.from_json(w, stored[w.start]) for w in windows]
+
+
+async def _stored(session: AsyncSession, group_id: int, starts: list[datetime]) -> dict[datetime, str]:
+    rows = await session.execute(
+        select(PublishedWeek.week_start, PublishedWeek.figures).where(
+            PublishedWeek.group_id == group_id, PublishedWeek.week_start.in_(starts)
+        )
+    )
+    return {start: figures for start, figures in rows}  # noqa: C416 (a Result is not a mapping)
 
 
 async def _contributions(

@@ -24,6 +24,9 @@ from cogs.resources.models import Resource, ResourceSettings, ResourceVote
 
 SERVER = 0  # the scope of the server-wide library
 LIVE, PENDING = "live", "pending"
+#: Up to this many matches in the searched libraries are ranked in Python (domain.rank); beyond it, by
+#: FTS5's bm25(), whose whole-index pass is then worth its cost.
+RANK_IN_PYTHON_MAX = 500
 REF_PREFIX = "id:"  # autocomplete values: "id:<record id>", so a picked choice names one resource exactly
 
 
@@ -234,30 +237,48 @@ class ResourceService:
         """Best first: text relevance, lifted by helpful votes (up to x3 at 10 votes)."""
         if self.db.is_sqlite:
             tokens = [f"g{s}" for s in scopes if s != SERVER] + ([f"s{guild_id}"] if SERVER in scopes else [])
+            match = domain.fts5_query(terms, tokens, any_term=any_term)
+            # The library's matches, each column with its matched words marked (highlight() reads only
+            # these rows); ranked in Python unless a library has very many matches. See domain.rank.
+            marked = ", ".join(f"highlight(resources_fts, {c}, char(1), '')" for c in (1, 2, 3))
+            candidates = (
+                await session.execute(
+                    text(
+                        f"SELECT r.id, r.helpful, {marked} FROM resources_fts "  # noqa: S608 (constant SQL)
+                        "JOIN resources AS r ON r.id = resources_fts.rowid "
+                        "WHERE resources_fts MATCH :match LIMIT :cap"
+                    ),
+                    {"match": match, "cap": RANK_IN_PYTHON_MAX + 1},
+                )
+            ).all()
+            if len(candidates) <= RANK_IN_PYTHON_MAX:
+                return domain.rank([(int(i), int(h), (t, g, d)) for i, h, t, g, d in candidates], limit)
             statement = text(
                 "SELECT r.id FROM resources_fts JOIN resources AS r ON r.id = resources_fts.rowid "
                 "WHERE resources_fts MATCH :match "
                 "ORDER BY bm25(resources_fts, 0.0, 10.0, 4.0, 1.0) * (1.0 + min(r.helpful, 10) / 5.0), r.id "
                 "LIMIT :limit"
             )
-            found = await session.execute(
-                statement, {"match": domain.fts5_query(terms, tokens, any_term=any_term), "limit": limit}
-            )
-        else:
-            statement = text(
-                "SELECT r.id FROM resources AS r, to_tsquery('english', :query) AS q "
-                "WHERE r.guild_id = :guild AND r.scope IN :scopes AND r.status = 'live' AND r.search @@ q "
-                "ORDER BY ts_rank(r.search, q) * (1.0 + LEAST(r.helpful, 10) / 5.0) DESC, r.id LIMIT :limit"
-            ).bindparams(bindparam("scopes", expanding=True))
-            found = await session.execute(
-                statement,
-                {
-                    "query": domain.tsquery(terms, any_term=any_term),
-                    "guild": guild_id,
-                    "scopes": list(scopes),
-                    "limit": limit,
-                },
-            )
+            return [int(i) for (i,) in await session.execute(statement, {"match": match, "limit": limit})]
+        # The libraries first (a few hundred rows by the scope index), then the text test on each: asyncpg's
+        # prepared statements get a generic plan after five runs, which can't see the words and may read
+        # the GIN index's whole posting list of a common word (tens of milliseconds) instead.
+        statement = text(
+            "WITH library AS MATERIALIZED (SELECT id, search, helpful FROM resources "
+            "WHERE guild_id = :guild AND scope IN :scopes AND status = 'live') "
+            "SELECT library.id FROM library, to_tsquery('english', :query) AS q WHERE library.search @@ q "
+            "ORDER BY ts_rank(library.search, q) * (1.0 + LEAST(library.helpful, 10) / 5.0) DESC, library.id "
+            "LIMIT :limit"
+        ).bindparams(bindparam("scopes", expanding=True))
+        found = await session.execute(
+            statement,
+            {
+                "query": domain.tsquery(terms, any_term=any_term),
+                "guild": guild_id,
+                "scopes": list(scopes),
+                "limit": limit,
+            },
+        )
         return [int(i) for (i,) in found]
 
     async def suggestions(

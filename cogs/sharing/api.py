@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.keys import Keyring
+from cogs.sharing.models import HELD, REJECTED, AnonymousPost
 
 if TYPE_CHECKING:
     import discord
@@ -68,3 +70,34 @@ class AnonymousPosts(Protocol):
         """DM the author (mentions off), with buttons when given; False when unreachable. The id never
         leaves the implementation."""
         ...
+
+
+@dataclass(frozen=True)
+class PostCount:
+    """One anonymous post as a number in a weekly count: its group, when, and an opaque author key that is
+    the same for one author within one group and tells nothing else (not the user, not the pseudonym)."""
+
+    group_id: int
+    author_key: int
+    created_at: datetime
+
+
+async def posts_between(session: AsyncSession, group_ids: list[int], start: datetime, end: datetime) -> list[PostCount]:
+    """Anonymous posts (not replies) that went up in [start, end), for counting under bot/aggregates.py;
+    held and rejected ones never appeared and are not counted."""
+    rows = await session.execute(
+        select(AnonymousPost.group_id, AnonymousPost.pseudonym, AnonymousPost.created_at).where(
+            AnonymousPost.group_id.in_(group_ids),
+            AnonymousPost.parent_id.is_(None),
+            AnonymousPost.status.not_in((HELD, REJECTED)),
+            AnonymousPost.created_at >= start,
+            AnonymousPost.created_at < end,
+        )
+    )
+    keys: dict[tuple[int, str], int] = {}
+    out = []
+    for group_id, pseudonym, at in rows:
+        # A counter per (group, pseudonym) within this answer: distinct authors stay distinct, nothing more.
+        key = keys.setdefault((group_id, pseudonym), len(keys) + 1)
+        out.append(PostCount(group_id, key, at))
+    return out

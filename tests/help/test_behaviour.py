@@ -134,6 +134,7 @@ async def test_topic_autocomplete_offers_every_loaded_feature(harness: Harness, 
         "privacy",
         "rounds",
         "sharing",
+        "stats",
     }
 
 

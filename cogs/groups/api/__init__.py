@@ -42,6 +42,7 @@ __all__ = [
     "group_names",
     "group_timezone",
     "groups_by_ids",
+    "groups_in_server",
     "groups_of",
     "has_accepted_guidelines",
     "is_facilitator",
@@ -225,6 +226,12 @@ async def groups_by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, 
     if not wanted:
         return {}
     return {g.id: GroupRef.of(g) for g in await session.scalars(select(Group).where(Group.id.in_(wanted)))}
+
+
+async def groups_in_server(session: AsyncSession, guild_id: int) -> list[GroupRef]:
+    """Every group of a server, archived and private ones too, by name (for server-wide admin views)."""
+    rows = await session.scalars(select(Group).where(Group.guild_id == guild_id).order_by(Group.name_key))
+    return [GroupRef.of(g) for g in rows]
 
 
 async def group_by_name(session: AsyncSession, actor: Actor, name: str) -> GroupRef:
