@@ -64,6 +64,9 @@ class Erasure:
     deliveries: Deliveries | None = None
     # The member's choice when confirming: keep their anonymous posts' words, with every link to them cut.
     keep_anonymous_text: bool = False
+    # When the sender loop may take the clean-ups up: the caller tries them itself first (so it can say how
+    # it went) and the loop, racing it, would blur that; None is at once.
+    cleanup_due: datetime | None = None
     cleanups: list[Cleanup] = field(default_factory=list)
     # Providers whose records were kept, unlinked from the member, by their choice (not erased).
     kept: set[str] = field(default_factory=set)
@@ -76,7 +79,11 @@ class Erasure:
         """Delete a message Hearth posted, once the erase commits (no user id is kept on the record)."""
         from bot.delivery import Delivery  # bot.delivery imports this module
 
-        self._enqueue(session, Delivery.delete(channel_id, message_id, purpose=purpose, guild_id=guild_id), what)
+        self._enqueue(
+            session,
+            Delivery.delete(channel_id, message_id, purpose=purpose, guild_id=guild_id, due_at=self.cleanup_due),
+            what,
+        )
 
     def edit_message(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +17,9 @@ from bot.privacy import Erasure, Holding, PrivacyRegistry, Subject
 
 # Tried inline, unpaced, before the erase answers: well under Discord's 50 requests/s; the loop sends the rest.
 CLEANUPS_TRIED_AT_ONCE = 10
+# The sender loop leaves the erase's clean-ups to the erase this long (it tries them itself first); after a
+# crash in between, the loop sends them once this has passed.
+CLEANUP_GRACE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,13 @@ class PrivacyService:
         return json.dumps(payload, indent=2, ensure_ascii=False, default=str).encode()
 
     async def erase(self, subject: Subject, *, keep_anonymous_text: bool = False) -> EraseOutcome:
-        erasure = Erasure(now=self.clock.now(), deliveries=self.deliveries, keep_anonymous_text=keep_anonymous_text)
+        now = self.clock.now()
+        erasure = Erasure(
+            now=now,
+            deliveries=self.deliveries,
+            keep_anonymous_text=keep_anonymous_text,
+            cleanup_due=now + CLEANUP_GRACE,
+        )
         erased = await self.registry.erase(self.db, subject, erasure)
         outcome = EraseOutcome(
             [h for h in erased if h.name not in erasure.kept],
