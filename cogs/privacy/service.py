@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,8 @@ from bot.db import Database
 from bot.db.models import DeliveryRecord
 from bot.delivery import GIVEN_UP, SENT, Deliveries
 from bot.privacy import Erasure, Holding, PrivacyRegistry, Subject
+
+log = logging.getLogger(__name__)
 
 # Tried inline, unpaced, before the erase answers: well under Discord's 50 requests/s; the loop sends the rest.
 CLEANUPS_TRIED_AT_ONCE = 10
@@ -84,7 +87,10 @@ class PrivacyService:
         whats = {c.record.id: c.what for c in erasure.cleanups}
         if self.deliveries is not None:
             # The clean-up is already durable; trying (the first few) now lets the reply say how it went.
-            await self.deliveries.attempt_now(list(whats), limit=CLEANUPS_TRIED_AT_ONCE)
+            try:
+                await self.deliveries.attempt_now(list(whats), limit=CLEANUPS_TRIED_AT_ONCE)
+            except Exception:  # the erase is committed: say "still trying", never "something went wrong"
+                log.exception("erase clean-up: trying it at once failed; the delivery loop carries on")
         async with self.db.read() as session:
             rows = list(await session.scalars(select(DeliveryRecord).where(DeliveryRecord.id.in_(list(whats)))))
         for row in rows:

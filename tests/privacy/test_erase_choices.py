@@ -106,3 +106,19 @@ async def test_a_busy_discord_is_said_and_the_clean_up_carries_on_by_itself(harn
     assert any(m.id == post.id for m in channel.history())
     await harness.env.advance_time(60)
     assert all(m.id != post.id for m in channel.history())
+
+
+async def test_a_failure_while_trying_the_clean_up_at_once_never_reads_as_a_failed_erase(harness: Harness) -> None:
+    s, channel = await shared(harness)
+
+    async def broken(ids: object, *, limit: int = 0) -> None:
+        raise RuntimeError("database went away for a moment")
+
+    harness.bot.deliveries.attempt_now = broken  # type: ignore[method-assign]
+    asked = await s.alice.slash(s.general, "privacy delete")
+    said = text_of(await s.alice.click(asked.response, label="Yes, erase my data"))  # type: ignore[arg-type]
+    assert said.startswith("Done. Erased everywhere:")
+    assert "Still on Discord for now: 2 messages" in said  # committed: the loop takes it from here
+    assert await posts(harness) == []
+    await harness.env.advance_time(60)
+    assert all(POST not in m.content for m in channel.history())
