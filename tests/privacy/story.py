@@ -86,6 +86,12 @@ async def live(harness: Harness) -> Story:
     added = await alice.slash(s.channel, "resource add", title=RESOURCE, description="Name five things you see.")
     assert added.response is not None
 
+    # She asks to join a private group: its facilitators get a card naming her.
+    owls = await make_group(harness, s.guild, "Night Owls", facilitators=[s.maya], private=True)
+    asked = await alice.slash(s.general, "group join", group="Night Owls")
+    assert asked.response is not None
+    assert any(str(alice.id) in m.content for m in owls.channel.history()), "no request card"
+
     # Maya facilitates the group: a meeting Alice answers, and a round in which Alice holds the stick.
     async with harness.bot.db.write() as session:
         session.add(GroupFacilitator(group_id=s.group.group_id, user_id=s.maya.id, added_at=harness.clock.now()))

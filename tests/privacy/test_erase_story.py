@@ -101,6 +101,7 @@ async def test_erase_removes_every_copy_even_with_a_restart_in_the_middle_of_the
         "resources added",
         "group membership(s)",
         "meeting answer(s)",
+        "pending join request(s)",
         "round(s) with your place or speaking time",
     ):
         assert info.get(label, 0) >= 1, f"the story left no {label}"
