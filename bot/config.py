@@ -134,8 +134,6 @@ class MeetingSettings:
 class SharingSettings:
     shares_per_hour: int = 5
     max_length: int = 2000
-    # /privacy delete: false removes a member's anonymous posts; true keeps the words, cuts the link to them.
-    erase_keeps_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -261,6 +259,15 @@ def _check_type(key: str, value: Any, annotation: Any) -> Any:
     return float(value) if annotation is float else value
 
 
+# Settings that existed once: a config.toml still carrying one gets told what replaced it.
+RETIRED = {
+    "sharing.erase_keeps_text": (
+        "each member now chooses, when confirming /privacy delete, whether their anonymous posts' words stay "
+        "(with no link to them) or go; delete this line"
+    ),
+}
+
+
 def _build_section(name: str, cls: type, raw: Any) -> Any:
     if not isinstance(raw, dict):
         raise ConfigError(f"config.toml: [{name}] must be a table of settings")
@@ -269,6 +276,9 @@ def _build_section(name: str, cls: type, raw: Any) -> Any:
     problems: list[str] = []
     values: dict[str, Any] = {}
     for key, value in raw.items():
+        if f"{name}.{key}" in RETIRED:
+            problems.append(f"config.toml: {name}.{key} was removed: {RETIRED[f'{name}.{key}']}")
+            continue
         if key not in known:
             problems.append(f"config.toml: unknown key {name}.{key}: check its spelling against config.example.toml")
             continue

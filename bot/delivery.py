@@ -66,7 +66,7 @@ from bot.clock import Clock
 from bot.db import Database, Snowflake
 from bot.db.models import DeliveryRecord
 from bot.pacing import RatePacer, SharedRatePacer
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, Tally
 from bot.shards import ShardPlan
 
 log = logging.getLogger("hearth.delivery")
@@ -354,6 +354,20 @@ class Deliveries:
 
     # --- the loop -------------------------------------------------------------------------------------
 
+    async def attempt_now(self, ids: Sequence[int], *, limit: int = 10) -> None:
+        """Try up to ``limit`` of these pending records once, right now and unpaced, so a caller can tell a
+        member how it went (a member's erase clean-up). They are leased like the loop's, so no other sender
+        takes them meanwhile; whatever fails or is left over stays with the loop."""
+        if self.sender is None:
+            return
+        items = await self._claim(self.clock.now(), DeliveryRecord.id.in_(list(ids)), limit=limit, any_shard=True)
+        sent = []
+        for item in items:
+            outcome = await self._attempt(item, paced=False)
+            if outcome is not None:
+                sent.append(outcome)
+        await self._sent(sent)
+
     async def run(self) -> int:
         """Send everything due, oldest due first; re-arm for the next. Returns attempts made."""
         if self._running:
@@ -396,18 +410,24 @@ class Deliveries:
 
     async def _due(self, now: datetime) -> list[Outgoing]:
         """Claim (lease) up to ``batch`` due records of this process's shards, in due order."""
+        return await self._claim(now, DeliveryRecord.next_attempt_at <= now, limit=self.batch)
+
+    async def _claim(
+        self, now: datetime, which: ColumnElement[bool], *, limit: int, any_shard: bool = False
+    ) -> list[Outgoing]:
+        """Lease pending records matching ``which`` that nobody else holds (SKIP LOCKED on PostgreSQL)."""
         async with self.db.write() as session:
             rows = list(
                 await session.scalars(
                     select(DeliveryRecord)
                     .where(
                         DeliveryRecord.state == PENDING,
-                        DeliveryRecord.next_attempt_at <= now,
-                        self._owned(),
+                        which,
+                        true() if any_shard else self._owned(),
                         self._free(now),
                     )
                     .order_by(DeliveryRecord.next_attempt_at, DeliveryRecord.id)
-                    .limit(self.batch)
+                    .limit(limit)
                     .with_for_update(skip_locked=True)
                 )
             )
@@ -432,11 +452,12 @@ class Deliveries:
                 for r in rows
             ]
 
-    async def _attempt(self, item: Outgoing) -> tuple[int, int | None] | None:
+    async def _attempt(self, item: Outgoing, *, paced: bool = True) -> tuple[int, int | None] | None:
         """One try: (record id, message id) when Discord took it; a failure is recorded here."""
         if self.sender is None:
             raise RuntimeError("no sender attached")
-        await self.pacer.wait()
+        if paced:
+            await self.pacer.wait()
         try:
             message_id = await self.sender.send(item)
         except DeliveryFailed as error:
@@ -542,34 +563,29 @@ class DeliveryPrivacy:
         "are sent; their text is dropped once sent."
     )
 
-    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
-        count = await session.scalar(
-            select(func.count())
-            .select_from(DeliveryRecord)
-            .where(DeliveryRecord.user_id == subject.user_id, DeliveryRecord.state == PENDING)
+    @staticmethod
+    def _pending(subject: Subject) -> Any:
+        # Deletions of what Hearth posted for them are the clean-up of their erase: never theirs to drop.
+        return (
+            DeliveryRecord.user_id == subject.user_id,
+            DeliveryRecord.state == PENDING,
+            DeliveryRecord.kind != "delete",
         )
-        return [f"{count} message(s) waiting to be sent"] if count else []
 
-    async def export(self, session: AsyncSession, subject: Subject) -> Any:
-        rows = await session.scalars(
-            select(DeliveryRecord).where(DeliveryRecord.user_id == subject.user_id, DeliveryRecord.state == PENDING)
-        )
-        return [{"kind": r.kind, "due_at": r.due_at.isoformat(), "content": r.content} for r in rows]
+    async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
+        count = await session.scalar(select(func.count()).where(*self._pending(subject)))
+        return [Tally("pending", "message(s) waiting to be sent", int(count or 0))]
 
-    async def erase(self, session: AsyncSession, subject: Subject) -> int:
-        """Pending messages to or for this member are dropped, except deletions of what Hearth posted for
-        them (those are the clean-up of their erase and must still happen)."""
-        result = await session.execute(
-            delete(DeliveryRecord).where(
-                DeliveryRecord.user_id == subject.user_id,
-                DeliveryRecord.state == PENDING,
-                DeliveryRecord.kind != "delete",
-            )
-        )
-        # Sent and given-up rows keep no text, only ids: unlink them from the member.
+    async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:
+        rows = await session.scalars(select(DeliveryRecord).where(*self._pending(subject)).order_by(DeliveryRecord.id))
+        return {"pending": [{"kind": r.kind, "due_at": r.due_at.isoformat(), "content": r.content} for r in rows]}
+
+    async def erase(self, session: AsyncSession, subject: Subject, erasure: Erasure) -> None:
+        await session.execute(delete(DeliveryRecord).where(*self._pending(subject)))
+        # What is left (sent and given-up rows, which keep no text, and pending clean-ups): unlinked.
         await session.execute(
-            update(DeliveryRecord)
-            .where(DeliveryRecord.user_id == subject.user_id, DeliveryRecord.state != PENDING)
-            .values(user_id=None, ping_user_id=None)
+            update(DeliveryRecord).where(DeliveryRecord.user_id == subject.user_id).values(user_id=None)
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        await session.execute(
+            update(DeliveryRecord).where(DeliveryRecord.ping_user_id == subject.user_id).values(ping_user_id=None)
+        )

@@ -1,18 +1,31 @@
-"""The privacy protocol every feature implements: describe, export and erase what it holds about one person.
+"""The privacy protocol every feature implements: count, export and erase what it holds about one person.
 
-``/privacy info|export|delete`` walk the registered providers. Erasing runs every provider in one
-transaction, so a failure part-way erases nothing.
+``/privacy info|export|delete`` walk the registered providers. There is one counting: a provider's
+``counts`` says how many records of each kind it holds (a ``Tally``), and the same tallies are what
+/privacy info lists, what the export's summary holds (each tally's ``key`` names the list of those very
+records in the provider's export) and what the erase reply says it removed (counted inside the erase's
+own transaction, just before erasing).
+
+Erasing runs every provider in one transaction, so a failure part-way erases nothing. What has to
+happen on Discord (deleting a check-in card, rewriting a moderator card) is written into that same
+transaction through ``Erasure.delete_message``/``edit_message`` as durable delivery records
+(``bot/delivery.py``): the clean-up happens only if the erase commits, and still happens after a restart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
 from bot.keys import Keyring
+
+if TYPE_CHECKING:
+    from bot.db.models import DeliveryRecord
+    from bot.delivery import Deliveries
 
 
 @dataclass(frozen=True)
@@ -23,30 +36,152 @@ class Subject:
     keys: Keyring
 
 
+@dataclass(frozen=True)
+class Tally:
+    """How many records of one kind a provider holds about a person."""
+
+    key: str  # the list in the provider's export that holds exactly these records
+    label: str  # what a person reads after the number, e.g. "check-ins"
+    count: int
+
+    def line(self) -> str:
+        return f"{self.count} {self.label}"
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    """A Discord message the erase deletes or rewrites, and how the member would name it."""
+
+    record: DeliveryRecord
+    what: str  # e.g. "check-in card": never the member's words
+
+
+@dataclass
+class Erasure:
+    """One /privacy delete: the member's choice, and the Discord clean-up it records."""
+
+    now: datetime | None = None  # from the bot's clock; None only for a caller with no clock (tests)
+    deliveries: Deliveries | None = None
+    # The member's choice when confirming: keep their anonymous posts' words, with every link to them cut.
+    keep_anonymous_text: bool = False
+    # When the sender loop may take the clean-ups up: the caller tries them itself first (so it can say how
+    # it went) and the loop, racing it, would blur that; None is at once.
+    cleanup_due: datetime | None = None
+    cleanups: list[Cleanup] = field(default_factory=list)
+    # Providers whose records were kept, unlinked from the member, by their choice (not erased).
+    kept: set[str] = field(default_factory=set)
+    # What was left on purpose or could not be reached, in words the member reads (never their words).
+    notes: list[str] = field(default_factory=list)
+
+    def delete_message(
+        self, session: AsyncSession, channel_id: int, message_id: int, *, what: str, purpose: str, guild_id: int | None
+    ) -> None:
+        """Delete a message Hearth posted, once the erase commits (no user id is kept on the record)."""
+        from bot.delivery import Delivery  # bot.delivery imports this module
+
+        self._enqueue(
+            session,
+            Delivery.delete(channel_id, message_id, purpose=purpose, guild_id=guild_id, due_at=self.cleanup_due),
+            what,
+        )
+
+    def edit_message(
+        self,
+        session: AsyncSession,
+        channel_id: int,
+        message_id: int,
+        content: str,
+        *,
+        what: str,
+        purpose: str,
+        guild_id: int | None,
+    ) -> None:
+        """Rewrite a message Hearth posted (a moderator's card), once the erase commits."""
+        from bot.delivery import Delivery
+
+        self._enqueue(session, Delivery.edit(channel_id, message_id, content, purpose=purpose, guild_id=guild_id), what)
+
+    def _enqueue(self, session: AsyncSession, delivery: Any, what: str) -> None:
+        if self.deliveries is None:
+            self.notes.append(f"a {what} on Discord (Hearth can't send clean-ups right now; ask a moderator)")
+            return
+        self.cleanups.append(Cleanup(self.deliveries.enqueue(session, delivery), what))
+
+
+@runtime_checkable
 class PrivacyProvider(Protocol):
+    """A feature's data about people. A provider may also set ``offers_text_choice = True``: then
+    /privacy delete offers to keep its records' words unlinked (``Erasure.keep_anonymous_text``)."""
+
     #: A short plural noun for the kind of data, e.g. "check-ins".
     name: str
     #: One sentence: what is stored and why, shown by /privacy info even when the person has none.
     purpose: str
 
-    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
-        """Short lines describing what is held about this person (counts, not contents)."""
+    async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
+        """How many records of each kind are held about this person (zero tallies may be left out)."""
         ...
 
-    async def export(self, session: AsyncSession, subject: Subject) -> Any:
-        """Everything held about this person, JSON-serialisable."""
+    async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:
+        """Everything held about this person, JSON-serialisable; each tally's key is a list here."""
         ...
 
-    async def erase(self, session: AsyncSession, subject: Subject) -> int:
-        """Delete (or unlink) everything about this person; return how many records."""
+    async def erase(self, session: AsyncSession, subject: Subject, erasure: Erasure) -> None:
+        """Delete (or unlink) everything ``counts`` counted; record Discord clean-ups on ``erasure``."""
         ...
+
+
+class LegacyProvider(Protocol):
+    """The earlier shape (describe lines, erase returning a number), still accepted while features move."""
+
+    name: str
+    purpose: str
+
+    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]: ...
+
+    async def export(self, session: AsyncSession, subject: Subject) -> Any: ...
+
+    async def erase(self, session: AsyncSession, subject: Subject) -> int: ...
+
+
+AnyProvider = PrivacyProvider | LegacyProvider
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What one feature holds about a person: its tallies (plus free lines from a legacy provider)."""
+
+    name: str
+    purpose: str
+    tallies: list[Tally]
+    lines: list[str] = field(default_factory=list)
+
+    def described(self) -> list[str]:
+        return [t.line() for t in self.tallies if t.count] + self.lines
+
+
+def _counted(provider: AnyProvider) -> bool:
+    return hasattr(provider, "counts")
+
+
+async def described(session: AsyncSession, provider: AnyProvider, subject: Subject) -> list[str]:
+    """The lines /privacy info shows for one provider (for tests of a single provider)."""
+    return (await hold(session, provider, subject)).described()
+
+
+async def hold(session: AsyncSession, provider: AnyProvider, subject: Subject) -> Holding:
+    if _counted(provider):
+        tallies = await provider.counts(session, subject)  # type: ignore[union-attr]
+        return Holding(provider.name, provider.purpose, [t for t in tallies if t.count])
+    lines = await provider.describe(session, subject)  # type: ignore[union-attr]
+    return Holding(provider.name, provider.purpose, [], lines)
 
 
 @dataclass
 class PrivacyRegistry:
-    providers: list[PrivacyProvider] = field(default_factory=list)
+    providers: list[AnyProvider] = field(default_factory=list)
 
-    def register(self, provider: PrivacyProvider) -> None:
+    def register(self, provider: AnyProvider) -> None:
         if any(p.name == provider.name for p in self.providers):
             raise ValueError(f"a privacy provider named {provider.name!r} is already registered")
         self.providers.append(provider)
@@ -54,15 +189,37 @@ class PrivacyRegistry:
     def unregister(self, name: str) -> None:
         self.providers = [p for p in self.providers if p.name != name]
 
-    async def describe(self, db: Database, subject: Subject) -> dict[str, list[str]]:
+    async def describe(self, db: Database, subject: Subject) -> list[Holding]:
         async with db.read() as session:
-            return {p.name: await p.describe(session, subject) for p in self.providers}
+            return [await hold(session, p, subject) for p in self.providers]
 
-    async def export(self, db: Database, subject: Subject) -> dict[str, Any]:
+    async def export(
+        self, db: Database, subject: Subject, summary: dict[str, dict[str, int]] | None = None
+    ) -> dict[str, Any]:
+        """Every provider's export; ``summary`` (when given) gets the counts, read in the same transaction."""
         async with db.read() as session:
-            return {p.name: await p.export(session, subject) for p in self.providers}
+            data: dict[str, Any] = {}
+            for p in self.providers:
+                data[p.name] = await p.export(session, subject)
+                held = await hold(session, p, subject)
+                if summary is not None and held.tallies:
+                    summary[p.name] = {t.label: t.count for t in held.tallies}
+            return data
 
-    async def erase(self, db: Database, subject: Subject) -> dict[str, int]:
+    async def erase(self, db: Database, subject: Subject, erasure: Erasure | None = None) -> list[Holding]:
+        """Erase everything in one transaction; returns what was counted just before, provider by provider."""
+        erasure = erasure or Erasure()
+        erased: list[Holding] = []
         # Later features depend on earlier ones (a check-in belongs to a group), so erase in reverse.
         async with db.write() as session:
-            return {p.name: await p.erase(session, subject) for p in reversed(self.providers)}
+            for p in reversed(self.providers):
+                if _counted(p):
+                    held = await hold(session, p, subject)
+                    await p.erase(session, subject, erasure)  # type: ignore[call-arg]
+                else:
+                    count = await p.erase(session, subject)  # type: ignore[call-arg]
+                    held = Holding(p.name, p.purpose, [Tally("records", "records", int(count or 0))] if count else [])
+                erased.append(held)
+            await session.flush()  # the clean-up records get their ids before the commit
+        erased.reverse()
+        return erased

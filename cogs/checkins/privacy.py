@@ -1,4 +1,7 @@
-"""The privacy protocol for check-ins: what is held about a person, a copy of it, and erasing it."""
+"""The privacy protocol for check-ins: what is held about a person, a copy of it, and erasing it.
+
+Erasing also takes a group-visible check-in's card off the group's channel (through the erase's durable
+delivery record), so the mood and note shown there go with the row."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, Tally
 from cogs.checkins.models import Checkin, CheckinAlert, CheckinReminder, CheckinSupport
 
 
@@ -21,18 +24,16 @@ class CheckinPrivacy:
     async def _count(self, session: AsyncSession, model: Any, user_id: int) -> int:
         return int(await session.scalar(select(func.count()).select_from(model).where(model.user_id == user_id)) or 0)
 
-    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
-        lines = []
-        for model, what in (
-            (Checkin, "check-ins"),
-            (CheckinSupport, "times you sent support"),
-            (CheckinReminder, "daily reminders"),
-            (CheckinAlert, "low-mood alert choices"),
-        ):
-            count = await self._count(session, model, subject.user_id)
-            if count:
-                lines.append(f"{count} {what}")
-        return lines
+    async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
+        return [
+            Tally(key, label, await self._count(session, model, subject.user_id))
+            for model, key, label in (
+                (Checkin, "checkins", "check-ins"),
+                (CheckinSupport, "support_sent", "times you sent support"),
+                (CheckinReminder, "reminders", "daily reminders"),
+                (CheckinAlert, "low_mood_alerts", "low-mood alert choices"),
+            )
+        ]
 
     async def export(self, session: AsyncSession, subject: Subject) -> Any:
         user_id = subject.user_id
@@ -63,9 +64,18 @@ class CheckinPrivacy:
             ],
         }
 
-    async def erase(self, session: AsyncSession, subject: Subject) -> int:
+    async def erase(self, session: AsyncSession, subject: Subject, erasure: Erasure) -> None:
         user_id = subject.user_id
-        total = 0
+        cards = await session.execute(
+            select(Checkin.guild_id, Checkin.card_channel_id, Checkin.card_message_id).where(
+                Checkin.user_id == user_id, Checkin.card_message_id.is_not(None)
+            )
+        )
+        for guild_id, channel_id, message_id in cards.all():
+            if channel_id is not None and message_id is not None:
+                erasure.delete_message(
+                    session, channel_id, message_id, what="check-in card", purpose="checkins.erase", guild_id=guild_id
+                )
         mine = select(Checkin.id).where(Checkin.user_id == user_id)
         for statement in (
             delete(CheckinSupport).where(CheckinSupport.checkin_id.in_(mine)),
@@ -74,6 +84,4 @@ class CheckinPrivacy:
             delete(CheckinReminder).where(CheckinReminder.user_id == user_id),
             delete(CheckinAlert).where(CheckinAlert.user_id == user_id),
         ):
-            result = await session.execute(statement)
-            total += int(getattr(result, "rowcount", 0) or 0)
-        return total
+            await session.execute(statement)

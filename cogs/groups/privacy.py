@@ -1,14 +1,17 @@
 """The groups feature's part of /privacy: memberships, facilitation, guideline acceptances, join
-requests and the member's own timezone."""
+requests, groups they created and the member's own timezone.
+
+Erasing deletes those rows, takes a pending join request's card off the facilitators' channel (through
+the erase's durable delivery record) and leaves a group they created in place, no longer naming them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, Tally
 from cogs.groups.models import (
     Group,
     GroupFacilitator,
@@ -18,12 +21,19 @@ from cogs.groups.models import (
     MemberProfile,
 )
 
+_KINDS = (
+    ("memberships", "group membership(s)", GroupMember),
+    ("facilitating", "group(s) you facilitate", GroupFacilitator),
+    ("guidelines_accepted", "guidelines acceptance(s)", GuidelinesAcceptance),
+    ("join_requests", "pending join request(s)", JoinRequest),
+)
+
 
 class GroupsPrivacy:
     name = "group memberships"
     purpose = (
-        "Which groups you belong to, facilitate or asked to join, which version of their guidelines you "
-        "accepted and when, and your timezone if you set one: Hearth needs these to let you take part."
+        "Which groups you belong to, facilitate, created or asked to join, which version of their guidelines "
+        "you accepted and when, and your timezone if you set one: Hearth needs these to let you take part."
     )
 
     async def _rows(self, session: AsyncSession, model: Any, user_id: int) -> list[tuple[Any, Group]]:
@@ -32,26 +42,23 @@ class GroupsPrivacy:
         )
         return [(row[0], row[1]) for row in result.all()]
 
-    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
+    async def _created(self, session: AsyncSession, user_id: int) -> list[Group]:
+        return list(await session.scalars(select(Group).where(Group.created_by == user_id).order_by(Group.id)))
+
+    async def _timezone(self, session: AsyncSession, user_id: int) -> str | None:
+        profile = await session.get(MemberProfile, user_id)
+        return profile.timezone if profile is not None else None
+
+    async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
         user = subject.user_id
-        lines = []
-        for one, many, model in (
-            ("group membership", "group memberships", GroupMember),
-            ("group you facilitate", "groups you facilitate", GroupFacilitator),
-            ("guidelines acceptance", "guidelines acceptances", GuidelinesAcceptance),
-            ("pending join request", "pending join requests", JoinRequest),
-        ):
-            count = len(await self._rows(session, model, user))
-            if count:
-                lines.append(f"{count} {one if count == 1 else many}")
-        profile = await session.get(MemberProfile, user)
-        if profile is not None and profile.timezone:
-            lines.append("your timezone")
-        return lines
+        tallies = [Tally(key, label, len(await self._rows(session, model, user))) for key, label, model in _KINDS]
+        tallies.append(Tally("groups_created", "group(s) you created", len(await self._created(session, user))))
+        tallies.append(Tally("timezone", "timezone setting", 1 if await self._timezone(session, user) else 0))
+        return tallies
 
     async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:
         user = subject.user_id
-        profile = await session.get(MemberProfile, user)
+        timezone = await self._timezone(session, user)
 
         def where(group: Group) -> dict[str, Any]:
             return {"server_id": str(group.guild_id), "group": group.name}
@@ -73,13 +80,25 @@ class GroupsPrivacy:
                 {**where(g), "asked_at": r.created_at.isoformat()}
                 for r, g in await self._rows(session, JoinRequest, user)
             ],
-            "timezone": profile.timezone if profile else None,
+            "groups_created": [
+                {**where(g), "created_at": g.created_at.isoformat()} for g in await self._created(session, user)
+            ],
+            "timezone": [timezone] if timezone else [],
         }
 
-    async def erase(self, session: AsyncSession, subject: Subject) -> int:
+    async def erase(self, session: AsyncSession, subject: Subject, erasure: Erasure) -> None:
         user = subject.user_id
-        erased = 0
+        for request, group in await self._rows(session, JoinRequest, user):
+            if request.message_channel_id and request.message_id:
+                erasure.delete_message(
+                    session,
+                    request.message_channel_id,
+                    request.message_id,
+                    what="join request card",
+                    purpose="groups.erase",
+                    guild_id=group.guild_id,
+                )
         for model in (GroupMember, GroupFacilitator, GuidelinesAcceptance, JoinRequest, MemberProfile):
-            result = await session.execute(delete(model).where(model.user_id == user))
-            erased += result.rowcount or 0  # type: ignore[attr-defined]
-        return erased
+            await session.execute(delete(model).where(model.user_id == user))
+        # The group stays for its members; it just no longer names who created it (0, like the audit log).
+        await session.execute(update(Group).where(Group.created_by == user).values(created_by=0))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.privacy import Subject
-from cogs.meetings.models import AgendaItem, Attendance, ReminderSent, Rsvp
+from bot.privacy import Erasure, Subject, Tally
+from cogs.meetings.models import AgendaItem, Attendance, Meeting, ReminderSent, Rsvp
 
 
 class MeetingPrivacy:
-    """RSVPs, attendance, reminders sent and agenda items a member added."""
+    """RSVPs, attendance, reminders sent, agenda items a member added and meetings they scheduled (which stay
+    for the group, no longer naming them)."""
 
     name = "meetings"
     purpose = (
@@ -20,24 +21,18 @@ class MeetingPrivacy:
         "time in a meeting's voice channel for attendance, and agenda items you added."
     )
 
-    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
-        lines = []
-        for label, model in (
-            ("meeting answer(s)", Rsvp),
-            ("attendance record(s)", Attendance),
-            ("reminder(s) sent", ReminderSent),
+    async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
+        tallies = []
+        for key, label, column in (
+            ("rsvps", "meeting answer(s)", Rsvp.user_id),
+            ("attendance", "attendance record(s)", Attendance.user_id),
+            ("reminders_sent", "reminder(s) sent", ReminderSent.user_id),
+            ("agenda_items", "agenda item(s) you added", AgendaItem.added_by),
+            ("meetings_scheduled", "meeting(s) you scheduled", Meeting.created_by),
         ):
-            count = await session.scalar(
-                select(func.count()).select_from(model).where(model.user_id == subject.user_id)
-            )
-            if count:
-                lines.append(f"{count} {label}")
-        items = await session.scalar(
-            select(func.count()).select_from(AgendaItem).where(AgendaItem.added_by == subject.user_id)
-        )
-        if items:
-            lines.append(f"{items} agenda item(s) you added")
-        return lines
+            count = await session.scalar(select(func.count()).where(column == subject.user_id))
+            tallies.append(Tally(key, label, int(count or 0)))
+        return tallies
 
     async def export(self, session: AsyncSession, subject: Subject) -> Any:
         uid = subject.user_id
@@ -45,6 +40,7 @@ class MeetingPrivacy:
         attendance = await session.scalars(select(Attendance).where(Attendance.user_id == uid))
         reminders = await session.scalars(select(ReminderSent).where(ReminderSent.user_id == uid))
         items = await session.scalars(select(AgendaItem).where(AgendaItem.added_by == uid))
+        scheduled = await session.scalars(select(Meeting).where(Meeting.created_by == uid).order_by(Meeting.id))
         return {
             "rsvps": [
                 {
@@ -74,16 +70,16 @@ class MeetingPrivacy:
                 for r in reminders
             ],
             "agenda_items": [{"meeting_id": i.meeting_id, "text": i.text} for i in items],
+            "meetings_scheduled": [{"meeting_id": m.id, "title": m.title} for m in scheduled],
         }
 
-    async def erase(self, session: AsyncSession, subject: Subject) -> int:
-        total = 0
+    async def erase(self, session: AsyncSession, subject: Subject, erasure: Erasure) -> None:
         for model, column in (
             (Rsvp, Rsvp.user_id),
             (Attendance, Attendance.user_id),
             (ReminderSent, ReminderSent.user_id),
             (AgendaItem, AgendaItem.added_by),
         ):
-            outcome = await session.execute(delete(model).where(column == subject.user_id))
-            total += int(outcome.rowcount or 0)  # type: ignore[attr-defined]
-        return total
+            await session.execute(delete(model).where(column == subject.user_id))
+        # A meeting they scheduled stays for the group; it no longer names them (0, like the audit log).
+        await session.execute(update(Meeting).where(Meeting.created_by == subject.user_id).values(created_by=0))

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import discord
 
     from bot.actor import Actor
+    from bot.privacy import Erasure
 
 
 class ModerationLink(Protocol):
@@ -62,6 +63,18 @@ class ModerationLink(Protocol):
 
     async def reach(self, session: AsyncSession, guild_id: int) -> tuple[int | None, int | None]:
         """(queue channel id, moderator role id) as /setup stored them; None where unset."""
+        ...
+
+    async def count_post_items(self, session: AsyncSession, post_ids: list[int]) -> int:
+        """How many queue items quote these anonymous posts (for /privacy's one counting)."""
+        ...
+
+    async def post_item_excerpts(self, session: AsyncSession, post_ids: list[int]) -> list[tuple[int, str]]:
+        """(post id, excerpt) of each queue item quoting these anonymous posts (for /privacy export)."""
+        ...
+
+    async def erase_post_items(self, session: AsyncSession, post_ids: list[int], erasure: Erasure) -> None:
+        """/privacy delete removed these anonymous posts: drop the quotes, close what waited, rewrite the cards."""
         ...
 
     def queue_readers(self, guild_id: int, channel_id: int, moderator_role_id: int | None) -> list[str]:

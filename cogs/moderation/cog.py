@@ -18,7 +18,7 @@ from cogs.groups.api import GroupHooks
 from cogs.moderation import domain
 from cogs.moderation.api import ModerationLink, QueueExtras, WorryDesk
 from cogs.moderation.link import Link
-from cogs.moderation.privacy import ModerationPrivacy
+from cogs.moderation.privacy import ModerationPrivacy, post_codes
 from cogs.moderation.queue_check import others_who_can_read, queue_readers
 from cogs.moderation.service import ModerationService, Page
 from cogs.moderation.settings import ModerationSetup, moderator_roles
@@ -61,7 +61,7 @@ class ModerationCog(commands.Cog):
         self.service = ModerationService(
             bot.db, bot.require_keys, bot.clock, posts=lambda: bot.interfaces.get(AnonymousPosts)
         )
-        self.privacy = ModerationPrivacy(bot.deliveries)
+        self.privacy = ModerationPrivacy(post_codes(lambda: bot.interfaces.get(AnonymousPosts)))
         self.report_menu = app_commands.ContextMenu(name="Report message", callback=self.report_message)
         self.report_menu.guild_only = True
         self._card_locks: dict[int, asyncio.Lock] = {}

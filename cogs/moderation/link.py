@@ -8,7 +8,8 @@ import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
-from cogs.moderation import records, settings, views
+from bot.privacy import Erasure
+from cogs.moderation import privacy, records, settings, views
 
 
 class Link:
@@ -79,3 +80,12 @@ class Link:
     async def reach(self, session: AsyncSession, guild_id: int) -> tuple[int | None, int | None]:
         config = await settings.moderation_config(session, guild_id)
         return config.mod_queue_channel_id, config.moderator_role_id
+
+    async def count_post_items(self, session: AsyncSession, post_ids: list[int]) -> int:
+        return await privacy.count_post_items(session, post_ids)
+
+    async def post_item_excerpts(self, session: AsyncSession, post_ids: list[int]) -> list[tuple[int, str]]:
+        return await privacy.post_item_excerpts(session, post_ids)
+
+    async def erase_post_items(self, session: AsyncSession, post_ids: list[int], erasure: Erasure) -> None:
+        await privacy.erase_post_items(session, post_ids, erasure)

@@ -7,28 +7,118 @@
   it), so afterwards nothing, not even Hearth, can tell which reports were theirs.
 
 Erasing cuts the link instead of rewriting history: items lose their author and the excerpt of their words
-(the queue card is edited to say so, through the durable delivery record), audit entries keep the action
-but name "a former moderator" (actor 0), so the log stays whole and no longer points at them.
+and reports lose the reason they wrote; every queue card that showed them is rewritten, through the durable
+delivery record of the erase. Audit entries keep the action but name "a former moderator" (actor 0), so the
+log stays whole and no longer points at them.
 ``counts`` is the one counting used by /privacy info, the export and the erase reply.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery import Deliveries, Delivery
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, Tally
+from cogs.moderation.domain import ItemView, render_card
 from cogs.moderation.models import AuditEntry, ModItem, ModReport
+from cogs.sharing.api import AnonymousPosts
 
 REMOVED = "(removed at the author's request)"
 REMOVED_REASON = "(removed at the reporter's request)"
+ERASED_RESOLUTION = "erased at the author's request"
+
+PostCodes = Callable[[AsyncSession, int], Awaitable[str | None]]
 
 
-def removed_card(item_id: int) -> str:
-    return f"**Moderation item #{item_id}**: the reported message's text was removed at the author's request."
+async def _no_code(_session: AsyncSession, _post_id: int) -> str | None:
+    return None
+
+
+def post_codes(posts: Callable[[], AnonymousPosts | None]) -> PostCodes:
+    """Sharing's post codes, asked at call time (None when sharing isn't loaded)."""
+
+    async def code(session: AsyncSession, post_id: int) -> str | None:
+        sharing = posts()
+        post = await sharing.post_by_id(session, post_id) if sharing is not None else None
+        return post.code if post is not None else None
+
+    return code
+
+
+async def _render(session: AsyncSession, item: ModItem, post_code: PostCodes) -> str:
+    """The card as it reads once the erase is done: rendered exactly as moderation renders it."""
+    reasons = await session.scalars(select(ModReport.reason).where(ModReport.item_id == item.id).order_by(ModReport.id))
+    view = ItemView(
+        id=item.id,
+        guild_id=item.guild_id,
+        kind=item.kind,
+        status=item.status,
+        channel_id=item.channel_id,
+        message_id=item.message_id,
+        post_id=item.post_id,
+        post_code=await post_code(session, item.post_id) if item.post_id is not None else None,
+        author_id=item.author_id,
+        excerpt=item.excerpt,
+        report_count=item.report_count,
+        created_at=item.created_at,
+        reasons=list(reasons),
+        actions=[line for line in item.actions.split("\n") if line],
+        resolution=item.resolution,
+        closed_by=item.closed_by,
+    )
+    return render_card(view)
+
+
+async def _rewrite_cards(
+    session: AsyncSession, items: dict[int, tuple[ModItem, str]], erasure: Erasure, post_code: PostCodes = _no_code
+) -> None:
+    """Each card that showed the member (their words, their report, their name) is rewritten once the erase
+    commits, through its durable delivery record."""
+    await session.flush()
+    for item, what in items.values():
+        if item.card_channel_id and item.card_message_id:
+            erasure.edit_message(
+                session,
+                item.card_channel_id,
+                item.card_message_id,
+                await _render(session, item, post_code),
+                what=what,
+                purpose="moderation.erase",
+                guild_id=item.guild_id,
+            )
+
+
+# --- anonymous posts: sharing finds the member's posts, moderation clears its quotes of them ---------
+
+
+async def count_post_items(session: AsyncSession, post_ids: list[int]) -> int:
+    found = await session.scalar(select(func.count()).select_from(ModItem).where(ModItem.post_id.in_(post_ids)))
+    return int(found or 0)
+
+
+async def post_item_excerpts(session: AsyncSession, post_ids: list[int]) -> list[tuple[int, str]]:
+    rows = await session.execute(
+        select(ModItem.post_id, ModItem.excerpt).where(ModItem.post_id.in_(post_ids)).order_by(ModItem.id)
+    )
+    return [(int(post_id), excerpt) for post_id, excerpt in rows.all() if post_id is not None]
+
+
+async def erase_post_items(session: AsyncSession, post_ids: list[int], erasure: Erasure) -> None:
+    """The posts are being erased: their quotes go, an item still waiting (a held post, a report) is
+    closed since there is nothing left to act on, and each card is rewritten once the erase commits."""
+    touched = {}
+    for item in await session.scalars(select(ModItem).where(ModItem.post_id.in_(post_ids))):
+        item.excerpt = REMOVED
+        item.post_id = None
+        if item.status == "open":
+            item.status = "closed"
+            item.closed_at = erasure.now
+            item.resolution = ERASED_RESOLUTION
+        touched[item.id] = (item, "moderator card quoting your anonymous post")
+    await _rewrite_cards(session, touched, erasure)
 
 
 class ModerationPrivacy:
@@ -38,8 +128,9 @@ class ModerationPrivacy:
         "took (the audit log). Reports you made are never linked to you."
     )
 
-    def __init__(self, deliveries: Deliveries | None = None) -> None:
-        self.deliveries = deliveries
+    def __init__(self, post_code: PostCodes = _no_code) -> None:
+        # Sharing's code of an anonymous post, so a rewritten card still names the post it is about.
+        self.post_code = post_code
 
     async def _my_reports(self, session: AsyncSession, subject: Subject) -> list[int]:
         """Ids of reports this person filed, found by recomputing each report's key (only until erased)."""
@@ -54,31 +145,23 @@ class ModerationPrivacy:
             if message_id is not None and key == subject.keys.tag("reporter", guild_id, message_id, subject.user_id)
         ]
 
-    async def counts(self, session: AsyncSession, subject: Subject) -> dict[str, int]:
-        """The one counting: what /privacy info lists, the export holds and the erase reply says."""
+    async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
         user_id = subject.user_id
         items = await session.scalar(select(func.count()).select_from(ModItem).where(ModItem.author_id == user_id))
         entries = await session.scalar(
             select(func.count()).select_from(AuditEntry).where(AuditEntry.actor_id == user_id)
         )
-        return {
-            "items": int(items or 0),
-            "actions": int(entries or 0),
-            "reports": len(await self._my_reports(session, subject)),
-        }
+        return [
+            Tally("items_about_your_messages", "moderation item(s) about messages you wrote", int(items or 0)),
+            Tally("your_moderator_actions", "moderator action(s) you took, in the audit log", int(entries or 0)),
+            Tally(
+                "reports_you_filed",
+                "report(s) you filed",
+                len(await self._my_reports(session, subject)),
+            ),
+        ]
 
-    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
-        counts = await self.counts(session, subject)
-        lines = []
-        if counts["items"]:
-            lines.append(f"{counts['items']} moderation item(s) about messages you wrote")
-        if counts["actions"]:
-            lines.append(f"{counts['actions']} moderator action(s) you took, in the audit log")
-        if counts["reports"]:
-            lines.append(f"{counts['reports']} report(s) you filed (unlinked from you if you erase your data)")
-        return lines
-
-    async def export(self, session: AsyncSession, subject: Subject) -> Any:
+    async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:
         items = await session.scalars(select(ModItem).where(ModItem.author_id == subject.user_id).order_by(ModItem.id))
         entries = await session.scalars(
             select(AuditEntry).where(AuditEntry.actor_id == subject.user_id).order_by(AuditEntry.id)
@@ -120,32 +203,29 @@ class ModerationPrivacy:
             ],
         }
 
-    async def erase(self, session: AsyncSession, subject: Subject) -> int:
+    async def erase(self, session: AsyncSession, subject: Subject, erasure: Erasure) -> None:
         user_id = subject.user_id
-        counted = await self.counts(session, subject)
+        touched: dict[int, tuple[ModItem, str]] = {}
         reports = await self._my_reports(session, subject)
         if reports:
+            reported = await session.scalars(
+                select(ModItem).join(ModReport, ModReport.item_id == ModItem.id).where(ModReport.id.in_(reports))
+            )
+            touched.update({item.id: (item, "moderator card showing your report") for item in reported})
             await session.execute(
                 update(ModReport).where(ModReport.id.in_(reports)).values(reporter_key=None, reason=REMOVED_REASON)
             )
         for item in await session.scalars(select(ModItem).where(ModItem.author_id == user_id)):
             item.excerpt = REMOVED
             item.author_id = None
-            if self.deliveries is not None and item.card_channel_id and item.card_message_id:
-                # Written with the erase: the card is edited even if Hearth stops right after.
-                self.deliveries.enqueue(
-                    session,
-                    Delivery.edit(
-                        item.card_channel_id,
-                        item.card_message_id,
-                        removed_card(item.id),
-                        purpose="moderation.erase",
-                        guild_id=item.guild_id,
-                    ),
-                )
-        await session.execute(update(ModItem).where(ModItem.closed_by == user_id).values(closed_by=None))
-        await session.execute(update(AuditEntry).where(AuditEntry.actor_id == user_id).values(actor_id=0))
+            touched[item.id] = (item, "moderator card quoting you")
         mention = f"<@{user_id}>"
-        for item in await session.scalars(select(ModItem).where(ModItem.actions.contains(mention))):
+        for item in await session.scalars(
+            select(ModItem).where((ModItem.closed_by == user_id) | ModItem.actions.contains(mention))
+        ):
+            item.closed_by = None if item.closed_by == user_id else item.closed_by
             item.actions = item.actions.replace(mention, "a former moderator")
-        return sum(counted.values())
+            touched.setdefault(item.id, (item, "moderator card naming you"))
+        await session.execute(update(AuditEntry).where(AuditEntry.actor_id == user_id).values(actor_id=0))
+        # Written with the erase: the cards are rewritten even if Hearth stops right after.
+        await _rewrite_cards(session, touched, erasure, self.post_code)

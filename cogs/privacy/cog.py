@@ -10,9 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.interactions import reply
-from bot.privacy import Subject
+from bot.privacy import Holding, Subject
 from cogs.privacy.service import PrivacyService
-from cogs.privacy.views import ConfirmDelete
+from cogs.privacy.views import ConfirmDelete, confirmation
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -29,7 +29,7 @@ class PrivacyCog(commands.Cog):
 
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
-        self.service = PrivacyService(bot.db, bot.privacy)
+        self.service = PrivacyService(bot.db, bot.privacy, bot.clock, bot.deliveries)
 
     def subject(self, user_id: int) -> Subject:
         return Subject(user_id=user_id, keys=self.bot.require_keys())
@@ -40,7 +40,7 @@ class PrivacyCog(commands.Cog):
         lines = [INTRO, ""]
         for holding in holdings:
             lines.append(f"**{holding.name.capitalize()}**: {holding.purpose}")
-            lines.extend(f"• {line}" for line in holding.lines or ["nothing about you"])
+            lines.extend(f"• {line}" for line in holding.described() or ["nothing about you"])
         lines.append("\nUse `/privacy export` for a copy, `/privacy delete` to erase it all.")
         # Every feature adds a paragraph: send as many private messages as it takes, cut between lines.
         chunks: list[str] = [""]
@@ -60,11 +60,13 @@ class PrivacyCog(commands.Cog):
 
     @privacy.command(name="delete", description="Erase everything Hearth stores about you, everywhere")
     async def delete(self, interaction: discord.Interaction) -> None:
-        view = ConfirmDelete(self, interaction.user.id)
-        await interaction.response.send_message(
-            "This erases everything Hearth stores about you in every server: check-ins, memberships, "
-            "RSVPs, speaking time, and the link to your anonymous posts. It cannot be undone. Continue?",
-            view=view,
-            ephemeral=True,
-        )
+        holdings = await self.service.info(self.subject(interaction.user.id))
+        # The choice about anonymous posts' words is offered only to someone who has some.
+        offers = any(h.tallies and getattr(p, "offers_text_choice", False) for h, p in self._with_providers(holdings))
+        view = ConfirmDelete(self, interaction.user.id, offers_text_choice=offers)
+        await reply(interaction, confirmation(holdings, offers_text_choice=offers), view=view)
         view.message = await interaction.original_response()
+
+    def _with_providers(self, holdings: list[Holding]) -> list[tuple[Holding, object]]:
+        providers = {p.name: p for p in self.bot.privacy.providers}
+        return [(h, providers.get(h.name)) for h in holdings]

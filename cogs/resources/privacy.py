@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, Tally
 from cogs.resources.models import Resource, ResourceVote
 from cogs.resources.service import LIVE
 
@@ -27,51 +27,55 @@ class ResourcesPrivacy:
     def __init__(self, keep_without_author: bool = False) -> None:
         self.keep_without_author = keep_without_author
 
-    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
+    async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
         user_id = subject.user_id
-        lines = []
         added = await session.scalar(select(func.count()).where(Resource.author_id == user_id))
-        quoted = await session.scalar(select(func.count()).where(Resource.quoted_user_id == user_id))
+        quoted = await session.scalar(
+            select(func.count()).where(Resource.quoted_user_id == user_id, Resource.author_id.is_distinct_from(user_id))
+        )
         votes = await session.scalar(select(func.count()).where(ResourceVote.user_id == user_id))
-        for count, what in ((added, "resources added"), (quoted, "resources saved from your messages"),
-                            (votes, "helpful votes")):  # fmt: skip
-            if count:
-                lines.append(f"{count} {what}")
-        return lines
+        return [
+            Tally("resources_added", "resources added", int(added or 0)),
+            Tally("saved_from_your_messages", "resources saved from your messages", int(quoted or 0)),
+            Tally("helpful_votes", "helpful votes", int(votes or 0)),
+        ]
 
-    async def export(self, session: AsyncSession, subject: Subject) -> Any:
+    async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:
         user_id = subject.user_id
-        rows = await session.scalars(
-            select(Resource)
-            .where((Resource.author_id == user_id) | (Resource.quoted_user_id == user_id))
-            .order_by(Resource.id)
+        rows = list(
+            await session.scalars(
+                select(Resource)
+                .where((Resource.author_id == user_id) | (Resource.quoted_user_id == user_id))
+                .order_by(Resource.id)
+            )
         )
         votes = await session.scalars(select(ResourceVote.resource_id).where(ResourceVote.user_id == user_id))
+
+        def shown(r: Resource) -> dict[str, Any]:
+            return {
+                "server_id": str(r.guild_id),
+                "group_id": r.group_id,
+                "title": r.title,
+                "link": r.url,
+                "description": r.description,
+                "tags": r.tags.split(),
+                "status": r.status,
+                "created_at": r.created_at.isoformat(),
+            }
+
         return {
-            "resources": [
-                {
-                    "server_id": str(r.guild_id),
-                    "group_id": r.group_id,
-                    "title": r.title,
-                    "link": r.url,
-                    "description": r.description,
-                    "tags": r.tags.split(),
-                    "status": r.status,
-                    "added_by_you": r.author_id == user_id,
-                    "created_at": r.created_at.isoformat(),
-                }
-                for r in rows
-            ],
+            "resources_added": [shown(r) for r in rows if r.author_id == user_id],
+            "saved_from_your_messages": [shown(r) for r in rows if r.author_id != user_id],
             "helpful_votes": list(votes),
         }
 
-    async def erase(self, session: AsyncSession, subject: Subject, *, keep_without_author: bool | None = None) -> int:
+    async def erase(
+        self, session: AsyncSession, subject: Subject, erasure: Erasure, *, keep_without_author: bool | None = None
+    ) -> None:
         user_id = subject.user_id
         keep = self.keep_without_author if keep_without_author is None else keep_without_author
-        total = 0
         voted = list(await session.scalars(select(ResourceVote.resource_id).where(ResourceVote.user_id == user_id)))
         await session.execute(delete(ResourceVote).where(ResourceVote.user_id == user_id))
-        total += len(voted)
         if voted:  # their votes no longer lift what they voted for
             counted = select(func.count()).where(ResourceVote.resource_id == Resource.id).scalar_subquery()
             await session.execute(
@@ -80,8 +84,7 @@ class ResourcesPrivacy:
                 .values(helpful=counted)
                 .execution_options(synchronize_session=False)
             )
-        quoted = await session.execute(delete(Resource).where(Resource.quoted_user_id == user_id))
-        total += int(getattr(quoted, "rowcount", 0) or 0)
+        await session.execute(delete(Resource).where(Resource.quoted_user_id == user_id))
         mine = list(await session.scalars(select(Resource).where(Resource.author_id == user_id)))
         for row in mine:
             if keep and row.status == LIVE:
@@ -89,4 +92,3 @@ class ResourcesPrivacy:
             else:
                 await session.delete(row)
         await session.flush()
-        return total + len(mine)

@@ -52,7 +52,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
         self.settings = bot.settings.rounds
         self.service = RoundService(bot.db, self.settings)
         self._locks: dict[int, asyncio.Lock] = {}
-        self.privacy = RoundsPrivacy()
+        self.privacy = RoundsPrivacy(self.service)
         bot.privacy.register(self.privacy)
 
     # --- lifecycle: the database is the truth ------------------------------------------------------

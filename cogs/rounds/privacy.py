@@ -1,15 +1,20 @@
-"""Privacy provider for rounds: speaking-time records and queue places, and mutes Hearth set."""
+"""Privacy provider for rounds: speaking-time records and queue places, and mutes Hearth set.
+
+Erasing also rewrites the live message of a round the member was in (it names the holder and the queue)
+and removes the turn notice addressed to them, through the erase's durable delivery records. The summary
+of a round that already ended still lists who shared (an embed, which a delivery edit can't rewrite yet)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.privacy import Subject
-from cogs.rounds import texts
+from bot.privacy import Erasure, Subject, Tally
 from cogs.rounds.models import Round, RoundEntry, RoundMute
+from cogs.rounds.service import RoundService, _state_of
+from cogs.rounds.views import render
 
 
 class RoundsPrivacy:
@@ -19,19 +24,30 @@ class RoundsPrivacy:
         "so turns go in order, quieter members can go first, and facilitators see overall balance."
     )
 
-    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
-        entries = list(await session.scalars(select(RoundEntry).where(RoundEntry.user_id == subject.user_id)))
-        lines = []
-        if entries:
-            waiting = sum(1 for e in entries if e.place in {"queue", "later", "holder"})
-            total = sum(e.seconds for e in entries)
-            lines.append(texts.privacy_rounds(len(entries), total / 60))
-            if waiting:
-                lines.append(texts.privacy_queues(waiting))
-        started = await session.scalar(select(Round.id).where(Round.started_by == subject.user_id).limit(1))
-        if started is not None:
-            lines.append(texts.privacy_starter())
-        return lines
+    def __init__(self, service: RoundService | None = None) -> None:
+        self.service = service  # renders a live round's message again once the member is gone from it
+
+    async def _waiting(self, session: AsyncSession, subject: Subject) -> list[int]:
+        """Live rounds where they hold the stick or wait for it."""
+        rows = await session.scalars(
+            select(RoundEntry.round_id)
+            .join(Round, Round.id == RoundEntry.round_id)
+            .where(
+                RoundEntry.user_id == subject.user_id,
+                RoundEntry.place.in_(("queue", "later", "holder")),
+                Round.ended_at.is_(None),
+            )
+        )
+        return list(rows)
+
+    async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
+        entries = await session.scalar(select(func.count()).where(RoundEntry.user_id == subject.user_id))
+        started = await session.scalar(select(func.count()).where(Round.started_by == subject.user_id))
+        return [
+            Tally("rounds", "round(s) with your place or speaking time", int(entries or 0)),
+            Tally("live_queue_places", "place(s) in live round queues", len(await self._waiting(session, subject))),
+            Tally("rounds_started", "round(s) naming you as who started them", int(started or 0)),
+        ]
 
     async def export(self, session: AsyncSession, subject: Subject) -> Any:
         rows = await session.execute(
@@ -57,10 +73,32 @@ class RoundsPrivacy:
         ]
         started = list(await session.scalars(select(Round.id).where(Round.started_by == subject.user_id)))
         mutes = list(await session.scalars(select(RoundMute.guild_id).where(RoundMute.user_id == subject.user_id)))
-        return {"rounds": rounds, "rounds_started": started, "pending_unmutes_in_servers": [str(g) for g in mutes]}
+        return {
+            "rounds": rounds,
+            "live_queue_places": await self._waiting(session, subject),
+            "rounds_started": started,
+            "pending_unmutes_in_servers": [str(g) for g in mutes],
+        }
 
-    async def erase(self, session: AsyncSession, subject: Subject) -> int:
+    async def erase(self, session: AsyncSession, subject: Subject, erasure: Erasure) -> None:
         user = subject.user_id
+        in_round = select(RoundEntry.round_id).where(RoundEntry.user_id == user)
+        live = list(
+            await session.scalars(
+                select(Round).where(Round.ended_at.is_(None), (Round.holder_id == user) | Round.id.in_(in_round))
+            )
+        )
+        for row in live:
+            if row.holder_id == user and row.notice_message_id is not None:  # "your turn" notices are theirs
+                erasure.delete_message(
+                    session,
+                    row.channel_id,
+                    row.notice_message_id,
+                    what="round notice",
+                    purpose="rounds.erase",
+                    guild_id=row.guild_id,
+                )
+                row.notice_message_id = None
         # A live round they hold: the stick is freed (the next action hands it on), nothing else is lost.
         await session.execute(
             update(Round)
@@ -70,7 +108,28 @@ class RoundsPrivacy:
             )
         )
         await session.execute(update(Round).where(Round.started_by == user).values(started_by=None))
-        entries = await session.execute(delete(RoundEntry).where(RoundEntry.user_id == user))
+        await session.execute(delete(RoundEntry).where(RoundEntry.user_id == user))
         # A mute Hearth set is kept until Hearth has undone it (then it is deleted): erasing it would
-        # leave the person muted.
-        return int(getattr(entries, "rowcount", 0) or 0)
+        # leave the person muted. So it is not counted as erased either.
+        await session.flush()
+        for row in live:
+            if self.service is not None and row.message_id is not None and erasure.now is not None:
+                await self._rewrite(session, row.id, erasure)
+
+    async def _rewrite(self, session: AsyncSession, round_id: int, erasure: Erasure) -> None:
+        # The service's own loader, state and view, and the live message's own renderer: the same text.
+        assert self.service is not None
+        assert erasure.now is not None
+        row, entries, group = await self.service._load(session, round_id)
+        await session.refresh(row)
+        view = self.service._view(row, group, _state_of(row, entries, self.service.settings))
+        assert row.message_id is not None
+        erasure.edit_message(
+            session,
+            row.channel_id,
+            row.message_id,
+            render(view, erasure.now),
+            what="sharing round message",
+            purpose="rounds.erase",
+            guild_id=row.guild_id,
+        )

@@ -11,7 +11,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.delivery import Delivery
 from bot.errors import BotMissingPermissions, NotFound, Transient
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.care.api import CareDesk
@@ -20,13 +19,12 @@ from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain
 from cogs.sharing.api import AnonymousPosts
 from cogs.sharing.link import Link
-from cogs.sharing.service import AnonymousPostsProvider, Publication, SharingService, Target
+from cogs.sharing.privacy import AnonymousPostsProvider
+from cogs.sharing.service import Publication, SharingService, Target
 from cogs.sharing.settings import SharingSetup
 from cogs.sharing.views import COG_NAME, ShareModal, post_embed, post_view
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
     from bot.actor import Actor
     from bot.app import Hearth
 
@@ -47,9 +45,7 @@ class SharingCog(commands.Cog, name=COG_NAME):
             retention_days=bot.settings.retention.anonymous_posts_days,
             moderation=lambda: bot.interfaces.get(ModerationLink),
         )
-        self.provider = AnonymousPostsProvider(
-            keep_text=lambda: bot.settings.sharing.erase_keeps_text, on_erased=self._after_erase
-        )
+        self.provider = AnonymousPostsProvider(moderation=lambda: bot.interfaces.get(ModerationLink))
         bot.privacy.register(self.provider)
         # Two replies racing to open the thread under one post must not open two threads.
         self._thread_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -243,12 +239,3 @@ class SharingCog(commands.Cog, name=COG_NAME):
             await self.publish(publication, flag=False, discard_on_failure=False)
         except Exception:
             log.exception("could not publish approved anonymous post %s", post_id)
-
-    # --- retention and erasure ------------------------------------------------------------------------
-
-    def _after_erase(self, session: AsyncSession, messages: list[tuple[int, int]]) -> None:
-        """/privacy delete removed posts: record their messages' deletion in the same transaction, so the
-        Discord clean-up survives a restart and happens only if the erase commits. No user id is stored
-        with these records: the posts were anonymous."""
-        for channel_id, message_id in messages:
-            self.bot.deliveries.enqueue(session, Delivery.delete(channel_id, message_id, purpose="sharing.erase"))

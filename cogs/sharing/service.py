@@ -10,7 +10,6 @@ as if alone and each caller getting its own result or its own refusal.
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +24,6 @@ from bot.db import Database
 from bot.db.batching import GroupCommit
 from bot.errors import BadInput, HearthError, NotAllowed, NotFound, RateLimited
 from bot.keys import Keyring
-from bot.privacy import Subject
 from bot.safety import SafetyNet
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef, Participation
@@ -529,70 +527,3 @@ def _publication(post: AnonymousPost, group: GroupRef, root: AnonymousPost | Non
         root_message_id=root.message_id if root else None,
         thread_id=root.thread_id if root else None,
     )
-
-
-class AnonymousPostsProvider:
-    """Privacy protocol: a member's anonymous posts, found by recomputing their pseudonym per group."""
-
-    name = "anonymous posts"
-    purpose = (
-        "Your anonymous posts and replies, stored under a keyed pseudonym (no user id) so you can delete "
-        "them and moderators can act on them without learning who wrote them."
-    )
-
-    def __init__(
-        self, keep_text: Callable[[], bool], on_erased: Callable[[AsyncSession, list[tuple[int, int]]], None]
-    ) -> None:
-        self._keep_text = keep_text
-        self._on_erased = on_erased
-
-    async def _mine(self, session: AsyncSession, subject: Subject) -> list[AnonymousPost]:
-        pairs = (await session.execute(select(AnonymousPost.guild_id, AnonymousPost.group_id).distinct())).all()
-        pseudonyms = [domain.pseudonym(subject.keys, guild, group, subject.user_id) for guild, group in pairs]
-        if not pseudonyms:
-            return []
-        rows = await session.scalars(
-            select(AnonymousPost).where(AnonymousPost.pseudonym.in_(pseudonyms)).order_by(AnonymousPost.id)
-        )
-        return list(rows)
-
-    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
-        posts = await self._mine(session, subject)
-        if not posts:
-            return []
-        replies = sum(1 for p in posts if p.label is not None)
-        return [f"{len(posts) - replies} anonymous posts and {replies} anonymous replies"]
-
-    async def export(self, session: AsyncSession, subject: Subject) -> list[dict[str, object]]:
-        return [
-            {
-                "code": p.code,
-                "kind": "reply" if p.label is not None else "post",
-                "label": p.label,
-                "group_id": p.group_id,
-                "status": p.status,
-                "created_at": p.created_at.isoformat(),
-                "content_warning": p.content_warning,
-                "text": p.content,
-                "author_id_stored_encrypted": p.author_ciphertext is not None,
-            }
-            for p in await self._mine(session, subject)
-        ]
-
-    async def erase(self, session: AsyncSession, subject: Subject) -> int:
-        posts = await self._mine(session, subject)
-        if not posts:
-            return 0
-        ids = [p.id for p in posts]
-        if self._keep_text():
-            # Keep the words where they are; cut every link to the person (pseudonym, server hash, ciphertext).
-            for post in posts:
-                post.pseudonym = "erased:" + secrets.token_hex(16)
-                post.server_hash = "erased:" + secrets.token_hex(16)
-                post.author_ciphertext = None
-            await session.flush()
-            return len(posts)
-        messages = [(p.channel_id, p.message_id) for p in posts if p.channel_id and p.message_id]
-        await session.execute(delete(AnonymousPost).where(AnonymousPost.id.in_(ids)))
-        self._on_erased(session, messages)  # in the erase's own transaction: the clean-up commits with it
-        return len(posts)

@@ -18,7 +18,7 @@ from bot.config import CheckinSettings
 from bot.db import Base, Database
 from bot.errors import HearthError, NotAllowed, NotFound
 from bot.keys import Keyring
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, described
 from cogs.checkins.models import Checkin, CheckinReminder, CheckinSupport
 from cogs.checkins.privacy import CheckinPrivacy
 from cogs.checkins.records import SubmitOutcome, SubmitRequest
@@ -119,17 +119,16 @@ async def test_privacy_provider_describes_exports_and_erases_everything(db: Data
     provider = CheckinPrivacy()
     subject = Subject(user_id=1, keys=Keyring(b"k" * 32))
     async with db.read() as session:
-        lines = await provider.describe(session, subject)
+        lines = await described(session, provider, subject)
         exported = await provider.export(session, subject)
     assert "1 check-ins" in lines and "1 daily reminders" in lines
     assert exported["checkins"][0]["note"] == "my words"
     assert exported["low_mood_alerts"] == [{"group_id": group_id, "threshold": 2, "consecutive": 3}]
 
     async with db.write() as session:
-        erased = await provider.erase(session, subject)
-    assert erased == 5  # support on my check-in, my support, my check-in, reminder, alert
+        await provider.erase(session, subject, Erasure())
     async with db.read() as session:
-        assert await provider.describe(session, subject) == []
+        assert await described(session, provider, subject) == []
         assert await session.scalar(select(func.count()).select_from(Checkin)) == 1  # the other member's
         assert await session.scalar(select(func.count()).select_from(CheckinReminder)) == 0
 

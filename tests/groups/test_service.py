@@ -14,7 +14,7 @@ from bot.config import GroupSettings
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.keys import Keyring
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, described
 from bot.setup import SetupContext, SetupRegistry, Value
 from cogs.groups import queries
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, JoinRequest
@@ -252,15 +252,20 @@ async def test_the_privacy_provider_describes_exports_and_erases(service: GroupS
     subject = Subject(MIA.user_id, Keyring(b"k" * 32))
 
     async with db.read() as session:
-        lines = await provider.describe(session, subject)
+        lines = await described(session, provider, subject)
         exported = await provider.export(session, subject)
         assert (await queries.member_timezone(session, MIA.user_id, GUILD)).key == "Asia/Tokyo"
-    assert lines == ["1 group membership", "1 guidelines acceptance", "1 pending join request", "your timezone"]
-    assert exported["memberships"][0]["group"] == "Caregivers" and exported["timezone"] == "Asia/Tokyo"
+    assert lines == [
+        "1 group membership(s)",
+        "1 guidelines acceptance(s)",
+        "1 pending join request(s)",
+        "1 timezone setting",
+    ]
+    assert exported["memberships"][0]["group"] == "Caregivers" and exported["timezone"] == ["Asia/Tokyo"]
     assert exported["join_requests"][0]["group"] == "Secret"
 
     async with db.write() as session:
-        assert await provider.erase(session, subject) == 4
+        await provider.erase(session, subject, Erasure())
     async with db.read() as session:
-        assert await provider.describe(session, subject) == []
+        assert await described(session, provider, subject) == []
     assert await rows(db, GroupMember) == 0 and await rows(db, GroupFacilitator) == 2  # ADMIN's stay

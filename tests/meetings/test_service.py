@@ -14,7 +14,7 @@ from bot.db import Database
 from bot.errors import BadInput, NotAllowed
 from bot.keys import Keyring
 from bot.pacing import RatePacer
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, described
 from cogs.groups.models import (
     Group,
     GroupFacilitator,
@@ -130,13 +130,13 @@ async def test_privacy_provider_exports_and_erases(db: Database) -> None:
     subject = Subject(ALICE, Keyring(b"k" * 32))
     provider = MeetingPrivacy()
     async with db.read() as session:
-        assert await provider.describe(session, subject) == ["1 meeting answer(s)", "1 reminder(s) sent"]
+        assert await described(session, provider, subject) == ["1 meeting answer(s)", "1 reminder(s) sent"]
         exported = await provider.export(session, subject)
     assert exported["rsvps"][0]["occurrence"] == "*"
     async with db.write() as session:
-        assert await provider.erase(session, subject) == 2
+        await provider.erase(session, subject, Erasure())
     async with db.read() as session:
-        assert await provider.describe(session, subject) == []
+        assert await described(session, provider, subject) == []
 
 
 # --- many jobs due together: one transaction, a fixed number of queries --------------------------------

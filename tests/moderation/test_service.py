@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.keys import Keyring
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, described
 from cogs.groups.models import Group
 from cogs.moderation import records as api
 from cogs.moderation.models import AuditEntry, ModerationConfig, ModItem, ModReport
@@ -293,20 +293,17 @@ async def test_privacy_describe_export_and_erase(service: ModerationService, db:
     author, moderator, reporter = (Subject(user_id=uid, keys=KEYS) for uid in (7, 50, 11))
 
     async with db.read() as session:
-        assert await provider.describe(session, author) == ["1 moderation item(s) about messages you wrote"]
+        assert await described(session, provider, author) == ["1 moderation item(s) about messages you wrote"]
         # The reporter (only they, holding the secret key's answer for their own id) can find their report.
-        assert await provider.describe(session, reporter) == [
-            "1 report(s) you filed (unlinked from you if you erase your data)"
-        ]
+        assert await described(session, provider, reporter) == ["1 report(s) you filed"]
         exported = await provider.export(session, moderator)
     assert [a["action"] for a in exported["your_moderator_actions"]] == ["warn"]
 
     async with db.write() as session:
-        assert await provider.erase(session, author) == 1
-        assert await provider.erase(session, moderator) == 1
-        assert await provider.erase(session, reporter) == 1
+        for who in (author, moderator, reporter):
+            await provider.erase(session, who, Erasure())
     async with db.read() as session:
-        assert await provider.describe(session, reporter) == []  # erased: unlinkable now
+        assert await described(session, provider, reporter) == []  # erased: unlinkable now
         item = await session.get(ModItem, item_id)
         entry = await session.scalar(select(AuditEntry))
     assert item is not None and item.author_id is None and "<@50>" not in item.actions

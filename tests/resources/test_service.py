@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed
 from bot.keys import Keyring
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, described
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance
 from cogs.resources.models import Resource
 from cogs.resources.privacy import ResourcesPrivacy
@@ -197,11 +197,11 @@ async def test_privacy_exports_and_erases_or_keeps_without_author(db: Database, 
     provider = ResourcesPrivacy()
     async with db.read() as session:
         exported = await provider.export(session, subject)
-        assert await provider.describe(session, subject) == ["1 resources added", "1 helpful votes"]
-    assert [r["title"] for r in exported["resources"]] == ["Box breathing"]
+        assert await described(session, provider, subject) == ["1 resources added", "1 helpful votes"]
+    assert [r["title"] for r in exported["resources_added"]] == ["Box breathing"]
     assert exported["helpful_votes"] == [theirs.id]
     async with db.write() as session:
-        assert await provider.erase(session, subject, keep_without_author=keep) == 2
+        await provider.erase(session, subject, Erasure(), keep_without_author=keep)
     async with db.read() as session:
         rows = {r.id: r for r in await session.scalars(select(Resource))}
     assert rows[theirs.id].helpful == 0

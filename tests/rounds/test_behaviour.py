@@ -346,12 +346,14 @@ async def test_privacy_export_and_delete_include_rounds(harness: Harness, env: s
     info = await ann.slash(group.channel, "privacy info")
     said = "\n".join(m.content for m in [info.response, *info.followups] if m is not None)
     assert "Sharing rounds" in said
-    assert "a place in 1 live round queue" in said
+    assert "1 place(s) in live round queues" in said
     shown = await ann.slash(group.channel, "privacy delete")
     await ann.click(shown.response, label="Yes, erase my data")
     view = await live_view(harness, group.channel)
     assert ann.id not in view.state.tallies
     assert view.state.holder is None
+    message = await live_message(harness, group.channel)  # the live message no longer names her
+    assert str(ann.id) not in message.content and "The stick is free" in message.content
 
 
 async def test_a_finished_round_ends_by_itself_even_across_a_restart(harness: Harness, env: simcord.Env) -> None:

@@ -13,7 +13,7 @@ from bot.config import RoundSettings
 from bot.db import Database
 from bot.errors import Conflict
 from bot.keys import Keyring
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, described
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance
 from cogs.rounds import domain as d
 from cogs.rounds.privacy import RoundsPrivacy
@@ -122,15 +122,15 @@ async def test_privacy_provider_describes_exports_and_erases(db: Database) -> No
     provider = RoundsPrivacy()
     subject = Subject(user_id=PEOPLE[0], keys=Keyring(b"k" * 32))
     async with db.read() as session:
-        lines = await provider.describe(session, subject)
+        lines = await described(session, provider, subject)
         exported = await provider.export(session, subject)
-    assert lines[0].startswith("1 round with your speaking time (0.7 minutes")
+    assert lines == ["1 round(s) with your place or speaking time"]
     assert exported["rounds"][0]["seconds_spoken"] == 42.0
     assert exported["rounds"][0]["turns_shared"] == 1
 
     holder = Subject(user_id=PEOPLE[1], keys=Keyring(b"k" * 32))
     async with db.write() as session:
-        assert await provider.erase(session, holder) == 1
+        await provider.erase(session, holder, Erasure())
     after = await service.view(view.id)
     assert PEOPLE[1] not in after.state.tallies
     assert after.state.holder is None  # the stick is freed, the round carries on

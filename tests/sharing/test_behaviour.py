@@ -407,7 +407,7 @@ async def test_privacy_export_and_delete_cover_my_posts_only(harness: Harness, e
     exported = await alice.slash(group.channel, "privacy export")
     (file,) = [a for m in [exported.response, *exported.followups] if m is not None for a in m.attachments]
     data = json.loads(await file.read())
-    mine = data["data"]["anonymous posts"]
+    mine = data["data"]["anonymous posts"]["posts"]
     assert [p["text"] for p in mine] == ["Alice's words."]
 
     shown = await alice.slash(group.channel, "privacy delete")

@@ -14,12 +14,13 @@ from bot.config import SharingSettings
 from bot.db import Database
 from bot.errors import HearthError, NotAllowed, RateLimited
 from bot.keys import Keyring
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, described
 from bot.safety import SafetyNet
 from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance
 from cogs.sharing import records as api
 from cogs.sharing.models import AnonymousPost, SharingConfig
-from cogs.sharing.service import BLOCKED_MESSAGE, AnonymousPostsProvider, Posted, ShareResult, SharingService, Target
+from cogs.sharing.privacy import AnonymousPostsProvider
+from cogs.sharing.service import BLOCKED_MESSAGE, Posted, ShareResult, SharingService, Target
 
 KEYS = Keyring(b"s" * 40)
 GUILD = 700
@@ -149,17 +150,16 @@ async def test_privacy_provider_finds_only_my_posts(db: Database, keep_text: boo
     sharing = service(db, FakeClock())
     await sharing.create(actor(ALICE), Target(group_id, "G"), "alice", None)
     await sharing.create(actor(BOB), Target(group_id, "G"), "bob", None)
-    erased: list[list[tuple[int, int]]] = []
-    provider = AnonymousPostsProvider(lambda: keep_text, lambda _session, messages: erased.append(messages))
+    provider = AnonymousPostsProvider()
     me = Subject(ALICE, KEYS)
     async with db.read() as session:
-        assert [p["text"] for p in await provider.export(session, me)] == ["alice"]
-        assert await provider.describe(session, me) == ["1 anonymous posts and 0 anonymous replies"]
+        assert [p["text"] for p in (await provider.export(session, me))["posts"]] == ["alice"]
+        assert await described(session, provider, me) == ["1 anonymous posts"]
     async with db.write() as session:
-        assert await provider.erase(session, me) == 1
+        await provider.erase(session, me, Erasure(keep_anonymous_text=keep_text))
     async with db.read() as session:
         left = sorted(p.content for p in await session.scalars(select(AnonymousPost)))
-        assert await provider.export(session, me) == []
+        assert await described(session, provider, me) == []
     assert left == (["alice", "bob"] if keep_text else ["bob"])
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HearthState
-from bot.privacy import Subject
+from bot.privacy import Erasure, Subject, Tally
 from tests.conftest import Harness
 
 
@@ -20,16 +20,14 @@ class NotesProvider:
     name = "notes"
     purpose = "Notes you wrote, so you can read them later."
 
-    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
-        rows = await self._rows(session, subject)
-        return [f"{len(rows)} notes"] if rows else []
+    async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
+        return [Tally("notes", "notes", len(await self._rows(session, subject)))]
 
-    async def export(self, session: AsyncSession, subject: Subject) -> Any:
-        return [row.value for row in await self._rows(session, subject)]
+    async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:
+        return {"notes": [row.value for row in await self._rows(session, subject)]}
 
-    async def erase(self, session: AsyncSession, subject: Subject) -> int:
-        result = await session.execute(delete(HearthState).where(HearthState.key.like(f"note:{subject.user_id}:%")))
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    async def erase(self, session: AsyncSession, subject: Subject, erasure: Erasure) -> None:
+        await session.execute(delete(HearthState).where(HearthState.key.like(f"note:{subject.user_id}:%")))
 
     async def _rows(self, session: AsyncSession, subject: Subject) -> list[HearthState]:
         rows = await session.scalars(select(HearthState).where(HearthState.key.like(f"note:{subject.user_id}:%")))
@@ -81,7 +79,8 @@ async def test_export_is_a_private_json_file_of_only_my_data(harness: Harness) -
     assert attachment.filename == "hearth-my-data.json"
     data = json.loads(await attachment.read())
     assert data["user_id"] == str(alice.id)
-    assert sorted(data["data"]["notes"]) == ["alice's first note", "alice's second note"]
+    assert sorted(data["data"]["notes"]["notes"]) == ["alice's first note", "alice's second note"]
+    assert data["summary"]["notes"] == {"notes": 2}
     assert str(bob.id) not in json.dumps(data)
 
 
@@ -94,7 +93,7 @@ async def test_delete_asks_first_and_erases_only_my_data_when_confirmed(harness:
 
     done = await alice.click(asked.response, label="Yes, erase my data")
     text = done.followups[-1].content if done.followups else done.response.content
-    assert "Erased everywhere: 2 notes" in text
+    assert "Erased everywhere:\n• notes: 2 notes" in text
     assert await notes_left(harness) == ["bob's note"]
 
 
@@ -119,7 +118,7 @@ async def test_a_failing_provider_erases_nothing_at_all(harness: Harness) -> Non
     class Broken(NotesProvider):
         name = "broken"
 
-        async def erase(self, session: AsyncSession, subject: Subject) -> int:
+        async def erase(self, session: AsyncSession, subject: Subject, erasure: Erasure) -> None:
             raise RuntimeError("disk on fire")
 
     # Registered first, erased last: the notes provider's deletion must roll back with it.
