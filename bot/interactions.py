@@ -243,11 +243,46 @@ class GuardedResponse(discord.InteractionResponse):
             return await super().send_modal(modal)
 
 
+class DiscordTimeout(discord.DiscordServerError):
+    """A REST call that timed out or lost its connection. Its outcome on Discord is unknown, as after
+    a 502/504, so it is one: every ``except discord.HTTPException`` that undoes a write or falls back
+    treats it like Discord failing, instead of a bare ``TimeoutError`` slipping past and leaving a
+    database row without its Discord side."""
+
+    def __init__(self) -> None:
+        super().__init__(_TimedOutResponse(), {"message": "Discord did not answer in time", "code": 0})
+
+
+class _TimedOutResponse:
+    """What discord.py's ``HTTPException`` reads from a response, for one that never came."""
+
+    status = 504
+    reason = "Gateway Timeout"
+
+
+def rest_timeouts_as_errors(http: Any) -> None:
+    """Make the bot's REST client raise ``DiscordTimeout`` for a timeout or a lost connection
+    (idempotent; re-applied when the client was replaced, as after a reconnect or in tests)."""
+    request = http.request
+    if getattr(request, "hearth_timeouts", False):
+        return
+
+    async def converting(route: Any, **kwargs: Any) -> Any:
+        try:
+            return await request(route, **kwargs)
+        except (TimeoutError, aiohttp.ClientConnectionError) as error:
+            raise DiscordTimeout() from error
+
+    converting.hearth_timeouts = True  # type: ignore[attr-defined]
+    http.request = converting
+
+
 def guard(interaction: discord.Interaction, defer_after: float | None = DEFER_AFTER) -> None:
     """Give the interaction a ``GuardedResponse`` before any feature code runs (called synchronously
     when discord.py dispatches it). Autocomplete answers with choices only, so it is left alone."""
     if interaction.type is discord.InteractionType.autocomplete:
         return
+    rest_timeouts_as_errors(interaction.client.http)
     if isinstance(getattr(interaction, "_cs_response", None), GuardedResponse):
         return
     response = GuardedResponse(interaction)
@@ -289,8 +324,8 @@ def declare_limits(tree: app_commands.CommandTree[Any]) -> list[str]:
 
 
 def install(client: discord.Client) -> None:
-    """Normalise every interaction's text before discord.py parses it, and open the ``Outcome``
-    (bot/outcome.py) that every task started for it shares."""
+    """Normalise every interaction's text before discord.py parses it, open the ``Outcome``
+    (bot/outcome.py) that every task started for it shares, and turn REST timeouts into errors."""
     parsers: dict[str, Callable[[Any], None]] = client._connection.parsers
     original = parsers["INTERACTION_CREATE"]
     if getattr(original, "hearth_installed", False):
@@ -306,6 +341,7 @@ def install(client: discord.Client) -> None:
 
     parse_interaction_create.hearth_installed = True  # type: ignore[attr-defined]
     parsers["INTERACTION_CREATE"] = parse_interaction_create
+    rest_timeouts_as_errors(client.http)
 
 
 def actor_of(interaction: discord.Interaction) -> Actor:
@@ -394,12 +430,26 @@ def user_message(error: BaseException) -> str | None:
         return f"I couldn't understand {shorten(str(error.value))!r}: please pick one of the suggestions."
     if isinstance(error, app_commands.CheckFailure):
         return str(error) or "You can't use this command here."
-    if isinstance(error, discord.Forbidden):
-        return (
+    if isinstance(error, (discord.Forbidden, discord.NotFound)):
+        return discord_refused_message(error, saved=False)
+    return None
+
+
+def discord_refused_message(error: discord.HTTPException, *, saved: bool) -> str:
+    """Discord said no for good (403: a permission; 404: a channel, message or role is gone): not
+    a bug and not passing, so say what an admin can check, and truthfully what was kept."""
+    if isinstance(error, discord.NotFound):
+        what = (
+            "Discord couldn't find a channel, message or role this needs: it may have been deleted. "
+            "Ask a server admin to check the group's channel and role."
+        )
+    else:
+        what = (
             "Discord refused: I'm missing a permission in this channel or server "
             f"({shorten(error.text or 'no details')}). Ask a server admin to check Hearth's role."
         )
-    return None
+    kept = "What you asked for was saved, but it couldn't be finished on Discord." if saved else "Nothing was changed."
+    return f"{what} {kept}"
 
 
 def transient_message(*, saved: bool) -> str:
@@ -438,6 +488,12 @@ async def handle_error(interaction: discord.Interaction, error: BaseException) -
         log.warning("transient trouble command=%s guild=%s: %s", command, interaction.guild_id, type(original).__name__)
         message = transient_message(saved=saved)
         kind = "interaction_transient"
+    elif isinstance(original, (discord.Forbidden, discord.NotFound)):
+        # The operator can fix these (a permission, a deleted channel); Discord's code says which.
+        log.warning(
+            "discord refused command=%s guild=%s: %s %s", command, interaction.guild_id, original.status, original.code
+        )
+        message = discord_refused_message(original, saved=saved)
     elif (expected := user_message(original)) is not None:
         message = expected
     else:

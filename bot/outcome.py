@@ -2,7 +2,8 @@
 
 The interaction hook (``bot/interactions.py``) opens an ``Outcome`` around discord.py's parsing of
 each interaction; every task discord.py starts for it inherits the context. ``Database.write``
-marks it saved when a transaction commits. Outside an interaction (timers, start-up) there is none.
+marks it saved when a transaction commits, and ``Database.undo`` unsaved again when a later one
+takes it all back. Outside an interaction (timers, start-up) there is none.
 """
 
 from __future__ import annotations
@@ -47,3 +48,10 @@ def note_saved() -> None:
     outcome = _current.get()
     if outcome is not None:
         outcome.saved = True
+
+
+def note_undone() -> None:
+    """Everything this interaction committed was taken back (Discord refused the other half)."""
+    outcome = _current.get()
+    if outcome is not None:
+        outcome.saved = False

@@ -140,6 +140,14 @@ class Database:
         outcome.note_saved()  # committed: an error message from here on must not say "nothing saved"
 
     @asynccontextmanager
+    async def undo(self) -> AsyncIterator[AsyncSession]:
+        """A write that takes back everything this interaction committed before it, because Discord
+        refused the other half: once it commits, an error message may say again that nothing was saved."""
+        async with self.write() as session:
+            yield session
+        outcome.note_undone()
+
+    @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A read-only transaction (nothing it changes is committed)."""
         async with self._reads() as session:
