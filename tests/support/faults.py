@@ -15,7 +15,6 @@ after its own retries:
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -78,9 +77,10 @@ def discord_failing(kind: str) -> Iterator[list[str]]:
 
 @contextmanager
 def discord_slow(bot: discord.Client, seconds: float, *, calls: int = 1) -> Iterator[list[str]]:
-    """The next ``calls`` REST calls each take ``seconds`` of real time before Discord answers (a slow
-    Discord, as the three-second deadline meets it); yields the calls that were slowed. The wait runs
-    in a worker thread: SimCord parks a bot's sleeping timers on its virtual clock, not a thread."""
+    """The next ``calls`` REST calls each wait ``seconds`` before Discord answers (a slow Discord, as
+    the three-second deadline meets it); yields the calls slowed so far. The wait is an ordinary
+    ``asyncio.sleep`` in the bot's task, so under SimCord it passes in virtual time: the test moves
+    the clock (``env.advance_time``) and sees what the bot did meanwhile."""
     http = bot.http
     original = http.request
     slowed: list[str] = []
@@ -88,7 +88,7 @@ def discord_slow(bot: discord.Client, seconds: float, *, calls: int = 1) -> Iter
     async def request(route: Any, **kwargs: Any) -> Any:
         if len(slowed) < calls:
             slowed.append(f"{route.method} {route.path}")
-            await asyncio.to_thread(time.sleep, seconds)
+            await asyncio.sleep(seconds)
         return await original(route, **kwargs)
 
     http.request = request  # type: ignore[method-assign]
