@@ -16,6 +16,10 @@ from dataclasses import dataclass
 @dataclass
 class Outcome:
     saved: bool = False
+    # Something the member or others can see was sent or changed on Discord (an answer other than a
+    # defer, a message, a role...): running the interaction again would do it twice.
+    spoke: bool = False
+    retries: int = 0  # quiet retries after a busy database (bot/interactions.py)
     # Set by the interaction layer: answers (defers) the interaction if nothing has yet, because
     # what follows may wait on a lock longer than Discord waits for an answer. ``contended`` says
     # another write is already in progress in this process.
@@ -48,6 +52,12 @@ def note_saved() -> None:
     outcome = _current.get()
     if outcome is not None:
         outcome.saved = True
+
+
+def note_spoke() -> None:
+    outcome = _current.get()
+    if outcome is not None:
+        outcome.spoke = True
 
 
 def note_undone() -> None:

@@ -11,6 +11,7 @@ live message.
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
 import aiohttp
 import pytest
@@ -83,6 +84,6 @@ async def test_the_rest_client_reports_timeouts_and_lost_connections_as_discord_
         rest_timeouts_as_errors(http)
         rest_timeouts_as_errors(http)  # idempotent: wrapped once
         with pytest.raises(DiscordTimeout) as raised:
-            await http.request(object())
+            await http.request(SimpleNamespace(method="POST", path="/channels/1/messages"))
         assert raised.value.status == 504 and is_transient(raised.value)
         assert raised.value.__cause__ is error
