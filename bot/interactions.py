@@ -118,6 +118,7 @@ async def reply(interaction: discord.Interaction, content: str | None = None, **
     kwargs.setdefault("allowed_mentions", NO_MENTIONS)
     kwargs = fit({"content": content, **kwargs})
     content = kwargs.pop("content")
+    outcome.note_spoke()
     if interaction.response.is_done():
         await interaction.followup.send(content or "", **kwargs)
     else:
@@ -216,6 +217,7 @@ class GuardedResponse(discord.InteractionResponse):
 
     async def send_message(self, content: Any = None, **kwargs: Any) -> Any:
         self._stop_watchdog()
+        outcome.note_spoke()
         kwargs = fit({"content": None if content is None else str(content), **kwargs})
         content = kwargs.pop("content")
         async with self._answer_lock:
@@ -227,6 +229,7 @@ class GuardedResponse(discord.InteractionResponse):
 
     async def edit_message(self, **kwargs: Any) -> Any:
         self._stop_watchdog()
+        outcome.note_spoke()
         kwargs = fit(kwargs)
         async with self._answer_lock:
             if not self.is_done():
@@ -237,10 +240,48 @@ class GuardedResponse(discord.InteractionResponse):
 
     async def send_modal(self, modal: discord.ui.Modal, /) -> Any:
         self._stop_watchdog()
+        outcome.note_spoke()
         async with self._answer_lock:
             if self.is_done():
                 raise FormTooLate()
             return await super().send_modal(modal)
+
+
+class DiscordTimeout(discord.DiscordServerError):
+    """A REST call that timed out or lost its connection. Its outcome on Discord is unknown, as after
+    a 502/504, so it is one: every ``except discord.HTTPException`` that undoes a write or falls back
+    treats it like Discord failing, instead of a bare ``TimeoutError`` slipping past and leaving a
+    database row without its Discord side."""
+
+    def __init__(self) -> None:
+        super().__init__(_TimedOutResponse(), {"message": "Discord did not answer in time", "code": 0})
+
+
+class _TimedOutResponse:
+    """What discord.py's ``HTTPException`` reads from a response, for one that never came."""
+
+    status = 504
+    reason = "Gateway Timeout"
+
+
+def rest_timeouts_as_errors(http: Any) -> None:
+    """Make the bot's REST client raise ``DiscordTimeout`` for a timeout or a lost connection, and
+    note in the interaction's outcome any call that changes something on Discord (idempotent;
+    re-applied when the client was replaced, as after a reconnect or in tests)."""
+    request = http.request
+    if getattr(request, "hearth_timeouts", False):
+        return
+
+    async def converting(route: Any, **kwargs: Any) -> Any:
+        if route.method != "GET":
+            outcome.note_spoke()
+        try:
+            return await request(route, **kwargs)
+        except (TimeoutError, aiohttp.ClientConnectionError) as error:
+            raise DiscordTimeout() from error
+
+    converting.hearth_timeouts = True  # type: ignore[attr-defined]
+    http.request = converting
 
 
 def guard(interaction: discord.Interaction, defer_after: float | None = DEFER_AFTER) -> None:
@@ -248,6 +289,7 @@ def guard(interaction: discord.Interaction, defer_after: float | None = DEFER_AF
     when discord.py dispatches it). Autocomplete answers with choices only, so it is left alone."""
     if interaction.type is discord.InteractionType.autocomplete:
         return
+    rest_timeouts_as_errors(interaction.client.http)
     if isinstance(getattr(interaction, "_cs_response", None), GuardedResponse):
         return
     response = GuardedResponse(interaction)
@@ -289,8 +331,8 @@ def declare_limits(tree: app_commands.CommandTree[Any]) -> list[str]:
 
 
 def install(client: discord.Client) -> None:
-    """Normalise every interaction's text before discord.py parses it, and open the ``Outcome``
-    (bot/outcome.py) that every task started for it shares."""
+    """Normalise every interaction's text before discord.py parses it, open the ``Outcome``
+    (bot/outcome.py) that every task started for it shares, and turn REST timeouts into errors."""
     parsers: dict[str, Callable[[Any], None]] = client._connection.parsers
     original = parsers["INTERACTION_CREATE"]
     if getattr(original, "hearth_installed", False):
@@ -306,6 +348,7 @@ def install(client: discord.Client) -> None:
 
     parse_interaction_create.hearth_installed = True  # type: ignore[attr-defined]
     parsers["INTERACTION_CREATE"] = parse_interaction_create
+    rest_timeouts_as_errors(client.http)
 
 
 def actor_of(interaction: discord.Interaction) -> Actor:
@@ -341,6 +384,23 @@ def _sqlstate(error: BaseException) -> str | None:
     return None
 
 
+def is_busy_database(error: BaseException) -> bool:
+    """A busy or locked database, a lost connection to it, or no pooled connection free in time."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, sa_exc.TimeoutError):  # no pooled connection came free in time
+        return True
+    if isinstance(error, sa_exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        code = _sqlstate(error)
+        if code is not None:
+            return code in _TRANSIENT_SQLSTATES or code.startswith("08")
+        reason = str(error.orig).lower()
+        return isinstance(error, sa_exc.OperationalError) and any(text in reason for text in _TRANSIENT_SQLITE)
+    return False
+
+
 def is_transient(error: BaseException) -> bool:
     """Trouble that passes by itself: a busy or locked database, a lost connection, Discord's 5xx or
     rate limit, a timeout. The member is asked to try again; no bug report."""
@@ -356,17 +416,38 @@ def is_transient(error: BaseException) -> bool:
         return error.status == 429 or error.status >= 500
     if isinstance(error, (TimeoutError, aiohttp.ClientConnectionError, ConnectionError)):
         return True
-    if isinstance(error, sa_exc.TimeoutError):  # no pooled connection came free in time
-        return True
-    if isinstance(error, sa_exc.DBAPIError):
-        if error.connection_invalidated:
-            return True
-        code = _sqlstate(error)
-        if code is not None:
-            return code in _TRANSIENT_SQLSTATES or code.startswith("08")
-        reason = str(error.orig).lower()
-        return isinstance(error, sa_exc.OperationalError) and any(text in reason for text in _TRANSIENT_SQLITE)
-    return False
+    return is_busy_database(error)
+
+
+# Seconds before each quiet retry of an interaction that met a busy database (then: "busy, try again").
+RETRY_DELAYS = (0.25, 1.0)
+
+
+async def retried_quietly(error: BaseException, again: Callable[[], Awaitable[None]]) -> BaseException | None:
+    """Run the interaction's own handler (``again``) once more after a busy or locked database, up to
+    ``len(RETRY_DELAYS)`` times with backoff, while that is safe: nothing was committed and nothing
+    was sent or changed on Discord but a defer. The failed transaction rolled back, so the use case
+    runs again as if for the first time. Returns the error still to report; None when a retry worked
+    (or ``again`` reported its own failure, as the command tree does)."""
+    current = outcome.current()
+    while (
+        current is not None
+        and is_busy_database(error)
+        and not current.saved
+        and not current.spoke
+        and current.retries < len(RETRY_DELAYS)
+    ):
+        delay = RETRY_DELAYS[current.retries]
+        current.retries += 1
+        log.info("busy database: trying the interaction again in %.2f s (retry %d)", delay, current.retries)
+        await asyncio.sleep(delay)
+        try:
+            await again()
+        except Exception as failure:
+            error = failure
+            continue
+        return None
+    return error
 
 
 def user_message(error: BaseException) -> str | None:
@@ -394,12 +475,26 @@ def user_message(error: BaseException) -> str | None:
         return f"I couldn't understand {shorten(str(error.value))!r}: please pick one of the suggestions."
     if isinstance(error, app_commands.CheckFailure):
         return str(error) or "You can't use this command here."
-    if isinstance(error, discord.Forbidden):
-        return (
+    if isinstance(error, (discord.Forbidden, discord.NotFound)):
+        return discord_refused_message(error, saved=False)
+    return None
+
+
+def discord_refused_message(error: discord.HTTPException, *, saved: bool) -> str:
+    """Discord said no for good (403: a permission; 404: a channel, message or role is gone): not
+    a bug and not passing, so say what an admin can check, and truthfully what was kept."""
+    if isinstance(error, discord.NotFound):
+        what = (
+            "Discord couldn't find a channel, message or role this needs: it may have been deleted. "
+            "Ask a server admin to check the group's channel and role."
+        )
+    else:
+        what = (
             "Discord refused: I'm missing a permission in this channel or server "
             f"({shorten(error.text or 'no details')}). Ask a server admin to check Hearth's role."
         )
-    return None
+    kept = "What you asked for was saved, but it couldn't be finished on Discord." if saved else "Nothing was changed."
+    return f"{what} {kept}"
 
 
 def transient_message(*, saved: bool) -> str:
@@ -438,6 +533,12 @@ async def handle_error(interaction: discord.Interaction, error: BaseException) -
         log.warning("transient trouble command=%s guild=%s: %s", command, interaction.guild_id, type(original).__name__)
         message = transient_message(saved=saved)
         kind = "interaction_transient"
+    elif isinstance(original, (discord.Forbidden, discord.NotFound)):
+        # The operator can fix these (a permission, a deleted channel); Discord's code says which.
+        log.warning(
+            "discord refused command=%s guild=%s: %s %s", command, interaction.guild_id, original.status, original.code
+        )
+        message = discord_refused_message(original, saved=saved)
     elif (expected := user_message(original)) is not None:
         message = expected
     else:
@@ -476,7 +577,9 @@ class HearthTree(app_commands.CommandTree[Any]):
                 metrics.interaction(command, interaction.type.name, time.perf_counter() - started)
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
-        await handle_error(interaction, error)
+        # Run again, the tree reports a failure of the retry itself (through this method).
+        if await retried_quietly(error, lambda: super(HearthTree, self)._call(interaction)) is not None:
+            await handle_error(interaction, error)
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """The server-side half of each command's declared audience (``bot/audience.py``): Discord's
@@ -502,12 +605,16 @@ class HearthView(discord.ui.View):
     """A view whose errors reach the same handler as commands."""
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: Any, /) -> None:
-        await handle_error(interaction, error)
+        left = await retried_quietly(error, lambda: item.callback(interaction))
+        if left is not None:
+            await handle_error(interaction, left)
 
 
 class HearthModal(discord.ui.Modal):
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
-        await handle_error(interaction, error)
+        left = await retried_quietly(error, lambda: self.on_submit(interaction))
+        if left is not None:
+            await handle_error(interaction, left)
 
 
 _Self = TypeVar("_Self")
@@ -524,6 +631,8 @@ def guarded(
         try:
             await callback(self, interaction)
         except Exception as error:
-            await handle_error(interaction, error)
+            left = await retried_quietly(error, lambda: callback(self, interaction))
+            if left is not None:
+                await handle_error(interaction, left)
 
     return wrapper

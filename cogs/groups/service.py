@@ -455,7 +455,7 @@ class GroupService:
             raise Conflict("You're already a member of that group.") from None
 
     async def undo_join(self, group_id: int, user_id: int) -> None:
-        async with self.db.write() as session:
+        async with self.db.undo() as session:
             await session.execute(
                 delete(GroupMember).where(GroupMember.group_id == group_id, GroupMember.user_id == user_id)
             )
@@ -521,7 +521,7 @@ class GroupService:
 
     async def undo_approval(self, request: Request) -> None:
         """Discord refused the role: put the request back as it was."""
-        async with self.db.write() as session:
+        async with self.db.undo() as session:
             await session.execute(
                 delete(GroupMember).where(
                     GroupMember.group_id == request.group.id, GroupMember.user_id == request.user_id

@@ -336,7 +336,7 @@ class RoundService:
 
     async def discard(self, round_id: int) -> None:
         """The live message could not be posted: leave nothing behind."""
-        async with self.db.write() as session:
+        async with self.db.undo() as session:
             await session.execute(delete(Round).where(Round.id == round_id))
 
     async def act(self, round_id: int, actor: Actor, action: d.Action, now: datetime) -> Update:

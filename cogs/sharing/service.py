@@ -442,7 +442,7 @@ class SharingService:
 
     async def discard(self, post_id: int) -> None:
         """Discord refused the post: leave nothing half-written."""
-        async with self.db.write() as session:
+        async with self.db.undo() as session:
             await session.execute(delete(AnonymousPost).where(AnonymousPost.id == post_id))
 
     async def approved(self, post_id: int) -> Publication | None:

@@ -3,8 +3,10 @@ the command tree itself, on SQLite and on PostgreSQL.
 
 For each value: either Discord refuses it (the option declares its limits, and SimCord refuses as
 Discord does), or the member sees an answer within Discord's limits; no bug (every error is one meant
-for the member); and a refusal changes no row. A second pass makes Discord fail (500) on every REST
-call: the answer is still visible, and one that says nothing changed changed nothing.
+for the member); and a refusal changes no row. A second pass makes Discord fail on every REST
+call (500, 429, 403, 404, timeout; ``tests/support/faults.py``) under every command, form and button:
+the answer is still visible, one that says nothing changed changed nothing, and passing trouble
+(500, 429, timeout) shows no bug reference.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import discord
+import pytest
 import simcord
 from sqlalchemy import literal, select, union_all
 from sqlalchemy.sql import func
@@ -21,6 +24,7 @@ from sqlalchemy.sql import func
 from bot.db.base import Base
 from bot.interactions import user_message
 from tests.conftest import Harness
+from tests.support.faults import FAULT_KINDS, TRANSIENT_KINDS, discord_failing
 from tests.support.groups import make_group
 
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
@@ -110,6 +114,7 @@ class World:
     guild: simcord.GuildHandle
     owner: simcord.MemberActor
     bob: simcord.MemberActor
+    carol: simcord.MemberActor  # a newcomer in no group: the commands' first-time paths
     channel: simcord.ChannelHandle
     role: simcord.RoleHandle
 
@@ -120,8 +125,9 @@ async def world(harness: Harness) -> World:
     guild = env.create_guild(owner=user)  # the owner may use every command: the fuzz reaches deepest
     owner = guild.add_member(user)
     bob = guild.add_member(env.create_user("bob"))
+    carol = guild.add_member(env.create_user("carol"))
     group = await make_group(harness, guild, "Caregivers", members=[owner, bob], facilitators=[owner])
-    return World(harness, guild, owner, bob, group.channel, group.role)
+    return World(harness, guild, owner, bob, carol, group.channel, group.role)
 
 
 async def total_rows(harness: Harness) -> int:
@@ -129,6 +135,16 @@ async def total_rows(harness: Harness) -> int:
     async with harness.bot.db.read() as session:
         rows = await session.execute(select(func.sum(literal(0) + union_all(*counts).subquery().c.n)))
         return int(rows.scalar() or 0)
+
+
+async def fingerprint(harness: Harness) -> int:
+    """A hash of every row of every table: changes when anything is written, an update included."""
+    async with harness.bot.db.read() as session:
+        contents = []
+        for table in Base.metadata.sorted_tables:
+            rows = (await session.execute(select(table))).all()
+            contents.append(sorted(repr(tuple(row)) for row in rows))
+    return hash(repr(contents))
 
 
 def fits(result: simcord.InteractionResult) -> bool:
@@ -141,8 +157,11 @@ def fits(result: simcord.InteractionResult) -> bool:
 class Check:
     """Runs one interaction and holds it to the rules above."""
 
-    def __init__(self, w: World) -> None:
+    def __init__(self, w: World, *, transient: bool | None = None) -> None:
         self.w = w
+        # Set when Discord fails under every interaction; True when that trouble passes by itself
+        # (no bug reference may be shown).
+        self.transient = transient
         self.env = w.harness.env
         self.failures: list[str] = []
         self.tried = 0
@@ -152,7 +171,9 @@ class Check:
     ) -> simcord.InteractionResult | None:
         self.tried += 1
         cursor = self.env.error_cursor
-        before = await total_rows(self.w.harness)
+        # Under Discord's faults every row is compared (an update counts); otherwise the row count.
+        state = fingerprint if self.transient is not None else total_rows
+        before = await state(self.w.harness)
         try:
             result = await call()
         except (simcord.OptionError, simcord.SetupError) as refused:
@@ -174,8 +195,14 @@ class Check:
         told_saved = "What you asked for was saved" in said or "after your change was saved" in said
         told_nothing = "Nothing was changed" in said or "Nothing you entered was saved" in said
         refusal = (bool(errors) or told_nothing) and not told_saved
-        if refusal and await total_rows(self.w.harness) != before:
-            self.failures.append(f"{label}: refused ({said[:80]!r}) but rows changed")
+        if self.transient and "reference" in said:
+            self.failures.append(f"{label}: a bug reference for passing trouble ({said[:80]!r})")
+        if refusal or (told_saved and self.transient is not None):
+            changed = await state(self.w.harness) != before
+            if refusal and changed:
+                self.failures.append(f"{label}: refused ({said[:80]!r}) but rows changed")
+            if told_saved and not changed:  # Discord failed under it: "saved" must be true too
+                self.failures.append(f"{label}: says it was saved, but nothing was stored ({said[:80]!r})")
         return result
 
 
@@ -250,9 +277,9 @@ async def test_every_option_and_form_holds_against_hostile_input(db_harness: Har
     assert not check.failures, "\n".join(check.failures[:40])
 
 
-def plain(w: World, leaf: Leaf) -> Any:
+def plain(w: World, leaf: Leaf, actor: simcord.MemberActor | None = None) -> Any:
     """Run a command with ordinary values (a callable for ``Check.run``)."""
-    return lambda: w.owner.slash(w.channel, leaf.path, **options_for(leaf, w))
+    return lambda: (actor or w.owner).slash(w.channel, leaf.path, **options_for(leaf, w))
 
 
 def buttons(message: Any) -> list[str]:
@@ -277,16 +304,15 @@ def buttons(message: Any) -> list[str]:
     return found
 
 
-def fail_discord(env: simcord.Env) -> None:
-    """Every REST call except the interaction's own answer fails with a 500 until cleared."""
-    for path in ("/channels/*", "/guilds/*", "/users/@me/channels"):
-        env.inject_error("*", path, status=500, times=None)
-
-
-async def test_every_command_and_button_answers_truthfully_when_discord_fails(db_harness: Harness) -> None:
+@pytest.mark.parametrize("kind", FAULT_KINDS)
+async def test_every_command_form_and_button_answers_truthfully_when_discord_fails(
+    db_harness: Harness, kind: str
+) -> None:
+    """Discord fails (``kind``: 500, 429, 403, 404 or a timeout) on every REST call under every
+    command, form and button: the member still gets a visible answer, in time, that tells the truth
+    about what was saved; a transient failure carries no bug reference."""
     w = await world(db_harness)
-    check = Check(w)
-    env = db_harness.env
+    check = Check(w, transient=kind in TRANSIENT_KINDS)
     commands = list(leaves(db_harness.bot.command_payload()))
     # First, with Discord working: every command once, a share, so there are buttons to press.
     with_buttons: list[Any] = []
@@ -300,36 +326,36 @@ async def test_every_command_and_button_answers_truthfully_when_discord_fails(db
     if shown.modal is not None:
         await w.bob.submit_modal(shown, dict(next(form_values(shown.modal, "A hard day."))[1]))
     with_buttons += [m for m in w.channel.history() if buttons(m)]
-    # Then with Discord failing: every command, every form it opens, and every button.
-    forms = 0
-    for leaf in commands:
-        fail_discord(env)
-        try:
-            shown = await check.run(f"/{leaf.path} (Discord 500)", plain(w, leaf))
-            if shown is not None and shown.modal is not None:
-                _field, values = next(form_values(shown.modal, "An ordinary day."), ("", {}))
+    # Then with Discord failing: every command and every form it opens, for the facilitator who owns
+    # the server and for a newcomer; then every button.
+    forms = reached = 0  # reached: interactions under which a REST call was made (and failed)
+    for actor in (w.owner, w.carol):
+        for leaf in commands:
+            with discord_failing(kind) as failed:
+                label = f"/{leaf.path} as {actor.user.name} (Discord {kind})"
+                # A command Discord hides from a newcomer (no permission) cannot be run by them at all.
+                shown = await check.run(label, plain(w, leaf, actor), may_be_gone=actor is w.carol)
+                if shown is not None and shown.modal is not None:
+                    _field, values = next(form_values(shown.modal, "An ordinary day."), ("", {}))
 
-                async def submit(shown: Any = shown, values: dict[str, Any] = values) -> Any:
-                    return await w.owner.submit_modal(shown, values)
+                    async def submit(actor: Any = actor, shown: Any = shown, values: dict[str, Any] = values) -> Any:
+                        return await actor.submit_modal(shown, values)
 
-                await check.run(f"/{leaf.path} form (Discord 500)", submit)
-                forms += 1
-        finally:
-            env.backend.faults.clear()
+                    await check.run(f"{label} form", submit)
+                    forms += 1
+            reached += bool(failed)
     pressed = 0
     for message in with_buttons:
         for custom_id in buttons(message):
-            fail_discord(env)
-            try:
+            with discord_failing(kind) as failed:
 
                 async def press(message: Any = message, custom_id: str = custom_id) -> Any:
                     return await w.owner.click(message, custom_id=custom_id)
 
-                if await check.run(f"button {custom_id} (Discord 500)", press, may_be_gone=True) is not None:
+                if await check.run(f"button {custom_id} (Discord {kind})", press, may_be_gone=True) is not None:
                     pressed += 1
-            finally:
-                env.backend.faults.clear()
-    assert pressed >= 5 and forms >= 1, (pressed, forms)
+            reached += bool(failed)
+    assert pressed >= 5 and forms >= 1 and reached >= 10, (pressed, forms, reached)
     assert not check.failures, "\n".join(check.failures[:40])
 
 
