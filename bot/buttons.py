@@ -20,7 +20,7 @@ import discord
 from discord.ext import commands
 
 from bot.errors import NotFound
-from bot.interactions import handle_error
+from bot.interactions import handle_error, retried_quietly
 
 CogT = TypeVar("CogT", bound=commands.Cog)
 
@@ -32,13 +32,14 @@ class FeatureUnavailable(NotFound):
     """The button's feature isn't loaded in this process (switched off, or still starting)."""
 
 
-def feature_cog(client: discord.Client, cog_name: str) -> commands.Cog:
+UNAVAILABLE = "That part of Hearth isn't running right now. Nothing was changed; please try again later."
+
+
+def feature_cog(client: discord.Client, cog_name: str, unavailable: str = UNAVAILABLE) -> commands.Cog:
     """The loaded cog called ``cog_name``, or a kind :class:`FeatureUnavailable` for the member."""
     cog = client.get_cog(cog_name) if isinstance(client, commands.Bot) else None
     if cog is None:
-        raise FeatureUnavailable(
-            "That part of Hearth isn't running right now. Nothing was changed; please try again later."
-        )
+        raise FeatureUnavailable(unavailable)
     return cog
 
 
@@ -46,13 +47,25 @@ class PersistentButton(discord.ui.DynamicItem[discord.ui.Button[Any]], Generic[C
     """A persistent button of one feature: finds its cog, and routes every error to the common handler."""
 
     cog_name: ClassVar[str]
+    # What the member reads if the feature isn't loaded (care says what to do in danger).
+    unavailable: ClassVar[str] = UNAVAILABLE
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            cog: Any = feature_cog(interaction.client, self.cog_name)
-            await self.pressed(interaction, cog)
+            await self._press(interaction)
         except Exception as error:
-            await handle_error(interaction, error)
+            # A busy database is tried again quietly when nothing was said or saved yet (bot/interactions.py).
+            left = await retried_quietly(error, lambda: self._press(interaction))
+            if left is not None:
+                await handle_error(interaction, left)
+
+    async def _press(self, interaction: discord.Interaction) -> None:
+        cog: Any = feature_cog(interaction.client, self.cog_name, self.unavailable_text())
+        await self.pressed(interaction, cog)
+
+    def unavailable_text(self) -> str:
+        """Override for a text in the member's language (bot/i18n.py)."""
+        return self.unavailable
 
     async def pressed(self, interaction: discord.Interaction, cog: CogT) -> None:
         raise NotImplementedError

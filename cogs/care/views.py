@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.errors import NotFound
-from bot.interactions import HearthModal, HearthView, guarded
+from bot.buttons import PersistentButton, feature_cog
+from bot.interactions import HearthModal, HearthView
 from cogs.care import domain
 
 if TYPE_CHECKING:
-    from bot.app import Hearth
     from cogs.care.cog import CareCog
     from cogs.care.concern_cog import ConcernCog
     from cogs.care.service import Case
@@ -39,18 +38,19 @@ MEMBER_LABELS = {
 }
 
 
+CARE_UNAVAILABLE = "Care is restarting; try again in a moment. If you're in danger, call your emergency number."
+
+
 def _cog(interaction: discord.Interaction) -> CareCog:
-    cog = cast("Hearth", interaction.client).get_cog("CareCog")
-    if cog is None:
-        raise NotFound("Care is restarting; try again in a moment. If you're in danger, call your emergency number.")
-    return cast("CareCog", cog)
+    return cast("CareCog", feature_cog(interaction.client, "CareCog", CARE_UNAVAILABLE))
 
 
-class _CareButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"care:[a-z]+:(?P<case>[0-9]+):(?P<act>[a-z]+)"
-):
+class _CareButton(PersistentButton["CareCog"], template=r"care:[a-z]+:(?P<case>[0-9]+):(?P<act>[a-z]+)"):
     """One action on one case: ``care:<kind>:<case id>:<action>``. Subclasses (the ones registered with the
     bot) name the kind, their labels, a harmless default for a forged action, and the cog handler."""
+
+    cog_name = "CareCog"
+    unavailable = CARE_UNAVAILABLE
 
     KIND: str
     LABELS: dict[str, tuple[str, discord.ButtonStyle]]
@@ -74,9 +74,8 @@ class OfferButton(_CareButton, template=r"care:offer:(?P<case>[0-9]+):(?P<act>[a
 
     KIND, LABELS, DEFAULT = "offer", OFFER_LABELS, "lines"  # never consent on a forged id
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_offer(interaction, self.case_id, self.action)
+    async def pressed(self, interaction: discord.Interaction, cog: CareCog) -> None:
+        await cog.on_offer(interaction, self.case_id, self.action)
 
 
 class CaseButton(_CareButton, template=r"care:case:(?P<case>[0-9]+):(?P<act>[a-z]+)"):
@@ -84,9 +83,8 @@ class CaseButton(_CareButton, template=r"care:case:(?P<case>[0-9]+):(?P<act>[a-z
 
     KIND, LABELS, DEFAULT = "case", CASE_LABELS, "claim"
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_case(interaction, self.case_id, self.action)
+    async def pressed(self, interaction: discord.Interaction, cog: CareCog) -> None:
+        await cog.on_case(interaction, self.case_id, self.action)
 
 
 class MemberButton(_CareButton, template=r"care:member:(?P<case>[0-9]+):(?P<act>[a-z]+)"):
@@ -94,9 +92,8 @@ class MemberButton(_CareButton, template=r"care:member:(?P<case>[0-9]+):(?P<act>
 
     KIND, LABELS, DEFAULT = "member", MEMBER_LABELS, "answer"
 
-    @guarded
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _cog(interaction).on_member(interaction, self.case_id, self.action)
+    async def pressed(self, interaction: discord.Interaction, cog: CareCog) -> None:
+        await cog.on_member(interaction, self.case_id, self.action)
 
 
 def offer_view(case_id: int, regions: list[str]) -> discord.ui.View:
@@ -265,10 +262,9 @@ class ConcernForm(HearthModal):
         self.add_item(self.text)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        cog = cast("Hearth", interaction.client).get_cog("ConcernCog")
-        if cog is None:
-            raise NotFound("Concerns are restarting; try again in a moment. Your words weren't kept.")
-        await cast("ConcernCog", cog).on_form(interaction, self.text.value, self.anonymous, self.to, self.group)
+        unavailable = "Concerns are restarting; try again in a moment. Your words weren't kept."
+        cog = cast("ConcernCog", feature_cog(interaction.client, "ConcernCog", unavailable))
+        await cog.on_form(interaction, self.text.value, self.anonymous, self.to, self.group)
 
 
 class RegionForm(HearthModal):

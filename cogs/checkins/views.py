@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot import i18n
-from bot.interactions import HearthModal, HearthView, actor_of, handle_error
+from bot.buttons import PersistentButton
+from bot.interactions import HearthModal, HearthView, actor_of
 from cogs.checkins import texts
 from cogs.checkins.domain import MOODS, Visibility
 
@@ -121,17 +122,10 @@ class RetryView(HearthView):
         await interaction.response.send_modal(CheckinForm(self.cog, **self.form_kwargs))
 
 
-def _cog(interaction: discord.Interaction) -> CheckinCog:
-    # By name: views sit below the cog and don't import it.
-    client: Any = interaction.client
-    cog = client.get_cog("CheckinCog")
-    if cog is None:  # pragma: no cover - the feature is unloaded
-        raise RuntimeError("check-ins are not loaded")
-    return cast("CheckinCog", cog)
-
-
-class SupportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"checkin:support:(?P<id>[0-9]+)"):
+class SupportButton(PersistentButton["CheckinCog"], template=r"checkin:support:(?P<id>[0-9]+)"):
     """On a group-visible card: lets others send support without writing anything."""
+
+    cog_name = "CheckinCog"
 
     def __init__(self, checkin_id: int) -> None:
         super().__init__(
@@ -150,16 +144,14 @@ class SupportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"c
     ) -> SupportButton:
         return cls(int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        # discord.py only logs a dynamic item's errors; route them to the common handler instead.
-        try:
-            await _cog(interaction).support_clicked(interaction, self.checkin_id)
-        except Exception as error:
-            await handle_error(interaction, error)
+    async def pressed(self, interaction: discord.Interaction, cog: CheckinCog) -> None:
+        await cog.support_clicked(interaction, self.checkin_id)
 
 
-class CheckinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"checkin:open:(?P<group>[0-9]+)"):
+class CheckinButton(PersistentButton["CheckinCog"], template=r"checkin:open:(?P<group>[0-9]+)"):
     """On a group's scheduled prompt: opens the check-in form for that group (survives restarts)."""
+
+    cog_name = "CheckinCog"
 
     def __init__(self, group_id: int) -> None:
         super().__init__(
@@ -178,15 +170,9 @@ class CheckinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"c
     ) -> CheckinButton:
         return cls(int(match["group"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            cog = _cog(interaction)
-            target = await cog.service.prepare_for_group(actor_of(interaction), self.group_id)
-            await interaction.response.send_modal(
-                CheckinForm(cog, group_id=target.group_id, group_name=target.group_name)
-            )
-        except Exception as error:
-            await handle_error(interaction, error)
+    async def pressed(self, interaction: discord.Interaction, cog: CheckinCog) -> None:
+        target = await cog.service.prepare_for_group(actor_of(interaction), self.group_id)
+        await interaction.response.send_modal(CheckinForm(cog, group_id=target.group_id, group_name=target.group_name))
 
 
 def support_view(checkin_id: int) -> discord.ui.View:

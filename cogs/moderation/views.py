@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 from discord.utils import format_dt
 
-from bot.errors import NotFound
-from bot.interactions import HearthModal, HearthView, handle_error
+from bot.buttons import PersistentButton, feature_cog
+from bot.interactions import HearthModal, HearthView
 from cogs.moderation import domain
 from cogs.moderation.domain import ItemView
 
 if TYPE_CHECKING:
-    from bot.app import Hearth
     from cogs.moderation.cog import ModerationCog
     from cogs.moderation.service import LogLine, Page
 
@@ -36,16 +35,18 @@ BUTTON_ACTIONS = (*domain.BUTTON_LABELS, "revealyes")
 KIND_ID = "mod:report:kind"  # the Report form's "what is it about?" choice (with care loaded)
 
 
+MODERATION_UNAVAILABLE = "Moderation is not running right now; try again in a moment."
+
+
 def _cog(interaction: discord.Interaction) -> ModerationCog:
-    bot = cast("Hearth", interaction.client)
-    cog = bot.get_cog("ModerationCog")
-    if cog is None:
-        raise NotFound("Moderation is not running right now; try again in a moment.")
-    return cast("ModerationCog", cog)
+    return cast("ModerationCog", feature_cog(interaction.client, "ModerationCog", MODERATION_UNAVAILABLE))
 
 
-class ModButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"mod:(?P<action>[a-z]+):(?P<item_id>[0-9]+)"):
+class ModButton(PersistentButton["ModerationCog"], template=r"mod:(?P<action>[a-z]+):(?P<item_id>[0-9]+)"):
     """One action on one queue item: ``mod:<action>:<item id>``."""
+
+    cog_name = "ModerationCog"
+    unavailable = MODERATION_UNAVAILABLE
 
     def __init__(self, action: str, item_id: int) -> None:
         label = "Yes, reveal the author" if action == "revealyes" else domain.BUTTON_LABELS.get(action, action)
@@ -65,18 +66,15 @@ class ModButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"mod:(
     ) -> ModButton:
         return cls(match["action"], int(match["item_id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        # discord.py only logs DynamicItem errors; route them to the common handler (as @guarded does).
-        try:
-            await _cog(interaction).on_button(interaction, self.action, self.item_id)
-        except Exception as error:
-            await handle_error(interaction, error)
+    async def pressed(self, interaction: discord.Interaction, cog: ModerationCog) -> None:
+        await cog.on_button(interaction, self.action, self.item_id)
 
 
-class TimeoutButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"modto:(?P<item_id>[0-9]+):(?P<minutes>[0-9]+)"
-):
+class TimeoutButton(PersistentButton["ModerationCog"], template=r"modto:(?P<item_id>[0-9]+):(?P<minutes>[0-9]+)"):
     """Time out the author of one item for one of the offered lengths: ``modto:<item id>:<minutes>``."""
+
+    cog_name = "ModerationCog"
+    unavailable = MODERATION_UNAVAILABLE
 
     def __init__(self, item_id: int, minutes: int) -> None:
         super().__init__(
@@ -95,11 +93,8 @@ class TimeoutButton(
     ) -> TimeoutButton:
         return cls(int(match["item_id"]), int(match["minutes"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await _cog(interaction).on_timeout(interaction, self.item_id, self.minutes)
-        except Exception as error:
-            await handle_error(interaction, error)
+    async def pressed(self, interaction: discord.Interaction, cog: ModerationCog) -> None:
+        await cog.on_timeout(interaction, self.item_id, self.minutes)
 
 
 def card_view(item: ItemView) -> discord.ui.View | None:

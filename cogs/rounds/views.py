@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.utils import format_dt
 
-from bot.errors import Conflict
-from bot.interactions import handle_error
+from bot.buttons import PersistentButton
 from cogs.rounds import domain as d
 from cogs.rounds import texts
 
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from cogs.rounds.cog import RoundsCog
     from cogs.rounds.service import RoundSnapshot
 
 MAX_LISTED = 20
@@ -47,7 +47,9 @@ FACILITATOR_ACTIONS = frozenset({"next", "skip", "pause", "resume", "extend", "e
 TEMPLATE = r"rounds:(?P<rid>[0-9]+):(?P<act>[a-z]+):(?P<turn>[0-9]+)"
 
 
-class RoundButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
+class RoundButton(PersistentButton["RoundsCog"], template=TEMPLATE):
+    cog_name = "Rounds"
+
     def __init__(self, round_id: int, action: str, turn: int) -> None:
         style, row = BUTTONS[action]
         super().__init__(
@@ -68,15 +70,11 @@ class RoundButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPL
             action = "join"  # never reached with buttons Hearth made; keeps a forged id harmless
         return cls(int(match["rid"]), action, int(match["turn"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        # discord.py only logs errors of dynamic items; route them to the common handler instead.
-        try:
-            cog = interaction.client.get_cog("Rounds")  # type: ignore[attr-defined]
-            if cog is None:  # pragma: no cover - only while the feature is unloading
-                raise Conflict(texts.restarting())
-            await cog.on_button(interaction, self.round_id, self.action, self.turn)
-        except Exception as error:
-            await handle_error(interaction, error)
+    def unavailable_text(self) -> str:
+        return texts.restarting()
+
+    async def pressed(self, interaction: discord.Interaction, cog: RoundsCog) -> None:
+        await cog.on_button(interaction, self.round_id, self.action, self.turn)
 
 
 def build_view(view: RoundSnapshot) -> discord.ui.View | None:
