@@ -24,6 +24,7 @@ from bot.setup import SetupContext, Value
 from cogs.groups import domain
 from cogs.groups.api import GroupHooks
 from cogs.groups.api.choices import group_choices, timezone_choices
+from cogs.groups.onboarding_cog import checklist
 from cogs.groups.privacy import GroupsPrivacy
 from cogs.groups.service import (
     ChannelAccess,
@@ -281,8 +282,9 @@ class GroupsCog(commands.Cog):
             "care_gentle_minutes": care_gentle_minutes,
         }
         values = {option: value for option, value in given.items() if value is not None}
-        if not values:
+        if not values:  # the settings, then the checklist of what is left to fix (the same as on joining)
             await reply(interaction, await self._describe_setup(guild))
+            await reply(interaction, await checklist(self.bot, guild))
             return
         before = await self.service.viewer_roles(guild.id)
         context = SetupContext(actor, is_owner=guild.owner_id == actor.user_id, now=self.bot.clock.now())
