@@ -36,6 +36,7 @@ from cogs.groups.service import (
 )
 from cogs.groups.settings import GroupsSetup
 from cogs.groups.views import EditGroupModal, GroupListView, guidelines_prompt, join_request_view
+from cogs.groups.welcome import hook_lines, welcome_text
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -528,6 +529,12 @@ class GroupsCog(commands.Cog):
         else:  # long guidelines: whole, in their own message, never cut before the member accepts them
             await reply(interaction, header)
             await reply(interaction, text, view=view)
+        # Then a short private welcome: what the group does, and care's disclosure.
+        await reply(interaction, await self._welcome(joined))
+
+    async def _welcome(self, group: GroupInfo) -> str:
+        lines = await hook_lines(self.bot.db, self.hooks, group.id, self.bot.clock.now())
+        return welcome_text(group.name, self.bot.help_topics.all(), lines)
 
     async def _request_join(
         self, interaction: discord.Interaction, guild: discord.Guild, actor: Actor, group: GroupInfo, *, typed: str
@@ -579,12 +586,15 @@ class GroupsCog(commands.Cog):
 
     async def _tell_requester(self, request: Request, approve: bool) -> None:
         group = request.group
-        text = (
-            f"Your request to join **{group.name}** was approved. Read and accept its guidelines with "
-            f"`/group guidelines group:{group.name}` before taking part."
-            if approve
-            else f"Your request to join **{group.name}** was declined. You can ask its facilitators why."
-        )
+        if approve:
+            welcome = await self._welcome(group)
+            text = (
+                f"Your request to join **{group.name}** was approved. One step left: read and accept its "
+                f"guidelines with `/group guidelines group:{group.name}` before taking part."
+            )
+            text = f"{text}\n\n{welcome}" if len(text) + 2 + len(welcome) <= CONTENT_LIMIT else text
+        else:
+            text = f"Your request to join **{group.name}** was declined. You can ask its facilitators why."
         try:
             user = self.bot.get_user(request.user_id) or await self.bot.fetch_user(request.user_id)
             await user.send(text, allowed_mentions=NO_MENTIONS)

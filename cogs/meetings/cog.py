@@ -30,6 +30,7 @@ from cogs.meetings.publish import MeetingPublisher
 from cogs.meetings.records import STATUSES, EditRequest, ScheduleRequest
 from cogs.meetings.service import MeetingService
 from cogs.meetings.views import all_future_view, when_text
+from cogs.meetings.welcome import next_meeting_line
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -77,9 +78,15 @@ class MeetingsCog(commands.Cog):
     def default_tz(self) -> str:
         return self.bot.settings.groups.default_timezone
 
+    async def cog_load(self) -> None:
+        self.bot.interfaces.require(groups.GroupHooks).welcome.append(next_meeting_line)
+
     async def cog_unload(self) -> None:
         self.bot.scheduler.cancel_prefix("meetings:")
         self.bot.privacy.unregister(self.privacy.name)
+        hooks = self.bot.interfaces.get(groups.GroupHooks)
+        if hooks is not None and next_meeting_line in hooks.welcome:
+            hooks.welcome.remove(next_meeting_line)
 
     # --- jobs -----------------------------------------------------------------------------------------
 
