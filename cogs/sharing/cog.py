@@ -118,7 +118,7 @@ class SharingCog(commands.Cog, name=COG_NAME):
             # The words are gone from Hearth but still on Discord: say so, never "nothing was saved".
             log.warning("anonymous post %s: Discord did not delete its message", code)
             raise Transient(
-                "I erased your post's words from Hearth, but Discord didn't remove the message just now. Press "
+                "I erased the words of your post from Hearth, but Discord didn't remove the message just now. Press "
                 "its **Report** button (or ask a moderator) and it will be taken down."
             ) from None
 

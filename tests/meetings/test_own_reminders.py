@@ -33,8 +33,8 @@ def option_labels(message: object) -> list[str]:
     return out
 
 
-async def test_members_choose_their_own_reminders_at_rsvp_and_can_turn_them_off(harness: Harness) -> None:
-    world = await World(harness).setup()
+async def test_members_choose_their_own_reminders_at_rsvp_and_can_turn_them_off(db_harness: Harness) -> None:
+    world = await World(db_harness).setup()
     env = world.env
     await world.schedule()  # reminders 1 day and 15 minutes before, by default
     card = world.group.channel.last_message

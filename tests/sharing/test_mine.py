@@ -119,6 +119,6 @@ async def test_discord_failing_to_remove_the_message_says_what_is_left(harness: 
 
     done = await alice.click(last(asked), label="Yes, delete it")
 
-    assert "erased your post's words from Hearth, but Discord didn't remove the message" in said(done)
+    assert "erased the words of your post from Hearth, but Discord didn't remove the message" in said(done)
     (row,) = await posts(harness)
     assert row.content == ""  # the words are gone from Hearth either way
