@@ -43,8 +43,9 @@ def feature_cog(client: discord.Client, cog_name: str, unavailable: str = UNAVAI
     return cog
 
 
-class PersistentButton(discord.ui.DynamicItem[discord.ui.Button[Any]], Generic[CogT], template=_MATCHES_NOTHING):
-    """A persistent button of one feature: finds its cog, and routes every error to the common handler."""
+class PersistentButton(discord.ui.DynamicItem[Any], Generic[CogT], template=_MATCHES_NOTHING):
+    """A persistent button (or select) of one feature: finds its cog, and routes every error to the common
+    handler."""
 
     cog_name: ClassVar[str]
     # What the member reads if the feature isn't loaded (care says what to do in danger).

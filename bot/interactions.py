@@ -12,12 +12,11 @@ Every interaction passes through ``install``'s two hooks before any feature sees
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aiohttp
 import discord
@@ -615,24 +614,3 @@ class HearthModal(discord.ui.Modal):
         left = await retried_quietly(error, lambda: self.on_submit(interaction))
         if left is not None:
             await handle_error(interaction, left)
-
-
-_Self = TypeVar("_Self")
-
-
-def guarded(
-    callback: Callable[[_Self, discord.Interaction], Awaitable[None]],
-) -> Callable[[_Self, discord.Interaction], Coroutine[Any, Any, None]]:
-    """For ``DynamicItem.callback``: discord.py only logs their errors, leaving the user with
-    "This interaction failed"; this routes them to the same handler as commands."""
-
-    @functools.wraps(callback)
-    async def wrapper(self: _Self, interaction: discord.Interaction) -> None:
-        try:
-            await callback(self, interaction)
-        except Exception as error:
-            left = await retried_quietly(error, lambda: callback(self, interaction))
-            if left is not None:
-                await handle_error(interaction, left)
-
-    return wrapper

@@ -29,8 +29,10 @@ async def setup(bot: Hearth) -> None:
     from bot.audience import Audience
     from cogs.groups.api import facilitates_any
     from cogs.groups.cog import GroupsCog
+    from cogs.groups.onboarding_cog import OnboardingCog
     from cogs.groups.views import AcceptGuidelines, DecideJoinRequest
 
     await bot.add_cog(GroupsCog(bot))
+    await bot.add_cog(OnboardingCog(bot))
     bot.audiences.register(Audience.FACILITATORS, facilitates_any)  # who the facilitators' commands admit
     bot.add_dynamic_items(AcceptGuidelines, DecideJoinRequest)

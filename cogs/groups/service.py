@@ -9,20 +9,15 @@ so a refusal leaves nothing half-done.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
-from bot.clock import Clock
-from bot.config import GroupSettings
-from bot.db import Database
-from bot.errors import BadInput, Conflict, NotAllowed, NotFound
+from bot.errors import BadInput, Conflict, NotFound
 from cogs.groups import domain, queries
-from cogs.groups.api import GroupHooks
+from cogs.groups.membership import Membership
 from cogs.groups.models import (
     Group,
     GroupFacilitator,
@@ -31,230 +26,39 @@ from cogs.groups.models import (
     GuildConfig,
     JoinRequest,
 )
+from cogs.groups.records import (
+    _UNSET,
+    ChannelAccess,
+    ConfigInfo,
+    Details,
+    GroupInfo,
+    JoinPlan,
+    Listing,
+    NewGroup,
+    Request,
+    TextEdit,
+    channel_missing_message,
+    role_missing_message,
+)
 
-_UNSET: object = object()
-
-
-@dataclass(frozen=True)
-class GroupInfo:
-    id: int
-    guild_id: int
-    name: str
-    description: str
-    private: bool
-    role_id: int | None
-    channel_id: int | None
-    owns_channel: bool
-    neutral_role: bool
-    guidelines: str
-    guidelines_version: int
-    archived: bool
-
-    @classmethod
-    def of(cls, group: Group) -> GroupInfo:
-        return cls(
-            id=group.id,
-            guild_id=group.guild_id,
-            name=group.name,
-            description=group.description,
-            private=group.private,
-            role_id=group.role_id,
-            channel_id=group.channel_id,
-            owns_channel=group.owns_channel,
-            neutral_role=group.neutral_role,
-            guidelines=group.guidelines,
-            guidelines_version=group.guidelines_version,
-            archived=group.archived_at is not None,
-        )
+__all__ = [
+    "ChannelAccess",
+    "ConfigInfo",
+    "Details",
+    "GroupInfo",
+    "GroupService",
+    "JoinPlan",
+    "Listing",
+    "NewGroup",
+    "Request",
+    "TextEdit",
+    "channel_missing_message",
+    "role_missing_message",
+]
 
 
-@dataclass(frozen=True)
-class ConfigInfo:
-    """Groups' own server settings (other features' /setup options live in their features)."""
-
-    guild_id: int
-    facilitator_role_id: int | None
-    timezone: str
-    timezone_is_default: bool
-
-
-@dataclass(frozen=True)
-class NewGroup:
-    name: str
-    description: str
-    private: bool
-    neutral_role: bool
-    channel_id: int | None
-
-
-@dataclass(frozen=True)
-class Listing:
-    group: GroupInfo
-    joined: bool
-    requested: bool
-    members: int
-
-
-@dataclass(frozen=True)
-class Details:
-    group: GroupInfo
-    members: int
-    facilitator_ids: list[int]
-    is_member: bool
-    accepted_version: int | None
-    accepted_at: datetime | None
-    can_facilitate: bool
-    requested: bool
-
-
-@dataclass(frozen=True)
-class JoinPlan:
-    group: GroupInfo | None  # None: no group the member may learn about (missing, or private and already asked)
-    needs_approval: bool
-
-
-@dataclass(frozen=True)
-class Request:
-    id: int
-    group: GroupInfo
-    user_id: int
-    message_channel_id: int | None
-    message_id: int | None
-
-
-@dataclass(frozen=True)
-class ChannelAccess:
-    """Who may see a private group's channel besides its members' role and the bot."""
-
-    group: GroupInfo | None  # None while the group is being created
-    facilitator_role_id: int | None
-    # Roles other features add (moderation: its moderator role), through GroupHooks.viewer_roles.
-    viewer_role_ids: tuple[int, ...]
-    facilitator_user_ids: list[int]
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    group: GroupInfo
-    old_name: str
-    renamed: bool
-    guidelines_changed: bool
-
-
-def role_missing_message(group: GroupInfo | Group) -> str:
-    return (
-        f"**{group.name}**'s role was deleted in Discord, so I can't give or take it. "
-        f"A facilitator can recreate it with `/group edit group:{group.name} recreate:True`."
-    )
-
-
-def channel_missing_message(group: GroupInfo | Group) -> str:
-    return (
-        f"**{group.name}**'s channel was deleted in Discord. A facilitator can make a new one with "
-        f"`/group edit group:{group.name} recreate:True`, or pick an existing one with the `channel` option."
-    )
-
-
-class GroupService:
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        settings: GroupSettings,
-        default_guidelines: str,
-        hooks: GroupHooks | None = None,
-    ) -> None:
-        self.hooks = hooks or GroupHooks()
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.default_guidelines = default_guidelines
-
-    # --- server settings ---------------------------------------------------------------------------
-
-    def _config_info(self, config: GuildConfig) -> ConfigInfo:
-        return ConfigInfo(
-            guild_id=config.guild_id,
-            facilitator_role_id=config.facilitator_role_id,
-            timezone=config.timezone or self.settings.default_timezone,
-            timezone_is_default=config.timezone is None,
-        )
-
-    async def config(self, guild_id: int) -> ConfigInfo:
-        async with self.db.read() as session:
-            return self._config_info(await queries.guild_config(session, guild_id))
-
-    async def viewer_roles(self, guild_id: int) -> set[int]:
-        """Every server-wide role that sees private groups' channels (facilitators, and what hooks add)."""
-        async with self.db.read() as session:
-            config = await queries.guild_config(session, guild_id)
-            extra = await self._viewer_roles(session, guild_id)
-        return {r for r in (config.facilitator_role_id, *extra) if r is not None}
-
-    async def _viewer_roles(self, session: AsyncSession, guild_id: int) -> tuple[int, ...]:
-        found: list[int] = []
-        for provider in self.hooks.viewer_roles:
-            found.extend(r for r in await provider(session, guild_id) if r not in found)
-        return tuple(found)
-
-    async def private_groups(self, guild_id: int) -> list[ChannelAccess]:
-        """Every active private group with a channel: their overwrites follow /setup's roles."""
-        async with self.db.read() as session:
-            groups = await session.scalars(
-                select(Group).where(
-                    Group.guild_id == guild_id,
-                    Group.private.is_(True),
-                    Group.channel_id.is_not(None),
-                )
-            )
-            return [await self._access(session, group) for group in groups]
-
-    # --- helpers -------------------------------------------------------------------------------
-
-    async def _named_visible(self, session: AsyncSession, actor: Actor, name: str) -> Group:
-        # The same words as for a name that does not exist: a private group stays unseen.
-        return await queries.visible_group_by_name(session, actor, name)
-
-    async def _group(self, session: AsyncSession, actor: Actor, group_id: int, *, lock: bool = False) -> Group:
-        if lock:
-            group = await session.scalar(select(Group).where(Group.id == group_id).with_for_update())
-            if group is None or group.guild_id != actor.guild_id:
-                raise NotFound("That group no longer exists.")
-            return group
-        return await queries.get_group(session, actor.guild_id, group_id)
-
-    async def _access(self, session: AsyncSession, group: Group) -> ChannelAccess:
-        config = await queries.guild_config(session, group.guild_id)
-        facilitators = await session.scalars(
-            select(GroupFacilitator.user_id).where(GroupFacilitator.group_id == group.id)
-        )
-        return ChannelAccess(
-            group=GroupInfo.of(group),
-            facilitator_role_id=config.facilitator_role_id,
-            viewer_role_ids=await self._viewer_roles(session, group.guild_id),
-            facilitator_user_ids=sorted(facilitators),
-        )
-
-    async def _has_request(self, session: AsyncSession, group_id: int, user_id: int) -> bool:
-        found = await session.scalar(
-            select(JoinRequest.id).where(JoinRequest.group_id == group_id, JoinRequest.user_id == user_id)
-        )
-        return found is not None
-
-    async def find(self, actor: Actor, name: str) -> GroupInfo:
-        """A group the actor may see, by name."""
-        async with self.db.read() as session:
-            return GroupInfo.of(await self._named_visible(session, actor, name))
-
-    async def require_facilitator(self, actor: Actor, name: str) -> GroupInfo:
-        async with self.db.read() as session:
-            group = await self._named_visible(session, actor, name)
-            await queries.require_facilitator(session, actor, group)
-            return GroupInfo.of(group)
-
-    async def channel_access(self, actor: Actor, group_id: int) -> ChannelAccess:
-        async with self.db.read() as session:
-            return await self._access(session, await self._group(session, actor, group_id))
+class GroupService(Membership):
+    """Groups' use cases: the shared parts in ``ServiceBase``, joining and leaving in ``Membership``."""
 
     # --- creating ------------------------------------------------------------------------------
 
@@ -414,161 +218,6 @@ class GroupService:
         """Autocomplete: ``join`` (groups one may join), ``mine`` (joined), ``visible``, ``facilitate``."""
         async with self.db.read() as session:
             return await queries.group_names(session, actor, typed, scope)
-
-    # --- joining and leaving -------------------------------------------------------------------
-
-    async def _join_checks(self, session: AsyncSession, actor: Actor, group: Group) -> None:
-        if group.archived_at is not None:
-            raise BadInput(f"**{group.name}** is archived: it keeps its history but takes no new members.")
-        if await queries.is_member(session, group.id, actor.user_id):
-            raise Conflict(f"You're already a member of **{group.name}**.")
-        if await self._has_request(session, group.id, actor.user_id):
-            raise Conflict(f"You already asked to join **{group.name}**; its facilitators will decide soon.")
-
-    async def join_plan(self, actor: Actor, name: str) -> JoinPlan:
-        """What /group join does. A missing name, and a private group the member may not see, plan the same
-        (``hidden``): the member reads one answer for both, so a private group's existence never leaks."""
-        async with self.db.read() as session:
-            try:
-                group = await queries.group_by_name(session, actor.guild_id, name)
-            except NotFound:
-                return JoinPlan(None, needs_approval=True)
-            if not await queries.may_see(session, actor, group):
-                if group.archived_at is not None or await self._has_request(session, group.id, actor.user_id):
-                    return JoinPlan(None, needs_approval=True)  # nothing to do, and nothing to tell
-                return JoinPlan(GroupInfo.of(group), needs_approval=True)
-            await self._join_checks(session, actor, group)
-            return JoinPlan(GroupInfo.of(group), needs_approval=group.private)
-
-    async def join(self, actor: Actor, group_id: int) -> GroupInfo:
-        """A public group: the member is in at once."""
-        try:
-            async with self.db.write() as session:
-                group = await self._group(session, actor, group_id, lock=True)
-                if group.private:
-                    raise NotAllowed(f"**{group.name}** is private: ask to join and a facilitator will decide.")
-                await self._join_checks(session, actor, group)
-                session.add(GroupMember(group_id=group.id, user_id=actor.user_id, joined_at=self.clock.now()))
-                await session.flush()
-                return GroupInfo.of(group)
-        except IntegrityError:
-            raise Conflict("You're already a member of that group.") from None
-
-    async def undo_join(self, group_id: int, user_id: int) -> None:
-        async with self.db.undo() as session:
-            await session.execute(
-                delete(GroupMember).where(GroupMember.group_id == group_id, GroupMember.user_id == user_id)
-            )
-
-    async def request_join(self, actor: Actor, group_id: int) -> Request:
-        try:
-            async with self.db.write() as session:
-                group = await self._group(session, actor, group_id, lock=True)
-                await self._join_checks(session, actor, group)
-                request = JoinRequest(group_id=group.id, user_id=actor.user_id, created_at=self.clock.now())
-                session.add(request)
-                await session.flush()
-                return Request(request.id, GroupInfo.of(group), actor.user_id, None, None)
-        except IntegrityError:
-            raise Conflict("You already asked to join that group; its facilitators will decide soon.") from None
-
-    async def attach_request_message(self, request_id: int, channel_id: int, message_id: int) -> None:
-        async with self.db.write() as session:
-            await session.execute(
-                update(JoinRequest)
-                .where(JoinRequest.id == request_id)
-                .values(message_channel_id=channel_id, message_id=message_id)
-            )
-
-    async def cancel_request(self, request_id: int) -> None:
-        async with self.db.write() as session:
-            await session.execute(delete(JoinRequest).where(JoinRequest.id == request_id))
-
-    async def _request(self, session: AsyncSession, actor: Actor, request_id: int, *, lock: bool) -> JoinRequest:
-        query = select(JoinRequest).where(JoinRequest.id == request_id)
-        request = await session.scalar(query.with_for_update() if lock else query)
-        if request is None:
-            raise NotFound("This request was already decided or withdrawn.")
-        group = await self._group(session, actor, request.group_id)
-        await queries.require_facilitator(session, actor, group)
-        return request
-
-    async def pending_request(self, actor: Actor, request_id: int) -> Request:
-        """A request a facilitator of its group is about to decide (refuses anyone else)."""
-        async with self.db.read() as session:
-            request = await self._request(session, actor, request_id, lock=False)
-            group = await queries.get_group(session, actor.guild_id, request.group_id)
-            return Request(
-                request.id, GroupInfo.of(group), request.user_id, request.message_channel_id, request.message_id
-            )
-
-    async def decide(self, actor: Actor, request_id: int, *, approve: bool) -> Request:
-        """Approve (the requester becomes a member) or decline (the request is dropped)."""
-        now = self.clock.now()
-        async with self.db.write() as session:
-            request = await self._request(session, actor, request_id, lock=True)
-            group = await queries.get_group(session, actor.guild_id, request.group_id)
-            if approve:
-                if group.archived_at is not None:
-                    raise BadInput(f"**{group.name}** is archived; unarchive it before approving anyone.")
-                if not await queries.is_member(session, group.id, request.user_id):
-                    session.add(GroupMember(group_id=group.id, user_id=request.user_id, joined_at=now))
-            decided = Request(
-                request.id, GroupInfo.of(group), request.user_id, request.message_channel_id, request.message_id
-            )
-            await session.delete(request)
-            return decided
-
-    async def undo_approval(self, request: Request) -> None:
-        """Discord refused the role: put the request back as it was."""
-        async with self.db.undo() as session:
-            await session.execute(
-                delete(GroupMember).where(
-                    GroupMember.group_id == request.group.id, GroupMember.user_id == request.user_id
-                )
-            )
-            session.add(
-                JoinRequest(
-                    id=request.id,
-                    group_id=request.group.id,
-                    user_id=request.user_id,
-                    created_at=self.clock.now(),
-                    message_channel_id=request.message_channel_id,
-                    message_id=request.message_id,
-                )
-            )
-
-    async def leave_plan(self, actor: Actor, name: str) -> GroupInfo:
-        async with self.db.read() as session:
-            group = await queries.group_by_name(session, actor.guild_id, name)
-            if not await queries.may_see(session, actor, group) and not await self._has_request(
-                session, group.id, actor.user_id
-            ):
-                raise queries.no_such_group(name)
-            if not await queries.is_member(session, group.id, actor.user_id):
-                if await self._has_request(session, group.id, actor.user_id):
-                    return GroupInfo.of(group)
-                raise BadInput(f"You're not a member of **{group.name}**, so there is nothing to leave.")
-            return GroupInfo.of(group)
-
-    async def leave(self, actor: Actor, group_id: int) -> bool:
-        """Leave (or withdraw a pending request). Returns True when a membership ended."""
-        async with self.db.write() as session:
-            group = await self._group(session, actor, group_id)
-            withdrawn = await session.execute(
-                delete(JoinRequest).where(JoinRequest.group_id == group.id, JoinRequest.user_id == actor.user_id)
-            )
-            left = await session.execute(
-                delete(GroupMember).where(GroupMember.group_id == group.id, GroupMember.user_id == actor.user_id)
-            )
-            await session.execute(
-                delete(GuidelinesAcceptance).where(
-                    GuidelinesAcceptance.group_id == group.id, GuidelinesAcceptance.user_id == actor.user_id
-                )
-            )
-            if not left.rowcount and not withdrawn.rowcount:  # type: ignore[attr-defined]
-                raise BadInput(f"You're not a member of **{group.name}**, so there is nothing to leave.")
-            return bool(left.rowcount)  # type: ignore[attr-defined]
 
     # --- archiving -----------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ HELP = HelpTopic(
 
 async def setup(bot: Hearth) -> None:
     from cogs.meetings.cog import MeetingsCog
-    from cogs.meetings.views import RsvpAllButton, RsvpButton
+    from cogs.meetings.views import ReminderSelect, RsvpAllButton, RsvpButton
 
-    bot.add_dynamic_items(RsvpButton, RsvpAllButton)
+    bot.add_dynamic_items(RsvpButton, RsvpAllButton, ReminderSelect)
     await bot.add_cog(MeetingsCog(bot))

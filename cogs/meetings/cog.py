@@ -28,8 +28,10 @@ from cogs.meetings.phrases import parse_schedule
 from cogs.meetings.privacy import MeetingPrivacy
 from cogs.meetings.publish import MeetingPublisher
 from cogs.meetings.records import STATUSES, EditRequest, ScheduleRequest
+from cogs.meetings.reminder_choice import choose_reminders, reminder_state
 from cogs.meetings.service import MeetingService
-from cogs.meetings.views import all_future_view, when_text
+from cogs.meetings.views import answer_view, reminders_text, when_text
+from cogs.meetings.welcome import next_meeting_line
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -77,9 +79,15 @@ class MeetingsCog(commands.Cog):
     def default_tz(self) -> str:
         return self.bot.settings.groups.default_timezone
 
+    async def cog_load(self) -> None:
+        self.bot.interfaces.require(groups.GroupHooks).welcome.append(next_meeting_line)
+
     async def cog_unload(self) -> None:
         self.bot.scheduler.cancel_prefix("meetings:")
         self.bot.privacy.unregister(self.privacy.name)
+        hooks = self.bot.interfaces.get(groups.GroupHooks)
+        if hooks is not None and next_meeting_line in hooks.welcome:
+            hooks.welcome.remove(next_meeting_line)
 
     # --- jobs -----------------------------------------------------------------------------------------
 
@@ -459,15 +467,22 @@ class MeetingsCog(commands.Cog):
     ) -> None:
         view, at = await self.service.rsvp(actor, meeting_id, status, self.bot.clock.now(), all_future=all_future)
         local = at.astimezone(view.zone).strftime("%a %d %b, %H:%M")
-        if all_future:
-            await reply(interaction, f"**{STATUSES[status]}** for every future date of **{view.title}**.")
-        else:
-            await reply(
-                interaction,
-                f"**{STATUSES[status]}** for **{view.title}** on {local} ({view.timezone}).",
-                view=all_future_view(meeting_id, status),
-            )
+        # Going or Maybe: the member chooses their own reminders right here (or turns them off).
+        choice = await reminder_state(self.bot.db, actor, meeting_id) if status != "no" else None
+        offsets, chosen = (choice.offsets, choice.chosen) if choice else ((), None)
+        remind = f"\n{reminders_text(offsets if chosen is None else chosen)}" if choice else ""
+        when = (
+            f"every future date of **{view.title}**" if all_future else f"**{view.title}** on {local} ({view.timezone})"
+        )
+        layout = answer_view(meeting_id, "" if all_future else status, offsets, chosen)
+        await reply(interaction, f"**{STATUSES[status]}** for {when}.{remind}", view=layout)
         await self.publish.refresh_card(view)
+
+    async def choose_reminders(
+        self, interaction: discord.Interaction, actor: Any, meeting_id: int, chosen: list[int]
+    ) -> None:
+        choice = await choose_reminders(self.bot.db, actor, meeting_id, chosen)
+        await reply(interaction, f"Saved for **{choice.title}**. {reminders_text(choice.chosen)}")
 
     # --- attendance ------------------------------------------------------------------------------------
 

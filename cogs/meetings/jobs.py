@@ -26,6 +26,8 @@ from cogs.meetings.phrases import reminder_text
 from cogs.meetings.planning import done_of, offsets_of, plan, skips_many
 from cogs.meetings.queries import statuses_many, summaries
 from cogs.meetings.records import MeetingSummary, Reminder, TickResult, occurrence_key
+from cogs.meetings.reminder_choice import choices_many
+from cogs.meetings.reminder_choice import wanted as wanted_reminder
 
 MAX_TICK_BATCH = 500
 # A start found later than this (the bot was down) gets no "starting now" post: it would mislead.
@@ -129,9 +131,17 @@ class MeetingJobs:
         """Record each due reminder for every Going/Maybe member not yet reminded (one bulk insert),
         then hand back what to send, worded in each member's timezone."""
         wanted: list[tuple[Meeting, datetime, int, list[int]]] = []
+        answered = {user for meeting, at, _ in claims for user in statuses[(meeting.id, occurrence_key(at))]}
+        # Each member's own reminders (chosen when answering); no choice follows the meeting's times.
+        choices = await choices_many(session, {(m.id, occurrence_key(at)) for m, at, _ in claims}, answered)
         for meeting, at, offset in claims:
-            answers = statuses[(meeting.id, occurrence_key(at))]
-            users = sorted(user for user, status in answers.items() if status in ("going", "maybe"))
+            key = occurrence_key(at)
+            answers = statuses[(meeting.id, key)]
+            users = sorted(
+                user
+                for user, status in answers.items()
+                if status in ("going", "maybe") and wanted_reminder(choices.of(meeting.id, key, user), offset)
+            )
             if users:
                 wanted.append((meeting, at, offset, users))
         if not wanted:

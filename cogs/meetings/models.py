@@ -77,6 +77,8 @@ class Rsvp(Base):
     occurrence_key: Mapped[str] = mapped_column(String(32), primary_key=True)
     status: Mapped[str] = mapped_column(String(8))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The member's own reminders for this answer: None follows the meeting's times, "" none, "60,1440" chosen.
+    reminders: Mapped[str | None] = mapped_column(String(100))
 
 
 class ReminderSent(Base):

@@ -184,3 +184,12 @@ def reminder_text(title: str, start: datetime, now: datetime, zone: ZoneInfo) ->
     """A reminder as a person would say it, in the reader's timezone. The cog appends Discord's live
     countdown (``<t:…:R>``), which says "in an hour" itself and stays true however late it is read."""
     return f"Reminder: **{title}** starts {friendly_when(start, now, zone)} ({zone.key})"
+
+
+def friendly_offset(minutes: int) -> str:
+    """ "1 day", "2 hours", "15 minutes": a reminder time as a person says it (never "1 d")."""
+    for size, word in ((1440, "day"), (60, "hour")):
+        if minutes >= size and minutes % size == 0:
+            count = minutes // size
+            return f"{count} {word}{'s' if count != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

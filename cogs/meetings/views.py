@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord.utils import format_dt
 
 from bot.buttons import PersistentButton
 from bot.interactions import actor_of, reply
+from cogs.meetings.phrases import friendly_offset
 from cogs.meetings.records import STATUSES, MeetingSummary
 
 if TYPE_CHECKING:
@@ -108,4 +109,72 @@ def all_future_view(meeting_id: int, status: str) -> discord.ui.View:
     return layout
 
 
-__all__ = ["RsvpAllButton", "RsvpButton", "all_future_view", "card_embed", "card_view", "reply"]
+__all__ = [
+    "ReminderSelect",
+    "RsvpAllButton",
+    "RsvpButton",
+    "all_future_view",
+    "answer_view",
+    "card_embed",
+    "card_view",
+    "reminders_text",
+    "reply",
+]
+
+
+OFF_VALUE = "off"
+
+
+def _offset_label(minutes: int) -> str:
+    return f"{friendly_offset(minutes)} before"
+
+
+class ReminderSelect(PersistentButton["MeetingsCog"], template=r"meeting:remind:(?P<id>\d+)"):
+    """The member's own reminders for a meeting, right under their Going/Maybe answer (ephemeral)."""
+
+    cog_name = "MeetingsCog"
+
+    def __init__(self, meeting_id: int, offsets: tuple[int, ...] = (), chosen: tuple[int, ...] | None = None) -> None:
+        picked = set(offsets if chosen is None else chosen)
+        options = [
+            discord.SelectOption(label=_offset_label(o), value=str(o), default=o in picked) for o in offsets[:24]
+        ]
+        options.append(discord.SelectOption(label="No reminders", value=OFF_VALUE, default=chosen == ()))
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"meeting:remind:{meeting_id}",
+                placeholder="Your reminders",
+                min_values=1,
+                max_values=len(options),
+                options=options,
+            )
+        )
+        self.meeting_id = meeting_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ReminderSelect:
+        return cls(int(match["id"]))
+
+    async def pressed(self, interaction: discord.Interaction, cog: MeetingsCog) -> None:
+        data = cast("dict[str, Any]", interaction.data or {})
+        values = [str(v) for v in data.get("values", [])]
+        chosen = [] if OFF_VALUE in values else [int(v) for v in values if v.isdigit()]
+        await cog.choose_reminders(interaction, actor_of(interaction), self.meeting_id, chosen)
+
+
+def reminders_text(offsets: tuple[int, ...] | None) -> str:
+    if offsets is not None and not offsets:
+        return "You'll get no reminders for it. Choose some below any time."
+    shown = ", ".join(_offset_label(o) for o in (offsets or ()))
+    return f"I'll remind you {shown}, by DM. Change or turn them off below."
+
+
+def answer_view(
+    meeting_id: int, status: str, offsets: tuple[int, ...], chosen: tuple[int, ...] | None
+) -> discord.ui.View:
+    layout = all_future_view(meeting_id, status) if status else discord.ui.View(timeout=None)
+    if offsets:
+        layout.add_item(ReminderSelect(meeting_id, offsets, chosen))
+    return layout

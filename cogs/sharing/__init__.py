@@ -23,7 +23,8 @@ HELP = HelpTopic(
         "`/share` posts your words in your group's channel as an anonymous member. No one sees who wrote it,"
         " moderators and facilitators included. (Only if this server turned on break-glass can the server "
         "owner reveal an author, and every reveal is logged for all moderators.) Others can reply anonymously"
-        " or report it; you can delete your own post. A group may ask moderators to approve posts first."
+        " or report it; `/share mine:True` lists your own posts to delete them. A group may ask moderators to"
+        " approve posts first."
     ),
     in_group=("share",),
     anywhere=(),
@@ -32,7 +33,7 @@ HELP = HelpTopic(
 
 async def setup(bot: Hearth) -> None:
     from cogs.sharing.cog import SharingCog
-    from cogs.sharing.views import ReplyButton, ReportButton
+    from cogs.sharing.views import DeleteOwnButton, ReplyButton, ReportButton
 
-    bot.add_dynamic_items(ReplyButton, ReportButton)
+    bot.add_dynamic_items(ReplyButton, ReportButton, DeleteOwnButton)
     await bot.add_cog(SharingCog(bot))

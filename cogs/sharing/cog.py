@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import format_dt
 
 from bot.errors import BotMissingPermissions, NotFound, Transient
 from bot.interactions import NO_MENTIONS, actor_of, reply
@@ -19,10 +20,11 @@ from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain
 from cogs.sharing.api import AnonymousPosts
 from cogs.sharing.link import Link
+from cogs.sharing.mine import delete_mine, my_posts
 from cogs.sharing.privacy import AnonymousPostsProvider
 from cogs.sharing.service import Publication, SharingService, Target
 from cogs.sharing.settings import SharingSetup
-from cogs.sharing.views import COG_NAME, ShareModal, post_embed, post_view
+from cogs.sharing.views import COG_NAME, DeleteOwnButton, ShareModal, delete_view, post_embed, post_view
 
 if TYPE_CHECKING:
     from bot.actor import Actor
@@ -67,16 +69,24 @@ class SharingCog(commands.Cog, name=COG_NAME):
 
     # --- /share ----------------------------------------------------------------------------------
 
-    @app_commands.command(name="share", description="Post anonymously in your group, or delete your own post")
+    @app_commands.command(name="share", description="Post anonymously in your group, or see and delete your own posts")
     @app_commands.guild_only()
     @app_commands.describe(
         group="The group to post in (default: this channel's group, or your only group)",
         delete="Instead of posting: the code of your own anonymous post to delete",
+        mine="Instead of posting: list your own anonymous posts here, each with a Delete button (only you see it)",
     )
     async def share(
-        self, interaction: discord.Interaction, group: str | None = None, delete: str | None = None
+        self,
+        interaction: discord.Interaction,
+        group: str | None = None,
+        delete: app_commands.Range[str, 1, 64] | None = None,
+        mine: bool = False,
     ) -> None:
         actor = actor_of(interaction)
+        if mine:
+            await self._mine(interaction, actor)
+            return
         if delete is not None:
             await self._delete(interaction, actor, delete)
             return
@@ -89,20 +99,53 @@ class SharingCog(commands.Cog, name=COG_NAME):
 
     async def _delete(self, interaction: discord.Interaction, actor: Actor, code: str) -> None:
         removed = await self.service.delete_own(actor, code)
-        if removed.channel_id is not None and removed.message_id is not None:
-            channel = self.bot.get_partial_messageable(removed.channel_id, guild_id=actor.guild_id)
-            try:
-                await channel.get_partial_message(removed.message_id).delete()
-            except discord.NotFound:
-                pass
-            except (discord.HTTPException, TimeoutError):
-                # The words are gone from Hearth but still on Discord: say so, never "nothing was saved".
-                log.warning("anonymous post %s: Discord did not delete its message", removed.code)
-                raise Transient(
-                    f"I erased the words of `{removed.code}` from Hearth, but Discord didn't remove the message "
-                    "just now. Press its **Report** button (or ask a moderator) and it will be taken down."
-                ) from None
+        await self._remove_message(actor.guild_id, removed.code, removed.channel_id, removed.message_id)
         await reply(interaction, f"Deleted your anonymous post `{removed.code}`. Replies to it stay in their thread.")
+
+    async def _remove_message(self, guild_id: int, code: str, channel_id: int | None, message_id: int | None) -> None:
+        if channel_id is None or message_id is None:
+            return  # held for review: it never reached the channel
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
+        try:
+            await channel.get_partial_message(message_id).delete()
+        except discord.NotFound:
+            pass
+        except (discord.HTTPException, TimeoutError):
+            # The words are gone from Hearth but still on Discord: say so, never "nothing was saved".
+            log.warning("anonymous post %s: Discord did not delete its message", code)
+            raise Transient(
+                "I erased the words of your post from Hearth, but Discord didn't remove the message just now. Press "
+                "its **Report** button (or ask a moderator) and it will be taken down."
+            ) from None
+
+    async def _mine(self, interaction: discord.Interaction, actor: Actor) -> None:
+        """The author's own posts in this server, each with Delete; ephemeral, so nobody else learns them."""
+        posts, total = await my_posts(self.bot.db, self.service.keys, actor)
+        if not posts:
+            await reply(interaction, "You have no anonymous posts in this server (deleted and expired ones go).")
+            return
+        lines = ["**Your anonymous posts here** (only you see this list; nobody else can tell they are yours):"]
+        view = discord.ui.View(timeout=None)
+        for number, post in enumerate(posts, start=1):
+            kind = "reply" if post.reply else "post"
+            where = (
+                f"https://discord.com/channels/{actor.guild_id}/{post.channel_id}/{post.message_id}"
+                if post.channel_id and post.message_id
+                else "waiting for review"
+            )
+            lines.append(
+                f"{number}. {format_dt(post.created_at, 'd')} · {post.group_name} · {kind} · “{post.excerpt}” · {where}"
+            )
+            view.add_item(DeleteOwnButton(post.post_id, label=f"Delete {number}"))
+        if total > len(posts):
+            lines.append(f"…and {total - len(posts)} older. Delete some of these to see the rest.")
+        await reply(interaction, "\n".join(lines), view=view)
+
+    async def delete_by_button(self, interaction: discord.Interaction, post_id: int) -> None:
+        actor = actor_of(interaction)
+        removed = await delete_mine(self.bot.db, self.service.keys, actor, post_id)
+        await self._remove_message(actor.guild_id, removed.code, removed.channel_id, removed.message_id)
+        await reply(interaction, "Deleted your anonymous post. Replies to it stay in their thread.")
 
     # --- the form was sent --------------------------------------------------------------------------
 
@@ -117,7 +160,7 @@ class SharingCog(commands.Cog, name=COG_NAME):
             message = (
                 f"Thanks. **{result.group_name}** asks a moderator to approve anonymous posts first, so your "
                 f"{what} is waiting for review. Moderators see the text, never who wrote it. "
-                f"Your code is `{result.publication.code}`: `/share delete:{result.publication.code}` withdraws it."
+                "**Delete** below withdraws it; `/share mine:True` finds it again later."
             )
         else:
             # With care loaded, words of crisis become a care case the author consents to (or duty-of-care
@@ -125,11 +168,10 @@ class SharingCog(commands.Cog, name=COG_NAME):
             flag = result.safety_match and self.bot.interfaces.get(CareDesk) is None
             posted = await self.publish(result.publication, flag=flag, discard_on_failure=True)
             message = (
-                f"Posted anonymously: {posted.jump_url}\nYour code is `{result.publication.code}`. Keep it if you "
-                f"may want to delete this {what} later with `/share delete:{result.publication.code}`. "
-                "Nobody, moderators included, can see that it was you."
+                f"Posted anonymously: {posted.jump_url}\nNobody, moderators included, can see that it was you. "
+                f"Changed your mind? **Delete** below removes this {what}; `/share mine:True` finds it again later."
             )
-        await reply(interaction, message)
+        await reply(interaction, message, view=delete_view(result.publication.post_id))
         if not result.safety_match:
             return
         # Only the author sees what follows; a match never blocks the post. Care keeps the post's id on

@@ -83,15 +83,15 @@ def body_of(text: str, content_warning: str | None) -> str:
 def label_for(pseudonym_: str, *, op_pseudonym: str | None, thread_labels: Mapping[str, str]) -> str:
     """The author's label inside one thread: OP for the original poster, else a stable "Anonymous N".
 
-    ``thread_labels`` maps each pseudonym already in the thread to its label. Numbers start at 2
-    (the OP is the first anonymous voice) and never repeat inside a thread.
+    ``thread_labels`` maps each pseudonym already in the thread to its label. Numbers start at 1 (the
+    first voice after the OP) and never repeat inside a thread.
     """
     if op_pseudonym is not None and pseudonym_ == op_pseudonym:
         return OP_LABEL
     if pseudonym_ in thread_labels:
         return thread_labels[pseudonym_]
     used = {int(label.rsplit(" ", 1)[1]) for label in thread_labels.values() if label.startswith("Anonymous ")}
-    return f"Anonymous {max(used, default=1) + 1}"
+    return f"Anonymous {max(used, default=0) + 1}"
 
 
 def retry_after(recent: Iterable[datetime], *, limit: int, now: datetime) -> timedelta | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.buttons import PersistentButton, feature_cog
+from bot.buttons import PersistentButton
 from bot.interactions import HearthModal, actor_of, reply
 from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain
@@ -22,11 +22,6 @@ WARNING_ID = "share:warning"
 
 
 COG_NAME = "Sharing"  # SharingCog's name; views sit below the cog and don't import it
-
-
-def sharing_cog(interaction: discord.Interaction) -> SharingCog:
-    """The loaded SharingCog, or a kind refusal when the feature was switched off (bot/buttons.py)."""
-    return cast("SharingCog", feature_cog(interaction.client, COG_NAME))
 
 
 class ShareModal(HearthModal):
@@ -127,3 +122,48 @@ def post_embed(publication: Publication) -> discord.Embed:
         embed.description = f"**Content warning:** {publication.content_warning}\n" + HIDDEN_NOTE
     embed.set_footer(text=f"Post {publication.code} · reply anonymously or report with the buttons below")
     return embed
+
+
+class DeleteOwnButton(PersistentButton["SharingCog"], template=r"share:del:(?P<post_id>[0-9]{1,18})(?P<sure>:y)?"):
+    """On the author's private confirmation and in ``/share mine``: Delete, then "Yes, delete it".
+
+    Carries only the post id; the click is checked against the clicker's pseudonym, so a forged id
+    deletes nothing that isn't theirs."""
+
+    cog_name = COG_NAME
+
+    def __init__(self, post_id: int, *, sure: bool = False, label: str = "Delete") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Yes, delete it" if sure else label,
+                style=discord.ButtonStyle.danger,
+                custom_id=f"share:del:{post_id}{':y' if sure else ''}",
+            )
+        )
+        self.post_id = post_id
+        self.sure = sure
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> DeleteOwnButton:
+        return cls(int(match["post_id"]), sure=bool(match["sure"]))
+
+    async def pressed(self, interaction: discord.Interaction, cog: SharingCog) -> None:
+        if not self.sure:
+            view = discord.ui.View(timeout=None)
+            view.add_item(DeleteOwnButton(self.post_id, sure=True))
+            await reply(
+                interaction,
+                "Delete this anonymous post for good? Its words go from the channel and from Hearth; "
+                "replies to it stay in their thread.",
+                view=view,
+            )
+            return
+        await cog.delete_by_button(interaction, self.post_id)
+
+
+def delete_view(post_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(DeleteOwnButton(post_id))
+    return view

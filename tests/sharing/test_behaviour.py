@@ -75,7 +75,9 @@ async def test_share_posts_as_anonymous_member_without_any_trace_of_the_author(
     assert row.message_id == post.id
     assert row.code in post.embeds[0].footer.text  # type: ignore[operator]
     text = said(result)
-    assert row.code in text and "/share delete" in text
+    assert "Delete" in text and "/share mine:True" in text  # no code to remember
+    confirmation = [m for m in (result.response, *result.followups) if m is not None][-1]
+    assert "'label': 'Delete'" in str(confirmation.components) or "label='Delete'" in str(confirmation.components)
 
     needles = {str(alice.id), alice.name}
     for column in AnonymousPost.__table__.columns:
@@ -129,11 +131,11 @@ async def test_anonymous_replies_keep_stable_labels_and_mark_the_op(harness: Har
     await reply_as(bob, "You deserve rest.", on=thread.last_message)
 
     titles = [m.embeds[0].title for m in thread.history() if m.embeds]
-    assert sorted(titles) == sorted(["Anonymous 2", "Anonymous member (OP)", "Anonymous 3", "Anonymous 2"])
+    assert sorted(titles) == sorted(["Anonymous 1", "Anonymous member (OP)", "Anonymous 2", "Anonymous 1"])
     by_text = {m.content: m.embeds[0].title for m in thread.history() if m.embeds}
-    assert by_text["All the time."] == by_text["You deserve rest."] == "Anonymous 2"
+    assert by_text["All the time."] == by_text["You deserve rest."] == "Anonymous 1"
     assert by_text["Thank you, that helps."] == "Anonymous member (OP)"
-    assert by_text["Me too."] == "Anonymous 3"
+    assert by_text["Me too."] == "Anonymous 2"
     assert len(group.channel.threads) == 1
     rows = await posts(harness)
     assert {r.thread_id for r in rows[1:]} == {thread.id}

@@ -38,6 +38,15 @@ def test_pseudonyms_differ_per_group_and_server_hash_is_separate() -> None:
     assert "99" not in a
 
 
+def test_labels_in_a_thread_start_at_anonymous_1_after_the_op() -> None:
+    labels: dict[str, str] = {}
+    for author in ("b", "a", "c", "b"):
+        label = domain.label_for(author, op_pseudonym="a", thread_labels=labels)
+        if label != domain.OP_LABEL:
+            labels.setdefault(author, label)
+    assert labels == {"b": "Anonymous 1", "c": "Anonymous 2"}
+
+
 @given(st.lists(st.sampled_from("abcdef"), max_size=40))
 def test_labels_are_stable_per_author_and_unique_per_thread(authors: list[str]) -> None:
     labels: dict[str, str] = {}
@@ -48,7 +57,7 @@ def test_labels_are_stable_per_author_and_unique_per_thread(authors: list[str]) 
             continue
         assert labels.setdefault(author, label) == label
     assert len(set(labels.values())) == len(labels)
-    assert "Anonymous 1" not in labels.values()
+    assert not labels or "Anonymous 1" in labels.values()  # numbering starts at 1 after the OP
 
 
 def test_validate_draft() -> None:

@@ -91,7 +91,7 @@ async def test_labels_in_a_thread_are_stable(db: Database) -> None:
     for user in (BOB, ALICE, BOB):
         made = await sharing.create(actor(user), Target(group_id, "G", root.publication.post_id), "r", None)
         labels.append(made.publication.label)
-    assert labels == ["Anonymous 2", "OP", "Anonymous 2"]
+    assert labels == ["Anonymous 1", "OP", "Anonymous 1"]
 
 
 async def test_rate_limit_and_block(db: Database) -> None:

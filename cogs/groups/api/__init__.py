@@ -33,6 +33,7 @@ __all__ = [
     "Participation",
     "ServerGroupSettings",
     "ViewerRoles",
+    "WelcomeLine",
     "facilitates_any",
     "facilitator_ids",
     "group",
@@ -114,12 +115,16 @@ Column = ColumnElement[Any] | QueryableAttribute[Any]
 #: Extra roles that may see every private group's channel (moderation adds its moderator role).
 ViewerRoles = Callable[[AsyncSession, int], Awaitable[list[int]]]
 
+#: A line for a new member's welcome (session, group id, now) -> text or None; meetings adds the next meeting.
+WelcomeLine = Callable[[AsyncSession, int, datetime], Awaitable[str | None]]
+
 
 @dataclass
 class GroupHooks:
     """Callbacks features built on groups register; groups calls them without knowing who they are."""
 
     viewer_roles: list[ViewerRoles] = field(default_factory=list)
+    welcome: list[WelcomeLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
