@@ -86,7 +86,7 @@ def job_kind(job_id: str) -> str:
     return job_id.split(":", 1)[0]
 
 
-class _BoundAsyncIOScheduler(AsyncIOScheduler):
+class _BoundAsyncIOScheduler(AsyncIOScheduler):  # type: ignore[misc]  # APScheduler 3 ships no types
     """Runs its timer and jobs in the context it was started in (the bot's own), whoever adds a job.
 
     A job added from elsewhere (a test driver, a thread) would otherwise arm the wake-up timer in

@@ -23,7 +23,10 @@ class HearthTranslator(app_commands.Translator):
     catalog lacks stays English (``None``)."""
 
     async def translate(
-        self, string: app_commands.locale_str, locale: discord.Locale, context: app_commands.TranslationContext
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContext[Any, Any],
     ) -> str | None:
         return translate(string.message, locale.value, context.location)
 

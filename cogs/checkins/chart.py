@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import date2num
+from matplotlib.dates import date2num as _untyped_date2num
 from matplotlib.figure import Figure
 
 from cogs.checkins import texts
 from cogs.checkins.domain import MOODS
+
+# matplotlib's dates module is untyped; this is the one signature used here.
+date2num: Callable[[date], float] = _untyped_date2num
 
 
 def render_history(daily: list[tuple[date, float]], start: date, end: date, title: str) -> bytes:

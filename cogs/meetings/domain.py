@@ -393,7 +393,7 @@ def _parse_absolute(raw: str, today: datetime) -> datetime | None:
         return None
     default = today.replace(hour=0, minute=0, second=0, microsecond=0)
     try:
-        parsed = dateparser.parse(raw, default=default, dayfirst=False, yearfirst=True)
+        parsed: datetime = dateparser.parse(raw, default=default, dayfirst=False, yearfirst=True)
     except (ValueError, OverflowError, TypeError):
         return None
     if parsed is None or parsed.tzinfo is not None:
