@@ -124,8 +124,9 @@ class Figures:
     hearth: list[tuple[float, int, int]] = field(default_factory=list)
     # (wall seconds, scheduler jobs, delivery rows): Hearth's own collections, which must stay bounded
     holdings: list[tuple[float, int, int]] = field(default_factory=list)
-    kinds_after_warmup: Counter[str] = field(default_factory=Counter)  # Hearth's bytes per type
+    kinds_after_warmup: Counter[str] = field(default_factory=Counter)  # Hearth's bytes per holder
     kinds_last: Counter[str] = field(default_factory=Counter)
+    bounded_caches: int = 0  # bytes in SQLAlchemy's statement cache at the last sample (not in ``hearth``)
     census_seconds: float = 0.0  # wall time spent measuring Hearth's memory (the bot waits meanwhile)
     load: list[float] = field(default_factory=list)  # the machine's 1-minute load average at each sample
     invariants: dict[str, str] = field(default_factory=dict)  # name -> "ok" or what failed
@@ -484,7 +485,8 @@ async def memory_growth(world: World) -> str:
     detail = (
         f"Hearth {hearth:+.2f} MiB/hour after warm-up over {used} samples, {first[1] / MIB:.1f} -> "
         f"{last[1] / MIB:.1f} MiB in {first[2]} -> {last[2]} objects ({objects:+.3f} M objects/hour); "
-        f"RSS {rss:+.2f} MiB/hour; scheduler jobs {min(jobs, default=0)}-{max(jobs, default=0)}, "
+        f"RSS {rss:+.2f} MiB/hour; SQLAlchemy's statement cache (bounded, not counted) "
+        f"{f.bounded_caches / MIB:.1f} MiB; scheduler jobs {min(jobs, default=0)}-{max(jobs, default=0)}, "
         f"delivery rows {rows[-1] if rows else 0}"
     )
     if used < 3:
@@ -564,6 +566,7 @@ async def sample_memory(world: World, elapsed: float) -> None:
         world.figures.kinds_after_warmup = kinds
     world.figures.kinds_last = kinds
     world.figures.hearth.append((elapsed, size, objects))
+    world.figures.bounded_caches = kinds.pop("bounded caches", 0)
     world.figures.census_seconds += time.monotonic() - began
     async with world.bot.db.read() as session:
         rows = int(await session.scalar(select(func.count()).select_from(DeliveryRecord)) or 0)
@@ -693,7 +696,7 @@ def report(world: World) -> str:
         if rss
         else "memory: no samples",
         f"measuring Hearth's memory took {f.census_seconds:.0f} s of the run ({len(f.hearth)} samples)",
-        "Hearth's memory, most grown types after warm-up (bytes): "
+        "Hearth's memory, most grown holders after warm-up (bytes): "
         + ", ".join(f"{name} {size:+,}" for name, size in grown_types(f)),
         "invariants:",
         *(f"  {name}: {verdict}" for name, verdict in f.invariants.items()),

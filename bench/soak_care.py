@@ -52,12 +52,12 @@ class CareFigures:
 
 
 def buttons(message: Any) -> dict[str, str]:
-    """label -> custom_id of a message's buttons."""
+    """label -> custom_id of a message's buttons that can be pressed."""
     found: dict[str, str] = {}
     for row in getattr(message, "components", None) or []:
         for item in getattr(row, "children", [row]):
             label, custom_id = getattr(item, "label", None), getattr(item, "custom_id", None)
-            if label and custom_id:
+            if label and custom_id and not getattr(item, "disabled", False):  # a person can't press a disabled one
                 found[label] = custom_id
     return found
 
