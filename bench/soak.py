@@ -484,7 +484,7 @@ async def memory_growth(world: World) -> str:
     first, last = (f.hearth[0], f.hearth[-1]) if f.hearth else ((0.0, 0, 0), (0.0, 0, 0))
     detail = (
         f"Hearth {hearth:+.2f} MiB/hour after warm-up over {used} samples, {first[1] / MIB:.1f} -> "
-        f"{last[1] / MIB:.1f} MiB in {first[2]} -> {last[2]} objects ({objects:+.3f} M objects/hour); "
+        f"{last[1] / MIB:.1f} MiB, {first[2]} -> {last[2]} objects visited ({objects:+.3f} M/hour); "
         f"RSS {rss:+.2f} MiB/hour; SQLAlchemy's statement cache (bounded, not counted) "
         f"{f.bounded_caches / MIB:.1f} MiB; scheduler jobs {min(jobs, default=0)}-{max(jobs, default=0)}, "
         f"delivery rows {rows[-1] if rows else 0}"
