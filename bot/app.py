@@ -29,7 +29,7 @@ from bot.features import FeatureError, Interfaces, declared, load_order
 from bot.help import HelpTopics
 from bot.interactions import HearthTree
 from bot.keys import Keyring
-from bot.metrics import Metrics
+from bot.metrics import Metrics, delivery_counts
 from bot.pacing import SharedRatePacer
 from bot.privacy import PrivacyRegistry
 from bot.safety import SafetyNet
@@ -208,6 +208,7 @@ class Hearth(commands.Bot):
 
     def start_metrics(self) -> None:
         self.metrics.bind(loop=asyncio.get_running_loop(), pool=self.db.engine.pool, latency=lambda: self.latency)
+        self.metrics.set_delivery_source(delivery_counts(self.db, self.clock))
         chosen = self.settings.metrics
         if chosen.enabled:
             try:

@@ -10,7 +10,8 @@ record id, and never anything a member typed.
 
 Features that own a number register a source (an async callable run on the bot's loop at each scrape):
 
-- ``metrics.set_delivery_source(fn)``: ``fn() -> {"pending": n, "failed": m}`` (the delivery record, #12)
+- ``metrics.set_delivery_source(fn)``: ``fn() -> {"pending": n, "failed": m, "refused": k}`` (the delivery
+  record, #12; ``delivery_counts`` reads it and ``bot/app.py`` registers it)
 - ``metrics.set_care_case_source(fn)``: ``fn() -> [(state, age_seconds), ...]`` one pair per open case
   (care cases, #11); ``state`` one of ``CARE_STATES``; ages are bucketed here, so no case is singled out.
 """
@@ -22,12 +23,20 @@ import logging
 import math
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from typing import Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+
+from bot.db.models import DeliveryRecord
+
+if TYPE_CHECKING:
+    from bot.clock import Clock
+    from bot.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +48,10 @@ LAG_BUCKETS = (0.05, 0.25, 1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0)
 CARE_STATES = ("unclaimed", "claimed", "escalated")
 CARE_AGES = ((900.0, "under_15m"), (3600.0, "15m_to_1h"), (14400.0, "1h_to_4h"), (86400.0, "4h_to_24h"))
 CARE_OLDEST = "over_24h"
-DELIVERY_STATES = ("pending", "failed")
+# pending: waiting to be sent (or retried); failed: given up on a transient error (out of retries) and
+# refused: given up on 403/404 (DMs closed, channel gone), both in the last day.
+DELIVERY_STATES = ("pending", "failed", "refused")
+GIVEN_UP_WINDOW = timedelta(days=1)
 SOURCE_TIMEOUT_SECONDS = 5.0
 
 DeliverySource = Callable[[], Awaitable[Mapping[str, int]]]
@@ -51,6 +63,28 @@ def care_age_bucket(age_seconds: float) -> str:
         if age_seconds < limit:
             return name
     return CARE_OLDEST
+
+
+def delivery_counts(db: Database, clock: Clock) -> DeliverySource:
+    """The delivery record's numbers for ``set_delivery_source``: pending now, and given up in the last day."""
+
+    async def read() -> dict[str, int]:
+        since = clock.now() - GIVEN_UP_WINDOW
+        async with db.read() as session:
+            pending = await session.scalar(
+                select(func.count()).select_from(DeliveryRecord).where(DeliveryRecord.state == "pending")
+            )
+            given_up = await session.execute(
+                select(DeliveryRecord.last_status, func.count())
+                .where(DeliveryRecord.state == "given_up", DeliveryRecord.done_at >= since)
+                .group_by(DeliveryRecord.last_status)
+            )
+            counts = {"pending": int(pending or 0), "failed": 0, "refused": 0}
+            for status, count in given_up.all():
+                counts["refused" if status in (403, 404) else "failed"] += int(count)
+        return counts
+
+    return read
 
 
 class Metrics:
