@@ -90,6 +90,7 @@ class CareCog(commands.Cog, name="CareCog"):
 
     async def hearth_start(self) -> None:
         """Timers hold case ids only; the database says which escalations and follow-ups are still due."""
+        self.bot.metrics.set_care_case_source(lambda: self.service.open_case_ages(self.bot.clock.now()))
         for case in await self.service.pending_timers():
             self._arm(case)
         self.bot.scheduler.daily("care:retention", self._purge)

@@ -326,3 +326,11 @@ OFFER_GONE = (
     "That choice has expired: your data was erased, or it's been a while. Nothing was sent. If you'd like someone "
     "here to reach out, `/care ask` does it any time, and `/care helplines` shows people you can call right now."
 )
+
+
+def metrics_state(status: str, escalated_at: object) -> str:
+    """An open case as the operator's metrics name it: claimed, escalated (nobody yet, moderators told),
+    or unclaimed."""
+    if status == "claimed":
+        return "claimed"
+    return "escalated" if escalated_at is not None else "unclaimed"

@@ -508,6 +508,19 @@ class CareService:
             )
             return [_case(row) for row in rows]
 
+    async def open_case_ages(self, now: datetime) -> list[tuple[str, float]]:
+        """For the operator's metrics (bot/metrics.py): each open case's state and age, nothing else."""
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(CareCase.status, CareCase.escalated_at, CareCase.opened_at).where(
+                    CareCase.status.in_((OPEN, CLAIMED))
+                )
+            )
+            return [
+                (domain.metrics_state(status, escalated_at), (now - opened_at).total_seconds())
+                for status, escalated_at, opened_at in rows
+            ]
+
     async def open_cases(self, actor: Actor) -> list[Case]:
         """Open and claimed cases this person may handle, most pressing first (severity, then age)."""
         async with self.db.read() as session:

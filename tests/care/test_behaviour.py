@@ -464,3 +464,21 @@ async def test_a_member_whose_dms_are_closed_is_reached_in_a_private_thread(harn
     first = thread.history()[0]
     assert alice.mention in first.content and "**lead0**" in first.content
     assert not any(m.author.id == alice.id for m in thread.history())
+
+
+async def test_the_operator_sees_open_cases_by_state_and_age_and_nobody_in_them(
+    harness: Harness, env: simcord.Env
+) -> None:
+    w = await world(harness, env)
+    alice = w["alice"]
+    assert (await harness.bot.metrics.read_sources())["care_cases"] == []
+    done = await check_in(alice, w["group"], 3, CRISIS)
+    await alice.click(private(done).message, label="I'd like someone here to reach out")
+    [(state, age)] = (await harness.bot.metrics.read_sources())["care_cases"]
+    assert state == "unclaimed" and 0 <= age < 60
+    await env.advance_time(11 * 60)  # nobody took it: the moderators were told
+    [(state, age)] = (await harness.bot.metrics.read_sources())["care_cases"]
+    assert state == "escalated" and age >= 11 * 60
+    claimed = await w["mod"].click(w["queue"].last_message, label="I'll reach out")
+    assert "It's yours" in claimed.response.content
+    assert [s for s, _age in (await harness.bot.metrics.read_sources())["care_cases"]] == ["claimed"]
