@@ -36,7 +36,7 @@ from cogs.sharing.api import AnonymousPosts
 
 if TYPE_CHECKING:
     from bot.app import Hearth
-    from cogs.moderation.domain import ItemView
+    from cogs.moderation.domain import ItemSnapshot
 
 log = logging.getLogger("hearth.moderation")
 
@@ -279,7 +279,7 @@ class ModerationCog(commands.Cog):
                     f"This post was written by <@{author_id}> (only you see this). The reveal is in the audit log.",
                 )
 
-    async def _done(self, interaction: discord.Interaction, item: ItemView, message: str) -> None:
+    async def _done(self, interaction: discord.Interaction, item: ItemSnapshot, message: str) -> None:
         await self.publish_card(item.id)
         if not item.is_open:
             self._card_locks.pop(item.id, None)

@@ -59,7 +59,7 @@ REACH_OUT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
-class ItemView:
+class ItemSnapshot:
     """Everything a card or a queue line shows about one item (no reporter, no anonymous author)."""
 
     id: int
@@ -121,7 +121,7 @@ def message_link(guild_id: int, channel_id: int, message_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
-def available_actions(item: ItemView) -> list[str]:
+def available_actions(item: ItemSnapshot) -> list[str]:
     """The buttons an item's card offers, in order; none once it is closed."""
     if not item.is_open:
         return []
@@ -152,7 +152,7 @@ def available_actions(item: ItemView) -> list[str]:
     return actions
 
 
-def require_action(item: ItemView, action: str) -> None:
+def require_action(item: ItemSnapshot, action: str) -> None:
     """Refuse an action the item does not offer, saying why (stale cards, anonymous posts)."""
     if not item.is_open:
         raise BadInput(f"Item #{item.id} is already closed ({item.resolution or 'handled'}).")
@@ -186,7 +186,7 @@ KIND_TITLES = {
 }
 
 
-def render_card(item: ItemView) -> str:
+def render_card(item: ItemSnapshot) -> str:
     """The queue card's text: link, excerpt, reasons, report count and what was done. Mentions render
     as text (sent with mentions off); no reporter ever appears."""
     state = "open" if item.is_open else f"closed: {item.resolution or 'handled'}"
@@ -224,7 +224,7 @@ def render_card(item: ItemView) -> str:
     return "\n".join(lines)[:2000]
 
 
-def render_redacted(item: ItemView) -> str:
+def render_redacted(item: ItemSnapshot) -> str:
     """The card in a queue channel others can read: that an item waits, never its words or whose they are."""
     state = "open" if item.is_open else f"closed: {item.resolution or 'handled'}"
     lines = [
@@ -247,7 +247,7 @@ def queue_warning(readers: list[str]) -> str:
     )
 
 
-def queue_line(item: ItemView) -> str:
+def queue_line(item: ItemSnapshot) -> str:
     where = (
         message_link(item.guild_id, item.channel_id, item.message_id)
         if item.channel_id is not None and item.message_id is not None

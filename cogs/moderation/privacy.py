@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.privacy import Erasure, Subject, Tally
-from cogs.moderation.domain import ItemView, render_card
+from cogs.moderation.domain import ItemSnapshot, render_card
 from cogs.moderation.models import AuditEntry, ModItem, ModReport
 from cogs.sharing.api import AnonymousPosts
 
@@ -51,7 +51,7 @@ def post_codes(posts: Callable[[], AnonymousPosts | None]) -> PostCodes:
 async def _render(session: AsyncSession, item: ModItem, post_code: PostCodes) -> str:
     """The card as it reads once the erase is done: rendered exactly as moderation renders it."""
     reasons = await session.scalars(select(ModReport.reason).where(ModReport.item_id == item.id).order_by(ModReport.id))
-    view = ItemView(
+    view = ItemSnapshot(
         id=item.id,
         guild_id=item.guild_id,
         kind=item.kind,

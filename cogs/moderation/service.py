@@ -23,7 +23,7 @@ from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.keys import Keyring
 from cogs.groups import api as groups
 from cogs.moderation import domain, records
-from cogs.moderation.domain import ItemView
+from cogs.moderation.domain import ItemSnapshot
 from cogs.moderation.models import AuditEntry, ModerationConfig, ModItem, ModReport
 from cogs.moderation.settings import moderation_config, require_moderator
 from cogs.sharing.api import AnonymousPosts, PostRef
@@ -39,7 +39,7 @@ class ReportOutcome:
 
 @dataclass(frozen=True)
 class CardTarget:
-    item: ItemView
+    item: ItemSnapshot
     queue_channel_id: int | None
     moderator_role_id: int | None = None
 
@@ -249,13 +249,13 @@ class ModerationService:
 
     # --- views ------------------------------------------------------------------------------------
 
-    async def _view(self, session: AsyncSession, item: ModItem, post: PostRef | None = None) -> ItemView:
+    async def _view(self, session: AsyncSession, item: ModItem, post: PostRef | None = None) -> ItemSnapshot:
         if post is None and item.post_id is not None:
             post = await self.sharing.post_by_id(session, item.post_id)
         reasons = list(
             await session.scalars(select(ModReport.reason).where(ModReport.item_id == item.id).order_by(ModReport.id))
         )
-        return ItemView(
+        return ItemSnapshot(
             id=item.id,
             guild_id=item.guild_id,
             kind=item.kind,
@@ -326,7 +326,7 @@ class ModerationService:
             raise NotFound(f"Moderation item #{item_id} no longer exists (it may have expired).")
         return item
 
-    async def check(self, actor: Actor, item_id: int, action: str, *, is_owner: bool = False) -> ItemView:
+    async def check(self, actor: Actor, item_id: int, action: str, *, is_owner: bool = False) -> ItemSnapshot:
         """May this member take this action on this item now? Returns the item as moderators see it."""
         async with self.db.read() as session:
             item = await self._load(session, actor, item_id)
@@ -336,7 +336,7 @@ class ModerationService:
             raise NotAllowed("Only the server owner can reveal who wrote an anonymous post.")
         return view
 
-    async def check_view(self, actor: Actor, item_id: int) -> ItemView:
+    async def check_view(self, actor: Actor, item_id: int) -> ItemSnapshot:
         async with self.db.read() as session:
             item = await self._load(session, actor, item_id)
             return await self._view(session, item)
@@ -351,7 +351,7 @@ class ModerationService:
         resolution: str | None = None,
         apply: Apply | None = None,
         is_owner: bool = False,
-    ) -> ItemView:
+    ) -> ItemSnapshot:
         async with self.db.write() as session:
             item = await self._load(session, actor, item_id, lock=True)
             post = await self.sharing.post_by_id(session, item.post_id) if item.post_id is not None else None
@@ -381,10 +381,10 @@ class ModerationService:
             await session.flush()
             return await self._view(session, item, post)
 
-    async def dismiss(self, actor: Actor, item_id: int) -> ItemView:
+    async def dismiss(self, actor: Actor, item_id: int) -> ItemSnapshot:
         return await self._act(actor, item_id, "dismiss")
 
-    async def deleted(self, actor: Actor, item_id: int, *, already_gone: bool = False) -> ItemView:
+    async def deleted(self, actor: Actor, item_id: int, *, already_gone: bool = False) -> ItemSnapshot:
         async def apply(session: AsyncSession, _item: ModItem, post: PostRef | None) -> None:
             if post is not None:
                 await self.sharing.mark_deleted(session, post.id)
@@ -392,20 +392,20 @@ class ModerationService:
         detail = "it was already gone" if already_gone else ""
         return await self._act(actor, item_id, "delete", detail=detail, apply=apply)
 
-    async def warned(self, actor: Actor, item_id: int) -> ItemView:
+    async def warned(self, actor: Actor, item_id: int) -> ItemSnapshot:
         return await self._act(actor, item_id, "warn")
 
-    async def reached_out(self, actor: Actor, item_id: int) -> ItemView:
+    async def reached_out(self, actor: Actor, item_id: int) -> ItemSnapshot:
         return await self._act(actor, item_id, "reachout")
 
-    async def someone_with_them(self, actor: Actor, item_id: int) -> ItemView:
+    async def someone_with_them(self, actor: Actor, item_id: int) -> ItemSnapshot:
         return await self._act(actor, item_id, "withthem", resolution="someone is with them")
 
-    async def timed_out(self, actor: Actor, item_id: int, minutes: int) -> ItemView:
+    async def timed_out(self, actor: Actor, item_id: int, minutes: int) -> ItemSnapshot:
         domain.timeout_minutes(minutes)
         return await self._act(actor, item_id, "timeout", detail=domain.TIMEOUTS[minutes])
 
-    async def block(self, actor: Actor, item_id: int) -> ItemView:
+    async def block(self, actor: Actor, item_id: int) -> ItemSnapshot:
         async def apply(session: AsyncSession, _item: ModItem, post: PostRef | None) -> None:
             if post is None:
                 raise NotFound("That anonymous post no longer exists, so its author can't be blocked.")
@@ -413,7 +413,7 @@ class ModerationService:
 
         return await self._act(actor, item_id, "block", apply=apply)
 
-    async def approve(self, actor: Actor, item_id: int) -> ItemView:
+    async def approve(self, actor: Actor, item_id: int) -> ItemSnapshot:
         async def apply(session: AsyncSession, _item: ModItem, post: PostRef | None) -> None:
             if post is None:
                 raise NotFound("That held post no longer exists (its author may have deleted it).")
@@ -421,7 +421,7 @@ class ModerationService:
 
         return await self._act(actor, item_id, "approve", resolution="approved", apply=apply)
 
-    async def reject(self, actor: Actor, item_id: int, reason: str | None) -> ItemView:
+    async def reject(self, actor: Actor, item_id: int, reason: str | None) -> ItemSnapshot:
         cleaned = domain.clean_reason(reason)
 
         async def apply(session: AsyncSession, _item: ModItem, post: PostRef | None) -> None:

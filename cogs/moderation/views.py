@@ -12,7 +12,7 @@ from discord.utils import format_dt
 from bot.buttons import PersistentButton, feature_cog
 from bot.interactions import HearthModal, HearthView
 from cogs.moderation import domain
-from cogs.moderation.domain import ItemView
+from cogs.moderation.domain import ItemSnapshot
 
 if TYPE_CHECKING:
     from cogs.moderation.cog import ModerationCog
@@ -97,7 +97,7 @@ class TimeoutButton(PersistentButton["ModerationCog"], template=r"modto:(?P<item
         await cog.on_timeout(interaction, self.item_id, self.minutes)
 
 
-def card_view(item: ItemView) -> discord.ui.View | None:
+def card_view(item: ItemSnapshot) -> discord.ui.View | None:
     actions = domain.available_actions(item)
     if not actions:
         return None
@@ -298,7 +298,7 @@ class Pager(HearthView):
 class OpenItemSelect(discord.ui.Select[Pager]):
     """Pick an item on this page of /mod queue to see its card (with its buttons) privately."""
 
-    def __init__(self, cog: ModerationCog, items: list[ItemView]) -> None:
+    def __init__(self, cog: ModerationCog, items: list[ItemSnapshot]) -> None:
         super().__init__(
             placeholder="Open an item to act on it",
             custom_id="mod:queue:open",

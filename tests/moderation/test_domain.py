@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from bot.errors import BadInput
 from cogs.moderation import domain
-from cogs.moderation.domain import ItemView
+from cogs.moderation.domain import ItemSnapshot
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
-REPORT = ItemView(
+REPORT = ItemSnapshot(
     id=3, guild_id=1, kind="report", status="open", channel_id=2, message_id=4, post_id=None, post_code=None,
     author_id=9, excerpt="hello", report_count=2, created_at=NOW, reasons=["rude", "mean"],
 )  # fmt: skip
@@ -41,7 +41,7 @@ def test_actions_offered_per_kind() -> None:
         (replace(REPORT, message_id=None), "delete", "doesn't apply"),
     ],
 )
-def test_actions_an_item_does_not_offer_are_refused_with_a_reason(item: ItemView, action: str, match: str) -> None:
+def test_actions_an_item_does_not_offer_are_refused_with_a_reason(item: ItemSnapshot, action: str, match: str) -> None:
     with pytest.raises(BadInput, match=match):
         domain.require_action(item, action)
 
