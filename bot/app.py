@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.db import Database
 from bot.db import migrate as migrations
-from bot.db.locks import COMMAND_SYNC, reserve_slots, run_exclusive, wait_for_xact_lock
+from bot.db.locks import COMMAND_SYNC, hold_lock_for, identify_lock, reserve_slots, run_exclusive, wait_for_xact_lock
 from bot.db.models import HearthState
 from bot.delivery import DELIVERY_RATE, Deliveries, DeliveryPrivacy
 from bot.delivery_discord import DiscordSender
@@ -35,6 +35,7 @@ from bot.privacy import PrivacyRegistry
 from bot.safety import SafetyNet
 from bot.scheduler import Scheduler
 from bot.setup import SetupRegistry
+from bot.shards import identify_bucket
 
 log = logging.getLogger("hearth")
 
@@ -309,6 +310,36 @@ class Hearth(commands.Bot):
 
 class ShardedHearth(Hearth, commands.AutoShardedBot):
     """Hearth on a set of Discord's shards (``shard_count`` and ``shard_ids`` from [shards])."""
+
+    # Discord starts one IDENTIFY per bucket every 5 s; each bucket's lock is held this long (a margin over 5).
+    identify_gap: float = 5.5
+    # Buckets (Discord's session_start_limit.max_concurrency); None: asked from GET /gateway/bot at first login.
+    max_concurrency: int | None = None
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        super().__init__(settings, clock=clock)
+        self._identify_releases: set[asyncio.Task[None]] = set()  # hold a reference until each has run
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """With several processes on one database, pace logins across all of them: one IDENTIFY per bucket
+        per ``identify_gap`` (discord.py's own hook only paces the shards of one process)."""
+        if not self.shard_plan.subset or self.db.engine.dialect.name != "postgresql" or shard_id is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+            return
+        if self.max_concurrency is None:
+            self.max_concurrency = await self._session_start_buckets()
+        bucket = identify_bucket(shard_id, self.max_concurrency)
+        release = await hold_lock_for(self.db.engine, identify_lock(bucket), self.identify_gap)
+        self._identify_releases.add(release)
+        release.add_done_callback(self._identify_releases.discard)
+
+    async def _session_start_buckets(self) -> int:
+        try:
+            _shards, _url, limits = await self.http.get_bot_gateway()
+            return int(limits.get("max_concurrency", 1))
+        except (discord.DiscordException, KeyError, TypeError, ValueError) as error:
+            log.warning("could not read max_concurrency (%s); logging in one shard at a time", type(error).__name__)
+            return 1
 
 
 def create_bot(settings: Settings, *, clock: Clock | None = None) -> Hearth:

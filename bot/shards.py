@@ -24,6 +24,11 @@ def shard_of(guild_id: int, shard_count: int) -> int:
     return (guild_id >> 22) % shard_count
 
 
+def identify_bucket(shard_id: int, max_concurrency: int) -> int:
+    """Discord lets one IDENTIFY per bucket start every 5 s; shard N logs in through bucket N % max_concurrency."""
+    return shard_id % max(max_concurrency, 1)
+
+
 def slot_shards(slot: int, slots: int, shard_count: int) -> tuple[int, ...]:
     """The shards of process ``slot`` of ``slots``: contiguous, as even as the count allows."""
     if slots < 1 or slots > shard_count:

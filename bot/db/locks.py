@@ -6,6 +6,7 @@ Keys are named, never numbered by hand: a name maps to a stable 64-bit key.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
 
@@ -15,6 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 MIGRATIONS = "hearth:migrations"
 RETENTION = "hearth:retention"
 COMMAND_SYNC = "hearth:command-sync"
+
+
+def identify_lock(bucket: int) -> str:
+    """One name per login bucket (bot/shards.identify_bucket): its IDENTIFYs go one at a time."""
+    return f"hearth:identify:{bucket}"
 
 
 def lock_key(name: str) -> int:
@@ -76,3 +82,28 @@ async def reserve_slots(engine: AsyncEngine, name: str, now: float, span: float)
     async with engine.begin() as connection:
         start = (await connection.execute(statement, {"name": name, "now": now, "span": span})).scalar_one()
     return float(start)
+
+
+async def hold_lock_for(engine: AsyncEngine, name: str, seconds: float) -> asyncio.Task[None]:
+    """Wait for the lock ``name``, then keep it ``seconds`` (wall time) from now; returns the task that
+    releases it. PostgreSQL only. Logins pace this way: whoever takes a bucket's lock next identifies at
+    least ``seconds`` after this one."""
+    connection = await engine.connect()
+    key = {"key": lock_key(name)}
+    try:
+        await connection.execute(text("SELECT pg_advisory_lock(:key)"), key)
+    except BaseException:
+        await connection.close()
+        raise
+
+    async def release() -> None:
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            try:
+                await connection.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+                await connection.commit()
+            finally:
+                await connection.close()  # closing also ends the session, and with it the lock
+
+    return asyncio.create_task(release())

@@ -10,6 +10,7 @@ import logging
 from typing import TYPE_CHECKING, cast
 
 import discord
+from apscheduler.triggers.interval import IntervalTrigger
 from discord import app_commands
 from discord.ext import commands
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,6 +46,10 @@ from cogs.care.views import (
 from cogs.groups.api.choices import group_choices
 from cogs.moderation.api import ModerationLink, QueueExtras, WorryDesk
 from cogs.sharing.api import AnonymousPosts
+
+# How often a process on some of the shards looks for cases opened elsewhere (a DM reaches shard 0) that
+# are its own: an escalation is due at the earliest minutes after opening, so a minute's delay is harmless.
+SWEEP_SECONDS = 60
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -91,21 +96,35 @@ class CareCog(commands.Cog, name="CareCog"):
     async def hearth_start(self) -> None:
         """Timers hold case ids only; the database says which escalations and follow-ups are still due."""
         self.bot.metrics.set_care_case_source(lambda: self.service.open_case_ages(self.bot.clock.now()))
-        for case in await self.service.pending_timers():
-            self._arm(case)
+        await self._arm_missing()
         self.bot.scheduler.daily("care:retention", self._purge)
+        if self.bot.shard_plan.subset:  # a case opened from a DM (shard 0) may belong to this process's guilds
+            sweep = IntervalTrigger(seconds=SWEEP_SECONDS, start_date=self.bot.clock.now())
+            self.bot.scheduler.add("care:sweep", sweep, self._arm_missing)
+
+    async def _arm_missing(self) -> None:
+        for case in await self.service.pending_timers():
+            armed = self.bot.scheduler.job_ids(f"care:escalate:{case.id}") or self.bot.scheduler.job_ids(
+                f"care:follow:{case.id}"
+            )
+            if not armed:
+                self._arm(case)
 
     async def _purge(self) -> None:
         await self.service.purge(self.bot.clock.now())
 
     def _arm(self, case: Case) -> None:
+        if not self.bot.owns(case.guild_id):
+            return  # the process on the guild's shard arms it (at start or in its sweep)
         now = self.bot.clock.now()
         if case.escalate_at is not None and case.status == "open":
-            self.bot.scheduler.at(f"care:escalate:{case.id}", max(case.escalate_at, now), self._escalate, case.id)
+            at = max(case.escalate_at, now)
+            self.bot.scheduler.at(f"care:escalate:{case.id}", at, self._escalate, case.id, case.guild_id)
         else:
             self.bot.scheduler.cancel(f"care:escalate:{case.id}")
         if case.follow_up_at is not None and case.status != "closed":
-            self.bot.scheduler.at(f"care:follow:{case.id}", max(case.follow_up_at, now), self._follow_up, case.id)
+            at = max(case.follow_up_at, now)
+            self.bot.scheduler.at(f"care:follow:{case.id}", at, self._follow_up, case.id, case.guild_id)
         else:
             self.bot.scheduler.cancel(f"care:follow:{case.id}")
 
@@ -309,10 +328,12 @@ class CareCog(commands.Cog, name="CareCog"):
 
     # --- timers ----------------------------------------------------------------------------------------
 
-    async def _escalate(self, case_id: int) -> None:
+    async def _escalate(self, case_id: int, guild_id: int) -> None:
         """Unclaimed past its deadline. The queue card (pinging the moderator role) and a named member's
         "nobody is free yet" go through the delivery record, written with the escalation itself: a crash or a
         restart neither loses nor doubles them."""
+        if not self.bot.owns(guild_id):
+            return
         try:
             before = await self.service.case(case_id)
         except NotFound:
@@ -357,7 +378,10 @@ class CareCog(commands.Cog, name="CareCog"):
         if queue is None:
             log.warning("care case %s: unclaimed and no moderator queue to escalate to", case.id)
 
-    async def _follow_up(self, case_id: int) -> None:
+    async def _follow_up(self, case_id: int, guild_id: int) -> None:
+        if not self.bot.owns(guild_id):
+            return
+
         def enqueue(session: AsyncSession, case: Case) -> None:
             assert case.owner_id is not None
             text = (

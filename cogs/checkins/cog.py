@@ -105,7 +105,8 @@ class CheckinCog(commands.Cog):
         self.bot.privacy.unregister(self.privacy.name)
 
     async def hearth_start(self) -> None:
-        """Rebuild reminder, prompt and retention jobs from the database (the truth), in slices."""
+        """Rebuild reminder, prompt and retention jobs from the database (the truth), in slices: only those
+        of guilds on this process's shards (schedule_* skip the rest)."""
         now = self.bot.clock.now()
         reminders = await self.service.active_reminders()
         for index, info in enumerate(reminders):
@@ -364,16 +365,20 @@ class CheckinCog(commands.Cog):
 
     def schedule_reminder(self, info: ReminderInfo, now: datetime) -> datetime:
         next_at = domain.next_local_occurrence(now, info.at, info.zone)
-        self.bot.scheduler.at(reminder_job(info.id), next_at, self._fire_reminder, info.id)
+        # With several processes, only the one serving the guild's shard fires it (issue 20).
+        if self.bot.owns(info.guild_id):
+            self.bot.scheduler.at(reminder_job(info.id), next_at, self._fire_reminder, info.id, info.guild_id)
         return next_at
 
-    async def _fire_reminder(self, reminder_id: int) -> None:
+    async def _fire_reminder(self, reminder_id: int, guild_id: int) -> None:
+        if not self.bot.owns(guild_id):
+            return  # another process serves this guild's shard and fires it
         try:
             due = await self.service.reminder_due(reminder_id, self._guild_name, self._language_of)
             if due is None:
                 return
             # A DM due now was recorded with the reminder (bot/delivery.py sends it); only the next firing is ours.
-            self.bot.scheduler.at(reminder_job(reminder_id), due.next_at, self._fire_reminder, reminder_id)
+            self.bot.scheduler.at(reminder_job(reminder_id), due.next_at, self._fire_reminder, reminder_id, guild_id)
         except Exception:
             log.exception("check-in reminder %s failed", reminder_id)
 
@@ -457,16 +462,19 @@ class CheckinCog(commands.Cog):
 
     def schedule_prompt(self, info: PromptInfo, now: datetime) -> datetime:
         next_at = domain.next_local_occurrence(now, info.at, info.zone, info.weekday)
-        self.bot.scheduler.at(prompt_job(info.id), next_at, self._fire_prompt, info.id)
+        if self.bot.owns(info.guild_id):  # the process serving the guild's shard posts it
+            self.bot.scheduler.at(prompt_job(info.id), next_at, self._fire_prompt, info.id, info.guild_id)
         return next_at
 
-    async def _fire_prompt(self, prompt_id: int) -> None:
+    async def _fire_prompt(self, prompt_id: int, guild_id: int) -> None:
+        if not self.bot.owns(guild_id):
+            return
         try:
             due = await self.service.prompt_due(prompt_id, self._language_of)
             if due is None:
                 return
             # A post due now was recorded for delivery with the prompt; only the next firing is ours.
-            self.bot.scheduler.at(prompt_job(prompt_id), due.next_at, self._fire_prompt, prompt_id)
+            self.bot.scheduler.at(prompt_job(prompt_id), due.next_at, self._fire_prompt, prompt_id, guild_id)
         except Exception:
             log.exception("check-in prompt %s failed", prompt_id)
 

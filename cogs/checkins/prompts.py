@@ -59,7 +59,7 @@ class CheckinPrompts:
             prompt.hour, prompt.minute, prompt.weekday = at.hour, at.minute, weekday
             await session.flush()
             zone = await groups.group_timezone(session, group, self.default_timezone)
-            return PromptInfo(prompt.id, group.id, group.name, at, weekday, zone)
+            return PromptInfo(prompt.id, group.id, group.name, at, weekday, zone, group.guild_id)
 
     async def remove_prompt(self, actor: Actor, group_name: str | None, channel_id: int | None) -> tuple[str, int]:
         async with self.db.write() as session:
@@ -80,7 +80,15 @@ class CheckinPrompts:
             for prompt, group in rows:
                 zone = await groups.group_timezone(session, group, self.default_timezone)
                 result.append(
-                    PromptInfo(prompt.id, group.id, group.name, time(prompt.hour, prompt.minute), prompt.weekday, zone)
+                    PromptInfo(
+                        prompt.id,
+                        group.id,
+                        group.name,
+                        time(prompt.hour, prompt.minute),
+                        prompt.weekday,
+                        zone,
+                        group.guild_id,
+                    )
                 )
             return result
 

@@ -134,6 +134,7 @@ class PromptInfo:
     at: time
     weekday: int | None
     zone: ZoneInfo
+    guild_id: int  # whose shard's process fires it (bot.owns)
 
     @property
     def cadence(self) -> str:

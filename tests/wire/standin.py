@@ -136,13 +136,25 @@ class StandinState:
     synced_commands: dict[int | None, list[Json]] = field(default_factory=dict)
     replies: list[InteractionReply] = field(default_factory=list)
     channel_messages: list[Json] = field(default_factory=list)
+    # Every IDENTIFY as (monotonic time, shard id, shard count); shard (0, 1) when the client is unsharded.
+    identifies: list[tuple[float, int, int]] = field(default_factory=list)
 
 
 class DiscordStandin:
     """A fake Discord (REST + gateway) on one free loopback port."""
 
-    def __init__(self, *, reject_token: bool = False, heartbeat_interval_ms: int = 41_250) -> None:
+    def __init__(
+        self,
+        *,
+        reject_token: bool = False,
+        heartbeat_interval_ms: int = 41_250,
+        extra_guilds: int = 0,
+        max_concurrency: int = 1,
+    ) -> None:
+        """``extra_guilds``: more guilds beyond the first, each sent to the session of its shard
+        (``(guild_id >> 22) % shard_count``); ``max_concurrency`` is what ``GET /gateway/bot`` says."""
         self.reject_token = reject_token
+        self.max_concurrency = max_concurrency
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.state = StandinState()
 
@@ -152,6 +164,8 @@ class DiscordStandin:
         self.guild_id = _snowflake(3)
         self.channel_id = _snowflake(4)
         self.member_user_id = _snowflake(5)
+        # Snowflakes a millisecond apart: consecutive guilds fall on consecutive shards.
+        self.guild_ids = [self.guild_id] + [self.guild_id + ((n + 1) << 22) for n in range(extra_guilds)]
         self.token = make_token(self.bot_user_id)
         self._ids = itertools.count(100)
 
@@ -159,6 +173,8 @@ class DiscordStandin:
         self._port: int | None = None
         self._sockets: set[web.WebSocketResponse] = set()
         self._active_ws: web.WebSocketResponse | None = None
+        self._sessions: dict[int, web.WebSocketResponse] = {}  # shard id -> its identified session
+        self._shard_count = 1
         self._seq = 0
         self._changed = asyncio.Event()
         self._routes: list[_Route] = []
@@ -308,11 +324,12 @@ class DiscordStandin:
             member["permissions"] = permissions
         return member
 
-    def text_channel(self) -> Json:
+    def text_channel(self, guild_id: int | None = None) -> Json:
+        other = guild_id is not None and guild_id != self.guild_id
         return {
-            "id": str(self.channel_id),
+            "id": str(guild_id + 1 if other and guild_id is not None else self.channel_id),
             "type": 0,
-            "guild_id": str(self.guild_id),
+            "guild_id": str(guild_id or self.guild_id),
             "name": "general",
             "position": 0,
             "topic": None,
@@ -346,20 +363,28 @@ class DiscordStandin:
             "bot": self.bot_user(),
         }
 
-    def _ready(self) -> Json:
+    def shard_of(self, guild_id: int) -> int:
+        return (guild_id >> 22) % self._shard_count
+
+    def guilds_on(self, shard: int) -> list[int]:
+        return [guild_id for guild_id in self.guild_ids if self.shard_of(guild_id) == shard]
+
+    def _ready(self, shard: int = 0) -> Json:
         return {
             "v": 10,
             "user": self.bot_user(),
-            "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+            "guilds": [{"id": str(guild_id), "unavailable": True} for guild_id in self.guilds_on(shard)],
+            "shard": [shard, self._shard_count],
             "session_id": f"wire-session-{self._next_id()}",
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.application_id), "flags": 0},
             "private_channels": [],
         }
 
-    def _guild_create(self) -> Json:
+    def _guild_create(self, guild_id: int | None = None) -> Json:
+        guild_id = guild_id or self.guild_id
         everyone = {
-            "id": str(self.guild_id),
+            "id": str(guild_id),
             "name": "@everyone",
             "permissions": DEFAULT_PERMISSIONS,
             "position": 0,
@@ -370,7 +395,7 @@ class DiscordStandin:
             "flags": 0,
         }
         return {
-            "id": str(self.guild_id),
+            "id": str(guild_id),
             "name": "Wire Test Guild",
             "owner_id": str(self.owner_id),
             "icon": None,
@@ -378,7 +403,7 @@ class DiscordStandin:
             "roles": [everyone],
             "emojis": [],
             "stickers": [],
-            "channels": [self.text_channel()],
+            "channels": [self.text_channel(guild_id)],
             "threads": [],
             "members": [self._member(self.bot_user())],
             # Small and not "large": without the members intent discord.py never chunks anyway.
@@ -447,6 +472,9 @@ class DiscordStandin:
             self._sockets.discard(ws)
             if self._active_ws is ws:
                 self._active_ws = None
+            for shard, session in list(self._sessions.items()):
+                if session is ws:
+                    del self._sessions[shard]
             self._touch()
         return ws
 
@@ -461,20 +489,29 @@ class DiscordStandin:
             if self.reject_token or data.get("token") != self.token:
                 await ws.close(code=4004, message=b"Authentication failed.")
                 return
-            self._active_ws = ws
-            await self.dispatch("READY", self._ready())
-            await self.dispatch("GUILD_CREATE", self._guild_create())
+            shard, count = data.get("shard") or (0, 1)
+            self.state.identifies.append((time.monotonic(), shard, count))
+            self._shard_count = count
+            self._sessions[shard] = ws
+            if shard == 0:
+                self._active_ws = ws
+            await self._send(ws, "READY", self._ready(shard))
+            for guild_id in self.guilds_on(shard):
+                await self._send(ws, "GUILD_CREATE", self._guild_create(guild_id))
         elif op == OP_RESUME:
             # Sessions are not kept; tell the client to IDENTIFY afresh.
             await ws.send_json({"op": OP_INVALID_SESSION, "d": False})
         # Presence (3), voice state (4) etc. are only recorded.
 
-    async def dispatch(self, event: str, data: Json) -> None:
-        """Send a DISPATCH event to the identified gateway session."""
-        ws = self._active_ws
+    async def dispatch(self, event: str, data: Json, *, guild_id: int | None = None) -> None:
+        """Send a DISPATCH event to the session of the guild's shard (no guild: shard 0, as DMs)."""
+        ws = self._sessions.get(self.shard_of(guild_id)) if guild_id is not None else self._active_ws
         if ws is None or ws.closed:
             raise RuntimeError(f"no identified gateway session to send {event} to\n{self.summary()}")
-        self._seq += 1
+        await self._send(ws, event, data)
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: Json) -> None:
+        self._seq += 1  # one counter for all sessions: discord.py only needs it to grow per session
         await ws.send_json({"op": OP_DISPATCH, "t": event, "s": self._seq, "d": data})
 
     def _find_command(self, name: str) -> tuple[int | None, Json | None]:
@@ -523,7 +560,7 @@ class DiscordStandin:
             "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
-        await self.dispatch("INTERACTION_CREATE", payload)
+        await self.dispatch("INTERACTION_CREATE", payload, guild_id=self.guild_id)
         return payload
 
     # ------------------------------------------------------------------ REST
@@ -617,7 +654,7 @@ class DiscordStandin:
                     "total": 1000,
                     "remaining": 1000,
                     "reset_after": 0,
-                    "max_concurrency": 1,
+                    "max_concurrency": self.max_concurrency,
                 },
             }
         )
