@@ -1,6 +1,6 @@
 """Benchmark (issue 17): Hearth's own cost per hot interaction, open-loop, with a no-op floor per kind in the same run.
 
-Run: .venv/bin/python -m bench.interactions [--repeat 3] [--kinds share,checkin,...] [--profile]
+Run: .venv/bin/python -m bench.interactions [--repeat 3] [--kinds share,checkin,...] [--profile] [--inline]
      (BENCH_SECONDS=2 per steady rate, BENCH_RATES=100,200,400,600,800, BENCH_BURST=100 by default)
 
 One harness drives every hot interaction through SimCord and the real bot (all features loaded, SQLite):
@@ -62,6 +62,7 @@ from bench.sharing import _no_settle, identity_callback_records, machine, percen
 from bot.app import Hearth, create_bot
 from bot.clock import Clock
 from bot.config import load_settings
+from bot.db import Database
 from cogs.checkins.views import MOOD_ID, NOTE_ID, VISIBILITY_ID
 from cogs.moderation.models import ModerationConfig
 from cogs.sharing.models import SharingConfig
@@ -209,6 +210,7 @@ class Kind:
     name: str
     cog: str  # whose ``service`` the no-op floor replays
     prepare: Callable[[World, int], Awaitable[list[Fire]]]
+    expect: str  # in the member's final answer when the interaction did what it should (not a refusal)
     arrange: Callable[[World], Awaitable[None]] = _nothing
     steady: bool = False  # the issue sets rate targets for share and checkin only
     burst: int | None = None  # fewer when each interaction needs its own round
@@ -217,12 +219,12 @@ class Kind:
 KINDS = {
     k.name: k
     for k in (
-        Kind("share", "Sharing", _share_prepare, _share_arrange, steady=True),
-        Kind("checkin", "CheckinCog", _checkin_prepare, steady=True),
-        Kind("rsvp", "MeetingsCog", _rsvp_prepare, _rsvp_arrange),
-        Kind("round", "Rounds", _round_prepare, _round_arrange, burst=ROUNDS - 1),
-        Kind("report", "ModerationCog", _report_prepare, _report_arrange),
-        Kind("privacy", "PrivacyCog", _privacy_prepare),
+        Kind("share", "Sharing", _share_prepare, "Posted anonymously", _share_arrange, steady=True),
+        Kind("checkin", "CheckinCog", _checkin_prepare, "Checked in to", steady=True),
+        Kind("rsvp", "MeetingsCog", _rsvp_prepare, "for **Weekly circle**", _rsvp_arrange),
+        Kind("round", "Rounds", _round_prepare, "Passed", _round_arrange, burst=ROUNDS - 1),
+        Kind("report", "ModerationCog", _report_prepare, "reached the moderators", _report_arrange),
+        Kind("privacy", "PrivacyCog", _privacy_prepare, "/privacy export"),
     )
 }
 
@@ -286,6 +288,7 @@ class _Replay:
 def _settings(folder: Path) -> Any:
     # Members share far more than the 5 an hour a server allows by default: without this most of a steady
     # run would be the (cheaper) refusal, not a share.
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.toml").write_text("[sharing]\nshares_per_hour = 1000000\n")
     return load_settings(
         folder / "config.toml",
@@ -427,10 +430,9 @@ async def measure(
 
 
 def _answer(result: simcord.InteractionResult) -> str:
-    """What the member saw last (a check that the interaction did what it should), shortened to one line."""
+    """What the member saw last: a check that the interaction did what it should."""
     shown = result.followups[-1] if result.followups else result.response
-    text = shown.content if shown is not None else "(no answer)"
-    return " ".join(text.split())[:90]
+    return " ".join(shown.content.split()) if shown is not None else "(no answer)"
 
 
 def _observed(answers: Answers) -> Any:
@@ -507,6 +509,8 @@ def one_run(kinds: list[Kind], profile: bool) -> dict[str, float]:
             k += 1
             (Path(tmp) / f"w{k}").mkdir()
             out = asyncio.run(measure(kind, Path(tmp) / f"w{k}", count, noop=noop, rate=rate, profile=prof))
+            if kind.expect not in out["answer"]:
+                print(f"  !! {kind.name}: the last answer lacks {kind.expect!r}: {out['answer'][:200]!r}")
             if out["errors"]:
                 print(f"  !! {kind.name}: {len(out['errors'])} errors in the bot, first: {out['errors'][0]!r}")
             return out
@@ -533,7 +537,7 @@ def one_run(kinds: list[Kind], profile: bool) -> dict[str, float]:
                 f"SQLite worker thread CPU {real['worker_ms']:.2f} ms (included above); "
                 f"REST requests/interaction {real['requests']:.1f}, floor {floor['requests']:.1f}; "
                 f"floor replays {kind.cog}.service: {', '.join(floor['stubbed']) or 'nothing'}\n"
-                f"    last answer: {real['answer']!r} | floor: {floor['answer']!r}"
+                f"    last answer: {real['answer'][:80]!r} | floor: {floor['answer'][:80]!r}"
             )
             if profile:
                 for label, noop in (("Hearth", False), ("no-op floor", True)):
@@ -564,9 +568,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--kinds", default=",".join(KINDS), help=f"comma-separated, of {', '.join(KINDS)}")
     parser.add_argument("--profile", action="store_true", help="add a cProfile summary per kind (first run only)")
+    parser.add_argument("--inline", action="store_true", help="SQLite inline on the loop (bot/db/inline_sqlite.py)")
     args = parser.parse_args()
+    Database.sqlite_inline = args.inline
     kinds = [KINDS[name] for name in args.kinds.split(",")]
-    print(machine())
+    print(machine(), "· SQLite", "inline" if args.inline else "through aiosqlite's thread")
     runs = []
     for r in range(args.repeat):
         print(f"run {r + 1}/{args.repeat}  load {_load()}")
