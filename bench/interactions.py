@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextvars
 import copy
 import cProfile
 import inspect
@@ -59,6 +60,7 @@ from simcord.http import router
 from sqlalchemy import event
 
 from bench.sharing import _no_settle, identity_callback_records, machine, percentile, wait_until
+from bot import outcome
 from bot.app import Hearth, create_bot
 from bot.clock import Clock
 from bot.config import load_settings
@@ -132,7 +134,7 @@ async def _checkin_prepare(world: World, n: int) -> list[Fire]:
     ]
     await _open_forms(world, opened)
     return [
-        _submit(m, r, {MOOD_ID: [str(1 + i % 5)], NOTE_ID: f"note {i}", VISIBILITY_ID: ["me"]})
+        _submit(m, r, {MOOD_ID: [str(3 + i % 3)], NOTE_ID: f"note {i}", VISIBILITY_ID: ["me"]})
         for i, (m, r) in enumerate(opened)
     ]
 
@@ -257,28 +259,48 @@ class Answers:
                 self.done.set()
 
 
+_RECORDING: contextvars.ContextVar[str | None] = contextvars.ContextVar("recording", default=None)
+
+
 class _Replay:
     """Records what each service method returned; ``replay()`` makes them return that without running."""
 
     def __init__(self, service: Any) -> None:
         self.service = service
         self.results: dict[str, Any] = {}
+        self.writes: set[str] = set()  # methods that opened a write transaction (the response layer defers first)
+        before_wait = outcome.before_wait
+
+        async def spy(*, contended: bool) -> None:
+            if (name := _RECORDING.get()) is not None:
+                self.writes.add(name)
+            await before_wait(contended=contended)
+
+        self.spying = mock.patch.object(outcome, "before_wait", spy)
+        self.spying.start()
         for name, method in inspect.getmembers(service, inspect.iscoroutinefunction):
             if not name.startswith("_"):
                 setattr(service, name, self._recording(name, method))
 
     def _recording(self, name: str, method: Any) -> Any:
         async def record(*args: Any, **kwargs: Any) -> Any:
-            result = await method(*args, **kwargs)
+            token = _RECORDING.set(name)
+            try:
+                result = await method(*args, **kwargs)
+            finally:
+                _RECORDING.reset(token)
             self.results[name] = result
             return result
 
         return record
 
     def replay(self) -> list[str]:
+        self.spying.stop()
         for name, result in self.results.items():
 
-            async def canned(*_args: Any, _result: Any = result, **_kwargs: Any) -> Any:
+            async def canned(*_args: Any, _result: Any = result, _write: bool = name in self.writes, **_kw: Any) -> Any:
+                if _write:  # the defer a real write triggers (buttons: when contended, as in a burst), so the
+                    await outcome.before_wait(contended=True)  # floor makes the same Discord calls
                 return copy.copy(_result)
 
             setattr(self.service, name, canned)
@@ -469,18 +491,31 @@ def _area(filename: str) -> str:
     return "other"
 
 
+def _owner(entries: dict[Any, Any], key: tuple[str, int, str], seen: frozenset[Any] = frozenset()) -> str:
+    """The area of a function; builtins and other stdlib (copy.deepcopy, ...) count for their main caller's,
+    searched up the call graph past recursion (deepcopy -> _deepcopy_dict -> deepcopy -> simcord)."""
+    area = _area(key[0])
+    if area != "other":
+        return area
+    callers = entries.get(key, (0, 0, 0, 0, {}))[4]
+    for caller, _timing in sorted(callers.items(), key=lambda c: -c[1][2]):
+        if caller not in seen and len(seen) < 20:
+            found = _owner(entries, caller, seen | {key})
+            if found != "other":
+                return found
+    return "other"
+
+
 def profile_summary(profiler: cProfile.Profile, count: int, top: int = 10) -> list[str]:
-    """Main-thread CPU per interaction by area (own time; a builtin counts for its caller's area), the
+    """Main-thread CPU per interaction by area (own time; builtins and stdlib count for their caller's), the
     functions with the most own time. Own time is reliable under
     asyncio; cumulative time is not (a coroutine's every resume is a call), so it is not shown."""
     stats = pstats.Stats(profiler)
     own: dict[str, float] = {}
     functions: list[tuple[float, str]] = []
     entries = stats.stats  # type: ignore[attr-defined]
-    for (filename, line, func), (_cc, _nc, tottime, _cumtime, callers) in entries.items():
-        area = _area(filename)
-        if filename == "~" and callers:  # a builtin (C) call: charge it to the area of its main caller
-            area = _area(max(callers.items(), key=lambda c: c[1][2])[0][0])
+    for (filename, line, func), (_cc, _nc, tottime, _cumtime, _callers) in entries.items():
+        area = _owner(entries, (filename, line, func))
         own[area] = own.get(area, 0.0) + tottime
         short = filename.split("site-packages/")[-1].split("/wt/perf2/")[-1]
         functions.append((tottime, f"[{area}] {short}:{line} {func}"))
@@ -522,16 +557,11 @@ def one_run(kinds: list[Kind], profile: bool) -> dict[str, float]:
             lat = real["lat"]
             figures[f"{kind.name} floor cpu ms"] = floor["cpu_ms"]
             figures[f"{kind.name} cpu-floor ms"] = real["cpu_ms"] - floor["cpu_ms"]
-            # The real path defers before its write (bot/interactions.py); the replayed floor writes nothing, so it
-            # makes one REST call fewer. Scaling the floor to the same REST count charges that call to Discord's side.
-            scaled = floor["cpu_ms"] / floor["requests"] * real["requests"] if floor["requests"] else floor["cpu_ms"]
-            figures[f"{kind.name} cpu-scaled floor ms"] = real["cpu_ms"] - scaled
             figures[f"{kind.name} burst /s"] = n / real["elapsed"]
             print(
                 f"  {kind.name}: burst {n}: {n / real['elapsed']:.0f}/s (floor {n / floor['elapsed']:.0f}/s), "
                 f"cpu/interaction {real['cpu_ms']:.2f} ms, floor {floor['cpu_ms']:.2f} ms, "
-                f"minus floor {real['cpu_ms'] - floor['cpu_ms']:.2f} ms (floor scaled to the same REST count: "
-                f"{real['cpu_ms'] - scaled:.2f} ms); burst p50 {statistics.median(lat):.1f} ms "
+                f"minus floor {real['cpu_ms'] - floor['cpu_ms']:.2f} ms; burst p50 {statistics.median(lat):.1f} ms "
                 f"p99 {percentile(lat, 99):.1f} ms  load {_load()}\n"
                 f"    per interaction: {real['db']}; "
                 f"SQLite worker thread CPU {real['worker_ms']:.2f} ms (included above); "
