@@ -75,6 +75,7 @@ from tests.support.groups import GroupFixture, make_group
 SECONDS = float(os.environ.get("BENCH_SECONDS", "2"))
 RATES = [int(x) for x in os.environ.get("BENCH_RATES", "100,200,400,600,800").split(",")]
 BURST = int(os.environ.get("BENCH_BURST", "100"))
+ONE_AT_A_TIME = int(os.environ.get("BENCH_ONE", "50"))
 MEMBERS = 20
 ROUNDS = 20  # a Pass needs the member holding the stick: one Pass per round per burst
 REPORT_REASON_ID = "mod:report:reason"
@@ -407,7 +408,14 @@ async def _fire(
 
 
 async def measure(
-    kind: Kind, folder: Path, count: int, *, noop: bool, rate: float | None, profile: bool
+    kind: Kind,
+    folder: Path,
+    count: int,
+    *,
+    noop: bool,
+    rate: float | None,
+    profile: bool,
+    one_at_a_time: bool = False,
 ) -> dict[str, Any]:
     world = await _world(folder)
     answers = Answers()
@@ -432,7 +440,13 @@ async def measure(
                 profiler.enable()
             requests = len(world.env.http_requests)
             counts.on = True
-            latencies, elapsed, cpu, last = await _fire(answers, fires[1:], rate)
+            if one_at_a_time:  # each waits for the previous answer: CPU per interaction, without a crowd
+                each = [await _fire(answers, [fire], None) for fire in fires[1:]]
+                latencies, cpu_each = [e[0][0] for e in each], [e[2] * 1000 for e in each]
+                elapsed, cpu, last = sum(e[1] for e in each), sum(e[2] for e in each), each[-1][3]
+            else:
+                latencies, elapsed, cpu, last = await _fire(answers, fires[1:], rate)
+                cpu_each = []
             if profiler:
                 profiler.disable()
             requests = len(world.env.http_requests) - requests
@@ -444,6 +458,7 @@ async def measure(
             "lat": latencies, "elapsed": elapsed, "cpu_ms": cpu / count * 1000, "stubbed": stubbed,
             "profile": profiler, "errors": errors, "requests": requests / count, "answer": _answer(last),
             "worker_ms": (cpu - loop_cpu) / count * 1000,
+            "cpu_each": cpu_each,
             "db": f"{counts.statements / count:.1f} SQL statements, {counts.commits / count:.1f} commits, "
             f"{counts.hops / count:.1f} aiosqlite thread hops",
         }  # fmt: skip
@@ -539,11 +554,19 @@ def one_run(kinds: list[Kind], profile: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp, identity_callback_records(True):
         k = 0
 
-        def run(kind: Kind, count: int, *, noop: bool = False, rate: float | None = None, prof: bool = False) -> Any:
+        def run(
+            kind: Kind,
+            count: int,
+            *,
+            noop: bool = False,
+            rate: float | None = None,
+            prof: bool = False,
+            one: bool = False,
+        ) -> Any:
             nonlocal k
             k += 1
-            (Path(tmp) / f"w{k}").mkdir()
-            out = asyncio.run(measure(kind, Path(tmp) / f"w{k}", count, noop=noop, rate=rate, profile=prof))
+            folder = Path(tmp) / f"w{k}"
+            out = asyncio.run(measure(kind, folder, count, noop=noop, rate=rate, profile=prof, one_at_a_time=one))
             if kind.expect not in out["answer"]:
                 print(f"  !! {kind.name}: the last answer lacks {kind.expect!r}: {out['answer'][:200]!r}")
             if out["errors"]:
@@ -551,6 +574,20 @@ def one_run(kinds: list[Kind], profile: bool) -> dict[str, float]:
             return out
 
         for kind in kinds:
+            # The CPU target (p50/p99 per interaction minus the floor), one interaction at a time.
+            n = min(ONE_AT_A_TIME, kind.burst or ONE_AT_A_TIME)
+            floor_one, real_one = run(kind, n, noop=True, one=True), run(kind, n, one=True)
+            base = statistics.median(floor_one["cpu_each"])
+            own = real_one["cpu_each"]
+            figures[f"{kind.name} 1by1 cpu-floor p50 ms"] = statistics.median(own) - base
+            figures[f"{kind.name} 1by1 cpu-floor p99 ms"] = percentile(own, 99) - base
+            print(
+                f"  {kind.name}: one at a time ({n}): CPU/interaction p50 {statistics.median(own):.2f} ms "
+                f"p99 {percentile(own, 99):.2f} ms; floor p50 {base:.2f} ms p99 "
+                f"{percentile(floor_one['cpu_each'], 99):.2f} ms; minus the floor's p50: p50 "
+                f"{statistics.median(own) - base:.2f} ms p99 {percentile(own, 99) - base:.2f} ms; "
+                f"answer p50 {statistics.median(real_one['lat']):.1f} ms  load {_load()}"
+            )
             n = kind.burst or BURST
             floor = run(kind, n, noop=True)
             real = run(kind, n)
