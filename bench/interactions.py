@@ -1,7 +1,7 @@
 """Benchmark (issue 17): Hearth's own cost per hot interaction, open-loop, with a no-op floor per kind in the same run.
 
 Run: .venv/bin/python -m bench.interactions [--repeat 3] [--kinds share,checkin,...] [--profile] [--inline]
-     (BENCH_SECONDS=2 per steady rate, BENCH_RATES=100,200,400,600,800, BENCH_BURST=100 by default)
+     (BENCH_SECONDS=2 per steady rate, BENCH_RATES=100,200,400,600,800, BENCH_BURST=100, BENCH_ONE=50)
 
 One harness drives every hot interaction through SimCord and the real bot (all features loaded, SQLite):
 
@@ -15,6 +15,8 @@ Each kind is a ``Kind``: how to arrange its world and how to prepare ``n`` ready
 * **answer time**: every REST request the bot makes on an interaction's token is timestamped (SimCord's
   router). An interaction is answered at its last such request that is not a defer or a modal, i.e. the
   member's final answer (for /share that comes after the post and its id are committed).
+* **one at a time** (BENCH_ONE=50): each interaction fired when the previous one was answered; process
+  CPU per interaction, p50 and p99, minus the floor's p50 (the issue's CPU target). Nothing is batched.
 * **steady rate, open-loop** (share and checkin, the issue's rate targets): interaction n is fired at
   begin + n / rate whatever the backlog; latency is from that scheduled time to the answer.
   **saturation** is the first rate whose p99 passes 100 ms.
