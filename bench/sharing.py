@@ -289,7 +289,7 @@ def _stub_service(cog: Any, channels: dict[int, int]) -> None:
         post_id = next(ids)
         code = f"{post_id:016d}"
         publication = Publication(post_id, code, text or "", warning or None, None, channels[target.group_id])
-        return ShareResult(publication, False, None, False, target.group_name)
+        return ShareResult(publication, False, None, False, target.group_name, target.group_id)
 
     async def attach_message(*_args: Any, **_kwargs: Any) -> Posted:
         return Posted(None)
