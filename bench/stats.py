@@ -35,7 +35,7 @@ from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuildConfig
 from cogs.meetings.models import Attendance, Meeting
 from cogs.rounds.models import Round, RoundEntry
 from cogs.sharing.models import AnonymousPost
-from cogs.stats import domain
+from cogs.stats import domain, texts
 from cogs.stats.service import StatsService
 
 GUILD = 1
@@ -121,7 +121,7 @@ async def one_ask(service: StatsService, weeks: int) -> tuple[float, float]:
     started = time.perf_counter()
     stats = await service.group_stats(actor, "Caregivers", None, weeks, EVERYTHING)
     served = time.perf_counter()
-    domain.group_text(stats)
+    texts.group_text(stats)
     domain.group_csv(stats)
     await asyncio.to_thread(render, domain.group_points(stats), "Caregivers: engagement per week")
     done = time.perf_counter()

@@ -65,6 +65,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db import Database, Snowflake
 from bot.db.models import DeliveryRecord
+from bot.i18n import N_, plural
 from bot.pacing import RatePacer, SharedRatePacer
 from bot.privacy import Erasure, Subject, Tally
 from bot.shards import ShardPlan
@@ -557,8 +558,8 @@ class Deliveries:
 class DeliveryPrivacy:
     """Messages waiting to be sent to or for a member."""
 
-    name = "pending messages"
-    purpose = (
+    name = N_("pending messages")
+    purpose = N_(
         "Messages Hearth will send you or post for you (reminders, prompts, clean-ups), kept until they "
         "are sent; their text is dropped once sent."
     )
@@ -574,7 +575,13 @@ class DeliveryPrivacy:
 
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
         count = await session.scalar(select(func.count()).where(*self._pending(subject)))
-        return [Tally("pending", "message(s) waiting to be sent", int(count or 0))]
+        return [
+            Tally(
+                "pending",
+                plural("%(count)s message waiting to be sent", "%(count)s messages waiting to be sent"),
+                int(count or 0),
+            )
+        ]
 
     async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:
         rows = await session.scalars(select(DeliveryRecord).where(*self._pending(subject)).order_by(DeliveryRecord.id))

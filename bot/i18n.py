@@ -148,6 +148,18 @@ def ngettext(singular: str, plural: str, n: int, /, **params: object) -> str:
     return _format(language, singular, translated, fallback, {"count": n, **params})
 
 
+def N_(msgid: str, /) -> str:  # noqa: N802 (gettext's conventional name)
+    """Marks ``msgid`` for extraction where it is stored and translated later with ``_(msgid)`` (a privacy
+    provider's name and purpose: the English text is also its key)."""
+    return msgid
+
+
+def plural(singular: str, plural: str, /) -> tuple[str, str]:
+    """Marks an English singular/plural pair (each with ``%(count)s``) for extraction, to be shown later
+    with ``ngettext(*pair, n)`` (a privacy tally's label)."""
+    return singular, plural
+
+
 def pgettext(context: str, msgid: str) -> str:
     """``msgid`` as meant in ``context`` (command names: ``"command name"``)."""
     return translations(current()).pgettext(context, msgid)
@@ -219,6 +231,9 @@ def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Ite
             continue
         func = node.func
         called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if called == "plural" and len(texts) == 2:
+            yield node.lineno, "ngettext", texts, []
         for keyword in node.keywords:
             value = keyword.value
             text = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
+from bot.i18n import _, ngettext, number, plural
 from bot.keys import Keyring
 
 if TYPE_CHECKING:
@@ -41,11 +42,13 @@ class Tally:
     """How many records of one kind a provider holds about a person."""
 
     key: str  # the list in the provider's export that holds exactly these records
-    label: str  # what a person reads after the number, e.g. "check-ins"
+    # What a person reads, singular and plural English msgids with %(count)s, marked with ``bot.i18n.plural``:
+    # plural("%(count)s check-in", "%(count)s check-ins"); shown in the reader's language by CLDR's rule.
+    label: tuple[str, str]
     count: int
 
     def line(self) -> str:
-        return f"{self.count} {self.label}"
+        return ngettext(*self.label, self.count, count=number(self.count))
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class Cleanup:
     """A Discord message the erase deletes or rewrites, and how the member would name it."""
 
     record: DeliveryRecord
-    what: str  # e.g. "check-in card": never the member's words
+    what: str  # e.g. N_("check-in card"), translated when shown: never the member's words
 
 
 @dataclass
@@ -103,7 +106,12 @@ class Erasure:
 
     def _enqueue(self, session: AsyncSession, delivery: Any, what: str) -> None:
         if self.deliveries is None:
-            self.notes.append(f"a {what} on Discord (Hearth can't send clean-ups right now; ask a moderator)")
+            self.notes.append(
+                _(
+                    "Still on Discord: %(what)s (Hearth can't send clean-ups right now; ask a moderator).",
+                    what=_(what),
+                )
+            )
             return
         self.cleanups.append(Cleanup(self.deliveries.enqueue(session, delivery), what))
 
@@ -113,9 +121,9 @@ class PrivacyProvider(Protocol):
     """A feature's data about people. A provider may also set ``offers_text_choice = True``: then
     /privacy delete offers to keep its records' words unlinked (``Erasure.keep_anonymous_text``)."""
 
-    #: A short plural noun for the kind of data, e.g. "check-ins".
+    #: A short plural noun for the kind of data, e.g. N_("check-ins") (``bot.i18n.N_``: shown translated).
     name: str
-    #: One sentence: what is stored and why, shown by /privacy info even when the person has none.
+    #: One sentence, marked with N_: what is stored and why, shown by /privacy info even when the person has none.
     purpose: str
 
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
@@ -196,14 +204,15 @@ class PrivacyRegistry:
     async def export(
         self, db: Database, subject: Subject, summary: dict[str, dict[str, int]] | None = None
     ) -> dict[str, Any]:
-        """Every provider's export; ``summary`` (when given) gets the counts, read in the same transaction."""
+        """Every provider's export; ``summary`` (when given) gets the counts, read in the same transaction,
+        by tally key (the name of the list holding those records, in any language)."""
         async with db.read() as session:
             data: dict[str, Any] = {}
             for p in self.providers:
                 data[p.name] = await p.export(session, subject)
                 held = await hold(session, p, subject)
                 if summary is not None and held.tallies:
-                    summary[p.name] = {t.label: t.count for t in held.tallies}
+                    summary[p.name] = {t.key: t.count for t in held.tallies}
             return data
 
     async def erase(self, db: Database, subject: Subject, erasure: Erasure | None = None) -> list[Holding]:
@@ -218,7 +227,13 @@ class PrivacyRegistry:
                     await p.erase(session, subject, erasure)  # type: ignore[call-arg]
                 else:
                     count = await p.erase(session, subject)  # type: ignore[call-arg]
-                    held = Holding(p.name, p.purpose, [Tally("records", "records", int(count or 0))] if count else [])
+                    held = Holding(
+                        p.name,
+                        p.purpose,
+                        [Tally("records", plural("%(count)s record", "%(count)s records"), int(count or 0))]
+                        if count
+                        else [],
+                    )
                 erased.append(held)
             await session.flush()  # the clean-up records get their ids before the commit
         erased.reverse()

@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_, plural
 from bot.privacy import Erasure, Subject, Tally
 from cogs.checkins.models import Checkin, CheckinAlert, CheckinReminder, CheckinSupport
 
 
 class CheckinPrivacy:
-    name = "check-ins"
-    purpose = (
+    name = N_("check-ins")
+    purpose = N_(
         "Your check-ins (mood, optional note, who may see it), support you sent, your reminder time and "
         "your low-mood alert choices, so you can see your own trend and your group can support you."
     )
@@ -28,10 +29,18 @@ class CheckinPrivacy:
         return [
             Tally(key, label, await self._count(session, model, subject.user_id))
             for model, key, label in (
-                (Checkin, "checkins", "check-ins"),
-                (CheckinSupport, "support_sent", "times you sent support"),
-                (CheckinReminder, "reminders", "daily reminders"),
-                (CheckinAlert, "low_mood_alerts", "low-mood alert choices"),
+                (Checkin, "checkins", plural("%(count)s check-in", "%(count)s check-ins")),
+                (
+                    CheckinSupport,
+                    "support_sent",
+                    plural("%(count)s time you sent support", "%(count)s times you sent support"),
+                ),
+                (CheckinReminder, "reminders", plural("%(count)s daily reminder", "%(count)s daily reminders")),
+                (
+                    CheckinAlert,
+                    "low_mood_alerts",
+                    plural("%(count)s low-mood alert choice", "%(count)s low-mood alert choices"),
+                ),
             )
         ]
 
@@ -74,7 +83,12 @@ class CheckinPrivacy:
         for guild_id, channel_id, message_id in cards.all():
             if channel_id is not None and message_id is not None:
                 erasure.delete_message(
-                    session, channel_id, message_id, what="check-in card", purpose="checkins.erase", guild_id=guild_id
+                    session,
+                    channel_id,
+                    message_id,
+                    what=N_("check-in card"),
+                    purpose="checkins.erase",
+                    guild_id=guild_id,
                 )
         mine = select(Checkin.id).where(Checkin.user_id == user_id)
         for statement in (

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_, plural
 from bot.privacy import Erasure, Subject, Tally
 from cogs.groups.models import (
     Group,
@@ -22,16 +23,20 @@ from cogs.groups.models import (
 )
 
 _KINDS = (
-    ("memberships", "group membership(s)", GroupMember),
-    ("facilitating", "group(s) you facilitate", GroupFacilitator),
-    ("guidelines_accepted", "guidelines acceptance(s)", GuidelinesAcceptance),
-    ("join_requests", "pending join request(s)", JoinRequest),
+    ("memberships", plural("%(count)s group membership", "%(count)s group memberships"), GroupMember),
+    ("facilitating", plural("%(count)s group you facilitate", "%(count)s groups you facilitate"), GroupFacilitator),
+    (
+        "guidelines_accepted",
+        plural("%(count)s guidelines acceptance", "%(count)s guidelines acceptances"),
+        GuidelinesAcceptance,
+    ),
+    ("join_requests", plural("%(count)s pending join request", "%(count)s pending join requests"), JoinRequest),
 )
 
 
 class GroupsPrivacy:
-    name = "group memberships"
-    purpose = (
+    name = N_("group memberships")
+    purpose = N_(
         "Which groups you belong to, facilitate, created or asked to join, which version of their guidelines "
         "you accepted and when, and your timezone if you set one: Hearth needs these to let you take part."
     )
@@ -52,8 +57,20 @@ class GroupsPrivacy:
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
         user = subject.user_id
         tallies = [Tally(key, label, len(await self._rows(session, model, user))) for key, label, model in _KINDS]
-        tallies.append(Tally("groups_created", "group(s) you created", len(await self._created(session, user))))
-        tallies.append(Tally("timezone", "timezone setting", 1 if await self._timezone(session, user) else 0))
+        tallies.append(
+            Tally(
+                "groups_created",
+                plural("%(count)s group you created", "%(count)s groups you created"),
+                len(await self._created(session, user)),
+            )
+        )
+        tallies.append(
+            Tally(
+                "timezone",
+                plural("%(count)s timezone setting", "%(count)s timezone settings"),
+                1 if await self._timezone(session, user) else 0,
+            )
+        )
         return tallies
 
     async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:
@@ -94,7 +111,7 @@ class GroupsPrivacy:
                     session,
                     request.message_channel_id,
                     request.message_id,
-                    what="join request card",
+                    what=N_("join request card"),
                     purpose="groups.erase",
                     guild_id=group.guild_id,
                 )

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_, plural
 from bot.privacy import Erasure, Subject, Tally
 from cogs.meetings.models import AgendaItem, Attendance, Meeting, ReminderSent, Rsvp
 
@@ -15,8 +16,8 @@ class MeetingPrivacy:
     """RSVPs, attendance, reminders sent, agenda items a member added and meetings they scheduled (which stay
     for the group, no longer naming them)."""
 
-    name = "meetings"
-    purpose = (
+    name = N_("meetings")
+    purpose = N_(
         "Your meeting answers (Going/Maybe/Can't), the reminders sent to you so none is sent twice, "
         "time in a meeting's voice channel for attendance, and agenda items you added."
     )
@@ -24,11 +25,19 @@ class MeetingPrivacy:
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
         tallies = []
         for key, label, column in (
-            ("rsvps", "meeting answer(s)", Rsvp.user_id),
-            ("attendance", "attendance record(s)", Attendance.user_id),
-            ("reminders_sent", "reminder(s) sent", ReminderSent.user_id),
-            ("agenda_items", "agenda item(s) you added", AgendaItem.added_by),
-            ("meetings_scheduled", "meeting(s) you scheduled", Meeting.created_by),
+            ("rsvps", plural("%(count)s meeting answer", "%(count)s meeting answers"), Rsvp.user_id),
+            ("attendance", plural("%(count)s attendance record", "%(count)s attendance records"), Attendance.user_id),
+            ("reminders_sent", plural("%(count)s reminder sent", "%(count)s reminders sent"), ReminderSent.user_id),
+            (
+                "agenda_items",
+                plural("%(count)s agenda item you added", "%(count)s agenda items you added"),
+                AgendaItem.added_by,
+            ),
+            (
+                "meetings_scheduled",
+                plural("%(count)s meeting you scheduled", "%(count)s meetings you scheduled"),
+                Meeting.created_by,
+            ),
         ):
             count = await session.scalar(select(func.count()).where(column == subject.user_id))
             tallies.append(Tally(key, label, int(count or 0)))

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_, plural
 from bot.privacy import Erasure, Subject, Tally
 from cogs.moderation.domain import ItemSnapshot, render_card
 from cogs.moderation.models import AuditEntry, ModItem, ModReport
@@ -117,13 +118,13 @@ async def erase_post_items(session: AsyncSession, post_ids: list[int], erasure: 
             item.status = "closed"
             item.closed_at = erasure.now
             item.resolution = ERASED_RESOLUTION
-        touched[item.id] = (item, "moderator card quoting your anonymous post")
+        touched[item.id] = (item, N_("moderator card quoting your anonymous post"))
     await _rewrite_cards(session, touched, erasure)
 
 
 class ModerationPrivacy:
-    name = "moderation records"
-    purpose = (
+    name = N_("moderation records")
+    purpose = N_(
         "Reports about your messages (so moderators can act on them) and, if you moderate, the actions you "
         "took (the audit log). Reports you made are never linked to you."
     )
@@ -152,11 +153,25 @@ class ModerationPrivacy:
             select(func.count()).select_from(AuditEntry).where(AuditEntry.actor_id == user_id)
         )
         return [
-            Tally("items_about_your_messages", "moderation item(s) about messages you wrote", int(items or 0)),
-            Tally("your_moderator_actions", "moderator action(s) you took, in the audit log", int(entries or 0)),
+            Tally(
+                "items_about_your_messages",
+                plural(
+                    "%(count)s moderation item about messages you wrote",
+                    "%(count)s moderation items about messages you wrote",
+                ),
+                int(items or 0),
+            ),
+            Tally(
+                "your_moderator_actions",
+                plural(
+                    "%(count)s moderator action you took, in the audit log",
+                    "%(count)s moderator actions you took, in the audit log",
+                ),
+                int(entries or 0),
+            ),
             Tally(
                 "reports_you_filed",
-                "report(s) you filed",
+                plural("%(count)s report you filed", "%(count)s reports you filed"),
                 len(await self._my_reports(session, subject)),
             ),
         ]
@@ -218,7 +233,7 @@ class ModerationPrivacy:
         for item in await session.scalars(select(ModItem).where(ModItem.author_id == user_id)):
             item.excerpt = REMOVED
             item.author_id = None
-            touched[item.id] = (item, "moderator card quoting you")
+            touched[item.id] = (item, N_("moderator card quoting you"))
         mention = f"<@{user_id}>"
         for item in await session.scalars(
             select(ModItem).where((ModItem.closed_by == user_id) | ModItem.actions.contains(mention))

@@ -11,17 +11,12 @@ from discord.ext import commands
 
 from bot.interactions import reply
 from bot.privacy import Holding, Subject
+from cogs.privacy import texts
 from cogs.privacy.service import PrivacyService
 from cogs.privacy.views import ConfirmDelete, confirmation
 
 if TYPE_CHECKING:
     from bot.app import Hearth
-
-INTRO = (
-    "**What Hearth stores about you**\n"
-    "Anonymous posts carry no user id, only a keyed pseudonym nobody can reverse; private check-in "
-    "notes are seen by you alone; facilitators only ever see group totals."
-)
 
 
 class PrivacyCog(commands.Cog):
@@ -37,11 +32,11 @@ class PrivacyCog(commands.Cog):
     @privacy.command(name="info", description="See what Hearth stores about you, and why")
     async def info(self, interaction: discord.Interaction) -> None:
         holdings = await self.service.info(self.subject(interaction.user.id))
-        lines = [INTRO, ""]
+        lines = [texts.intro(), ""]
         for holding in holdings:
-            lines.append(f"**{holding.name.capitalize()}**: {holding.purpose}")
-            lines.extend(f"• {line}" for line in holding.described() or ["nothing about you"])
-        lines.append("\nUse `/privacy export` for a copy, `/privacy delete` to erase it all.")
+            lines.append(texts.provider_heading(holding.name, holding.purpose))
+            lines.extend(f"• {line}" for line in holding.described() or [texts.nothing_about_you()])
+        lines.extend(["", texts.info_footer()])
         # Every feature adds a paragraph: send as many private messages as it takes, cut between lines.
         chunks: list[str] = [""]
         for line in lines:
@@ -56,7 +51,7 @@ class PrivacyCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         payload = await self.service.export_json(self.subject(interaction.user.id), self.bot.clock.now())
         file = discord.File(io.BytesIO(payload), filename="hearth-my-data.json")
-        await reply(interaction, "Here is everything Hearth stores about you.", file=file)
+        await reply(interaction, texts.export_ready(), file=file)
 
     @privacy.command(name="delete", description="Erase everything Hearth stores about you, everywhere")
     async def delete(self, interaction: discord.Interaction) -> None:

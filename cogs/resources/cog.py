@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.audience import Audience, for_audience
 from bot.interactions import actor_of, reply
 from cogs.groups.api.choices import group_choices
-from cogs.resources import domain
+from cogs.resources import domain, texts
 from cogs.resources.privacy import ResourcesPrivacy
 from cogs.resources.service import ResourceService
 from cogs.resources.views import COG_NAME, SaveModal, fit, helpful_view, line, review_view
@@ -83,13 +83,7 @@ class ResourcesCog(commands.Cog, name=COG_NAME):
 
     async def _added(self, interaction: discord.Interaction, title: str, library: str, pending: bool) -> None:
         shown = discord.utils.escape_markdown(title)
-        if pending:
-            text = (
-                f"Thanks! **{shown}** is suggested for **{library}**. A facilitator will review it "
-                "(they see suggestions in `/resource list`); until then only they can see it."
-            )
-        else:
-            text = f"Added **{shown}** to the library of **{library}**. Members find it with `/resource search`."
+        text = texts.suggested(shown, library) if pending else texts.added(shown, library)
         await reply(interaction, text)
 
     # --- Save as resource ---------------------------------------------------------------------------
@@ -134,13 +128,10 @@ class ResourcesCog(commands.Cog, name=COG_NAME):
             actor_of(interaction), query, group_name=group, channel_id=interaction.channel_id
         )
         if not found:
-            await reply(
-                interaction,
-                "Nothing found for that. Try fewer or other words, or browse with `/resource list`.",
-            )
+            await reply(interaction, texts.nothing_found())
             return
         blocks = [f"{line(r, n)}  _({discord.utils.escape_markdown(r.library)})_" for n, r in enumerate(found, 1)]
-        text = fit("**Resources found**, best first:", blocks, "\nDid one help? Press its number below.")
+        text = fit(texts.found_heading(), blocks, "\n" + texts.found_footer())
         await reply(interaction, text, view=helpful_view(found), suppress_embeds=True)
 
     @search.autocomplete("query")
@@ -164,21 +155,18 @@ class ResourcesCog(commands.Cog, name=COG_NAME):
         )
         blocks: list[str] = []
         if listing.pinned:
-            blocks.append("📌 **Start here**")
+            blocks.append(texts.start_here())
             blocks += [line(r) for r in listing.pinned]
         if listing.others:
-            blocks.append("**Most helpful**" if listing.pinned else "**Resources**")
+            blocks.append(texts.most_helpful() if listing.pinned else texts.resources_heading())
             blocks += [line(r, with_description=False) for r in listing.others]
         if listing.pending:
-            blocks.append("**Suggestions waiting for your review**")
+            blocks.append(texts.waiting_for_review())
             blocks += [line(r, n) for n, r in enumerate(listing.pending[:5], 1)]
         if not blocks:
-            await reply(
-                interaction,
-                f"The library of **{listing.library}** is empty so far. Add the first with `/resource add`.",
-            )
+            await reply(interaction, texts.empty_library(listing.library))
             return
-        text = fit(f"**Library of {discord.utils.escape_markdown(listing.library)}**", blocks)
+        text = fit(texts.library_heading(discord.utils.escape_markdown(listing.library)), blocks)
         view = review_view(listing.pending) if listing.pending else discord.utils.MISSING
         await reply(interaction, text, view=view, suppress_embeds=True)
 
@@ -204,7 +192,7 @@ class ResourcesCog(commands.Cog, name=COG_NAME):
         pinned: bool | None = None,
     ) -> None:
         if all(v is None for v in (title, link, description, tags, pinned)):
-            await reply(interaction, "Nothing to change: add at least one option, e.g. `title` or `pinned`.")
+            await reply(interaction, texts.nothing_to_change())
             return
         changed = await self.service.edit(
             actor_of(interaction),
@@ -216,14 +204,14 @@ class ResourcesCog(commands.Cog, name=COG_NAME):
             tags=tags,
             pinned=pinned,
         )
-        await reply(interaction, f"Saved.\n{line(changed)}", suppress_embeds=True)
+        await reply(interaction, texts.saved(line(changed)), suppress_embeds=True)
 
     @resource.command(name="remove", description="Remove a resource you added (facilitators: any in their group)")
     @app_commands.describe(resource="The resource (start typing its title)")
     async def remove(self, interaction: discord.Interaction, resource: Ref) -> None:
         removed = await self.service.remove(actor_of(interaction), resource, channel_id=interaction.channel_id)
         title = discord.utils.escape_markdown(removed.title)
-        await reply(interaction, f"Removed **{title}** from the library of **{removed.library}**.")
+        await reply(interaction, texts.removed(title, removed.library))
 
     @edit.autocomplete("resource")
     @remove.autocomplete("resource")
@@ -243,11 +231,7 @@ class ResourcesCog(commands.Cog, name=COG_NAME):
         name = await self.service.set_suggest_only(
             actor_of(interaction), suggestions, group_name=group, channel_id=interaction.channel_id
         )
-        if suggestions:
-            text = f"Members' additions to **{name}**'s library now wait for a facilitator (`/resource list`)."
-        else:
-            text = f"Members of **{name}** now add to its library directly."
-        await reply(interaction, text)
+        await reply(interaction, texts.suggestions_on(name) if suggestions else texts.suggestions_off(name))
 
     @add.autocomplete("group")
     @search.autocomplete("group")

@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from bot.errors import BadInput
+from cogs.resources import texts
 
 TITLE_MAX = 100
 DESCRIPTION_MAX = 1000
@@ -29,16 +30,16 @@ def clean_title(title: str) -> tuple[str, str]:
     """(title as shown, key for the one-title-per-library rule)."""
     shown = " ".join(title.split())
     if not shown:
-        raise BadInput("A resource needs a title: a few words saying what it is.")
+        raise BadInput(texts.title_needed())
     if len(shown) > TITLE_MAX:
-        raise BadInput(f"That title is {len(shown)} characters; keep it to {TITLE_MAX} or fewer.")
+        raise BadInput(texts.title_too_long(len(shown), TITLE_MAX))
     return shown, shown.casefold()
 
 
 def clean_description(text: str | None) -> str:
     text = (text or "").strip()
     if len(text) > DESCRIPTION_MAX:
-        raise BadInput(f"The description is {len(text)} characters; keep it to {DESCRIPTION_MAX} or fewer.")
+        raise BadInput(texts.description_too_long(len(text), DESCRIPTION_MAX))
     return text
 
 
@@ -48,21 +49,19 @@ def clean_url(url: str | None) -> str | None:
     if not url:
         return None
     if len(url) > URL_MAX:
-        raise BadInput(f"That link is {len(url)} characters; links can be at most {URL_MAX}.")
+        raise BadInput(texts.link_too_long(len(url), URL_MAX))
     try:
         parts = urlsplit(url)
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError:
-        raise BadInput("That doesn't look like a web address. Paste a full link starting with https://.") from None
+        raise BadInput(texts.not_a_link()) from None
     if parts.scheme.lower() not in ("http", "https") or not host:
-        raise BadInput("Only web links (starting with https:// or http://) can be saved as resources.")
+        raise BadInput(texts.web_links_only())
     if parts.username is not None or parts.password is not None:
-        raise BadInput(
-            "That link contains a user name or password. Remove it (the part before @) so nobody's login is shared."
-        )
+        raise BadInput(texts.link_with_login())
     if any(c.isspace() for c in url):
-        raise BadInput("A link can't contain spaces. Paste it again without them.")
+        raise BadInput(texts.link_with_spaces())
     return url
 
 
@@ -79,14 +78,11 @@ def clean_tags(text: str | None) -> str:
         if not raw:
             continue
         if not _TAG.fullmatch(raw) or len(raw) > TAG_MAX:
-            raise BadInput(
-                f"Tags are single words of letters and digits (hyphens allowed, up to {TAG_MAX} characters), "
-                "separated by commas, e.g. `sleep, breathing, self-care`."
-            )
+            raise BadInput(texts.bad_tag(TAG_MAX))
         if raw not in tags:
             tags.append(raw)
     if len(tags) > TAGS_PER_RESOURCE:
-        raise BadInput(f"Use at most {TAGS_PER_RESOURCE} tags.")
+        raise BadInput(texts.too_many_tags(TAGS_PER_RESOURCE))
     return " ".join(tags)[:TAGS_MAX]
 
 
@@ -144,9 +140,9 @@ def rank(candidates: list[tuple[int, int, tuple[str, str, str]]], limit: int) ->
     lengths = [[len(text.split()) or 1 for text in texts] for _, _, texts in candidates]
     averages = [sum(column) / len(column) for column in zip(*lengths, strict=True)]
     scored = []
-    for (resource_id, helpful, texts), sizes in zip(candidates, lengths, strict=True):
+    for (resource_id, helpful, columns), sizes in zip(candidates, lengths, strict=True):
         score = 0.0
-        for weight, text, size, average in zip(COLUMN_WEIGHTS, texts, sizes, averages, strict=True):
+        for weight, text, size, average in zip(COLUMN_WEIGHTS, columns, sizes, averages, strict=True):
             hits = text.count(MATCH_MARK)
             if hits:
                 norm = BM25_K1 * (1 - BM25_B + BM25_B * size / average)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_, plural
 from bot.privacy import Erasure, Subject, Tally
 from cogs.resources.models import Resource, ResourceVote
 from cogs.resources.service import LIVE
@@ -18,8 +19,8 @@ class ResourcesPrivacy:
     choose at confirmation. Words quoted from someone's message by "Save as resource" are always removed
     with that person's data, and their helpful votes are always removed."""
 
-    name = "resources"
-    purpose = (
+    name = N_("resources")
+    purpose = N_(
         "Resources you added to a group's library (title, link, description, tags), resources saved from your "
         "messages, and which resources you marked helpful, so the group can find what helped."
     )
@@ -35,9 +36,13 @@ class ResourcesPrivacy:
         )
         votes = await session.scalar(select(func.count()).where(ResourceVote.user_id == user_id))
         return [
-            Tally("resources_added", "resources added", int(added or 0)),
-            Tally("saved_from_your_messages", "resources saved from your messages", int(quoted or 0)),
-            Tally("helpful_votes", "helpful votes", int(votes or 0)),
+            Tally("resources_added", plural("%(count)s resource added", "%(count)s resources added"), int(added or 0)),
+            Tally(
+                "saved_from_your_messages",
+                plural("%(count)s resource saved from your messages", "%(count)s resources saved from your messages"),
+                int(quoted or 0),
+            ),
+            Tally("helpful_votes", plural("%(count)s helpful vote", "%(count)s helpful votes"), int(votes or 0)),
         ]
 
     async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from cogs.groups import api as groups
-from cogs.resources import domain
+from cogs.resources import domain, texts
 from cogs.resources.models import Resource, ResourceSettings, ResourceVote
 
 SERVER = 0  # the scope of the server-wide library
@@ -100,7 +100,7 @@ class ResourceService:
         self, session: AsyncSession, actor: Actor, group_name: str | None, channel_id: int | None, server_wide: bool
     ) -> Library:
         if server_wide:
-            return Library(actor.guild_id, SERVER, "server-wide", None)
+            return Library(actor.guild_id, SERVER, texts.server_wide(), None)
         ref = await groups.resolve_group(session, actor, group_name, channel_id)
         await self._require_reader(session, actor, ref)
         return Library(actor.guild_id, ref.id, ref.name, ref)
@@ -111,8 +111,8 @@ class ResourceService:
         ):
             return
         if ref.private:
-            raise NotFound(f"There is no group called {ref.name!r} here. `/group list` shows the groups.")
-        raise NotAllowed(f"The library of **{ref.name}** is for its members. Join with `/group join {ref.name}`.")
+            raise NotFound(texts.no_such_group(repr(ref.name)))
+        raise NotAllowed(texts.members_only(ref.name))
 
     async def _may_curate(self, session: AsyncSession, actor: Actor, scope: int) -> bool:
         if scope == SERVER:
@@ -135,7 +135,7 @@ class ResourceService:
             else:
                 chosen = await groups.groups_of(session, actor.guild_id, actor.user_id)
         names = {g.id: g.name for g in chosen}
-        names[SERVER] = "server-wide"
+        names[SERVER] = texts.server_wide()
         return list(names), names
 
     # --- add, suggest ----------------------------------------------------------------------------
@@ -158,7 +158,7 @@ class ResourceService:
         about = domain.clean_description(description)
         tag_text = domain.clean_tags(tags)
         if server_wide and not actor.is_admin:
-            raise NotAllowed("Only server admins can add to the server-wide library. Add it to your group instead.")
+            raise NotAllowed(texts.server_wide_admins_only())
         now = self.clock.now()
         try:
             async with self.db.write() as session:
@@ -191,7 +191,7 @@ class ResourceService:
                 await session.flush()
                 return Added(_view(row, library.name), pending)
         except IntegrityError:  # a second add of the same title won the race
-            raise Conflict(f"There is already a resource called **{shown}** in this library.") from None
+            raise Conflict(texts.duplicate_race(shown)) from None
 
     async def _refuse_duplicate(
         self, session: AsyncSession, library: Library, key: str, but: int | None = None
@@ -202,11 +202,7 @@ class ResourceService:
             )
         )
         if existing is not None and existing.id != but:
-            waiting = " (it is waiting for a facilitator's approval)" if existing.status == PENDING else ""
-            raise Conflict(
-                f"**{library.name}** already has a resource called **{existing.title}**{waiting}. "
-                "Choose another title, or edit that one with `/resource edit`."
-            )
+            raise Conflict(texts.duplicate(library.name, existing.title, waiting=existing.status == PENDING))
 
     # --- search, list, autocomplete ----------------------------------------------------------------
 
@@ -215,7 +211,7 @@ class ResourceService:
     ) -> list[ResourceView]:
         terms = domain.search_terms(query)
         if not terms:
-            raise BadInput("Type a few words to search for, e.g. `sleep` or `breathing exercise`.")
+            raise BadInput(texts.search_words_needed())
         async with self.db.read() as session:
             scopes, names = await self._libraries_to_search(session, actor, group_name, channel_id)
             ids = await self._ranked_ids(session, actor.guild_id, scopes, terms, limit)
@@ -366,7 +362,7 @@ class ResourceService:
                 .limit(1)
             )
         if row is None or row.guild_id != actor.guild_id:
-            raise NotFound("I can't find that resource. Start typing its title and pick it from the list.")
+            raise NotFound(texts.resource_not_found())
         if row.scope != SERVER:
             ref_group = await groups.group(session, actor.guild_id, row.scope)
             await self._require_reader(session, actor, ref_group)
@@ -374,7 +370,7 @@ class ResourceService:
 
     async def _library_name(self, session: AsyncSession, row: Resource) -> str:
         if row.scope == SERVER:
-            return "server-wide"
+            return texts.server_wide()
         return (await groups.group(session, row.guild_id, row.scope)).name
 
     async def edit(
@@ -393,7 +389,7 @@ class ResourceService:
             row = await self._find(session, actor, ref, channel_id)
             curator = await self._may_curate(session, actor, row.scope)
             if row.author_id != actor.user_id and not curator:
-                raise NotAllowed("Only the person who added a resource, or a facilitator, can change it.")
+                raise NotAllowed(texts.only_author_or_facilitator_changes())
             name = await self._library_name(session, row)
             if title is not None:
                 shown, key = domain.clean_title(title)
@@ -407,20 +403,17 @@ class ResourceService:
                 row.tags = domain.clean_tags(tags)
             if pinned is not None and pinned != row.pinned:
                 if not curator:
-                    raise NotAllowed("Only facilitators can pin resources to the start-here list.")
+                    raise NotAllowed(texts.only_facilitators_pin())
                 if pinned:
                     if row.status != LIVE:
-                        raise BadInput("Approve this suggestion before pinning it.")
+                        raise BadInput(texts.approve_before_pinning())
                     count = await session.scalar(
                         select(func.count()).where(
                             Resource.guild_id == row.guild_id, Resource.scope == row.scope, Resource.pinned.is_(True)
                         )
                     )
                     if (count or 0) >= domain.PINNED_MAX:
-                        raise Conflict(
-                            f"The start-here list holds {domain.PINNED_MAX} resources. Unpin one first "
-                            "(`/resource edit pinned:False`)."
-                        )
+                        raise Conflict(texts.start_here_full(domain.PINNED_MAX))
                 row.pinned = pinned
             row.updated_at = self.clock.now()
             return _view(row, name)
@@ -429,7 +422,7 @@ class ResourceService:
         async with self.db.write() as session:
             row = await self._find(session, actor, ref, channel_id)
             if row.author_id != actor.user_id and not await self._may_curate(session, actor, row.scope):
-                raise NotAllowed("Only the person who added a resource, or a facilitator, can remove it.")
+                raise NotAllowed(texts.only_author_or_facilitator_removes())
             shown = _view(row, await self._library_name(session, row))
             await session.delete(row)
             return shown
@@ -439,9 +432,9 @@ class ResourceService:
         async with self.db.write() as session:
             row = await session.get(Resource, resource_id)
             if row is None or row.guild_id != actor.guild_id or row.status != PENDING:
-                raise NotFound("That suggestion was already reviewed or removed.")
+                raise NotFound(texts.already_reviewed())
             if not await self._may_curate(session, actor, row.scope):
-                raise NotAllowed("Only facilitators of this group can review suggestions.")
+                raise NotAllowed(texts.only_facilitators_review())
             shown = _view(row, await self._library_name(session, row))
             if approve:
                 row.status = LIVE
@@ -455,11 +448,11 @@ class ResourceService:
         async with self.db.write() as session:
             row = await session.get(Resource, resource_id, with_for_update=not self.db.is_sqlite)
             if row is None or row.guild_id != actor.guild_id or row.status != LIVE:
-                raise NotFound("That resource was removed.")
+                raise NotFound(texts.resource_removed())
             if row.scope != SERVER:
                 await self._require_reader(session, actor, await groups.group(session, actor.guild_id, row.scope))
             if row.author_id == actor.user_id:
-                raise BadInput("You added this one: votes are for others to say it helped them.")
+                raise BadInput(texts.own_vote())
             existing = await session.get(ResourceVote, (row.id, actor.user_id))
             if existing is None:
                 session.add(ResourceVote(resource_id=row.id, user_id=actor.user_id))

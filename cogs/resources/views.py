@@ -10,7 +10,7 @@ import discord
 
 from bot.buttons import PersistentButton
 from bot.interactions import HearthModal, actor_of, reply
-from cogs.resources import domain
+from cogs.resources import domain, texts
 
 if TYPE_CHECKING:
     from cogs.resources.cog import ResourcesCog
@@ -39,11 +39,11 @@ def line(resource: ResourceView, number: int | None = None, *, with_description:
         if len(resource.url) <= LONG_LINK:
             parts.append(f"{resource.domain}: <{resource.url}>")
         else:
-            parts.append(f"{resource.domain} (link too long to list: `/resource edit` shows it to its author)")
+            parts.append(texts.link_too_long_to_list(resource.domain))
     if resource.tags:
         parts.append(" ".join(f"`{t}`" for t in resource.tags))
     if resource.helpful:
-        parts.append(f"{resource.helpful} found it helpful")
+        parts.append(texts.found_helpful(resource.helpful))
     text = " · ".join(parts)
     if with_description and resource.description:
         about = resource.description if len(resource.description) <= 200 else resource.description[:199] + "…"
@@ -55,9 +55,9 @@ def fit(header: str, blocks: Sequence[str], footer: str = "") -> str:
     """As many whole blocks as fit in one message, saying how many were left out."""
     text = header
     for shown, block in enumerate(blocks):
-        more = f"\n…and {len(blocks) - shown} more." if shown < len(blocks) else ""
+        more = "\n" + texts.and_more(len(blocks) - shown) if shown < len(blocks) else ""
         if len(text) + 1 + len(block) + len(footer) + len(more) + 40 > MESSAGE_LIMIT:
-            return (text + f"\n…and {len(blocks) - shown} more: narrow your search." + footer)[:MESSAGE_LIMIT]
+            return (text + "\n" + texts.and_more_narrow(len(blocks) - shown) + footer)[:MESSAGE_LIMIT]
         text += "\n" + block
     return (text + footer)[:MESSAGE_LIMIT]
 
@@ -68,7 +68,7 @@ class HelpfulButton(PersistentButton["ResourcesCog"], template=r"resource:helpfu
     def __init__(self, resource_id: int, number: int = 0) -> None:
         super().__init__(
             discord.ui.Button(
-                label=f"{number} helped me" if number else "Helped me",
+                label=texts.helped_button(number),
                 emoji="👍",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"resource:helpful:{resource_id}",
@@ -85,9 +85,9 @@ class HelpfulButton(PersistentButton["ResourcesCog"], template=r"resource:helpfu
     async def pressed(self, interaction: discord.Interaction, cog: ResourcesCog) -> None:
         vote = await cog.service.vote(actor_of(interaction), self.resource_id)
         if vote.counted:
-            await reply(interaction, f"Thanks: marked as helpful ({vote.helpful} so far). Press again to take it back.")
+            await reply(interaction, texts.vote_counted(vote.helpful))
         else:
-            await reply(interaction, f"Took your helpful vote back ({vote.helpful} now).")
+            await reply(interaction, texts.vote_taken_back(vote.helpful))
 
 
 class _ReviewButton(PersistentButton["ResourcesCog"], template=r"resource:review:(?P<resource_id>[0-9]{1,18})"):
@@ -98,15 +98,15 @@ class _ReviewButton(PersistentButton["ResourcesCog"], template=r"resource:review
 
     def __init__(self, resource_id: int, number: int = 0) -> None:
         kind = "approve" if self.approve else "reject"
-        label = ("Approve" if self.approve else "Decline") + (f" {number}" if number else "")
+        label = texts.approve_button(number) if self.approve else texts.decline_button(number)
         style = discord.ButtonStyle.success if self.approve else discord.ButtonStyle.danger
         super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"resource:{kind}:{resource_id}"))
         self.resource_id = resource_id
 
     async def pressed(self, interaction: discord.Interaction, cog: ResourcesCog) -> None:
         done = await cog.service.review(actor_of(interaction), self.resource_id, approve=self.approve)
-        what = "Approved: it is now in" if self.approve else "Declined and removed from"
-        await reply(interaction, f"{what} the library of **{_esc(done.library)}**: **{_esc(done.title)}**.")
+        said = texts.approved if self.approve else texts.declined
+        await reply(interaction, said(_esc(done.library), _esc(done.title)))
 
 
 class ApproveButton(_ReviewButton, template=r"resource:approve:(?P<resource_id>[0-9]{1,18})"):
@@ -149,23 +149,26 @@ class SaveModal(HearthModal):
 
     def __init__(self, cog: ResourcesCog, message: discord.Message, *, unique: int) -> None:
         # A per-interaction custom_id: two members' open forms must not collide.
-        super().__init__(title="Save as resource", timeout=900, custom_id=f"resource:save:{unique}")
+        super().__init__(title=texts.save_title(), timeout=900, custom_id=f"resource:save:{unique}")
         self.cog = cog
         self.channel_id = message.channel.id
         self.quoted_user_id = None if message.author.bot else message.author.id
         found = re.search(r"https?://\S+", message.content or "")
         self.title_input: discord.ui.TextInput[SaveModal] = discord.ui.TextInput(
-            label="Title", custom_id=TITLE_ID, max_length=domain.TITLE_MAX, placeholder="A few words saying what it is"
+            label=texts.field_title(),
+            custom_id=TITLE_ID,
+            max_length=domain.TITLE_MAX,
+            placeholder=texts.field_title_hint(),
         )
         self.link: discord.ui.TextInput[SaveModal] = discord.ui.TextInput(
-            label="Link (optional)",
+            label=texts.field_link(),
             custom_id=LINK_ID,
             required=False,
             max_length=domain.URL_MAX,
             default=found.group(0)[: domain.URL_MAX] if found else None,
         )
         self.description: discord.ui.TextInput[SaveModal] = discord.ui.TextInput(
-            label="Description",
+            label=texts.field_description(),
             custom_id=DESCRIPTION_ID,
             style=discord.TextStyle.paragraph,
             required=False,
@@ -173,11 +176,11 @@ class SaveModal(HearthModal):
             default=(message.content or "")[: domain.DESCRIPTION_MAX] or None,
         )
         self.tags: discord.ui.TextInput[SaveModal] = discord.ui.TextInput(
-            label="Tags (optional)",
+            label=texts.field_tags(),
             custom_id=TAGS_ID,
             required=False,
             max_length=domain.TAGS_MAX,
-            placeholder="e.g. sleep, breathing",
+            placeholder=texts.field_tags_hint(),
         )
         for item in (self.title_input, self.link, self.description, self.tags):
             self.add_item(item)

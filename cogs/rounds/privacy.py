@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_, plural
 from bot.privacy import Erasure, Subject, Tally
 from cogs.rounds.models import Round, RoundEntry, RoundMute
 from cogs.rounds.service import RoundService, _state_of
@@ -18,8 +19,8 @@ from cogs.rounds.views import render
 
 
 class RoundsPrivacy:
-    name = "sharing rounds"
-    purpose = (
+    name = N_("sharing rounds")
+    purpose = N_(
         "Your place in round queues and how long you spoke in each round (never what you said), "
         "so turns go in order, quieter members can go first, and facilitators see overall balance."
     )
@@ -44,9 +45,26 @@ class RoundsPrivacy:
         entries = await session.scalar(select(func.count()).where(RoundEntry.user_id == subject.user_id))
         started = await session.scalar(select(func.count()).where(Round.started_by == subject.user_id))
         return [
-            Tally("rounds", "round(s) with your place or speaking time", int(entries or 0)),
-            Tally("live_queue_places", "place(s) in live round queues", len(await self._waiting(session, subject))),
-            Tally("rounds_started", "round(s) naming you as who started them", int(started or 0)),
+            Tally(
+                "rounds",
+                plural(
+                    "%(count)s round with your place or speaking time",
+                    "%(count)s rounds with your place or speaking time",
+                ),
+                int(entries or 0),
+            ),
+            Tally(
+                "live_queue_places",
+                plural("%(count)s place in a live round queue", "%(count)s places in live round queues"),
+                len(await self._waiting(session, subject)),
+            ),
+            Tally(
+                "rounds_started",
+                plural(
+                    "%(count)s round naming you as who started it", "%(count)s rounds naming you as who started them"
+                ),
+                int(started or 0),
+            ),
         ]
 
     async def export(self, session: AsyncSession, subject: Subject) -> Any:
@@ -94,7 +112,7 @@ class RoundsPrivacy:
                     session,
                     row.channel_id,
                     row.notice_message_id,
-                    what="round notice",
+                    what=N_("round notice"),
                     purpose="rounds.erase",
                     guild_id=row.guild_id,
                 )
@@ -129,7 +147,7 @@ class RoundsPrivacy:
             row.channel_id,
             row.message_id,
             render(view, erasure.now),
-            what="sharing round message",
+            what=N_("sharing round message"),
             purpose="rounds.erase",
             guild_id=row.guild_id,
         )

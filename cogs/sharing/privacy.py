@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_, plural
 from bot.privacy import Erasure, Subject, Tally
 from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain
@@ -23,8 +24,8 @@ from cogs.sharing.models import HELD, AnonymousPost
 
 
 class AnonymousPostsProvider:
-    name = "anonymous posts"
-    purpose = (
+    name = N_("anonymous posts")
+    purpose = N_(
         "Your anonymous posts and replies, stored under a keyed pseudonym (no user id) so you can delete "
         "them and moderators can act on them without learning who wrote them."
     )
@@ -58,10 +59,21 @@ class AnonymousPostsProvider:
         link = self._moderation()
         quoted = await link.count_post_items(session, [p.id for p in posts]) if link and posts else 0
         return [
-            Tally("posts", "anonymous posts", len(split["posts"])),
-            Tally("replies", "anonymous replies", len(split["replies"])),
-            Tally("awaiting_approval", "anonymous posts awaiting approval", len(split["awaiting_approval"])),
-            Tally("moderator_quotes", "moderator-queue quotes of your anonymous posts", quoted),
+            Tally("posts", plural("%(count)s anonymous post", "%(count)s anonymous posts"), len(split["posts"])),
+            Tally("replies", plural("%(count)s anonymous reply", "%(count)s anonymous replies"), len(split["replies"])),
+            Tally(
+                "awaiting_approval",
+                plural("%(count)s anonymous post awaiting approval", "%(count)s anonymous posts awaiting approval"),
+                len(split["awaiting_approval"]),
+            ),
+            Tally(
+                "moderator_quotes",
+                plural(
+                    "%(count)s moderator-queue quote of your anonymous posts",
+                    "%(count)s moderator-queue quotes of your anonymous posts",
+                ),
+                quoted,
+            ),
         ]
 
     async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:
@@ -111,7 +123,7 @@ class AnonymousPostsProvider:
                     session,
                     post.channel_id,
                     post.message_id,
-                    what="anonymous reply" if post.label is not None else "anonymous post",
+                    what=N_("anonymous reply") if post.label is not None else N_("anonymous post"),
                     purpose="sharing.erase",
                     guild_id=post.guild_id,
                 )

@@ -9,7 +9,7 @@ from datetime import date
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from cogs.stats.domain import metric, week_label
+from cogs.stats import texts
 
 COLOURS = ("#d9822b", "#2b7bd9", "#3a9e5c", "#9b59b6", "#7f8c8d")
 
@@ -25,11 +25,11 @@ def render(series: dict[str, list[tuple[date, float | None]]], title: str) -> by
     positions = list(range(len(days)))
     for colour, (key, points) in zip(COLOURS, series.items(), strict=False):
         values = [math.nan if value is None else value for _, value in points]
-        axes.plot(positions, values, marker="o", markersize=3, linewidth=1.5, color=colour, label=metric(key).title)
+        axes.plot(positions, values, marker="o", markersize=3, linewidth=1.5, color=colour, label=texts.title(key))
     step = max(1, math.ceil(len(days) / 12))
-    axes.set_xticks(positions[::step], [week_label(day) for day, _ in days][::step], rotation=30, ha="right")
+    axes.set_xticks(positions[::step], [texts.week_label(day) for day, _ in days][::step], rotation=30, ha="right")
     axes.set_ylim(bottom=0)
-    axes.set_ylabel("per week")
+    axes.set_ylabel(texts.per_week())
     axes.grid(alpha=0.3)
     figure.suptitle(title)
     axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=5, fontsize=8, frameon=False)

@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot.audience import Audience, for_audience
 from bot.interactions import actor_of, reply
 from cogs.groups.api.choices import group_choices
-from cogs.stats import domain
+from cogs.stats import domain, texts
 from cogs.stats.service import StatsService
 
 if TYPE_CHECKING:
@@ -28,11 +28,6 @@ log = logging.getLogger(__name__)
 
 #: Features /stats reads from when they are loaded (groups is always there: stats needs it).
 SOURCES = ("checkins", "meetings", "rounds", "sharing")
-
-FILES_FAILED = (
-    "(Discord wouldn't take the chart and CSV just now, so they're missing here; every figure is in the "
-    "text below. Try `/stats` again in a minute for the files.)\n\n"
-)
 
 
 class StatsCog(commands.Cog):
@@ -76,13 +71,13 @@ class StatsCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = self.bot.clock.now()
         if server:
-            guild_name = interaction.guild.name if interaction.guild else "This server"
+            guild_name = interaction.guild.name if interaction.guild else texts.this_server()
             whole = await self.service.server_stats(actor, guild_name, weeks, self.sources())
-            text, shown = domain.server_text(whole), whole.anything_shown
+            text, shown = texts.server_text(whole), whole.anything_shown
             points, csv_text, name = domain.server_points(whole), domain.server_csv(whole), guild_name
         else:
             one = await self.service.group_stats(actor, group, interaction.channel_id, weeks, self.sources())
-            text, shown = domain.group_text(one), one.anything_shown
+            text, shown = texts.group_text(one), one.anything_shown
             points, csv_text, name = domain.group_points(one), domain.group_csv(one), one.name
         if not shown:  # nothing but "hidden": a chart of gaps would only look like something is wrong
             await reply(interaction, text)
@@ -90,15 +85,15 @@ class StatsCog(commands.Cog):
         # matplotlib costs ~25 MB and half a second to import: load it on the first chart, not at start.
         from cogs.stats.chart import render
 
-        title = f"{name}: engagement per week"
+        title = texts.chart_title(name)
         png = await asyncio.to_thread(render, points, title)
         stem = domain.file_stem(name, now)
         files = [
-            discord.File(io.BytesIO(png), filename=f"{stem}.png", description=domain.alt_text(title, points)),
+            discord.File(io.BytesIO(png), filename=f"{stem}.png", description=texts.alt_text(title, points)),
             discord.File(io.BytesIO(csv_text.encode()), filename=f"{stem}.csv"),
         ]
         try:
             await reply(interaction, text, files=files)
         except discord.HTTPException as error:
             log.warning("stats: Discord refused the chart and CSV (HTTP %s); sent the text alone", error.status)
-            await reply(interaction, FILES_FAILED + text)
+            await reply(interaction, texts.files_failed() + "\n\n" + text)

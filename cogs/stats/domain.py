@@ -1,4 +1,4 @@
-"""/stats's pure rules: which figures, how they read as text, and the CSV. No I/O, no ``discord``.
+"""/stats's pure rules: which figures, and the CSV. No I/O, no ``discord``; their words are in ``texts.py``.
 
 Every figure about members comes from ``bot.aggregates``: closed whole weeks, at least five people, frozen
 once published. Server-wide figures are sums of the groups' published figures (``aggregates.combined``).
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -21,18 +20,15 @@ WEEK_CHOICES = (4, 12, 26, 52)
 
 @dataclass(frozen=True)
 class Metric:
-    key: str  # stored and in the CSV header
-    title: str  # how people read it
-    unit: str  # what `count` counts
-    people: str  # what `contributors` counts
+    key: str  # stored, in the CSV, and how texts.py names it
     source: str  # the feature it comes from
 
 
-CHECKINS = Metric("checkins", "Check-ins", "check-ins", "people", "checkins")
-ATTENDANCE = Metric("attendance", "Meeting attendance", "attendances", "people", "meetings")
-ROUNDS = Metric("rounds", "Sharing rounds", "turns", "speakers", "rounds")
-POSTS = Metric("posts", "Anonymous posts", "posts", "writers", "sharing")
-JOINED = Metric("joined", "New members", "joined", "people", "groups")
+CHECKINS = Metric("checkins", "checkins")
+ATTENDANCE = Metric("attendance", "meetings")
+ROUNDS = Metric("rounds", "rounds")
+POSTS = Metric("posts", "sharing")
+JOINED = Metric("joined", "groups")
 METRICS = (CHECKINS, ATTENDANCE, ROUNDS, POSTS, JOINED)
 #: Figures /stats publishes and keeps itself (check-ins keep their own, shared with /checkin summary).
 OWN_METRICS = tuple(m for m in METRICS if m is not CHECKINS)
@@ -66,7 +62,7 @@ class GroupStats:
     windows: list[Window]  # newest first
     series: dict[str, list[Week]]  # metric key -> one Week per window, newest first
     minimum: int
-    missing: tuple[str, ...]  # metric titles whose feature is not loaded here
+    missing: tuple[str, ...]  # keys of the metrics whose feature is not loaded here
 
     @property
     def anything_shown(self) -> bool:
@@ -93,121 +89,8 @@ def monday(window: Window, zone: ZoneInfo) -> date:
     return window.start.astimezone(zone).date()
 
 
-def week_label(day: date) -> str:
-    return f"{day:%d %b}"
-
-
 def metric(key: str) -> Metric:
     return next(m for m in METRICS if m.key == key)
-
-
-# --- text ---------------------------------------------------------------------------------------------------
-
-HIDDEN_WORD = "hidden"
-
-
-def _value(week: Week, metric_key: str) -> str:
-    if week.hidden or week.figures.count is None:
-        return HIDDEN_WORD
-    if metric_key == ATTENDANCE.key and week.rate is not None:
-        return f"{week.figures.count} ({week.rate:.0%})"
-    if metric_key == ROUNDS.key and week.figures.balance is not None:
-        return f"{week.figures.count} (balance {week.figures.balance:.2f})"
-    return str(week.figures.count)
-
-
-def _latest(m: Metric, week: Week) -> str:
-    f = week.figures
-    if week.hidden or f.count is None:
-        return "hidden"
-    line = f"{f.count} {m.unit} from {f.contributors} {m.people}"
-    if m is ATTENDANCE and week.rate is not None:
-        line += f" over {week.meetings} meeting(s), {week.rate:.0%} of members on average"
-    if m is ROUNDS and f.balance is not None:
-        line += f", speaking balance {f.balance:.2f} (0 = even)"
-    return line
-
-
-PRIVACY_LINE = (
-    "Only whole weeks that have ended are counted. A week with fewer than {minimum} people taking part "
-    "shows as *hidden*: numbers that small could point to someone."
-)
-
-
-def group_text(stats: GroupStats) -> str:
-    weeks = len(stats.windows)
-    first, last = monday(stats.windows[-1], stats.zone), monday(stats.windows[0], stats.zone)
-    head = (
-        f"**{stats.name}**: engagement over the last {weeks} whole weeks "
-        f"(weeks of {week_label(first)} to {week_label(last)}, {stats.zone.key})."
-    )
-    lines = [head, PRIVACY_LINE.format(minimum=stats.minimum), ""]
-    if not stats.anything_shown:
-        lines.append(
-            f"Nothing to show yet: in each of these weeks fewer than {stats.minimum} people took part in any "
-            "one thing. That is often how a group starts, and it says nothing bad about it. Figures appear "
-            f"here once at least {stats.minimum} people check in, attend, speak or post in a week."
-        )
-        return "\n".join([*lines, *_missing(stats.missing)])
-    labels = [week_label(monday(w, stats.zone)) for w in reversed(stats.windows)]
-    for key, series in stats.series.items():
-        m = metric(key)
-        values = [_value(w, key) for w in reversed(series)]
-        lines.append(f"**{m.title}**: last week {_latest(m, series[0])}.")
-        shown = sum(not w.hidden for w in series)
-        if weeks <= 12:
-            lines.append("  " + " · ".join(f"{label}: {v}" for label, v in zip(labels, values, strict=True)))
-        else:
-            counts = [w.figures.count for w in series if not w.hidden and w.figures.count is not None]
-            if counts:
-                lines.append(f"  {shown} of {weeks} weeks shown; lowest {min(counts)}, highest {max(counts)}.")
-    lines += ["", "The chart shows the same figures; the CSV has every week.", *_missing(stats.missing)]
-    return "\n".join(lines)
-
-
-def server_text(stats: ServerStats) -> str:
-    weeks = len(stats.windows)
-    head = (
-        f"**{stats.guild_name}**, all {stats.groups} group(s): engagement over the last {weeks} whole weeks "
-        f"({stats.zone.key}). Each week adds up the groups whose own figures for it are shown; a group's "
-        f"hidden week adds nothing."
-    )
-    lines = [head, PRIVACY_LINE.format(minimum=stats.minimum), ""]
-    if not stats.anything_shown:
-        lines.append(
-            f"Nothing to show yet: no group had {stats.minimum} or more people taking part in any one thing "
-            "in these weeks."
-        )
-        return "\n".join([*lines, *_missing(stats.missing)])
-    labels = [week_label(monday(w, stats.zone)) for w in reversed(stats.windows)]
-    for key, series in stats.series.items():
-        m = metric(key)
-        newest = series[0]
-        latest = f"{newest.count} {m.unit} ({newest.shown} group(s) shown)" if newest.any_shown else "hidden"
-        lines.append(f"**{m.title}**: last week {latest}.")
-        if weeks <= 12:
-            values = [str(c.count) if c.any_shown else HIDDEN_WORD for c in reversed(series)]
-            lines.append("  " + " · ".join(f"{label}: {v}" for label, v in zip(labels, values, strict=True)))
-    lines += ["", "The chart shows the same figures; the CSV has every week.", *_missing(stats.missing)]
-    return "\n".join(lines)
-
-
-def _missing(titles: Sequence[str]) -> list[str]:
-    if not titles:
-        return []
-    return [f"Not counted here: {', '.join(titles)} (not switched on in this server)."]
-
-
-def alt_text(title: str, series: dict[str, list[tuple[date, float | None]]]) -> str:
-    """The chart's description (Discord allows 1,024 characters): what each line does, in words."""
-    parts = []
-    for key, points in series.items():
-        values = [v for _, v in points if v is not None]
-        if not values:
-            parts.append(f"{metric(key).title}: hidden every week")
-        else:
-            parts.append(f"{metric(key).title}: {len(values)} weeks shown, from {min(values):g} to {max(values):g}")
-    return (f"{title}. " + "; ".join(parts) + ".")[:1024]
 
 
 # --- chart and CSV data -----------------------------------------------------------------------------------
@@ -249,7 +132,7 @@ def group_csv(stats: GroupStats) -> str:
                 [
                     monday(f.window, stats.zone).isoformat(),
                     key,
-                    "yes" if shown else HIDDEN_WORD,
+                    "yes" if shown else "hidden",
                     f.count if shown else "",
                     f.contributors if shown else "",
                     week.meetings if shown and week.meetings is not None else "",

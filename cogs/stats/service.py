@@ -26,7 +26,7 @@ from cogs.groups import api as groups
 from cogs.meetings import api as meetings
 from cogs.rounds import api as rounds
 from cogs.sharing import api as sharing
-from cogs.stats import domain
+from cogs.stats import domain, texts
 from cogs.stats.domain import ATTENDANCE, CHECKINS, JOINED, METRICS, POSTS, ROUNDS, GroupStats, ServerStats, Week
 from cogs.stats.models import PublishedStat
 
@@ -54,10 +54,7 @@ class StatsService:
     async def server_stats(self, actor: Actor, guild_name: str, weeks: int, sources: frozenset[str]) -> ServerStats:
         _check_weeks(weeks)
         if not actor.is_admin:
-            raise NotAllowed(
-                "The whole server's figures are for server admins (Manage Server). "
-                "As a facilitator, `/stats group:` shows your own group."
-            )
+            raise NotAllowed(texts.server_is_for_admins())
         now = self.clock.now()
         async with self.db.write() as session:
             zone = (await groups.server_timezones(session, [actor.guild_id])).get(actor.guild_id)
@@ -191,7 +188,7 @@ class StatsService:
 
 def _check_weeks(weeks: int) -> None:
     if weeks not in domain.WEEK_CHOICES:
-        raise BadInput("Choose 4, 12, 26 or 52 weeks.")
+        raise BadInput(texts.choose_weeks())
 
 
 def _loaded_keys(sources: Iterable[str]) -> set[str]:
@@ -199,4 +196,4 @@ def _loaded_keys(sources: Iterable[str]) -> set[str]:
 
 
 def _missing(sources: frozenset[str]) -> tuple[str, ...]:
-    return tuple(m.title for m in METRICS if m.source not in sources)
+    return tuple(m.key for m in METRICS if m.source not in sources)

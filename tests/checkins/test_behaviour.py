@@ -490,7 +490,7 @@ async def test_privacy_info_lists_checkins_and_delete_erases_them(harness: Harne
     _guild, group, (alice,), _ = await setup_group(harness, env)
     await check_in(alice, group, 3, "mine", "group")
     info = await alice.slash(group.channel, "privacy info")
-    assert "1 check-ins" in info.response.content
+    assert "1 check-in" in info.response.content
     asked = await alice.slash(group.channel, "privacy delete")
     await alice.click(asked.response.message, label="Yes, erase my data")
     assert await count_checkins(harness) == 0

@@ -121,7 +121,7 @@ async def test_privacy_provider_describes_exports_and_erases_everything(db: Data
     async with db.read() as session:
         lines = await described(session, provider, subject)
         exported = await provider.export(session, subject)
-    assert "1 check-ins" in lines and "1 daily reminders" in lines
+    assert "1 check-in" in lines and "1 daily reminder" in lines
     assert exported["checkins"][0]["note"] == "my words"
     assert exported["low_mood_alerts"] == [{"group_id": group_id, "threshold": 2, "consecutive": 3}]
 

@@ -285,7 +285,7 @@ async def test_privacy_delete_erases_pending_messages_but_keeps_clean_up_deletes
     privacy = DeliveryPrivacy()
     async with db.read() as session:
         # The pending delete is the clean-up of an erase: not the member's to drop, so not counted.
-        assert await described(session, privacy, subject) == ["1 message(s) waiting to be sent"]
+        assert await described(session, privacy, subject) == ["1 message waiting to be sent"]
     async with db.write() as session:
         await privacy.erase(session, subject, Erasure())
     async with db.read() as session:

@@ -434,7 +434,7 @@ async def test_privacy_export_and_delete_cover_rsvps_and_attendance(harness: Har
     await world.alice.click(world.group.channel.last_message, label="Going")
     info = await world.alice.slash(world.group.channel, "privacy info")
     said = "\n".join(m.content for m in [info.response, *info.followups] if m is not None)
-    assert "1 meeting answer(s)" in said
+    assert "1 meeting answer" in said
     exported = await harness.bot.privacy.export(
         harness.bot.db, __import__("bot.privacy").privacy.Subject(world.alice.id, harness.bot.require_keys())
     )
@@ -442,7 +442,7 @@ async def test_privacy_export_and_delete_cover_rsvps_and_attendance(harness: Har
     erased = await harness.bot.privacy.erase(
         harness.bot.db, __import__("bot.privacy").privacy.Subject(world.alice.id, harness.bot.require_keys())
     )
-    assert {h.name: h.described() for h in erased}["meetings"] == ["1 meeting answer(s)"]
+    assert {h.name: h.described() for h in erased}["meetings"] == ["1 meeting answer"]
     async with harness.bot.db.read() as session:
         assert list(await session.scalars(select(Rsvp))) == []
 

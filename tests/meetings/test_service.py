@@ -130,7 +130,7 @@ async def test_privacy_provider_exports_and_erases(db: Database) -> None:
     subject = Subject(ALICE, Keyring(b"k" * 32))
     provider = MeetingPrivacy()
     async with db.read() as session:
-        assert await described(session, provider, subject) == ["1 meeting answer(s)", "1 reminder(s) sent"]
+        assert await described(session, provider, subject) == ["1 meeting answer", "1 reminder sent"]
         exported = await provider.export(session, subject)
     assert exported["rsvps"][0]["occurrence"] == "*"
     async with db.write() as session:

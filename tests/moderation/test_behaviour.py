@@ -313,7 +313,7 @@ async def test_a_reporter_is_not_linked_in_privacy_export(harness: Harness) -> N
     await report(s.bob, s.channel, message)
 
     info = await s.alice.slash(s.general, "privacy info")
-    assert "1 moderation item(s) about messages you wrote" in info.response.content
+    assert "1 moderation item about messages you wrote" in info.response.content
     bob_info = await s.bob.slash(s.general, "privacy info")
     assert "Reports you made are never linked to you" in bob_info.response.content
 

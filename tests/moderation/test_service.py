@@ -293,9 +293,9 @@ async def test_privacy_describe_export_and_erase(service: ModerationService, db:
     author, moderator, reporter = (Subject(user_id=uid, keys=KEYS) for uid in (7, 50, 11))
 
     async with db.read() as session:
-        assert await described(session, provider, author) == ["1 moderation item(s) about messages you wrote"]
+        assert await described(session, provider, author) == ["1 moderation item about messages you wrote"]
         # The reporter (only they, holding the secret key's answer for their own id) can find their report.
-        assert await described(session, provider, reporter) == ["1 report(s) you filed"]
+        assert await described(session, provider, reporter) == ["1 report you filed"]
         exported = await provider.export(session, moderator)
     assert [a["action"] for a in exported["your_moderator_actions"]] == ["warn"]
 

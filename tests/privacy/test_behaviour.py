@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HearthState
+from bot.i18n import plural
 from bot.privacy import Erasure, Subject, Tally
 from tests.conftest import Harness
 
@@ -21,7 +22,7 @@ class NotesProvider:
     purpose = "Notes you wrote, so you can read them later."
 
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
-        return [Tally("notes", "notes", len(await self._rows(session, subject)))]
+        return [Tally("notes", plural("%(count)s note", "%(count)s notes"), len(await self._rows(session, subject)))]
 
     async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:
         return {"notes": [row.value for row in await self._rows(session, subject)]}

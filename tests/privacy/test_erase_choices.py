@@ -40,11 +40,11 @@ async def test_by_default_the_words_go_everywhere(harness: Harness) -> None:
     assert asked.ephemeral
     assert buttons(asked) == ["Yes, erase my data", KEEP, "Cancel"]
     assert "removes their words everywhere (the default)" in asked.response.content  # type: ignore[union-attr]
-    assert "1 anonymous posts" in asked.response.content  # type: ignore[union-attr]
+    assert "1 anonymous post" in asked.response.content  # type: ignore[union-attr]
 
     done = await s.alice.click(asked.response, label="Yes, erase my data")  # type: ignore[arg-type]
     said = text_of(done)
-    assert "1 anonymous posts" in said and "1 moderator-queue quotes of your anonymous posts" in said
+    assert "1 anonymous post" in said and "1 moderator-queue quote of your anonymous posts" in said
     assert "Taken off Discord or rewritten: 2 messages." in said  # the post, and the moderator's card
     assert await posts(harness) == []
     assert all(POST not in m.content for m in channel.history())
@@ -59,7 +59,7 @@ async def test_keeping_the_words_leaves_them_in_place_with_no_link_to_the_member
     done = await s.alice.click(asked.response, label=KEEP)  # type: ignore[arg-type]
     said = text_of(done)
     assert "Kept where they were, as you chose, with no link to you left anywhere:" in said
-    assert "• anonymous posts: 1 anonymous posts" in said
+    assert "• anonymous posts: 1 anonymous post" in said
     assert "Erased everywhere:" in said  # her group membership and the rest still went
 
     [post] = await posts(harness)
@@ -67,7 +67,7 @@ async def test_keeping_the_words_leaves_them_in_place_with_no_link_to_the_member
     assert any(m.content == POST for m in channel.history())  # still on Discord, for the group
     assert POST in s.card().content  # and the moderators still see what they are reviewing
     info = text_of(await s.alice.slash(s.general, "privacy info"))
-    assert "1 anonymous posts" not in info  # nothing of hers is found any more
+    assert "1 anonymous post" not in info  # nothing of hers is found any more
     refused = await s.alice.slash(channel, "share", delete=post.code)  # nor can she delete it now
     assert refused.ephemeral
     harness.env.errors.clear()
@@ -88,7 +88,7 @@ async def test_a_message_discord_refuses_to_delete_is_named_with_a_link_for_a_mo
     done = await s.alice.click(asked.response, label="Yes, erase my data")  # type: ignore[arg-type]
     said = text_of(done)
     assert "Discord refused to remove 1 message" in said
-    assert "Their text is already gone from Hearth. Ask a server moderator to delete them:" in said
+    assert "Its text is already gone from Hearth. Ask a server moderator to delete it:" in said
     assert f"• anonymous post: https://discord.com/channels/{s.guild.id}/{channel.id}/{post.id}" in said
     assert "Taken off Discord or rewritten: 1 message." in said  # the card was rewritten all the same
     assert await posts(harness) == []  # nothing of it is kept by Hearth

@@ -197,7 +197,7 @@ async def test_privacy_exports_and_erases_or_keeps_without_author(db: Database, 
     provider = ResourcesPrivacy()
     async with db.read() as session:
         exported = await provider.export(session, subject)
-        assert await described(session, provider, subject) == ["1 resources added", "1 helpful votes"]
+        assert await described(session, provider, subject) == ["1 resource added", "1 helpful vote"]
     assert [r["title"] for r in exported["resources_added"]] == ["Box breathing"]
     assert exported["helpful_votes"] == [theirs.id]
     async with db.write() as session:

@@ -346,7 +346,7 @@ async def test_privacy_export_and_delete_include_rounds(harness: Harness, env: s
     info = await ann.slash(group.channel, "privacy info")
     said = "\n".join(m.content for m in [info.response, *info.followups] if m is not None)
     assert "Sharing rounds" in said
-    assert "1 place(s) in live round queues" in said
+    assert "1 place in a live round queue" in said
     shown = await ann.slash(group.channel, "privacy delete")
     await ann.click(shown.response, label="Yes, erase my data")
     view = await live_view(harness, group.channel)

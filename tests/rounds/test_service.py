@@ -124,7 +124,7 @@ async def test_privacy_provider_describes_exports_and_erases(db: Database) -> No
     async with db.read() as session:
         lines = await described(session, provider, subject)
         exported = await provider.export(session, subject)
-    assert lines == ["1 round(s) with your place or speaking time"]
+    assert lines == ["1 round with your place or speaking time"]
     assert exported["rounds"][0]["seconds_spoken"] == 42.0
     assert exported["rounds"][0]["turns_shared"] == 1
 

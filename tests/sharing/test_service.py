@@ -154,7 +154,7 @@ async def test_privacy_provider_finds_only_my_posts(db: Database, keep_text: boo
     me = Subject(ALICE, KEYS)
     async with db.read() as session:
         assert [p["text"] for p in (await provider.export(session, me))["posts"]] == ["alice"]
-        assert await described(session, provider, me) == ["1 anonymous posts"]
+        assert await described(session, provider, me) == ["1 anonymous post"]
     async with db.write() as session:
         await provider.erase(session, me, Erasure(keep_anonymous_text=keep_text))
     async with db.read() as session:
