@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, plural
 from bot.privacy import Erasure, Subject, Tally
-from cogs.moderation.domain import ItemSnapshot, render_card
+from cogs.moderation import records
+from cogs.moderation.domain import render_card
 from cogs.moderation.models import AuditEntry, ModItem, ModReport
 from cogs.sharing.api import AnonymousPosts
 
@@ -51,25 +52,8 @@ def post_codes(posts: Callable[[], AnonymousPosts | None]) -> PostCodes:
 
 async def _render(session: AsyncSession, item: ModItem, post_code: PostCodes) -> str:
     """The card as it reads once the erase is done: rendered exactly as moderation renders it."""
-    reasons = await session.scalars(select(ModReport.reason).where(ModReport.item_id == item.id).order_by(ModReport.id))
-    view = ItemSnapshot(
-        id=item.id,
-        guild_id=item.guild_id,
-        kind=item.kind,
-        status=item.status,
-        channel_id=item.channel_id,
-        message_id=item.message_id,
-        post_id=item.post_id,
-        post_code=await post_code(session, item.post_id) if item.post_id is not None else None,
-        author_id=item.author_id,
-        excerpt=item.excerpt,
-        report_count=item.report_count,
-        created_at=item.created_at,
-        reasons=list(reasons),
-        actions=[line for line in item.actions.split("\n") if line],
-        resolution=item.resolution,
-        closed_by=item.closed_by,
-    )
+    code = await post_code(session, item.post_id) if item.post_id is not None else None
+    view = await records.snapshot(session, item, post_code=code)
     return render_card(view)
 
 

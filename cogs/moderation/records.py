@@ -97,3 +97,29 @@ async def audit(
             created_at=now,
         )
     )
+
+
+async def snapshot(
+    session: AsyncSession, item: ModItem, *, post_code: str | None, break_glass: bool = False
+) -> domain.ItemSnapshot:
+    """What a card or a queue line shows about ``item``: the one place a row becomes a snapshot."""
+    reasons = await session.scalars(select(ModReport.reason).where(ModReport.item_id == item.id).order_by(ModReport.id))
+    return domain.ItemSnapshot(
+        id=item.id,
+        guild_id=item.guild_id,
+        kind=item.kind,
+        status=item.status,
+        channel_id=item.channel_id,
+        message_id=item.message_id,
+        post_id=item.post_id,
+        post_code=post_code,
+        author_id=item.author_id,
+        excerpt=item.excerpt,
+        report_count=item.report_count,
+        created_at=item.created_at,
+        reasons=list(reasons),
+        actions=[line for line in item.actions.split("\n") if line],
+        resolution=item.resolution,
+        closed_by=item.closed_by,
+        break_glass=break_glass,
+    )

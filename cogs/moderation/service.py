@@ -252,26 +252,10 @@ class ModerationService:
     async def _view(self, session: AsyncSession, item: ModItem, post: PostRef | None = None) -> ItemSnapshot:
         if post is None and item.post_id is not None:
             post = await self.sharing.post_by_id(session, item.post_id)
-        reasons = list(
-            await session.scalars(select(ModReport.reason).where(ModReport.item_id == item.id).order_by(ModReport.id))
-        )
-        return ItemSnapshot(
-            id=item.id,
-            guild_id=item.guild_id,
-            kind=item.kind,
-            status=item.status,
-            channel_id=item.channel_id,
-            message_id=item.message_id,
-            post_id=item.post_id,
+        return await records.snapshot(
+            session,
+            item,
             post_code=getattr(post, "code", None),
-            author_id=item.author_id,
-            excerpt=item.excerpt,
-            report_count=item.report_count,
-            created_at=item.created_at,
-            reasons=reasons,
-            actions=[line for line in item.actions.split("\n") if line],
-            resolution=item.resolution,
-            closed_by=item.closed_by,
             break_glass=await self.sharing.break_glass(session, item.guild_id),
         )
 
