@@ -170,7 +170,7 @@ async def main() -> None:
     t0 = time.perf_counter()
     due_all = await service.due_jobs(now + timedelta(days=8))
     t_query = time.perf_counter() - t0
-    for meeting_id, at in due_all:
+    for meeting_id, _guild_id, at in due_all:
         full.at(f"meetings:m:{meeting_id}", max(at, now), noop, meeting_id)
     t_full = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
@@ -183,7 +183,7 @@ async def main() -> None:
     window.start()
     t0 = time.perf_counter()
     due_window = await service.due_jobs(clock.now() + HORIZON)
-    for meeting_id, at in due_window:
+    for meeting_id, _guild_id, at in due_window:
         window.at(f"meetings:m:{meeting_id}", max(at, clock.now()), noop, meeting_id)
     later = await service.earliest_job_after(clock.now() + HORIZON)
     t_window = time.perf_counter() - t0

@@ -95,15 +95,18 @@ class MeetingsCog(commands.Cog):
         await self.refill()
         now = self.bot.clock.now()
         for meeting_id, guild_id, channel_id in await self.service.running():
+            if not self.bot.owns(guild_id):  # another process serves that guild's shard
+                continue
             await self.service.voice_present(meeting_id, self._voice_members(guild_id, channel_id), now)
 
     async def refill(self) -> int:
         """Schedule every meeting due within the horizon, and a sweep for the slice after it."""
         now = self.bot.clock.now()
         self.window_end = now + HORIZON
-        due = await self.service.due_jobs(self.window_end)
-        for meeting_id, at in due:
-            self._schedule(meeting_id, at, now)
+        # Only the guilds on this process's shards: with several processes, each meeting fires in one.
+        due = [(m, g, at) for m, g, at in await self.service.due_jobs(self.window_end) if self.bot.owns(g)]
+        for meeting_id, guild_id, at in due:
+            self._schedule(meeting_id, at, now, guild_id)
         later = await self.service.earliest_job_after(self.window_end)
         if later is None:
             self.bot.scheduler.cancel(SWEEP_JOB)
@@ -111,23 +114,26 @@ class MeetingsCog(commands.Cog):
             self.bot.scheduler.at(SWEEP_JOB, later, self.refill)
         return len(due)
 
-    def _schedule(self, meeting_id: int, at: datetime, now: datetime) -> None:
-        self.bot.scheduler.at(_job(meeting_id), max(at, now), self.run_job, meeting_id)
+    def _schedule(self, meeting_id: int, at: datetime, now: datetime, guild_id: int | None = None) -> None:
+        self.bot.scheduler.at(_job(meeting_id), max(at, now), self.run_job, meeting_id, guild_id)
 
-    def place(self, meeting_id: int, at: datetime | None) -> None:
+    def place(self, meeting_id: int, at: datetime | None, guild_id: int | None = None) -> None:
         """After a change: hold the job if due within the horizon, else make sure a sweep comes by."""
         if at is None:
             self.bot.scheduler.cancel(_job(meeting_id))
             return
         if at <= self.window_end:
-            self._schedule(meeting_id, at, self.bot.clock.now())
+            self._schedule(meeting_id, at, self.bot.clock.now(), guild_id)
             return
         self.bot.scheduler.cancel(_job(meeting_id))
         sweep = self.bot.scheduler.next_run(SWEEP_JOB)
         if sweep is None or at < sweep:
             self.bot.scheduler.at(SWEEP_JOB, at, self.refill)
 
-    async def run_job(self, meeting_id: int) -> None:
+    async def run_job(self, meeting_id: int, guild_id: int | None = None) -> None:
+        """``guild_id`` when known: a job whose guild moved to another process's shards does nothing here."""
+        if guild_id is not None and not self.bot.owns(guild_id):
+            return
         try:
             result = await self.ticks.run(meeting_id)
             view = result.view
@@ -138,11 +144,11 @@ class MeetingsCog(commands.Cog):
                 await self.service.voice_present(view.id, members, self.bot.clock.now())
             if result.started or result.ended:
                 view = await self.publish.sync_discord(view)
-            self.place(meeting_id, result.next_job_at)
+            self.place(meeting_id, result.next_job_at, view.guild_id)
         except Exception:
             log.exception("meeting job failed meeting=%s", meeting_id)
             # Try again shortly: the database still says what is due.
-            self.bot.scheduler.after(_job(meeting_id), 60, self.run_job, meeting_id)
+            self.bot.scheduler.after(_job(meeting_id), 60, self.run_job, meeting_id, guild_id)
 
     def _voice_members(self, guild_id: int, channel_id: int) -> list[int]:
         guild = self.bot.get_guild(guild_id)

@@ -262,14 +262,15 @@ class MeetingQueries:
             meeting = await session.get(Meeting, meeting_id)
             return None if meeting is None or meeting.cancelled_at is not None else meeting.next_job_at
 
-    async def due_jobs(self, until: datetime) -> list[tuple[int, datetime]]:
+    async def due_jobs(self, until: datetime) -> list[tuple[int, int, datetime]]:
+        """(meeting id, guild id, due) of every job due by ``until``."""
         async with self.db.read() as session:
             rows = await session.execute(
-                select(Meeting.id, Meeting.next_job_at).where(
+                select(Meeting.id, Meeting.guild_id, Meeting.next_job_at).where(
                     Meeting.next_job_at.is_not(None), Meeting.next_job_at <= until, Meeting.cancelled_at.is_(None)
                 )
             )
-            return [(row.id, row.next_job_at) for row in rows]
+            return [(row.id, row.guild_id, row.next_job_at) for row in rows]
 
     async def earliest_job_after(self, after: datetime) -> datetime | None:
         async with self.db.read() as session:

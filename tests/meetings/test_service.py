@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -267,6 +266,8 @@ async def test_pacer_spaces_concurrent_callers_by_the_rate() -> None:
 
     await asyncio.gather(*(call() for _ in range(5)))
     done.sort()
-    assert done[0] < 0.01  # the first goes at once
-    gaps = [later - earlier for earlier, later in itertools.pairwise(done)]
-    assert all(gap >= 0.009 for gap in gaps), gaps
+    # The k-th call never goes before its slot, k x 10 ms after the first. (Gaps between neighbours are not
+    # asserted: on a loaded machine one sleep can overrun into the next slot, and both then go together;
+    # the rate over any stretch still holds because no call goes early.)
+    assert all(at >= k * 0.01 - 0.001 for k, at in enumerate(done)), done
+    assert done[-1] >= 0.039
