@@ -1,4 +1,11 @@
-"""Care in the privacy protocol: cases about a member, cases they raised, their care preferences."""
+"""Care in the privacy protocol: cases about a member, cases they raised, their care preferences.
+
+``counts`` is the one counting used by /privacy info, the export and the erase reply. Erasing deletes
+the cases about them (named, or found by recomputing an anonymous case's seal) and rewrites every card
+that carried those cases (facilitators' DMs, the moderator queue) through the erase's durable delivery
+record, so no card keeps naming them. A worried report they made stays (it is about someone else) but
+loses the link to them.
+"""
 
 from __future__ import annotations
 
@@ -7,84 +14,140 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.privacy import Subject
+from bot.i18n import N_, plural
+from bot.privacy import Erasure, Subject, Tally
 from cogs.care.domain import seal
 from cogs.care.models import CareCase, CareMessage, CarePreference
+from cogs.care.service import card_messages
+
+# What a card about an erased case reads afterwards: no name, no group, nothing left to act on.
+ERASED_CARD = "**Care request removed**\nThe member asked Hearth to erase their data, so this request is gone."
 
 
 async def _sealed(session: AsyncSession, subject: Subject) -> list[CareCase]:
     """Their anonymous concerns and the cases about their anonymous posts: found only by recomputing each
     case's seal with their id (nothing stores the id itself)."""
-    rows = await session.scalars(select(CareCase).where(CareCase.seal.is_not(None)))
+    rows = await session.scalars(select(CareCase).where(CareCase.seal.is_not(None)).order_by(CareCase.id))
     return [r for r in rows if r.seal == seal(subject.keys, r.guild_id, r.id, subject.user_id)]
 
 
+async def _about(session: AsyncSession, subject: Subject) -> list[CareCase]:
+    return list(
+        await session.scalars(select(CareCase).where(CareCase.member_id == subject.user_id).order_by(CareCase.id))
+    )
+
+
+async def _raised(session: AsyncSession, subject: Subject) -> list[CareCase]:
+    return list(
+        await session.scalars(select(CareCase).where(CareCase.raised_by == subject.user_id).order_by(CareCase.id))
+    )
+
+
+def _split(sealed: list[CareCase]) -> tuple[list[CareCase], list[CareCase]]:
+    """Anonymous concerns they raised, and cases about their anonymous posts."""
+    return [c for c in sealed if c.source == "concern"], [c for c in sealed if c.source != "concern"]
+
+
 class CarePrivacy:
-    name = "care requests"
-    purpose = (
+    name = N_("care requests")
+    purpose = N_(
         "Care requests (yours, or a worried report about you): group, urgency, who took it and when, a private "
         "closing note; your automatic-message choice; your `/concern` conversations."
     )
 
-    async def describe(self, session: AsyncSession, subject: Subject) -> list[str]:
-        about = await session.scalar(select(func.count()).where(CareCase.member_id == subject.user_id))
-        raised = await session.scalar(select(func.count()).where(CareCase.raised_by == subject.user_id))
-        mine = await _sealed(session, subject)
-        sealed = sum(1 for r in mine if r.source == "concern")
-        posts = len(mine) - sealed
-        lines = [f"{sealed} anonymous concern{'s' if sealed != 1 else ''} you raised"] if sealed else []
-        if posts:
-            lines.append(f"{posts} care request{'s' if posts != 1 else ''} about your anonymous posts")
-        if about:
-            lines.append(f"{about} care request{'s' if about != 1 else ''} about you")
-        if raised:
-            lines.append(f"{raised} worried report{'s' if raised != 1 else ''} you made")
-        prefs = await session.scalar(select(func.count()).where(CarePreference.user_id == subject.user_id))
-        if prefs:
-            lines.append("your choice about automatic crisis messages")
-        return lines
-
-    async def export(self, session: AsyncSession, subject: Subject) -> Any:
-        cases = [
-            *await session.scalars(select(CareCase).where(CareCase.member_id == subject.user_id)),
-            *await _sealed(session, subject),
+    async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
+        concerns, posts = _split(await _sealed(session, subject))
+        prefs = await session.scalar(
+            select(func.count()).select_from(CarePreference).where(CarePreference.user_id == subject.user_id)
+        )
+        return [
+            Tally(
+                "your_anonymous_concerns",
+                plural("%(count)s anonymous concern you raised", "%(count)s anonymous concerns you raised"),
+                len(concerns),
+            ),
+            Tally(
+                "requests_about_your_anonymous_posts",
+                plural(
+                    "%(count)s care request about your anonymous posts",
+                    "%(count)s care requests about your anonymous posts",
+                ),
+                len(posts),
+            ),
+            Tally(
+                "requests_about_you",
+                plural("%(count)s care request about you", "%(count)s care requests about you"),
+                len(await _about(session, subject)),
+            ),
+            Tally(
+                "worried_reports_you_made",
+                plural("%(count)s worried report you made", "%(count)s worried reports you made"),
+                len(await _raised(session, subject)),
+            ),
+            Tally(
+                "preferences",
+                plural(
+                    "%(count)s choice about automatic crisis messages",
+                    "%(count)s choices about automatic crisis messages",
+                ),
+                int(prefs or 0),
+            ),
         ]
+
+    async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:
+        about = await _about(session, subject)
+        concerns, posts = _split(await _sealed(session, subject))
         said: dict[int, list[dict[str, Any]]] = {}
         for m in await session.scalars(
-            select(CareMessage).where(CareMessage.case_id.in_([c.id for c in cases])).order_by(CareMessage.id)
+            select(CareMessage)
+            .where(CareMessage.case_id.in_([c.id for c in [*about, *concerns, *posts]]))
+            .order_by(CareMessage.id)
         ):
             said.setdefault(m.case_id, []).append(
                 {"from": "you" if m.from_member else "handler", "at": m.at.isoformat(), "text": m.text}
             )
+
+        def request(c: CareCase) -> dict[str, Any]:
+            return {
+                "id": c.id,
+                "server_id": str(c.guild_id),
+                "group": c.group_name,
+                "status": c.status,
+                "opened_at": c.opened_at.isoformat(),
+                "taken_at": c.claimed_at.isoformat() if c.claimed_at else None,
+                "closed_at": c.closed_at.isoformat() if c.closed_at else None,
+                "closing_note": c.note,
+                "kind": c.source,
+                "anonymous": c.member_id is None,
+                "conversation": said.get(c.id, []),
+            }
+
         prefs = await session.scalars(select(CarePreference).where(CarePreference.user_id == subject.user_id))
         return {
-            "requests": [
-                {
-                    "id": c.id,
-                    "server_id": str(c.guild_id),
-                    "group": c.group_name,
-                    "status": c.status,
-                    "opened_at": c.opened_at.isoformat(),
-                    "taken_at": c.claimed_at.isoformat() if c.claimed_at else None,
-                    "closed_at": c.closed_at.isoformat() if c.closed_at else None,
-                    "closing_note": c.note,
-                    "kind": c.source,
-                    "anonymous": c.member_id is None,
-                    "conversation": said.get(c.id, []),
-                }
-                for c in cases
+            "your_anonymous_concerns": [request(c) for c in concerns],
+            "requests_about_your_anonymous_posts": [request(c) for c in posts],
+            "requests_about_you": [request(c) for c in about],
+            # Only that they made it: the case itself is about someone else and stays theirs.
+            "worried_reports_you_made": [
+                {"server_id": str(c.guild_id), "at": c.opened_at.isoformat()} for c in await _raised(session, subject)
             ],
             "preferences": [{"server_id": str(p.guild_id), "automatic_messages": p.automatic} for p in prefs],
         }
 
-    async def erase(self, session: AsyncSession, subject: Subject) -> int:
-        about = await session.execute(delete(CareCase).where(CareCase.member_id == subject.user_id))
-        sealed = [r.id for r in await _sealed(session, subject)]
-        if sealed:
-            await session.execute(delete(CareCase).where(CareCase.id.in_(sealed)))
-        raised = await session.execute(
-            update(CareCase).where(CareCase.raised_by == subject.user_id).values(raised_by=None)
-        )
-        prefs = await session.execute(delete(CarePreference).where(CarePreference.user_id == subject.user_id))
-        counts = [int(getattr(r, "rowcount", 0) or 0) for r in (about, raised, prefs)]
-        return sum(counts) + len(sealed)
+    async def erase(self, session: AsyncSession, subject: Subject, erasure: Erasure) -> None:
+        cases = {c.id: c for c in [*await _about(session, subject), *await _sealed(session, subject)]}
+        # Read before the delete: a card's alert row goes with its case.
+        for case_id, channel_id, message_id in await card_messages(session, list(cases)):
+            erasure.edit_message(
+                session,
+                channel_id,
+                message_id,
+                ERASED_CARD,
+                what=N_("care request card about you"),
+                purpose="care.erase",
+                guild_id=cases[case_id].guild_id,
+            )
+        if cases:
+            await session.execute(delete(CareCase).where(CareCase.id.in_(list(cases))))
+        await session.execute(update(CareCase).where(CareCase.raised_by == subject.user_id).values(raised_by=None))
+        await session.execute(delete(CarePreference).where(CarePreference.user_id == subject.user_id))

@@ -94,6 +94,25 @@ def _case(row: CareCase) -> Case:
 Then = Callable[[AsyncSession, Case], None]
 
 
+async def card_messages(session: AsyncSession, case_ids: Sequence[int]) -> list[tuple[int, int, int]]:
+    """(case, channel, message) of every message carrying these cases' cards: those posted directly, and
+    escalations the delivery record sent (it keeps their message id). Used to refresh them and to erase."""
+    if not case_ids:
+        return []
+    rows = await session.execute(
+        select(CareAlert.case_id, CareAlert.channel_id, CareAlert.message_id).where(CareAlert.case_id.in_(case_ids))
+    )
+    sent = await session.execute(
+        select(DeliveryRecord.ref, DeliveryRecord.channel_id, DeliveryRecord.message_id).where(
+            DeliveryRecord.purpose == ESCALATION_PURPOSE,
+            DeliveryRecord.ref.in_([str(i) for i in case_ids]),
+            DeliveryRecord.channel_id.is_not(None),
+            DeliveryRecord.message_id.is_not(None),
+        )
+    )
+    return [(int(case or 0), int(c or 0), int(m or 0)) for case, c, m in [*rows.all(), *sent.all()]]
+
+
 class CareService:
     def __init__(
         self,
@@ -539,21 +558,11 @@ class CareService:
             session.add(CareAlert(case_id=case_id, channel_id=channel_id, message_id=message_id))
 
     async def alerts(self, case_id: int) -> list[tuple[int, int]]:
-        """Every message carrying the case's card: those posted directly, and escalations the delivery
-        record sent (it keeps their message id)."""
+        """Every message carrying the case's card (see ``card_messages``)."""
         async with self.db.read() as session:
-            rows = await session.execute(
-                select(CareAlert.channel_id, CareAlert.message_id).where(CareAlert.case_id == case_id)
-            )
-            sent = await session.execute(
-                select(DeliveryRecord.channel_id, DeliveryRecord.message_id).where(
-                    DeliveryRecord.purpose == ESCALATION_PURPOSE,
-                    DeliveryRecord.ref == str(case_id),
-                    DeliveryRecord.channel_id.is_not(None),
-                    DeliveryRecord.message_id.is_not(None),
-                )
-            )
-            return [(int(c or 0), int(m or 0)) for c, m in [*rows.all(), *sent.all()]]
+            return [
+                (channel_id, message_id) for _case, channel_id, message_id in await card_messages(session, [case_id])
+            ]
 
     async def set_automatic(self, actor: Actor, on: bool) -> None:
         async with self.db.write() as session:

@@ -202,10 +202,10 @@ async def test_privacy_export_and_erase_find_an_anonymous_concern_by_its_seal(
     await raise_concern(alice, w["group"].channel, anonymous=True)
     bot = harness.bot
     theirs = await bot.privacy.export(bot.db, Subject(alice.id, bot.require_keys()))
-    (request,) = theirs["care requests"]["requests"]
+    (request,) = theirs["care requests"]["your_anonymous_concerns"]
     assert request["anonymous"] and request["conversation"][0]["text"] == CONCERN
     others = await bot.privacy.export(bot.db, Subject(lead.id, bot.require_keys()))
-    assert not others["care requests"]["requests"]  # nobody else's id opens the seal
+    assert not others["care requests"]["your_anonymous_concerns"]  # nobody else's id opens the seal
     await bot.privacy.erase(bot.db, Subject(alice.id, bot.require_keys()))
     assert not await cases_of(harness) and not await messages(harness)
 
