@@ -41,6 +41,8 @@ BOT_SEES = discord.PermissionOverwrite(
     view_channel=True, send_messages=True, read_message_history=True, embed_links=True, attach_files=True
 )
 HIDDEN = discord.PermissionOverwrite(view_channel=False)
+# Discord's error codes for a member or user that no longer exists (a 404 can also mean the role is gone).
+UNKNOWN_MEMBER = (10007, 10013)
 
 
 class RoleAboveBot(BotMissingPermissions):
@@ -183,7 +185,10 @@ class DiscordSteps:
         if role is not None:
             try:
                 await self.bot.http.add_role(guild.id, decided.user_id, role.id, reason="Hearth: join approved")
-            except discord.NotFound:
+            except discord.NotFound as gone:
+                if gone.code not in UNKNOWN_MEMBER:  # the role is gone, not the member: keep the request
+                    await self.service.undo_approval(decided)
+                    raise
                 await self.service.undo_join(decided.group.id, decided.user_id)
                 await interaction.response.edit_message(
                     content=f"<@{decided.user_id}> is no longer on this server, so the request was dropped.", view=None
@@ -316,10 +321,7 @@ class DiscordSteps:
                 else:
                     await self._drop_overwrite(channel, member.id)
             except discord.HTTPException:
-                if add:
-                    await self.service.remove_facilitator(actor, group.id, member.id)
-                else:
-                    await self.service.add_facilitator(actor, group.id, member.id)
+                await self.service.undo_facilitator(group.id, member.id, added=add)
                 raise
         verb = "now facilitates" if add else "no longer facilitates"
         await reply(interaction, f"{member.mention} {verb} **{group.name}**.")
