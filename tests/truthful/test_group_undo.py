@@ -7,7 +7,7 @@ import pytest
 import simcord
 from sqlalchemy import func, select
 
-from cogs.groups.models import GroupFacilitator, GroupMember, JoinRequest
+from cogs.groups.models import Group, GroupFacilitator, GroupMember, JoinRequest
 from tests.conftest import Harness
 from tests.groups.support import Server, can_see, said, server
 from tests.support.faults import discord_failing
@@ -90,4 +90,45 @@ async def test_approving_someone_discord_no_longer_knows_drops_the_request_and_s
     assert "no longer on this server, so the request was dropped" in said(pressed)
     assert await count(harness, GroupMember, user_id=s.mia.id) == 0
     assert await count(harness, JoinRequest) == 0
+    env.errors  # noqa: B018
+
+
+async def test_archiving_when_discord_refuses_some_role_removals_names_who_still_has_it(db_harness: Harness) -> None:
+    harness, env = db_harness, db_harness.env
+    s = await server(env)
+    created = await s.fran.slash(s.general, "group create", name="Caregivers")
+    assert "Created the public group" in said(created)
+    for member in (s.mia, s.ben):
+        await member.slash(s.general, "group join", group="Caregivers")
+    async with harness.bot.db.read() as session:
+        group = (await session.scalars(select(Group))).one()
+    role_id = group.role_id or 0
+    env.inject_error("DELETE", f"/guilds/*/members/{s.ben.id}/roles/*", status=403, code=50013, message="Missing")
+
+    archived = await s.fran.slash(s.general, "group archive", group="Caregivers")
+
+    text = said(archived)
+    assert archived.ephemeral
+    assert "Archived **Caregivers**" in text and "1 member(s) no longer wear its role" in text, text
+    assert f"who still have it: <@{s.ben.id}>" in text and f"<@{s.mia.id}>" not in text, text
+    assert role_id in env.backend.get_member(s.guild.id, s.ben.id).role_ids
+    assert role_id not in env.backend.get_member(s.guild.id, s.mia.id).role_ids
+    async with harness.bot.db.read() as session:
+        assert (await session.get(Group, group.id)).archived_at is not None  # type: ignore[union-attr]
+    env.errors  # noqa: B018
+
+
+async def test_unarchiving_when_discord_refuses_the_role_names_who_lacks_it(db_harness: Harness) -> None:
+    harness, env = db_harness, db_harness.env
+    s = await server(env)
+    await s.fran.slash(s.general, "group create", name="Caregivers")
+    await s.mia.slash(s.general, "group join", group="Caregivers")
+    await s.fran.slash(s.general, "group archive", group="Caregivers")
+
+    with discord_failing("500"):
+        restored = await s.fran.slash(s.general, "group unarchive", group="Caregivers")
+
+    text = said(restored)
+    assert "active again; 0 member(s) have its role back" in text, text
+    assert f"who don't have it yet: <@{s.mia.id}>" in text, text
     env.errors  # noqa: B018
