@@ -119,7 +119,7 @@ async def test_archiving_when_discord_refuses_some_role_removals_names_who_still
 
 
 async def test_unarchiving_when_discord_refuses_the_role_names_who_lacks_it(db_harness: Harness) -> None:
-    harness, env = db_harness, db_harness.env
+    env = db_harness.env
     s = await server(env)
     await s.fran.slash(s.general, "group create", name="Caregivers")
     await s.mia.slash(s.general, "group join", group="Caregivers")
