@@ -41,6 +41,8 @@ BOT_SEES = discord.PermissionOverwrite(
     view_channel=True, send_messages=True, read_message_history=True, embed_links=True, attach_files=True
 )
 HIDDEN = discord.PermissionOverwrite(view_channel=False)
+# Discord's error codes for a member or user that no longer exists (a 404 can also mean the role is gone).
+UNKNOWN_MEMBER = (10007, 10013)
 
 
 class RoleAboveBot(BotMissingPermissions):
@@ -64,6 +66,12 @@ def need_permissions(guild: discord.Guild, *permissions: str) -> None:
     missing = [name for name in permissions if not getattr(mine, name)]
     if missing:
         raise BotMissingPermissions(missing)
+
+
+def mentions(user_ids: list[int], shown: int = 20) -> str:
+    """Members named in an answer (mentions are disabled on every reply), a long list cut short."""
+    named = ", ".join(f"<@{user_id}>" for user_id in user_ids[:shown])
+    return named if len(user_ids) <= shown else f"{named} and {len(user_ids) - shown} more"
 
 
 class DiscordSteps:
@@ -129,9 +137,12 @@ class DiscordSteps:
         with contextlib.suppress(discord.NotFound):
             await self.bot.http.delete_channel_permissions(channel.id, target, reason="Hearth: private group")
 
-    async def _set_role(self, guild: discord.Guild, user_ids: list[int], role: discord.Role, *, give: bool) -> int:
-        """Give or take a role from many members; members who left are skipped. Returns how many changed."""
-        changed = 0
+    async def _set_role(
+        self, guild: discord.Guild, user_ids: list[int], role: discord.Role, *, give: bool
+    ) -> tuple[int, list[int]]:
+        """Give or take a role from many members; members who left are skipped. Returns how many changed
+        and whom Discord refused (one refusal doesn't stop the rest), so the answer can name them."""
+        changed, refused = 0, []
         for user_id in user_ids:
             try:
                 if give:
@@ -140,8 +151,12 @@ class DiscordSteps:
                     await self.bot.http.remove_role(guild.id, user_id, role.id, reason="Hearth group")
             except discord.NotFound:
                 continue
+            except discord.HTTPException as error:
+                log.warning("could not change a group role guild=%s status=%s", guild.id, error.status)
+                refused.append(user_id)
+                continue
             changed += 1
-        return changed
+        return changed, refused
 
     async def _new_role(self, guild: discord.Guild, name: str, neutral: bool) -> discord.Role:
         token = secrets.token_hex(2)
@@ -183,7 +198,10 @@ class DiscordSteps:
         if role is not None:
             try:
                 await self.bot.http.add_role(guild.id, decided.user_id, role.id, reason="Hearth: join approved")
-            except discord.NotFound:
+            except discord.NotFound as gone:
+                if gone.code not in UNKNOWN_MEMBER:  # the role is gone, not the member: keep the request
+                    await self.service.undo_approval(decided)
+                    raise
                 await self.service.undo_join(decided.group.id, decided.user_id)
                 await interaction.response.edit_message(
                     content=f"<@{decided.user_id}> is no longer on this server, so the request was dropped.", view=None
@@ -227,14 +245,24 @@ class DiscordSteps:
             raise NotFound(role_missing_message(target))
         await interaction.response.defer(ephemeral=True, thinking=True)
         group, members = await self.service.set_archived(actor, target.id, archive=archive)
-        changed = await self._set_role(guild, members, role, give=not archive) if role is not None else 0
+        changed, refused = await self._set_role(guild, members, role, give=not archive) if role is not None else (0, [])
         if archive:
             text = (
                 f"Archived **{group.name}**: its history is kept, it takes no new activity, and {changed} member(s) "
                 f"no longer wear its role. `/group unarchive group:{group.name}` brings it back."
             )
+            if refused:
+                text += (
+                    f"\nDiscord refused to take the role from {len(refused)} member(s), who still have it: "
+                    f"{mentions(refused)}. A server admin can remove it by hand in Server Settings > Members."
+                )
         else:
             text = f"**{group.name}** is active again; {changed} member(s) have its role back."
+            if refused:
+                text += (
+                    f"\nDiscord refused to give the role back to {len(refused)} member(s), who don't have it yet: "
+                    f"{mentions(refused)}. A server admin can add it by hand in Server Settings > Members."
+                )
         await reply(interaction, text)
 
     async def _recreate(self, guild: discord.Guild, actor: Actor, group: GroupInfo, *, make_channel: bool) -> list[str]:
@@ -244,10 +272,13 @@ class DiscordSteps:
             need_permissions(guild, "manage_roles")
             role = await self._new_role(guild, group.name, group.neutral_role)
             await self.service.edit_settings(actor, group.id, role_id=role.id)
+            refused: list[int] = []
             if not group.archived:
                 members = await self.service.member_ids(actor, group.id)
-                await self._set_role(guild, members, role, give=True)
+                _, refused = await self._set_role(guild, members, role, give=True)
             notes.append(f"Made a new role **{role.name}** and gave it back to the members.")
+            if refused:
+                notes.append(f"Discord refused to give it to {len(refused)} member(s): {mentions(refused)}.")
         channel = guild.get_channel(group.channel_id) if group.channel_id is not None else None
         if channel is None and make_channel:
             need_permissions(guild, "manage_channels", "manage_roles")
@@ -316,10 +347,7 @@ class DiscordSteps:
                 else:
                     await self._drop_overwrite(channel, member.id)
             except discord.HTTPException:
-                if add:
-                    await self.service.remove_facilitator(actor, group.id, member.id)
-                else:
-                    await self.service.add_facilitator(actor, group.id, member.id)
+                await self.service.undo_facilitator(group.id, member.id, added=add)
                 raise
         verb = "now facilitates" if add else "no longer facilitates"
         await reply(interaction, f"{member.mention} {verb} **{group.name}**.")

@@ -331,6 +331,19 @@ class GroupService(Membership):
             await session.delete(row)
             return GroupInfo.of(group)
 
+    async def undo_facilitator(self, group_id: int, user_id: int, *, added: bool) -> None:
+        """Discord refused the channel permission: take back the add (or the removal), and let an error
+        message say again that nothing was kept."""
+        async with self.db.undo() as session:
+            if added:
+                await session.execute(
+                    delete(GroupFacilitator).where(
+                        GroupFacilitator.group_id == group_id, GroupFacilitator.user_id == user_id
+                    )
+                )
+            elif await session.get(GroupFacilitator, (group_id, user_id)) is None:
+                session.add(GroupFacilitator(group_id=group_id, user_id=user_id, added_at=self.clock.now()))
+
     # --- guidelines ----------------------------------------------------------------------------
 
     async def accept_guidelines(self, actor: Actor, group_id: int, version: int) -> tuple[GroupInfo, bool]:
