@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.audience import KEY as AUDIENCE
 from bot.audience import Audience
+from bot.delivery import Delivery
 from bot.errors import BadInput, BotMissingPermissions, Conflict, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.groups.api import GroupHooks
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("hearth.moderation")
 
 RETENTION_JOB = "moderation:retention"
+QUEUE_PUBLIC_PURPOSE = "moderation.queue_public"
 ACTION_CHOICES = [app_commands.Choice(name=name, value=name) for name in domain.ACTIONS]
 
 
@@ -110,8 +112,30 @@ class ModerationCog(commands.Cog):
                 await after.send(domain.queue_warning(now), allowed_mentions=NO_MENTIONS)
             except discord.HTTPException as error:
                 log.warning("could not warn about the queue channel guild=%s status=%s", after.guild.id, error.status)
+            await self._tell_owner_queue_public(after, now)
         for item_id in await self.service.open_cards(after.guild.id):
             await self.publish_card(item_id)
+
+    async def _tell_owner_queue_public(self, channel: discord.TextChannel, readers: list[str]) -> None:
+        """Admins may never open the queue channel: the owner gets a DM (the system channel if DMs are closed).
+        Called once per change (private -> readable), not on every channel event."""
+        guild = channel.guild
+        if guild.owner_id is None:
+            return
+        text = domain.queue_turned_public(guild.name, channel.id, readers)
+        system = guild.system_channel
+        async with self.bot.db.write() as session:
+            self.bot.deliveries.enqueue(
+                session,
+                Delivery.dm(
+                    guild.owner_id,
+                    text,
+                    purpose=QUEUE_PUBLIC_PURPOSE,
+                    guild_id=guild.id,
+                    fallback_channel_id=system.id if system is not None and system.id != channel.id else None,
+                    fallback_content=text if system is not None and system.id != channel.id else None,
+                ),
+            )
 
     async def hearth_start(self) -> None:
         self.bot.scheduler.daily(RETENTION_JOB, self.run_retention)
