@@ -12,7 +12,6 @@ from discord.ext import commands
 
 from bot.audience import KEY as AUDIENCE
 from bot.audience import Audience
-from bot.delivery import Delivery
 from bot.errors import BadInput, BotMissingPermissions, Conflict, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
 from cogs.groups.api import GroupHooks
@@ -20,7 +19,7 @@ from cogs.moderation import domain
 from cogs.moderation.api import ModerationLink, QueueExtras, WorryDesk
 from cogs.moderation.link import Link
 from cogs.moderation.privacy import ModerationPrivacy, post_codes
-from cogs.moderation.queue_check import others_who_can_read, queue_readers
+from cogs.moderation.queue_check import others_who_can_read, owner_notice, queue_readers
 from cogs.moderation.service import ModerationService, Page
 from cogs.moderation.settings import ModerationSetup, moderator_roles
 from cogs.moderation.views import (
@@ -117,25 +116,11 @@ class ModerationCog(commands.Cog):
             await self.publish_card(item_id)
 
     async def _tell_owner_queue_public(self, channel: discord.TextChannel, readers: list[str]) -> None:
-        """Admins may never open the queue channel: the owner gets a DM (the system channel if DMs are closed).
-        Called once per change (private -> readable), not on every channel event."""
-        guild = channel.guild
-        if guild.owner_id is None:
-            return
-        text = domain.queue_turned_public(guild.name, channel.id, readers)
-        system = guild.system_channel
-        async with self.bot.db.write() as session:
-            self.bot.deliveries.enqueue(
-                session,
-                Delivery.dm(
-                    guild.owner_id,
-                    text,
-                    purpose=QUEUE_PUBLIC_PURPOSE,
-                    guild_id=guild.id,
-                    fallback_channel_id=system.id if system is not None and system.id != channel.id else None,
-                    fallback_content=text if system is not None and system.id != channel.id else None,
-                ),
-            )
+        """Called once per change (private -> readable), not on every channel event."""
+        notice = owner_notice(channel, readers, QUEUE_PUBLIC_PURPOSE)
+        if notice is not None:
+            async with self.bot.db.write() as session:
+                self.bot.deliveries.enqueue(session, notice)
 
     async def hearth_start(self) -> None:
         self.bot.scheduler.daily(RETENTION_JOB, self.run_retention)
