@@ -19,7 +19,7 @@ from cogs.moderation import domain
 from cogs.moderation.api import ModerationLink, QueueExtras, WorryDesk
 from cogs.moderation.link import Link
 from cogs.moderation.privacy import ModerationPrivacy, post_codes
-from cogs.moderation.queue_check import others_who_can_read, queue_readers
+from cogs.moderation.queue_check import others_who_can_read, owner_notice, queue_readers
 from cogs.moderation.service import ModerationService, Page
 from cogs.moderation.settings import ModerationSetup, moderator_roles
 from cogs.moderation.views import (
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("hearth.moderation")
 
 RETENTION_JOB = "moderation:retention"
+QUEUE_PUBLIC_PURPOSE = "moderation.queue_public"
 ACTION_CHOICES = [app_commands.Choice(name=name, value=name) for name in domain.ACTIONS]
 
 
@@ -110,8 +111,16 @@ class ModerationCog(commands.Cog):
                 await after.send(domain.queue_warning(now), allowed_mentions=NO_MENTIONS)
             except discord.HTTPException as error:
                 log.warning("could not warn about the queue channel guild=%s status=%s", after.guild.id, error.status)
+            await self._tell_owner_queue_public(after, now)
         for item_id in await self.service.open_cards(after.guild.id):
             await self.publish_card(item_id)
+
+    async def _tell_owner_queue_public(self, channel: discord.TextChannel, readers: list[str]) -> None:
+        """Called once per change (private -> readable), not on every channel event."""
+        notice = owner_notice(channel, readers, QUEUE_PUBLIC_PURPOSE)
+        if notice is not None:
+            async with self.bot.db.write() as session:
+                self.bot.deliveries.enqueue(session, notice)
 
     async def hearth_start(self) -> None:
         self.bot.scheduler.daily(RETENTION_JOB, self.run_retention)

@@ -247,6 +247,27 @@ def queue_warning(readers: list[str]) -> str:
     )
 
 
+def queue_refusal(readers: list[str], channel_id: int) -> str:
+    """/setup's answer to a queue channel others can read: nothing saved until the admin confirms."""
+    return (
+        f"⚠️ Nothing was saved. <#{channel_id}> can be read by {', '.join(readers)}, not only moderators and "
+        "admins, and the moderator queue holds reports about members. Best: turn off View Channel for everyone "
+        "else in that channel's permissions (or pick a private channel), then run `/setup` again.\n"
+        f"To use it anyway, run `/setup mod_queue:<#{channel_id}> confirm_public_queue:True`: Hearth then posts "
+        "no member's words or names there, only that an item is waiting (moderators read it in `/mod queue`)."
+    )
+
+
+def queue_turned_public(guild_name: str, channel_id: int, readers: list[str]) -> str:
+    """What the server owner is told when the private queue channel becomes readable by others."""
+    return (
+        f"⚠️ Hearth, on **{guild_name}**: the moderator queue channel <#{channel_id}> can now be read by "
+        f"{', '.join(readers)}, not only moderators and admins. Hearth has taken members' words and names off "
+        "its cards there and keeps every item in `/mod queue` until it's fixed. To fix it, turn off View Channel "
+        "for everyone else in that channel's permissions."
+    )
+
+
 def queue_line(item: ItemSnapshot) -> str:
     where = (
         message_link(item.guild_id, item.channel_id, item.message_id)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import discord
 
+from bot.delivery import Delivery
+from cogs.moderation.domain import queue_turned_public
+
 MAX_NAMES = 5
 
 
@@ -50,3 +53,21 @@ def queue_readers(client: discord.Client, guild_id: int, channel_id: int, modera
     if channel is None or isinstance(channel, discord.CategoryChannel):
         return []
     return others_who_can_read(channel, moderator_role_id)
+
+
+def owner_notice(channel: discord.TextChannel, readers: list[str], purpose: str) -> Delivery | None:
+    """Admins may never open the queue channel: a DM to the owner, the system channel if DMs are refused."""
+    guild = channel.guild
+    if guild.owner_id is None:
+        return None
+    text = queue_turned_public(guild.name, channel.id, readers)
+    system = guild.system_channel
+    fallback = system.id if system is not None and system.id != channel.id else None
+    return Delivery.dm(
+        guild.owner_id,
+        text,
+        purpose=purpose,
+        guild_id=guild.id,
+        fallback_channel_id=fallback,
+        fallback_content=text if fallback is not None else None,
+    )

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.actor import Actor
 from bot.errors import BadInput, NotAllowed
 from bot.setup import SetupContext, Value
-from cogs.moderation.domain import queue_warning
+from cogs.moderation.domain import queue_refusal, queue_warning
 from cogs.moderation.models import ModerationConfig
 
 #: (guild id, channel id, moderator role id) -> who else can read that channel (the cog asks Discord's cache).
@@ -41,7 +41,7 @@ async def moderator_roles(session: AsyncSession, guild_id: int) -> list[int]:
 
 class ModerationSetup:
     feature: str = "moderation"
-    options: tuple[str, ...] = ("moderator_role", "mod_queue")
+    options: tuple[str, ...] = ("moderator_role", "mod_queue", "confirm_public_queue")
 
     def __init__(self, readers: Readers | None = None) -> None:
         self.readers = readers
@@ -66,9 +66,11 @@ class ModerationSetup:
         if queue is not None:
             config.mod_queue_channel_id = int(queue)
         if self.readers is not None and config.mod_queue_channel_id is not None:
-            # Saved all the same (nothing leaks: cards there then carry no member's words or names), with a
-            # warning the admin can't miss.
             others = self.readers(context.actor.guild_id, config.mod_queue_channel_id, config.moderator_role_id)
             if others:
+                if queue is not None and values.get("confirm_public_queue") is not True:
+                    # Raising rolls the whole /setup back: nothing is saved until the admin confirms.
+                    raise BadInput(queue_refusal(others, config.mod_queue_channel_id))
+                # Confirmed (or already the queue): nothing leaks, cards there carry no member's words or names.
                 return queue_warning(others)
         return ""

@@ -88,6 +88,7 @@ async def test_setup_offers_the_same_options_and_refuses_an_absent_features_sett
         "facilitator_role",
         "moderator_role",
         "mod_queue",
+        "confirm_public_queue",
         "timezone",
         "anonymous_sharing",
         "approval_required",
@@ -97,7 +98,7 @@ async def test_setup_offers_the_same_options_and_refuses_an_absent_features_sett
         "care_gentle_minutes",
     ]
 
-    result = await ada.slash(general, "setup", mod_queue=general)
+    result = await ada.slash(general, "setup", mod_queue=general, confirm_public_queue=True)
 
     assert result.response is not None and result.response.ephemeral
     if "moderation" in loaded(harness):

@@ -69,6 +69,7 @@ async def test_setup_saves_every_option(harness: Harness, env: simcord.Env) -> N
         s.general,
         "setup",
         mod_queue=queue,
+        confirm_public_queue=True,  # the queue channel is public here
         timezone="America/New_York",
         anonymous_sharing=False,
         approval_required=True,

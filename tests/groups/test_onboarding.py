@@ -86,7 +86,7 @@ async def test_with_everything_set_the_checklist_has_nothing_left_to_fix(harness
 async def test_setup_without_options_rechecks_after_a_fix(harness: Harness, env: simcord.Env) -> None:
     s = await server(env)
     open_queue = s.guild.create_text_channel("reports")
-    await s.admin.slash(s.general, "setup", mod_queue=open_queue)
+    await s.admin.slash(s.general, "setup", mod_queue=open_queue, confirm_public_queue=True)
 
     before = said(await s.admin.slash(s.general, "setup"))
     assert "⚠️ **Moderator queue.** Everyone can see the queue channel" in before

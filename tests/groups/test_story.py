@@ -15,10 +15,19 @@ async def test_a_private_group_from_setup_to_taking_part(harness: Harness, env: 
     # A fresh server: an admin, a facilitator, a moderator and a member who wants support.
     guild = env.create_guild()
     general = guild.create_text_channel("general")
-    queue = guild.create_text_channel("mod-queue")
     admins = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
     facilitators = guild.create_role("Facilitators")
     moderators = guild.create_role("Moderators")
+    see = discord.PermissionOverwrite(view_channel=True)
+    queue = guild.create_text_channel(  # private: /setup refuses a queue others can read
+        "mod-queue",
+        overwrites={
+            guild.default_role: discord.PermissionOverwrite(view_channel=False),
+            guild.roles[env.backend.bot_user.name]: see,
+            moderators: see,
+            admins: see,
+        },
+    )
     admin = guild.add_member(env.create_user("ada"), roles=[admins])
     fran = guild.add_member(env.create_user("fran"), roles=[facilitators])
     mo = guild.add_member(env.create_user("mo"), roles=[moderators])
