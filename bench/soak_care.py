@@ -25,9 +25,11 @@ import discord
 import simcord
 from sqlalchemy import select
 
+from bot.db.models import DeliveryRecord
 from bot.scheduler import RETRY_DELAYS
 from cogs.care.domain import Severity, escalation_due
-from cogs.care.models import CareAlert, CareCase
+from cogs.care.models import CareCase
+from cogs.care.service import ESCALATION_PURPOSE, card_messages
 
 CRISIS = "honestly I can't go on like this, I want to die"
 REACH = "I'd like someone here to reach out"
@@ -156,7 +158,16 @@ async def care_cases_reach_a_person(world: Any) -> str:
     queues = {s.guild.id: s.queue.id for s in world.servers}
     async with world.bot.db.read() as session:
         cases = list(await session.scalars(select(CareCase).order_by(CareCase.id)))
-        alerts = list(await session.scalars(select(CareAlert)))
+        # Every message carrying a case's card: posted directly, or an escalation the delivery record sent.
+        cards = await card_messages(session, [c.id for c in cases])
+        # Escalation cards still with the delivery record (retrying after an injected 500/429): not lost.
+        waiting = set(
+            await session.scalars(
+                select(DeliveryRecord.ref).where(
+                    DeliveryRecord.purpose == ESCALATION_PURPOSE, DeliveryRecord.state == "pending"
+                )
+            )
+        )
     asked = [c for c in cases if c.status != "offered"]
     # Every consent the driver saw opened a case for that member (a consent whose click failed under an
     # injected error may not have: those members saw an error and may ask again; counted, not failed).
@@ -165,7 +176,7 @@ async def care_cases_reach_a_person(world: Any) -> str:
     owners_told_twice = [case_id for case_id, n in figures.yours.items() if n > 1]
     late, never, no_card = [], [], []
     lateness: list[float] = []
-    queue_cards = {(a.case_id, a.channel_id) for a in alerts}
+    queue_cards = {(case_id, channel_id): message_id for case_id, channel_id, message_id in cards}
     for case in asked:
         # The soak keeps the default deadlines (10 minutes urgent, 6 hours gentle); escalation clears escalate_at.
         deadline = escalation_due(case.opened_at, Severity(case.severity), urgent_minutes=None, gentle_minutes=None)
@@ -183,11 +194,11 @@ async def care_cases_reach_a_person(world: Any) -> str:
             late.append(case.id)
         alert = (case.id, queues.get(case.guild_id))
         if alert not in queue_cards:
-            no_card.append(case.id)
+            if str(case.id) not in waiting:
+                no_card.append(case.id)
             continue
-        found = [a for a in alerts if (a.case_id, a.channel_id) == alert]
         try:
-            backend.get_message(found[0].channel_id, found[0].message_id)
+            backend.get_message(alert[1], queue_cards[alert])
         except Exception:
             no_card.append(case.id)
     status = Counter(c.status for c in cases)
