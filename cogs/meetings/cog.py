@@ -95,15 +95,13 @@ class MeetingsCog(commands.Cog):
         await self.refill()
         now = self.bot.clock.now()
         for meeting_id, guild_id, channel_id in await self.service.running():
-            if not self.bot.owns(guild_id):  # another process serves that guild's shard
-                continue
-            await self.service.voice_present(meeting_id, self._voice_members(guild_id, channel_id), now)
+            if self.bot.owns(guild_id):  # another process serves the other shards' guilds
+                await self.service.voice_present(meeting_id, self._voice_members(guild_id, channel_id), now)
 
     async def refill(self) -> int:
         """Schedule every meeting due within the horizon, and a sweep for the slice after it."""
         now = self.bot.clock.now()
         self.window_end = now + HORIZON
-        # Only the guilds on this process's shards: with several processes, each meeting fires in one.
         due = [(m, g, at) for m, g, at in await self.service.due_jobs(self.window_end) if self.bot.owns(g)]
         for meeting_id, guild_id, at in due:
             self._schedule(meeting_id, at, now, guild_id)
@@ -131,8 +129,7 @@ class MeetingsCog(commands.Cog):
             self.bot.scheduler.at(SWEEP_JOB, at, self.refill)
 
     async def run_job(self, meeting_id: int, guild_id: int | None = None) -> None:
-        """``guild_id`` when known: a job whose guild moved to another process's shards does nothing here."""
-        if guild_id is not None and not self.bot.owns(guild_id):
+        if guild_id is not None and not self.bot.owns(guild_id):  # its guild is another process's now
             return
         try:
             result = await self.ticks.run(meeting_id)
