@@ -369,7 +369,7 @@ async def test_agenda_add_show_remove_and_card(harness: Harness) -> None:
     assert shown.ephemeral
     assert "1. Check-in round" in text_of(shown)
     bad = await world.fac.slash(world.group.channel, "meeting agenda remove", meeting="Weekly circle", number=5)
-    assert "give a number from 1 to 1" in text_of(bad)
+    assert "The agenda has 1 item: give the number 1" in text_of(bad)  # a real plural, no "item(s)"
     removed = await world.fac.slash(world.group.channel, "meeting agenda remove", meeting="Weekly circle", number=1)
     assert "Removed item 1" in text_of(removed)
     shown = await world.alice.slash(world.group.channel, "meeting agenda show", meeting="Weekly circle")
