@@ -12,7 +12,7 @@ from datetime import datetime
 from babel.dates import format_datetime
 from babel.units import format_unit
 
-from bot.i18n import _, command, current, ngettext
+from bot.i18n import _, command, current, ngettext, pgettext
 
 # --- dates, times and durations --------------------------------------------------------------------------
 
@@ -214,7 +214,7 @@ def card_meets(group: str, how: str) -> str:
 
 def card_field(key: str) -> str:
     return {
-        "next": _("Next"),
+        "next": pgettext("meeting card", "Next"),  # a date; the rounds' "Next" is a button
         "length": _("Length"),
         "where": _("Where"),
         "answers": _("Answers for the next date"),
