@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import i18n
+from bot.i18n import N_
 from bot.interactions import NO_MENTIONS
 from bot.translator import server_language
 from cogs.meetings import texts
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hearth.meetings")
 
-MISSING_EVENTS = "Manage Events"
+MISSING_EVENTS = N_("Manage Events")  # stored as is; shown as _(MISSING_EVENTS), Discord's name for it
 
 
 class MeetingPublisher:

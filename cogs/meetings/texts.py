@@ -290,7 +290,7 @@ def event_problem(permission: str) -> str:
     return _(
         "⚠️ It isn't in the server's Events: I need the **%(permission)s** permission. The meeting, card and "
         "reminders still work; ask a server admin to grant it and run %(edit)s to add the event.",
-        permission=permission,
+        permission=_(permission),
         edit=command("meeting edit"),
     )
 
@@ -327,7 +327,7 @@ def list_counts(counts: str) -> str:
 
 
 def list_event_problem(permission: str) -> str:
-    return _("  ⚠️ not in the server's Events: I need the %(permission)s permission", permission=permission)
+    return _("  ⚠️ not in the server's Events: I need the %(permission)s permission", permission=_(permission))
 
 
 def no_attendance() -> str:
