@@ -221,14 +221,6 @@ def parse_offsets(text: str | None, default: Sequence[int]) -> tuple[int, ...]:
     return unique
 
 
-def format_offset(minutes: int) -> str:
-    if minutes % 1440 == 0:
-        return f"{minutes // 1440} d"
-    if minutes % 60 == 0:
-        return f"{minutes // 60} h"
-    return f"{minutes} min"
-
-
 def reminders_already_past(start: datetime, offsets: Iterable[int], now: datetime) -> set[int]:
     """Offsets whose time had passed when the occurrence was planned: never sent for it."""
     return {off for off in offsets if start - timedelta(minutes=off) <= now}

@@ -100,6 +100,8 @@ def _german() -> tuple[Rewrite, ...]:
     units = {"min": "minutes", "minute": "minutes", "minuten": "minutes", "std": "hours", "stunde": "hours"}
     units |= {"stunden": "hours", "tag": "days", "tage": "days", "tagen": "days", "woche": "weeks", "wochen": "weeks"}
 
+    often = {"stunde": "hours", "minute": "minutes", "sekunde": "seconds"}
+
     def english_ordinal(match: re.Match[str]) -> str:
         word = match.group("nth")
         return ordinal.get(word, ordinal.get(re.sub(r"(?:e[nmrs]?)$", "", word), word))
@@ -108,7 +110,10 @@ def _german() -> tuple[Rewrite, ...]:
         # how often: what is refused (more than daily) must still be recognised as such
         (re.compile(r"\bstündlich\b"), "hourly"),
         (re.compile(r"\bjede\s+stunde\b"), "every hour"),
-        (re.compile(r"\balle\s+(\d+\s+)?(?:stunden?|minuten?|sekunden?)\b"), r"every \1hours"),
+        (
+            re.compile(r"\balle\s+(\d+\s+)?(stunde|minute|sekunde)n?\b"),
+            lambda m: f"every {m.group(1) or ''}{often[m.group(2)]}",
+        ),
         # times of day: "19 Uhr", "18.30 Uhr", "um 18.30", "um"
         (re.compile(r"\b(\d{1,2})[.:](\d{2})\s*uhr\b"), r"\1:\2"),
         (re.compile(r"\b(\d{1,2})\s*uhr\b"), r"\1:00"),
