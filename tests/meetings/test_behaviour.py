@@ -439,6 +439,7 @@ async def test_privacy_export_and_delete_cover_rsvps_and_attendance(harness: Har
         harness.bot.db, __import__("bot.privacy").privacy.Subject(world.alice.id, harness.bot.require_keys())
     )
     assert exported["meetings"]["rsvps"][0]["status"] == "going"
+    assert exported["meetings"]["rsvps"][0]["language"] == "en-US"  # kept for reminder DMs, erased with the answer
     erased = await harness.bot.privacy.erase(
         harness.bot.db, __import__("bot.privacy").privacy.Subject(world.alice.id, harness.bot.require_keys())
     )
