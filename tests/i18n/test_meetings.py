@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import simcord
 from sqlalchemy import select, update
 
@@ -144,3 +145,24 @@ async def test_reminders_fall_back_to_the_servers_language(
     await advance_to(env, datetime(2026, 1, 7, 18, 0, 30, tzinfo=UTC))
     assert dms(eve)[0].startswith("Erinnerung: **Kreis am Donnerstag** beginnt morgen um 19:00")
     assert dms(old)[0].startswith("Erinnerung: **Kreis am Donnerstag** beginnt morgen um 19:00")
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "agenda", "duration"),
+    [
+        ("en", 0, "The agenda has 0 items: give a number from 1 to 0", "0 minutes"),
+        ("en", 1, "The agenda has 1 item: give the number 1", "1 minute"),
+        ("en", 2, "The agenda has 2 items: give a number from 1 to 2", "2 minutes"),
+        ("en", 5, "The agenda has 5 items: give a number from 1 to 5", "5 minutes"),
+        ("de", 0, "Die Tagesordnung hat 0 Punkte: Gib eine Nummer von 1 bis 0 an", "0 Minuten"),
+        ("de", 1, "Die Tagesordnung hat 1 Punkt: Gib die Nummer 1 an", "1 Minute"),
+        ("de", 2, "Die Tagesordnung hat 2 Punkte: Gib eine Nummer von 1 bis 2 an", "2 Minuten"),
+        ("de", 5, "Die Tagesordnung hat 5 Punkte: Gib eine Nummer von 1 bis 5 an", "5 Minuten"),
+    ],
+)
+def test_meeting_counts_follow_each_languages_plural_rule(
+    language: str, count: int, agenda: str, duration: str
+) -> None:
+    with i18n.using(language):
+        assert texts.agenda_number(count).startswith(agenda)
+        assert texts.duration(count) == duration
