@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.actor import Actor
 from bot.db import Database
-from cogs.meetings import domain
+from cogs.meetings import domain, texts
 from cogs.meetings.models import Meeting
 from cogs.meetings.planning import skips_of, start_local_of
 from cogs.meetings.queries import visible_group
@@ -34,7 +34,7 @@ class MeetingCalendar:
             calendar = Calendar()
             calendar.add("prodid", "-//Hearth//meetings//EN")
             calendar.add("version", "2.0")
-            calendar.add("x-wr-calname", f"{group.name} meetings")
+            calendar.add("x-wr-calname", texts.calendar_name(group.name))
             for meeting in meetings:
                 zone = ZoneInfo(meeting.timezone)
                 start = domain.wall_to_utc(start_local_of(meeting), zone).astimezone(zone)

@@ -20,15 +20,16 @@ from discord.ext import commands
 from bot.audience import Audience, for_audience
 from bot.errors import BadInput, HearthError
 from bot.interactions import actor_of, reply
+from bot.translator import server_language
 from cogs.groups import api as groups
 from cogs.groups.api.choices import group_choices, timezone_choices
-from cogs.meetings import domain
+from cogs.meetings import domain, texts
 from cogs.meetings.jobs import tick_writer
 from cogs.meetings.phrases import parse_schedule
 from cogs.meetings.privacy import MeetingPrivacy
 from cogs.meetings.publish import MeetingPublisher
 from cogs.meetings.records import STATUSES, EditRequest, ScheduleRequest
-from cogs.meetings.reminder_choice import choose_reminders, reminder_state
+from cogs.meetings.reminder_choice import choose_reminders, remember_language, reminder_state
 from cogs.meetings.service import MeetingService
 from cogs.meetings.views import answer_view, reminders_text, when_text
 from cogs.meetings.welcome import next_meeting_line
@@ -67,6 +68,7 @@ class MeetingsCog(commands.Cog):
             default_offsets=settings.reminder_offsets_minutes,
             attendance_share=settings.attendance_share,
             deliveries=bot.deliveries,
+            language_of=lambda guild_id: server_language(bot, guild_id),
         )
         self.publish = MeetingPublisher(bot, self.service)
         # Jobs falling due together share one transaction (1,000 reminders at 19:45 = a few commits).
@@ -167,19 +169,20 @@ class MeetingsCog(commands.Cog):
             or not isinstance(real, (discord.VoiceChannel, discord.StageChannel))
             or not real.permissions_for(guild.me).view_channel
         ):
-            raise BadInput(
-                f"I can't see <#{channel.id}>: give Hearth's role View Channel and Connect there, "
-                "or pick another voice channel."
-            )
+            raise BadInput(texts.cannot_see_voice(channel.id))
         return real.id, isinstance(real, discord.StageChannel)
 
     def _problem_text(self, problem: str | None) -> str:
-        if not problem:
-            return ""
-        return (
-            f"\n⚠️ It isn't in the server's Events: I need the **{problem}** permission. The meeting, card and "
-            "reminders still work; ask a server admin to grant it and run `/meeting edit` to add the event."
-        )
+        return f"\n{texts.event_problem(problem)}" if problem else ""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Each /meeting command refreshes the language kept with the member's answers (their reminder DMs)."""
+        if interaction.guild_id is not None:
+            try:
+                await remember_language(self.bot.db, interaction.user.id, str(interaction.locale))
+            except Exception:  # a busy database must not cost the member their command
+                log.warning("could not refresh a member's meeting language", exc_info=True)
+        return True
 
     # --- autocomplete ----------------------------------------------------------------------------------
 
@@ -200,10 +203,7 @@ class MeetingsCog(commands.Cog):
     async def when_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Echo back how Hearth reads the time, in the group's timezone, before the command is sent."""
         if not current.strip():
-            return [
-                app_commands.Choice(name=example, value=example)
-                for example in ("every Tuesday 7pm", "first Monday of the month 19:00", "tomorrow 6pm")
-            ]
+            return [app_commands.Choice(name=example, value=example) for example in texts.when_examples()]
         try:
             actor = actor_of(interaction)
             namespace = interaction.namespace
@@ -214,9 +214,9 @@ class MeetingsCog(commands.Cog):
                 zone = await self.service.group_zone(
                     actor, getattr(namespace, "group", None), interaction.channel_id, self.default_tz
                 )
-            label = f"✓ {parse_schedule(current, self.bot.clock.now(), zone).describe()}"
+            label = texts.when_preview_ok(parse_schedule(current, self.bot.clock.now(), zone).describe())
         except (HearthError, domain.MeetingInputError) as error:
-            label = f"✗ {error}"
+            label = texts.when_preview_bad(str(error))
         return [app_commands.Choice(name=label[:100], value=current[:100])]
 
     async def timezone_autocomplete(
@@ -287,13 +287,12 @@ class MeetingsCog(commands.Cog):
         problem = await self.publish.sync_event(view)
         card_problem = await self.publish.post_card(view)
         await self._place_async(view.id)
-        text = (
-            f"Scheduled **{view.title}** for **{view.group_name}**: {view.recurrence_text} ({view.timezone}).\n"
-            f"Next: {when_text(view)}. Reminders: "
-            + (", ".join(domain.format_offset(o) for o in view.offsets) + " before.")
+        before = [texts.duration(o) for o in view.offsets]
+        text = texts.scheduled(
+            view.title, view.group_name, view.recurrence_text, view.timezone, when_text(view), before
         )
         if not view.show_event and view.group_private:
-            text += "\nThis is a private group, so it isn't in the server's Events (turn on `public_event` to add it)."
+            text += "\n" + texts.private_no_event()
         text += self._problem_text(problem)
         if card_problem:
             text += f"\n⚠️ {card_problem}"
@@ -312,35 +311,34 @@ class MeetingsCog(commands.Cog):
         now = self.bot.clock.now()
         name, meetings, facilitator = await self.service.list_meetings(actor, group, interaction.channel_id, now)
         if attendance and not facilitator:
-            raise BadInput("Only facilitators can see attendance.")
+            raise BadInput(texts.only_facilitators_attendance())
         if not meetings:
-            await reply(interaction, f"**{name}** has no meetings. Facilitators can add one with `/meeting schedule`.")
+            await reply(interaction, texts.no_meetings(name))
             return
-        lines = [f"**Meetings of {name}**"]
+        lines = [texts.meetings_of(name)]
         for view, upcoming in meetings:
-            dates = (
-                ", ".join(f"{u.astimezone(view.zone).strftime('%a %d %b %H:%M')}" for u in upcoming)
-                or "no further dates"
-            )
-            lines.append(f"• **{view.title}** ({view.recurrence_text}, {view.timezone}): {dates}")
-            counts = ", ".join(f"{label} {view.counts.get(key, 0)}" for key, label in STATUSES.items())
-            lines.append(f"  next date: {counts}")
+            shown = [texts.short_date_time(u.astimezone(view.zone).replace(tzinfo=None)) for u in upcoming]
+            dates = ", ".join(shown) or texts.no_further_dates()
+            lines.append(texts.list_line(view.title, view.recurrence_text, view.timezone, dates))
+            counts = ", ".join(f"{texts.status(key)} {view.counts.get(key, 0)}" for key in STATUSES)
+            lines.append(texts.list_counts(counts))
             if facilitator and view.event_problem:
-                lines.append(f"  ⚠️ not in the server's Events: I need the {view.event_problem} permission")
+                lines.append(texts.list_event_problem(view.event_problem))
             if attendance:
                 _, records = await self.service.attendance(actor, str(view.id))
                 if not records:
-                    lines.append("  attendance: nothing recorded yet")
+                    lines.append(texts.no_attendance())
                 by_date: dict[datetime, list[str]] = {}
+                present: dict[datetime, int] = {}
                 for record in records:
                     mark = "✓" if record.attended else "✗"
                     by_date.setdefault(record.occurrence_at, []).append(
-                        f"<@{record.user_id}> {mark} {record.minutes} min"
+                        f"<@{record.user_id}> {mark} {texts.minutes_long(record.minutes)}"
                     )
+                    present[record.occurrence_at] = present.get(record.occurrence_at, 0) + int(record.attended)
                 for at, entries in list(by_date.items())[:5]:
-                    present = sum(1 for e in entries if "✓" in e)
-                    local = at.astimezone(view.zone).strftime("%d %b")
-                    lines.append(f"  {local}: {present} attended — " + ", ".join(entries))
+                    local = texts.day_month(at.astimezone(view.zone).replace(tzinfo=None))
+                    lines.append(texts.attendance_line(local, present[at], ", ".join(entries)))
         await reply(interaction, "\n".join(lines)[:2000])
 
     @for_audience(Audience.FACILITATORS)
@@ -371,7 +369,7 @@ class MeetingsCog(commands.Cog):
         actor = actor_of(interaction)
         voice_id, is_stage = self._check_voice(interaction, voice_channel)
         if duration == 0:
-            raise BadInput("The duration must be between 1 minute and 24 hours (e.g. `60`).")
+            raise BadInput(texts.duration_range())
         await interaction.response.defer(ephemeral=True, thinking=True)
         view = await self.service.edit(
             actor,
@@ -391,7 +389,7 @@ class MeetingsCog(commands.Cog):
         problem = await self.publish.sync_event(view)
         await self.publish.refresh_card(await self.service.summary(view.id) or view)
         await self._place_async(view.id)
-        await reply(interaction, f"Updated **{view.title}**. Next: {when_text(view)}." + self._problem_text(problem))
+        await reply(interaction, texts.updated(view.title, when_text(view)) + self._problem_text(problem))
 
     @for_audience(Audience.FACILITATORS)
     @meeting.command(name="cancel", description="Cancel a meeting and all its future dates (facilitators)")
@@ -404,7 +402,7 @@ class MeetingsCog(commands.Cog):
         self.place(view.id, None)
         await self.publish.sync_event(view)
         await self.publish.refresh_card(view)
-        await reply(interaction, f"Cancelled **{view.title}**. Its event and reminders are gone.")
+        await reply(interaction, texts.cancelled(view.title))
 
     @for_audience(Audience.FACILITATORS)
     @meeting.command(name="skip", description="Skip one date of a recurring meeting (facilitators)")
@@ -417,8 +415,8 @@ class MeetingsCog(commands.Cog):
         await self.publish.sync_event(view)
         await self.publish.refresh_card(await self.service.summary(view.id) or view)
         await self._place_async(view.id)
-        local = skipped.astimezone(view.zone).strftime("%a %d %b %Y, %H:%M")
-        await reply(interaction, f"Skipped **{view.title}** on {local}. Next: {when_text(view)}.")
+        local = texts.date_time(skipped.astimezone(view.zone).replace(tzinfo=None))
+        await reply(interaction, texts.skipped(view.title, local, when_text(view)))
 
     @for_audience(Audience.FACILITATORS)
     @agenda.command(name="add", description="Add an item to a meeting's agenda (facilitators)")
@@ -426,7 +424,7 @@ class MeetingsCog(commands.Cog):
     @app_commands.describe(meeting="The meeting (start typing its title)", item="What to talk about")
     async def agenda_add(self, interaction: discord.Interaction, meeting: str, item: str) -> None:
         view = await self.service.agenda_add(actor_of(interaction), meeting, item, self.bot.clock.now())
-        await reply(interaction, f"Added to the agenda of **{view.title}** (item {len(view.agenda)}).")
+        await reply(interaction, texts.agenda_added(view.title, len(view.agenda)))
         await self.publish.refresh_card(view)
 
     @for_audience(Audience.FACILITATORS)
@@ -439,7 +437,7 @@ class MeetingsCog(commands.Cog):
         self, interaction: discord.Interaction, meeting: str, number: app_commands.Range[int, 1, 1000]
     ) -> None:
         view = await self.service.agenda_remove(actor_of(interaction), meeting, number)
-        await reply(interaction, f"Removed item {number} from the agenda of **{view.title}**.")
+        await reply(interaction, texts.agenda_removed(view.title, number))
         await self.publish.refresh_card(view)
 
     @agenda.command(name="show", description="Show a meeting's agenda")
@@ -448,10 +446,10 @@ class MeetingsCog(commands.Cog):
     async def agenda_show(self, interaction: discord.Interaction, meeting: str) -> None:
         view = await self.service.agenda_show(actor_of(interaction), meeting)
         if not view.agenda:
-            await reply(interaction, f"**{view.title}** has no agenda yet.")
+            await reply(interaction, texts.agenda_empty(view.title))
             return
         items = "\n".join(f"{n}. {text}" for n, (_, text) in enumerate(view.agenda, start=1))
-        await reply(interaction, f"**Agenda of {view.title}** ({when_text(view)})\n{items}")
+        await reply(interaction, texts.agenda_of(view.title, when_text(view), items))
 
     @meeting.command(name="export", description="Download a group's meetings as an iCalendar (.ics) file")
     @app_commands.autocomplete(group=group_autocomplete)
@@ -461,31 +459,32 @@ class MeetingsCog(commands.Cog):
         name, payload = await self.service.export_ics(actor, group, interaction.channel_id, self.bot.clock.now())
         slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or "group"
         file = discord.File(io.BytesIO(payload), filename=f"{slug}-meetings.ics")
-        await reply(interaction, f"The meetings of **{name}**, for your calendar app.", file=file)
+        await reply(interaction, texts.export_ready(name), file=file)
 
     # --- RSVP (called by the persistent buttons) ------------------------------------------------------
 
     async def answer_rsvp(
         self, interaction: discord.Interaction, actor: Any, meeting_id: int, status: str, *, all_future: bool
     ) -> None:
-        view, at = await self.service.rsvp(actor, meeting_id, status, self.bot.clock.now(), all_future=all_future)
-        local = at.astimezone(view.zone).strftime("%a %d %b, %H:%M")
+        language = str(interaction.locale)  # kept with the answer: reminder DMs are sent later, in it
+        now = self.bot.clock.now()
+        view, at = await self.service.rsvp(actor, meeting_id, status, now, all_future=all_future, language=language)
+        local = texts.day_time(at.astimezone(view.zone).replace(tzinfo=None))
         # Going or Maybe: the member chooses their own reminders right here (or turns them off).
         choice = await reminder_state(self.bot.db, actor, meeting_id) if status != "no" else None
         offsets, chosen = (choice.offsets, choice.chosen) if choice else ((), None)
         remind = f"\n{reminders_text(offsets if chosen is None else chosen)}" if choice else ""
-        when = (
-            f"every future date of **{view.title}**" if all_future else f"**{view.title}** on {local} ({view.timezone})"
-        )
+        one = texts.answered_one(view.title, local, view.timezone)
+        when = texts.answered_all_future(view.title) if all_future else one
         layout = answer_view(meeting_id, "" if all_future else status, offsets, chosen)
-        await reply(interaction, f"**{STATUSES[status]}** for {when}.{remind}", view=layout)
+        await reply(interaction, texts.answered(texts.status(status), when, remind), view=layout)
         await self.publish.refresh_card(view)
 
     async def choose_reminders(
         self, interaction: discord.Interaction, actor: Any, meeting_id: int, chosen: list[int]
     ) -> None:
-        choice = await choose_reminders(self.bot.db, actor, meeting_id, chosen)
-        await reply(interaction, f"Saved for **{choice.title}**. {reminders_text(choice.chosen)}")
+        choice = await choose_reminders(self.bot.db, actor, meeting_id, chosen, str(interaction.locale))
+        await reply(interaction, texts.reminders_saved(choice.title, reminders_text(choice.chosen)))
 
     # --- attendance ------------------------------------------------------------------------------------
 

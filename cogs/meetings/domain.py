@@ -19,16 +19,21 @@ from zoneinfo import ZoneInfo
 from dateutil import parser as dateparser
 from dateutil.rrule import DAILY, HOURLY, MINUTELY, MONTHLY, SECONDLY, WEEKLY, rrule, rrulebase, rrulestr
 
+from cogs.meetings import texts
+
 MAX_OFFSETS = 5
 MAX_OFFSET_MINUTES = 28 * 24 * 60
 MAX_DURATION_MINUTES = 24 * 60
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 
 
 class MeetingInputError(ValueError):
     """Input a person typed that cannot become a meeting; the message says what to do instead."""
+
+
+class UnreadableTime(MeetingInputError):
+    """Text that isn't a time at all (as opposed to a time that can't be used)."""
 
 
 # --- local time and DST ------------------------------------------------------------------------
@@ -45,14 +50,8 @@ def localize(naive: datetime, zone: ZoneInfo) -> datetime:
         round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         when = naive.strftime("%Y-%m-%d %H:%M")
         if round_trip != naive:
-            raise MeetingInputError(
-                f"{when} doesn't exist in {zone.key}: the clocks jump forward over it that night. "
-                "Pick a time an hour later or earlier."
-            )
-        raise MeetingInputError(
-            f"{when} happens twice in {zone.key}: the clocks go back that night. "
-            "Pick a time outside that hour so nobody turns up an hour early or late."
-        )
+            raise MeetingInputError(texts.time_gap(when, zone.key))
+        raise MeetingInputError(texts.time_fold(when, zone.key))
     return first
 
 
@@ -93,16 +92,16 @@ def build_recurrence(kind: str, start_local: datetime, *, every: int = 1, rule: 
         return Recurrence("FREQ=WEEKLY")
     if kind in {"weeks", "every_n_weeks"}:
         if not 1 <= every <= 52:
-            raise MeetingInputError("`every` must be between 1 and 52 weeks.")
+            raise MeetingInputError(texts.every_range())
         return Recurrence("FREQ=WEEKLY" if every == 1 else f"FREQ=WEEKLY;INTERVAL={every}")
     if kind == "monthly":
         nth = nth_weekday(start_local.date())
         return Recurrence(f"FREQ=MONTHLY;BYDAY={nth:+d}{_RRULE_DAYS[start_local.weekday()]}")
     if kind == "rrule":
         if not rule or not rule.strip():
-            raise MeetingInputError("Custom recurrence needs an `rrule`, e.g. `FREQ=MONTHLY;BYDAY=1SA`.")
+            raise MeetingInputError(texts.rrule_needed())
         return Recurrence(normalise_rrule(rule))
-    raise MeetingInputError("Repeat must be once, weekly, every N weeks, monthly or a custom RRULE.")
+    raise MeetingInputError(texts.repeat_unknown())
 
 
 def normalise_rrule(text: str) -> str:
@@ -110,9 +109,7 @@ def normalise_rrule(text: str) -> str:
     if body.upper().startswith("RRULE:"):
         body = body[6:]
     if "\n" in body or "DTSTART" in body.upper():
-        raise MeetingInputError(
-            "Give only the RRULE part (e.g. `FREQ=WEEKLY;BYDAY=TU`); the start comes from the `when` option."
-        )
+        raise MeetingInputError(texts.rrule_only())
     return body.upper().replace(" ", "")
 
 
@@ -122,11 +119,9 @@ def _rule_set(start_local: datetime, recurrence: Recurrence) -> rrulebase:
     try:
         parsed = rrulestr(recurrence.rule, dtstart=start_local, ignoretz=True)
     except (ValueError, TypeError, KeyError, IndexError) as error:
-        raise MeetingInputError(
-            f"That RRULE isn't valid ({error}). Example: `FREQ=WEEKLY;INTERVAL=2;BYDAY=TH`."
-        ) from None
+        raise MeetingInputError(texts.rrule_invalid(str(error))) from None
     if not isinstance(parsed, rrulebase):  # pragma: no cover - rrulestr returns rrule for one rule
-        raise MeetingInputError("Give a single RRULE.")
+        raise MeetingInputError(texts.rrule_single())
     return parsed
 
 
@@ -136,12 +131,12 @@ def validate_recurrence(start_local: datetime, recurrence: Recurrence, now: date
     if recurrence.rule is not None:
         freq = getattr(rules, "_freq", None)
         if freq in (SECONDLY, MINUTELY, HOURLY):
-            raise MeetingInputError("A meeting can repeat at most once a day: use DAILY, WEEKLY or MONTHLY.")
+            raise MeetingInputError(texts.at_most_daily())
         sample = list(_take(rules, 60))
         if any(b - a < timedelta(days=1) for a, b in itertools.pairwise(sample)):
-            raise MeetingInputError("That RRULE fires more than once a day; a meeting can repeat at most daily.")
+            raise MeetingInputError(texts.rrule_too_often())
     if next_occurrence(start_local, recurrence, zone, now) is None:
-        raise MeetingInputError("That RRULE has no occurrence in the future: check its UNTIL or COUNT.")
+        raise MeetingInputError(texts.rrule_no_future())
 
 
 def _take(items: Iterable[datetime], n: int) -> Iterator[datetime]:
@@ -188,24 +183,16 @@ def next_occurrence(
 
 
 def describe_recurrence(recurrence: Recurrence, start_local: datetime) -> str:
+    """How it repeats, in the reader's language (``texts.recurrence``)."""
     rule = recurrence.rule
-    day = start_local.strftime("%A")
-    clock = start_local.strftime("%H:%M")
-    if rule is None:
-        return f"once, {start_local.strftime('%A %d %B %Y')} at {clock}"
-    if rule == "FREQ=WEEKLY":
-        return f"every {day} at {clock}"
-    if rule == "FREQ=DAILY":
-        return f"every day at {clock}"
-    if rule == "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR":
-        return f"every weekday (Monday to Friday) at {clock}"
-    match = re.fullmatch(r"FREQ=WEEKLY;INTERVAL=(\d+)", rule)
-    if match:
-        return f"every {match.group(1)} weeks on {day} at {clock}"
-    match = re.fullmatch(r"FREQ=MONTHLY;BYDAY=([+-]?\d)([A-Z]{2})", rule)
-    if match:
-        return f"the {_ORDINALS.get(int(match.group(1)), match.group(1))} {day} of each month at {clock}"
-    return f"custom ({rule}), starting {start_local.strftime('%d %B %Y')} at {clock}"
+    interval = re.fullmatch(r"FREQ=WEEKLY;INTERVAL=(\d+)", rule or "")
+    monthly = re.fullmatch(r"FREQ=MONTHLY;BYDAY=([+-]?\d)([A-Z]{2})", rule or "")
+    return texts.recurrence(
+        rule,
+        start_local,
+        int(interval.group(1)) if interval else None,
+        int(monthly.group(1)) if monthly else None,
+    )
 
 
 # --- reminders and the meeting's next job ---------------------------------------------------------
@@ -222,26 +209,16 @@ def parse_offsets(text: str | None, default: Sequence[int]) -> tuple[int, ...]:
                 continue
             match = re.fullmatch(r"(\d+)\s*(d|h|m|min|mins|minutes|hours?|days?)?", token)
             if not match:
-                raise MeetingInputError(
-                    f"I couldn't read the reminder {token!r}: use minutes or units, e.g. `24h, 15m` or `1d 30`."
-                )
+                raise MeetingInputError(texts.reminder_unreadable(token))
             unit = (match.group(2) or "m")[0]
             values.append(int(match.group(1)) * {"d": 1440, "h": 60, "m": 1}[unit])
     for value in values:
         if not 0 < value <= MAX_OFFSET_MINUTES:
-            raise MeetingInputError("Each reminder must be between 1 minute and 28 days before the meeting.")
+            raise MeetingInputError(texts.reminder_range())
     unique = tuple(sorted(set(values), reverse=True))
     if len(unique) > MAX_OFFSETS:
-        raise MeetingInputError(f"At most {MAX_OFFSETS} reminders per meeting.")
+        raise MeetingInputError(texts.too_many_reminders(MAX_OFFSETS))
     return unique
-
-
-def format_offset(minutes: int) -> str:
-    if minutes % 1440 == 0:
-        return f"{minutes // 1440} d"
-    if minutes % 60 == 0:
-        return f"{minutes // 60} h"
-    return f"{minutes} min"
 
 
 def reminders_already_past(start: datetime, offsets: Iterable[int], now: datetime) -> set[int]:
@@ -293,7 +270,7 @@ class ParsedTime:
     utc: datetime
 
     def describe(self) -> str:
-        return f"{self.local.strftime('%a %d %b %Y, %H:%M')} ({self.zone.key})"
+        return texts.parsed_time(self.local, self.zone.key)
 
 
 def parse_clock(text: str) -> time | None:
@@ -333,22 +310,17 @@ def parse_when(text: str, now: datetime, zone: ZoneInfo) -> ParsedTime:
     """
     raw = " ".join(text.strip().lower().split())
     if not raw:
-        raise MeetingInputError("Tell me when, e.g. `2026-12-03 19:00`, `tomorrow 7pm` or `next Thursday 19:30`.")
+        raise MeetingInputError(texts.when_needed())
     today = now.astimezone(zone).replace(tzinfo=None)
     local = _parse_relative(raw, today)
     if local is None:
         local = _parse_absolute(raw, today)
     if local is None:
-        raise MeetingInputError(
-            f"I couldn't read {text.strip()!r} as a time. Try `2026-12-03 19:00`, `tomorrow 7pm` "
-            "or `next Thursday 19:30`."
-        )
+        raise UnreadableTime(texts.time_unreadable(text.strip()[:80]))
     local = local.replace(second=0, microsecond=0)
     aware = localize(local, zone)
     if aware <= now:
-        raise MeetingInputError(
-            f"{local.strftime('%a %d %b %Y, %H:%M')} ({zone.key}) is in the past: pick a time that is still ahead."
-        )
+        raise MeetingInputError(texts.in_the_past(texts.parsed_time(local, zone.key)))
     return ParsedTime(local=local, zone=zone, utc=aware.astimezone(UTC))
 
 
@@ -415,6 +387,7 @@ __all__ = [
     "MeetingInputError",
     "ParsedTime",
     "Recurrence",
+    "UnreadableTime",
     "attended",
     "build_recurrence",
     "clamp_seconds",

@@ -14,19 +14,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import i18n
 from bot.db import Database
 from bot.db.batching import GroupCommit
 from bot.delivery import Deliveries, Delivery
 from bot.errors import HearthError
 from cogs.groups import api as groups
-from cogs.meetings import domain
+from cogs.meetings import domain, texts
 from cogs.meetings.attendance import close_attendance_many
 from cogs.meetings.models import Meeting, ReminderSent
 from cogs.meetings.phrases import reminder_text
 from cogs.meetings.planning import done_of, offsets_of, plan, skips_many
 from cogs.meetings.queries import statuses_many, summaries
 from cogs.meetings.records import MeetingSummary, Reminder, TickResult, occurrence_key
-from cogs.meetings.reminder_choice import choices_many
+from cogs.meetings.reminder_choice import choices_many, languages_of
 from cogs.meetings.reminder_choice import wanted as wanted_reminder
 
 MAX_TICK_BATCH = 500
@@ -40,6 +41,9 @@ class MeetingJobs:
     # Reminders are written to the delivery record in the tick's own transaction (bot/delivery.py), so a
     # failure or a crash after recording them can't lose them. None only in tests of the tick alone.
     deliveries: Deliveries | None
+    # guild id -> the server's language (its Community locale), for channel posts and members whose own
+    # language Hearth hasn't seen yet; the cog passes bot/translator.py's server_language.
+    language_of: Callable[[int], str]
 
     async def tick(self, meeting_id: int, now: datetime, default_tz: str = "UTC") -> TickResult:
         """Do whatever is due for this meeting: reminders (each member at most once), start, end."""
@@ -112,9 +116,11 @@ class MeetingJobs:
             for meeting in meetings:
                 result = results[meeting.id]
                 result.reminders = reminders.get(meeting.id, [])
-                outbox.extend(reminder_delivery(meeting, views[meeting.id], r) for r in result.reminders)
+                server = self.language_of(meeting.guild_id)
+                outbox.extend(reminder_delivery(meeting, views[meeting.id], r, server) for r in result.reminders)
                 if meeting in starting and views[meeting.id].group_channel_id is not None:
-                    outbox.append(start_delivery(meeting, views[meeting.id]))
+                    with i18n.using(server):
+                        outbox.append(start_delivery(meeting, views[meeting.id]))
                 result.next_job_at = meeting.next_job_at
                 result.view = views[meeting.id]
             if self.deliveries is not None:
@@ -176,10 +182,14 @@ class MeetingJobs:
             ],
         )
         zones = await self._zones(session, fresh)
+        # Each member's language as Discord last told it (when they answered); else the server's.
+        languages = await languages_of(session, {user for _, _, _, user in fresh})
         out: dict[int, list[Reminder]] = {}
         for meeting, at, _offset, user in fresh:
             zone = zones.get((user, meeting.guild_id)) or ZoneInfo(meeting.timezone)
-            out.setdefault(meeting.id, []).append(Reminder(user, reminder_text(meeting.title, at, now, zone), at))
+            with i18n.using(languages.get(user), self.language_of(meeting.guild_id)) as language:
+                text = reminder_text(meeting.title, at, now, zone)
+            out.setdefault(meeting.id, []).append(Reminder(user, text, at, language))
         return out
 
     async def _zones(
@@ -201,16 +211,18 @@ def _stamp(at: datetime, style: str) -> str:
     return f"<t:{int(at.timestamp())}:{style}>"  # Discord renders it live, in each reader's own time
 
 
-def reminder_delivery(meeting: Meeting, view: MeetingSummary, reminder: Reminder) -> Delivery:
-    """A reminder DM; if the member's DMs are closed, a line in the group's channel that pings only them."""
-    fallback = (
-        f"<@{reminder.user_id}> reminder: **{meeting.title}** starts {_stamp(reminder.starts_at, 'R')} "
-        f"({_stamp(reminder.starts_at, 'F')} your time). "
-        "I couldn't DM you; allow DMs from this server to get reminders privately."
-    )
+def reminder_delivery(meeting: Meeting, view: MeetingSummary, reminder: Reminder, server: str = "en") -> Delivery:
+    """A reminder DM in the member's language; if their DMs are closed, a line in the group's channel (in
+    the server's language, as every channel post) that pings only them."""
+    with i18n.using(server):
+        fallback = texts.reminder_fallback(
+            reminder.user_id, meeting.title, _stamp(reminder.starts_at, "R"), _stamp(reminder.starts_at, "F")
+        )
+    with i18n.using(reminder.language):
+        content = texts.reminder_dm(reminder.text, _stamp(reminder.starts_at, "R"))
     return Delivery.dm(
         reminder.user_id,
-        f"{reminder.text}, {_stamp(reminder.starts_at, 'R')}.",
+        content,
         purpose="meetings.reminder",
         ref=str(meeting.id),
         guild_id=meeting.guild_id,
@@ -222,15 +234,9 @@ def reminder_delivery(meeting: Meeting, view: MeetingSummary, reminder: Reminder
 def start_delivery(meeting: Meeting, view: MeetingSummary) -> Delivery:
     """The start-of-meeting post in the group's channel, with a link to the voice channel. Pings nobody."""
     assert view.group_channel_id is not None
-    if view.voice_channel_id:
-        where = f" Join us in <#{view.voice_channel_id}>."
-    elif view.location:
-        where = f" Where: {view.location}."
-    else:
-        where = ""
     return Delivery.channel(
         view.group_channel_id,
-        f"**{meeting.title}** is starting now.{where}"[:2000],
+        texts.starting_now(meeting.title, view.voice_channel_id, view.location)[:2000],
         purpose="meetings.start",
         ref=str(meeting.id),
         guild_id=meeting.guild_id,

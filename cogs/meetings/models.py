@@ -79,6 +79,9 @@ class Rsvp(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The member's own reminders for this answer: None follows the meeting's times, "" none, "60,1440" chosen.
     reminders: Mapped[str | None] = mapped_column(String(100))
+    # The member's Discord language (``de``, ``pt-BR``) when they last used meetings: Discord tells a bot only
+    # during an interaction, and reminders are sent later. Erased with the answer.
+    locale: Mapped[str | None] = mapped_column(String(16))
 
 
 class ReminderSent(Base):

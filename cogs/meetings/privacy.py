@@ -18,7 +18,8 @@ class MeetingPrivacy:
 
     name = N_("meetings")
     purpose = N_(
-        "Your meeting answers (Going/Maybe/Can't), the reminders sent to you so none is sent twice, "
+        "Your meeting answers (Going/Maybe/Can't) with your Discord language for their reminders, the "
+        "reminders sent to you so none is sent twice, "
         "time in a meeting's voice channel for attendance, and agenda items you added."
     )
 
@@ -57,6 +58,7 @@ class MeetingPrivacy:
                     "occurrence": r.occurrence_key,
                     "status": r.status,
                     "updated_at": r.updated_at.isoformat(),
+                    "language": r.locale,
                 }
                 for r in rsvps
             ],

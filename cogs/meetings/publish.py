@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot import i18n
+from bot.i18n import N_
 from bot.interactions import NO_MENTIONS
+from bot.translator import server_language
+from cogs.meetings import texts
 from cogs.meetings.records import MeetingSummary
 from cogs.meetings.service import MeetingService
 from cogs.meetings.views import card_embed, card_view
@@ -22,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hearth.meetings")
 
-MISSING_EVENTS = "Manage Events"
+MISSING_EVENTS = N_("Manage Events")  # stored as is; shown as _(MISSING_EVENTS), Discord's name for it
 
 
 class MeetingPublisher:
@@ -38,7 +42,12 @@ class MeetingPublisher:
         return await self.service.summary(view.id) or view
 
     async def sync_event(self, view: MeetingSummary) -> str | None:
-        """Make the server's Events show exactly the tracked occurrence; returns what is missing, if anything."""
+        """Make the server's Events show exactly the tracked occurrence; returns what is missing, if anything.
+        The event is for the whole server: it speaks the server's language."""
+        with i18n.using(server_language(self.bot, view.guild_id)):
+            return await self._sync_event(view)
+
+    async def _sync_event(self, view: MeetingSummary) -> str | None:
         guild = self.bot.get_guild(view.guild_id)
         if guild is None:
             return None
@@ -108,10 +117,10 @@ class MeetingPublisher:
 
     def _event_description(self, view: MeetingSummary) -> str:
         if view.group_private:
-            return "A group meeting. Members find the details in their group's channel."
-        text = f"{view.group_name} meets {view.recurrence_text} ({view.timezone})."
+            return texts.event_private()
+        text = texts.event_meets(view.group_name, view.recurrence_text, view.timezone)
         if view.agenda:
-            text += "\nAgenda: " + "; ".join(item for _, item in view.agenda)
+            text += "\n" + texts.event_agenda("; ".join(item for _, item in view.agenda))
         return text[:1000]
 
     def _location(self, view: MeetingSummary, guild: discord.Guild) -> str:
@@ -128,9 +137,11 @@ class MeetingPublisher:
         channel = self.bot.get_channel(view.card_channel_id)
         if not isinstance(channel, (discord.TextChannel, discord.Thread, discord.VoiceChannel)):
             return
+        with i18n.using(server_language(self.bot, view.guild_id)):  # a channel post: the server's language
+            embed, layout = card_embed(view), card_view(view)
         try:
             await channel.get_partial_message(view.card_message_id).edit(
-                embed=card_embed(view), view=card_view(view), allowed_mentions=NO_MENTIONS
+                embed=embed, view=layout, allowed_mentions=NO_MENTIONS
             )
         except discord.HTTPException:
             log.warning("could not refresh meeting card meeting=%s", view.id)
@@ -138,11 +149,12 @@ class MeetingPublisher:
     async def post_card(self, view: MeetingSummary) -> str | None:
         channel = self.bot.get_channel(view.group_channel_id) if view.group_channel_id else None
         if not isinstance(channel, (discord.TextChannel, discord.Thread, discord.VoiceChannel)):
-            return "The group has no channel I can find, so there is no announcement card."
+            return texts.no_card_channel()
+        with i18n.using(server_language(self.bot, view.guild_id)):  # a channel post: the server's language
+            embed, layout = card_embed(view), card_view(view) or discord.ui.View()
         try:
-            layout = card_view(view) or discord.ui.View()
-            message = await channel.send(embed=card_embed(view), allowed_mentions=NO_MENTIONS, view=layout)
+            message = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS, view=layout)
         except discord.HTTPException:
-            return f"I couldn't post the announcement card in <#{channel.id}>: check I can send messages there."
+            return texts.card_not_posted(channel.id)
         await self.service.set_discord_state(view.id, card=(channel.id, message.id))
         return None

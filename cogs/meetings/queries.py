@@ -18,7 +18,7 @@ from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from cogs.groups import api as group_api
 from cogs.groups.api import GroupRef
-from cogs.meetings import domain
+from cogs.meetings import domain, texts
 from cogs.meetings.domain import Recurrence
 from cogs.meetings.models import AgendaItem, Meeting, Rsvp
 from cogs.meetings.planning import offsets_of, skips_of, start_local_of
@@ -144,17 +144,17 @@ async def find(session: AsyncSession, actor: Actor, ref: str, *, lock: bool = Fa
             )
         )
         if len(matches) > 1:
-            raise BadInput(f"Several meetings are called {ref!r}: pick one from the list as you type.")
+            raise BadInput(texts.several_called(ref))
         meeting = matches[0] if matches else None
     if meeting is None:
-        raise NotFound(f"I can't find a meeting {ref!r}. `/meeting list` shows the meetings of your group.")
+        raise NotFound(texts.meeting_not_found(ref))
     group = await group_api.group_by_id(session, meeting.group_id)
     assert group is not None
     if group.private and not (
         await group_api.is_member(session, group.id, actor.user_id)
         or await group_api.is_facilitator(session, actor, group.id)
     ):
-        raise NotFound(f"I can't find a meeting {ref!r}. `/meeting list` shows the meetings of your group.")
+        raise NotFound(texts.meeting_not_found(ref))
     return meeting
 
 
@@ -163,7 +163,7 @@ async def managed(session: AsyncSession, actor: Actor, ref: str) -> tuple[Meetin
     group = await group_api.group(session, actor.guild_id, meeting.group_id)
     await group_api.require_facilitator(session, actor, group)
     if meeting.cancelled_at is not None:
-        raise Conflict(f"**{meeting.title}** was cancelled; schedule a new meeting instead.")
+        raise Conflict(texts.was_cancelled(meeting.title))
     return meeting, group
 
 
@@ -174,8 +174,8 @@ async def visible_group(session: AsyncSession, actor: Actor, name: str | None, c
         or await group_api.is_facilitator(session, actor, group.id)
     ):
         if group.private:
-            raise NotFound(f"There is no group called {name!r} here. `/group list` shows the groups.")
-        raise NotAllowed(f"Join **{group.name}** to see its meetings (`/group join {group.name}`).")
+            raise NotFound(texts.no_such_group(name))
+        raise NotAllowed(texts.join_to_see(group.name))
     return group
 
 
@@ -254,7 +254,7 @@ class MeetingQueries:
                 await group_api.is_member(session, group.id, actor.user_id)
                 or await group_api.is_facilitator(session, actor, group.id)
             ):
-                raise NotAllowed(f"Join **{group.name}** to see its meetings (`/group join {group.name}`).")
+                raise NotAllowed(texts.join_to_see(group.name))
             return await summary_of(session, meeting, group)
 
     async def next_job(self, meeting_id: int) -> datetime | None:

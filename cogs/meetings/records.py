@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from cogs.meetings import domain
+from cogs.meetings import domain, texts
 from cogs.meetings.domain import Recurrence
 
-STATUSES = {"going": "Going", "maybe": "Maybe", "no": "Can't"}
+STATUSES = {"going": "Going", "maybe": "Maybe", "no": "Can't"}  # keys; shown as texts.status(key)
 ALL_FUTURE = "*"
-NEUTRAL_EVENT_TITLE = "Group meeting"
 
 
 def occurrence_key(at: datetime) -> str:
@@ -65,7 +64,7 @@ class MeetingSummary:
     @property
     def event_title(self) -> str:
         """Anyone in the server sees events: a private group's event never names the group or topic."""
-        return NEUTRAL_EVENT_TITLE if self.group_private else self.title[:100]
+        return texts.neutral_event_title() if self.group_private else self.title[:100]
 
     @property
     def event_wanted(self) -> bool:
@@ -105,8 +104,9 @@ class EditRequest:
 @dataclass(frozen=True)
 class Reminder:
     user_id: int
-    text: str  # in the member's timezone, without the countdown (Discord markup is the cog's)
+    text: str  # in the member's timezone and language, without the countdown (Discord markup is the cog's)
     starts_at: datetime
+    language: str = "en"  # the member's, as last seen when they answered (else the server's)
 
 
 @dataclass

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotFound
 from cogs.groups import api as groups
+from cogs.meetings import texts
 from cogs.meetings.models import Meeting, Rsvp
 from cogs.meetings.planning import offsets_of
 from cogs.meetings.records import ALL_FUTURE, occurrence_key
@@ -53,25 +54,29 @@ async def _answers(session: AsyncSession, meeting: Meeting, user_id: int, *, loc
     return list(await session.scalars(query.with_for_update() if lock else query))
 
 
-async def choose_reminders(db: Database, actor: Actor, meeting_id: int, chosen: Sequence[int]) -> ReminderChoice:
-    """Set the member's reminders for their current answer (the next date's and their "all future" one)."""
+async def choose_reminders(
+    db: Database, actor: Actor, meeting_id: int, chosen: Sequence[int], language: str | None = None
+) -> ReminderChoice:
+    """Set the member's reminders for their current answer (the next date's and their "all future" one);
+    ``language`` is the member's Discord locale, kept for their reminder DMs."""
     async with db.write() as session:
         meeting = await session.get(Meeting, meeting_id)
         if meeting is None or meeting.guild_id != actor.guild_id or meeting.cancelled_at is not None:
-            raise NotFound("That meeting no longer takes place, so there is nothing to be reminded of.")
+            raise NotFound(texts.nothing_to_remind())
         if meeting.occurrence_at is None:
-            raise Conflict(f"**{meeting.title}** has no upcoming date to be reminded of.")
+            raise Conflict(texts.no_date_to_remind(meeting.title))
         group = await groups.group(session, actor.guild_id, meeting.group_id)
         await groups.require_participant(session, group, actor.user_id)
         offsets = offsets_of(meeting)
         unknown = [o for o in chosen if o not in offsets]
         if unknown:
-            raise BadInput("That reminder time isn't one this meeting offers any more; open the choice again.")
+            raise BadInput(texts.reminder_time_gone())
         answers = [a for a in await _answers(session, meeting, actor.user_id, lock=True) if a.status != "no"]
         if not answers:
-            raise BadInput(f"Answer **Going** or **Maybe** for **{meeting.title}** first, then choose reminders.")
+            raise BadInput(texts.answer_first(meeting.title))
         for answer in answers:
             answer.reminders = ",".join(str(o) for o in sorted(set(chosen)))
+            answer.locale = language or answer.locale
         return ReminderChoice(meeting.title, offsets, tuple(sorted(set(chosen), reverse=True)))
 
 
@@ -129,3 +134,32 @@ async def reminder_state(db: Database, actor: Actor, meeting_id: int) -> Reminde
             return None
         chosen = await current_choice(session, meeting, actor.user_id)
         return ReminderChoice(meeting.title, offsets_of(meeting), chosen)
+
+
+# --- the member's language, for reminders sent later ---------------------------------------------------------
+
+
+async def remember_language(db: Database, user_id: int, language: str | None) -> None:
+    """Keep the member's answers in the language Discord just told us (each meetings interaction): their
+    next reminder DM speaks it. Reads first, so an unchanged language costs no write."""
+    if not language:
+        return
+    stale = Rsvp.user_id == user_id, Rsvp.locale.is_distinct_from(language)
+    async with db.read() as session:
+        if await session.scalar(select(Rsvp.meeting_id).where(*stale).limit(1)) is None:
+            return
+    async with db.write() as session:
+        await session.execute(update(Rsvp).where(*stale).values(locale=language))
+
+
+async def languages_of(session: AsyncSession, user_ids: Iterable[int]) -> dict[int, str]:
+    """Each member's language as last seen (their most recent answer that knows it), in one query."""
+    users = set(user_ids)
+    if not users:
+        return {}
+    rows = await session.execute(
+        select(Rsvp.user_id, Rsvp.locale)
+        .where(Rsvp.user_id.in_(users), Rsvp.locale.is_not(None))
+        .order_by(Rsvp.updated_at)
+    )
+    return {user: locale for user, locale in rows if locale}

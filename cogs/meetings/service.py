@@ -8,25 +8,26 @@ the cog holds; the other use cases live in their own modules and are mixed in:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import i18n
 from bot.actor import Actor
 from bot.db import Database
 from bot.delivery import Deliveries
 from bot.errors import BadInput, Conflict
 from cogs.groups import api as groups
-from cogs.meetings import domain
+from cogs.meetings import domain, texts
 from cogs.meetings.attendance import MeetingAttendance
 from cogs.meetings.calendar import MeetingCalendar
 from cogs.meetings.domain import MeetingInputError, Recurrence
 from cogs.meetings.jobs import MeetingJobs
 from cogs.meetings.models import AgendaItem, GroupEvents, Meeting, MeetingSkip
-from cogs.meetings.phrases import parse_schedule
+from cogs.meetings.phrases import parse_date, parse_schedule
 from cogs.meetings.planning import plan, skips_of, start_local_of
 from cogs.meetings.queries import MeetingQueries, managed, summary_of
 from cogs.meetings.records import EditRequest, MeetingSummary, ScheduleRequest
@@ -48,8 +49,10 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
         default_offsets: Sequence[int],
         attendance_share: float,
         deliveries: Deliveries | None = None,
+        language_of: Callable[[int], str] = lambda _guild_id: i18n.SOURCE_LANGUAGE,
     ) -> None:
         self.db = db
+        self.language_of = language_of
         self.deliveries = deliveries
         self.default_offsets = tuple(default_offsets)
         self.attendance_share = attendance_share
@@ -58,15 +61,12 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
         self, when: str, zone: ZoneInfo, now: datetime, duration: int, repeat: str, every: int, rrule: str | None
     ) -> tuple[domain.ParsedTime, Recurrence]:
         if not 0 < duration <= domain.MAX_DURATION_MINUTES:
-            raise BadInput("The duration must be between 1 minute and 24 hours (e.g. `60`).")
+            raise BadInput(texts.duration_range())
         try:
             spoken = parse_schedule(when, now, zone)  # "every Tuesday 7pm" says how it repeats by itself
             parsed, recurrence = spoken.first, spoken.recurrence
             if not spoken.recurrence.once and repeat != "once":
-                raise MeetingInputError(
-                    f"`when` already says how it repeats ({spoken.describe()}): leave `repeat` out, "
-                    "or give only the first date in `when`."
-                )
+                raise MeetingInputError(texts.repeat_twice(spoken.describe()))
             if spoken.recurrence.once:
                 recurrence = domain.build_recurrence(repeat, parsed.local, every=every, rule=rrule)
             domain.validate_recurrence(parsed.local, recurrence, now, zone)
@@ -77,9 +77,9 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
     async def schedule(self, actor: Actor, request: ScheduleRequest, now: datetime, default_tz: str) -> MeetingSummary:
         title = " ".join(request.title.split())
         if not title or len(title) > 100:
-            raise BadInput("Give the meeting a title of 1 to 100 characters.")
+            raise BadInput(texts.title_length())
         if request.location is not None and len(request.location) > 100:
-            raise BadInput("The location can be at most 100 characters.")
+            raise BadInput(texts.location_length())
         try:
             offsets = domain.parse_offsets(request.reminders, self.default_offsets)
         except MeetingInputError as error:
@@ -88,7 +88,7 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
             group = await groups.resolve_group(session, actor, request.group, request.channel_id)
             await groups.require_facilitator(session, actor, group)
             if group.archived:
-                raise BadInput(f"**{group.name}** is archived: it takes no new meetings.")
+                raise BadInput(texts.group_archived(group.name))
             if request.timezone:
                 zone = groups.parse_timezone(request.timezone)
             else:
@@ -129,11 +129,11 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
             if request.title is not None:
                 title = " ".join(request.title.split())
                 if not title or len(title) > 100:
-                    raise BadInput("Give the meeting a title of 1 to 100 characters.")
+                    raise BadInput(texts.title_length())
                 meeting.title = title
             if request.location is not None:
                 if len(request.location) > 100:
-                    raise BadInput("The location can be at most 100 characters.")
+                    raise BadInput(texts.location_length())
                 meeting.location = request.location.strip() or None
             if request.voice_channel_id is not None:
                 meeting.voice_channel_id = request.voice_channel_id
@@ -154,7 +154,7 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
             replan = request.reminders is not None
             if request.when is not None or request.duration_minutes is not None:
                 if meeting.started:
-                    raise Conflict("This meeting is running now: change its time after it ends.")
+                    raise Conflict(texts.running_now())
                 zone = ZoneInfo(meeting.timezone)
                 duration = request.duration_minutes or meeting.duration_minutes
                 if request.when is not None:
@@ -171,7 +171,7 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
                     meeting.start_local = new_start.isoformat(timespec="minutes")
                     meeting.rrule = rule
                 elif not 0 < duration <= domain.MAX_DURATION_MINUTES:
-                    raise BadInput("The duration must be between 1 minute and 24 hours (e.g. `60`).")
+                    raise BadInput(texts.duration_range())
                 meeting.duration_minutes = duration
                 meeting.occurrence_at = None
                 replan = True
@@ -196,21 +196,18 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
             )
             if when:
                 try:
-                    target = domain.parse_when(when, now, zone).utc
+                    target = parse_date(when, now, zone).utc
                 except MeetingInputError as error:
                     raise _bad(error) from None
                 if target not in upcoming:
-                    raise BadInput(
-                        f"**{meeting.title}** doesn't meet at "
-                        f"{target.astimezone(zone).strftime('%a %d %b %Y, %H:%M')}: "
-                        "`/meeting list` shows its next dates."
-                    )
+                    local = target.astimezone(zone).replace(tzinfo=None)
+                    raise BadInput(texts.not_a_date(meeting.title, texts.date_time(local)))
             else:
                 if meeting.occurrence_at is None:
-                    raise BadInput(f"**{meeting.title}** has no upcoming date to skip.")
+                    raise BadInput(texts.nothing_to_skip(meeting.title))
                 target = meeting.occurrence_at
             if meeting.started and target == meeting.occurrence_at:
-                raise Conflict("This occurrence has already started; it can't be skipped now.")
+                raise Conflict(texts.already_started())
             session.add(MeetingSkip(meeting_id=meeting.id, occurrence_at=target))
             if target == meeting.occurrence_at:
                 meeting.occurrence_at = None
@@ -240,14 +237,14 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
     async def agenda_add(self, actor: Actor, ref: str, text: str, now: datetime) -> MeetingSummary:
         text = " ".join(text.split())
         if not text or len(text) > AGENDA_ITEM_LENGTH:
-            raise BadInput(f"An agenda item is 1 to {AGENDA_ITEM_LENGTH} characters.")
+            raise BadInput(texts.agenda_item_length(AGENDA_ITEM_LENGTH))
         async with self.db.write() as session:
             meeting, group = await managed(session, actor, ref)
             count = await session.scalar(
                 select(func.count()).select_from(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
             )
             if (count or 0) >= MAX_AGENDA_ITEMS:
-                raise BadInput(f"The agenda is full ({MAX_AGENDA_ITEMS} items): remove one first.")
+                raise BadInput(texts.agenda_full(MAX_AGENDA_ITEMS))
             session.add(AgendaItem(meeting_id=meeting.id, text=text, added_by=actor.user_id, created_at=now))
             await session.flush()
             return await summary_of(session, meeting, group)
@@ -261,11 +258,7 @@ class MeetingService(MeetingQueries, MeetingRsvps, MeetingJobs, MeetingAttendanc
                 )
             )
             if not 1 <= number <= len(ids):
-                raise BadInput(
-                    f"The agenda has {len(ids)} item(s): give a number from 1 to {len(ids)} (`/meeting agenda show`)."
-                    if ids
-                    else "The agenda is empty."
-                )
+                raise BadInput(texts.agenda_number(len(ids)) if ids else texts.agenda_is_empty())
             await session.execute(delete(AgendaItem).where(AgendaItem.id == ids[number - 1]))
             return await summary_of(session, meeting, group)
 

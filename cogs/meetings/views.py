@@ -10,7 +10,7 @@ from discord.utils import format_dt
 
 from bot.buttons import PersistentButton
 from bot.interactions import actor_of, reply
-from cogs.meetings.phrases import friendly_offset
+from cogs.meetings import texts
 from cogs.meetings.records import STATUSES, MeetingSummary
 
 if TYPE_CHECKING:
@@ -26,25 +26,26 @@ _STYLES = {
 def when_text(meeting: MeetingSummary) -> str:
     """The next date in the meeting's timezone and as Discord's live countdown."""
     if meeting.occurrence_at is None:
-        return "no further dates"
-    local = meeting.occurrence_at.astimezone(meeting.zone)
-    return f"{local.strftime('%a %d %b %Y, %H:%M')} ({meeting.timezone}), {format_dt(meeting.occurrence_at, 'R')}"
+        return texts.no_further_dates()
+    local = meeting.occurrence_at.astimezone(meeting.zone).replace(tzinfo=None)
+    return texts.when(texts.date_time(local), meeting.timezone, format_dt(meeting.occurrence_at, "R"))
 
 
 def card_embed(view: MeetingSummary) -> discord.Embed:
+    """The card in the group's channel: build it in the server's language (``i18n.using``)."""
     if view.cancelled:
-        return discord.Embed(title=f"{view.title} (cancelled)", description="This meeting was cancelled.")
-    embed = discord.Embed(title=view.title, description=f"**{view.group_name}** meets {view.recurrence_text}.")
-    embed.add_field(name="Next", value=when_text(view), inline=False)
-    embed.add_field(name="Length", value=f"{view.duration_minutes} min")
-    where = f"<#{view.voice_channel_id}>" if view.voice_channel_id else (view.location or "this channel")
-    embed.add_field(name="Where", value=where)
-    counts = " · ".join(f"{label}: {view.counts.get(key, 0)}" for key, label in STATUSES.items())
-    embed.add_field(name="Answers for the next date", value=counts, inline=False)
+        return discord.Embed(title=texts.card_cancelled_title(view.title), description=texts.card_cancelled())
+    embed = discord.Embed(title=view.title, description=texts.card_meets(view.group_name, view.recurrence_text))
+    embed.add_field(name=texts.card_field("next"), value=when_text(view), inline=False)
+    embed.add_field(name=texts.card_field("length"), value=texts.minutes_long(view.duration_minutes))
+    where = f"<#{view.voice_channel_id}>" if view.voice_channel_id else (view.location or texts.this_channel())
+    embed.add_field(name=texts.card_field("where"), value=where)
+    counts = " · ".join(f"{texts.status(key)}: {view.counts.get(key, 0)}" for key in STATUSES)
+    embed.add_field(name=texts.card_field("answers"), value=counts, inline=False)
     if view.agenda:
         agenda = "\n".join(f"{n}. {text}" for n, (_, text) in enumerate(view.agenda, start=1))
-        embed.add_field(name="Agenda", value=agenda[:1024], inline=False)
-    embed.set_footer(text="Your answer is for the next date; you can apply it to all future dates.")
+        embed.add_field(name=texts.card_field("agenda"), value=agenda[:1024], inline=False)
+    embed.set_footer(text=texts.card_footer())
     return embed
 
 
@@ -63,7 +64,7 @@ class RsvpButton(PersistentButton["MeetingsCog"], template=r"meeting:rsvp:(?P<id
     def __init__(self, meeting_id: int, status: str) -> None:
         super().__init__(
             discord.ui.Button(
-                label=STATUSES[status], style=_STYLES[status], custom_id=f"meeting:rsvp:{meeting_id}:{status}"
+                label=texts.status(status), style=_STYLES[status], custom_id=f"meeting:rsvp:{meeting_id}:{status}"
             )
         )
         self.meeting_id = meeting_id
@@ -85,7 +86,7 @@ class RsvpAllButton(PersistentButton["MeetingsCog"], template=r"meeting:all:(?P<
     def __init__(self, meeting_id: int, status: str) -> None:
         super().__init__(
             discord.ui.Button(
-                label=f"{STATUSES[status]} for all future dates",
+                label=texts.status_for_all(status),
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"meeting:all:{meeting_id}:{status}",
             )
@@ -126,7 +127,7 @@ OFF_VALUE = "off"
 
 
 def _offset_label(minutes: int) -> str:
-    return f"{friendly_offset(minutes)} before"
+    return texts.offset_before(minutes)
 
 
 class ReminderSelect(PersistentButton["MeetingsCog"], template=r"meeting:remind:(?P<id>\d+)"):
@@ -139,11 +140,11 @@ class ReminderSelect(PersistentButton["MeetingsCog"], template=r"meeting:remind:
         options = [
             discord.SelectOption(label=_offset_label(o), value=str(o), default=o in picked) for o in offsets[:24]
         ]
-        options.append(discord.SelectOption(label="No reminders", value=OFF_VALUE, default=chosen == ()))
+        options.append(discord.SelectOption(label=texts.no_reminders_option(), value=OFF_VALUE, default=chosen == ()))
         super().__init__(
             discord.ui.Select(
                 custom_id=f"meeting:remind:{meeting_id}",
-                placeholder="Your reminders",
+                placeholder=texts.reminders_placeholder(),
                 min_values=1,
                 max_values=len(options),
                 options=options,
@@ -166,9 +167,8 @@ class ReminderSelect(PersistentButton["MeetingsCog"], template=r"meeting:remind:
 
 def reminders_text(offsets: tuple[int, ...] | None) -> str:
     if offsets is not None and not offsets:
-        return "You'll get no reminders for it. Choose some below any time."
-    shown = ", ".join(_offset_label(o) for o in (offsets or ()))
-    return f"I'll remind you {shown}, by DM. Change or turn them off below."
+        return texts.no_reminders_chosen()
+    return texts.reminders_chosen([_offset_label(o) for o in (offsets or ())])
 
 
 def answer_view(

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cogs.meetings import texts
 from cogs.meetings.models import Meeting
 
 
@@ -18,9 +19,6 @@ async def next_meeting_line(session: AsyncSession, group_id: int, now: datetime)
         .limit(1)
     )
     if meeting is None or meeting.occurrence_at is None:
-        return "**Meetings:** none is scheduled yet; the group's channel shows one when a facilitator plans it."
+        return texts.welcome_none()
     stamp = int(meeting.occurrence_at.timestamp())
-    return (
-        f"**Next meeting:** {meeting.title}, <t:{stamp}:F> (<t:{stamp}:R>). Press **Going** on its card in the "
-        "group's channel and choose your own reminders."
-    )
+    return texts.welcome_next(meeting.title, stamp)

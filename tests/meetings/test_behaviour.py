@@ -369,7 +369,7 @@ async def test_agenda_add_show_remove_and_card(harness: Harness) -> None:
     assert shown.ephemeral
     assert "1. Check-in round" in text_of(shown)
     bad = await world.fac.slash(world.group.channel, "meeting agenda remove", meeting="Weekly circle", number=5)
-    assert "give a number from 1 to 1" in text_of(bad)
+    assert "The agenda has 1 item: give the number 1" in text_of(bad)  # a real plural, no "item(s)"
     removed = await world.fac.slash(world.group.channel, "meeting agenda remove", meeting="Weekly circle", number=1)
     assert "Removed item 1" in text_of(removed)
     shown = await world.alice.slash(world.group.channel, "meeting agenda show", meeting="Weekly circle")
@@ -439,6 +439,7 @@ async def test_privacy_export_and_delete_cover_rsvps_and_attendance(harness: Har
         harness.bot.db, __import__("bot.privacy").privacy.Subject(world.alice.id, harness.bot.require_keys())
     )
     assert exported["meetings"]["rsvps"][0]["status"] == "going"
+    assert exported["meetings"]["rsvps"][0]["language"] == "en-US"  # kept for reminder DMs, erased with the answer
     erased = await harness.bot.privacy.erase(
         harness.bot.db, __import__("bot.privacy").privacy.Subject(world.alice.id, harness.bot.require_keys())
     )
