@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
@@ -87,6 +88,35 @@ def _view(row: Resource, library: str) -> ResourceView:
         library=library,
         pending=row.status == PENDING,
     )
+
+
+#: What a search reads of each resource it shows, in this order (``_found_view``).
+FOUND_COLUMNS = "r.id, r.title, r.url, r.description, r.tags, r.pinned, r.helpful, r.scope, r.status"
+HELPFUL_AT, SCOPE_AT = 6, 7
+
+
+def _found_view(row: Sequence[Any], library: str) -> ResourceView:
+    resource_id, title, url, description, tags, pinned, helpful, _scope, status = row[:9]
+    return ResourceView(
+        id=int(resource_id),
+        title=title,
+        url=url,
+        description=description,
+        tags=tuple(tags.split()),
+        pinned=bool(pinned),
+        helpful=int(helpful),
+        library=library,
+        pending=status == PENDING,
+    )
+
+
+async def _sqlite_rows(session: AsyncSession, sql: str, parameters: dict[str, Any]) -> list[Sequence[Any]]:
+    """One read inside the session's transaction in a single trip to aiosqlite's thread (execute and fetch
+    together). Through SQLAlchemy the same statement took three or four trips, and under load every trip
+    waits for the CPU twice: that waiting, not the query, was most of a search's slowest times."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return list(await raw.driver_connection.execute_fetchall(sql, parameters))  # type: ignore[union-attr]
 
 
 class ResourceService:
@@ -214,13 +244,12 @@ class ResourceService:
             raise BadInput(texts.search_words_needed())
         async with self.db.read() as session:
             scopes, names = await self._libraries_to_search(session, actor, group_name, channel_id)
-            ids = await self._ranked_ids(session, actor.guild_id, scopes, terms, limit)
-            if not ids and len(terms) > 1:  # a stray or mistyped word shouldn't hide everything else
-                ids = await self._ranked_ids(session, actor.guild_id, scopes, terms, limit, any_term=True)
-            rows = {r.id: r for r in await session.scalars(select(Resource).where(Resource.id.in_(ids)))}
-        return [_view(rows[i], names.get(rows[i].scope, "")) for i in ids if i in rows]
+            found = await self._ranked(session, actor.guild_id, scopes, terms, limit)
+            if not found and len(terms) > 1:  # a stray or mistyped word shouldn't hide everything else
+                found = await self._ranked(session, actor.guild_id, scopes, terms, limit, any_term=True)
+        return [_found_view(row, names.get(row[SCOPE_AT], "")) for row in found]
 
-    async def _ranked_ids(
+    async def _ranked(
         self,
         session: AsyncSession,
         guild_id: int,
@@ -229,42 +258,49 @@ class ResourceService:
         limit: int,
         *,
         any_term: bool = False,
-    ) -> list[int]:
-        """Best first: text relevance, lifted by helpful votes (up to x3 at 10 votes)."""
+    ) -> list[Sequence[Any]]:
+        """The best ``limit`` resources, each as the FOUND_COLUMNS, best first: text relevance, lifted by
+        helpful votes (up to x3 at 10 votes). The ranking query brings the rows shown, so a search is one
+        statement after the library check, not two."""
         if self.db.is_sqlite:
             tokens = [f"g{s}" for s in scopes if s != SERVER] + ([f"s{guild_id}"] if SERVER in scopes else [])
             match = domain.fts5_query(terms, tokens, any_term=any_term)
             # The library's matches, each column with its matched words marked (highlight() reads only
             # these rows); ranked in Python unless a library has very many matches. See domain.rank.
             marked = ", ".join(f"highlight(resources_fts, {c}, char(1), '')" for c in (1, 2, 3))
-            candidates = (
-                await session.execute(
-                    text(
-                        f"SELECT r.id, r.helpful, {marked} FROM resources_fts "  # noqa: S608 (constant SQL)
-                        "JOIN resources AS r ON r.id = resources_fts.rowid "
-                        "WHERE resources_fts MATCH :match LIMIT :cap"
-                    ),
-                    {"match": match, "cap": RANK_IN_PYTHON_MAX + 1},
-                )
-            ).all()
+            candidates = await _sqlite_rows(
+                session,
+                f"SELECT {FOUND_COLUMNS}, {marked} FROM resources_fts "  # noqa: S608 (constant SQL)
+                "JOIN resources AS r ON r.id = resources_fts.rowid "
+                "WHERE resources_fts MATCH :match LIMIT :cap",
+                {"match": match, "cap": RANK_IN_PYTHON_MAX + 1},
+            )
             if len(candidates) <= RANK_IN_PYTHON_MAX:
-                return domain.rank([(int(i), int(h), (t, g, d)) for i, h, t, g, d in candidates], limit)
-            statement = text(
-                "SELECT r.id FROM resources_fts JOIN resources AS r ON r.id = resources_fts.rowid "
+                by_id = {row[0]: row for row in candidates}
+                chosen = domain.rank(
+                    [(row[0], row[HELPFUL_AT], (row[-3], row[-2], row[-1])) for row in candidates], limit
+                )
+                return [by_id[i] for i in chosen]
+            return await _sqlite_rows(
+                session,
+                f"SELECT {FOUND_COLUMNS} FROM resources_fts "  # noqa: S608 (constant SQL)
+                "JOIN resources AS r ON r.id = resources_fts.rowid "
                 "WHERE resources_fts MATCH :match "
                 "ORDER BY bm25(resources_fts, 0.0, 10.0, 4.0, 1.0) * (1.0 + min(r.helpful, 10) / 5.0), r.id "
-                "LIMIT :limit"
+                "LIMIT :limit",
+                {"match": match, "limit": limit},
             )
-            return [int(i) for (i,) in await session.execute(statement, {"match": match, "limit": limit})]
         # The libraries first (a few hundred rows by the scope index), then the text test on each: asyncpg's
         # prepared statements get a generic plan after five runs, which can't see the words and may read
         # the GIN index's whole posting list of a common word (tens of milliseconds) instead.
         statement = text(
-            "WITH library AS MATERIALIZED (SELECT id, search, helpful FROM resources "
-            "WHERE guild_id = :guild AND scope IN :scopes AND status = 'live') "
-            "SELECT library.id FROM library, to_tsquery('english', :query) AS q WHERE library.search @@ q "
-            "ORDER BY ts_rank(library.search, q) * (1.0 + LEAST(library.helpful, 10) / 5.0) DESC, library.id "
-            "LIMIT :limit"
+            "WITH library AS MATERIALIZED (SELECT id, search, helpful FROM resources "  # noqa: S608 (constant SQL)
+            "WHERE guild_id = :guild AND scope IN :scopes AND status = 'live'), "
+            "best AS (SELECT library.id, ts_rank(library.search, q) * (1.0 + LEAST(library.helpful, 10) / 5.0) "
+            "AS score FROM library, to_tsquery('english', :query) AS q WHERE library.search @@ q "
+            "ORDER BY score DESC, library.id LIMIT :limit) "
+            f"SELECT {FOUND_COLUMNS} FROM best JOIN resources AS r ON r.id = best.id "
+            "ORDER BY best.score DESC, best.id"
         ).bindparams(bindparam("scopes", expanding=True))
         found = await session.execute(
             statement,
@@ -275,7 +311,7 @@ class ResourceService:
                 "limit": limit,
             },
         )
-        return [int(i) for (i,) in found]
+        return list(found.all())
 
     async def suggestions(
         self, actor: Actor, typed: str, *, group_name: str | None = None, channel_id: int | None = None
