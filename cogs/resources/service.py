@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,14 +20,11 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from cogs.groups import api as groups
-from cogs.resources import domain, texts
+from cogs.resources import domain, search, texts
 from cogs.resources.models import Resource, ResourceSettings, ResourceVote
 
 SERVER = 0  # the scope of the server-wide library
 LIVE, PENDING = "live", "pending"
-#: Up to this many matches in the searched libraries are ranked in Python (domain.rank); beyond it, by
-#: FTS5's bm25(), whose whole-index pass is then worth its cost.
-RANK_IN_PYTHON_MAX = 500
 REF_PREFIX = "id:"  # autocomplete values: "id:<record id>", so a picked choice names one resource exactly
 
 
@@ -90,11 +87,6 @@ def _view(row: Resource, library: str) -> ResourceView:
     )
 
 
-#: What a search reads of each resource it shows, in this order (``_found_view``).
-FOUND_COLUMNS = "r.id, r.title, r.url, r.description, r.tags, r.pinned, r.helpful, r.scope, r.status"
-HELPFUL_AT, SCOPE_AT = 6, 7
-
-
 def _found_view(row: Sequence[Any], library: str) -> ResourceView:
     resource_id, title, url, description, tags, pinned, helpful, _scope, status = row[:9]
     return ResourceView(
@@ -108,15 +100,6 @@ def _found_view(row: Sequence[Any], library: str) -> ResourceView:
         library=library,
         pending=status == PENDING,
     )
-
-
-async def _sqlite_rows(session: AsyncSession, sql: str, parameters: dict[str, Any]) -> list[Sequence[Any]]:
-    """One read inside the session's transaction in a single trip to aiosqlite's thread (execute and fetch
-    together). Through SQLAlchemy the same statement took three or four trips, and under load every trip
-    waits for the CPU twice: that waiting, not the query, was most of a search's slowest times."""
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    return list(await raw.driver_connection.execute_fetchall(sql, parameters))  # type: ignore[union-attr]
 
 
 class ResourceService:
@@ -244,74 +227,11 @@ class ResourceService:
             raise BadInput(texts.search_words_needed())
         async with self.db.read() as session:
             scopes, names = await self._libraries_to_search(session, actor, group_name, channel_id)
-            found = await self._ranked(session, actor.guild_id, scopes, terms, limit)
+            where = search.Where(self.db.is_sqlite, actor.guild_id, scopes, SERVER)
+            found = await search.ranked(session, where, terms, limit)
             if not found and len(terms) > 1:  # a stray or mistyped word shouldn't hide everything else
-                found = await self._ranked(session, actor.guild_id, scopes, terms, limit, any_term=True)
-        return [_found_view(row, names.get(row[SCOPE_AT], "")) for row in found]
-
-    async def _ranked(
-        self,
-        session: AsyncSession,
-        guild_id: int,
-        scopes: Sequence[int],
-        terms: list[str],
-        limit: int,
-        *,
-        any_term: bool = False,
-    ) -> list[Sequence[Any]]:
-        """The best ``limit`` resources, each as the FOUND_COLUMNS, best first: text relevance, lifted by
-        helpful votes (up to x3 at 10 votes). The ranking query brings the rows shown, so a search is one
-        statement after the library check, not two."""
-        if self.db.is_sqlite:
-            tokens = [f"g{s}" for s in scopes if s != SERVER] + ([f"s{guild_id}"] if SERVER in scopes else [])
-            match = domain.fts5_query(terms, tokens, any_term=any_term)
-            # The library's matches, each column with its matched words marked (highlight() reads only
-            # these rows); ranked in Python unless a library has very many matches. See domain.rank.
-            marked = ", ".join(f"highlight(resources_fts, {c}, char(1), '')" for c in (1, 2, 3))
-            candidates = await _sqlite_rows(
-                session,
-                f"SELECT {FOUND_COLUMNS}, {marked} FROM resources_fts "  # noqa: S608 (constant SQL)
-                "JOIN resources AS r ON r.id = resources_fts.rowid "
-                "WHERE resources_fts MATCH :match LIMIT :cap",
-                {"match": match, "cap": RANK_IN_PYTHON_MAX + 1},
-            )
-            if len(candidates) <= RANK_IN_PYTHON_MAX:
-                by_id = {row[0]: row for row in candidates}
-                chosen = domain.rank(
-                    [(row[0], row[HELPFUL_AT], (row[-3], row[-2], row[-1])) for row in candidates], limit
-                )
-                return [by_id[i] for i in chosen]
-            return await _sqlite_rows(
-                session,
-                f"SELECT {FOUND_COLUMNS} FROM resources_fts "  # noqa: S608 (constant SQL)
-                "JOIN resources AS r ON r.id = resources_fts.rowid "
-                "WHERE resources_fts MATCH :match "
-                "ORDER BY bm25(resources_fts, 0.0, 10.0, 4.0, 1.0) * (1.0 + min(r.helpful, 10) / 5.0), r.id "
-                "LIMIT :limit",
-                {"match": match, "limit": limit},
-            )
-        # The libraries first (a few hundred rows by the scope index), then the text test on each: asyncpg's
-        # prepared statements get a generic plan after five runs, which can't see the words and may read
-        # the GIN index's whole posting list of a common word (tens of milliseconds) instead.
-        statement = text(
-            "WITH library AS MATERIALIZED (SELECT id, search, helpful FROM resources "  # noqa: S608 (constant SQL)
-            "WHERE guild_id = :guild AND scope IN :scopes AND status = 'live'), "
-            "best AS (SELECT library.id, ts_rank(library.search, q) * (1.0 + LEAST(library.helpful, 10) / 5.0) "
-            "AS score FROM library, to_tsquery('english', :query) AS q WHERE library.search @@ q "
-            "ORDER BY score DESC, library.id LIMIT :limit) "
-            f"SELECT {FOUND_COLUMNS} FROM best JOIN resources AS r ON r.id = best.id "
-            "ORDER BY best.score DESC, best.id"
-        ).bindparams(bindparam("scopes", expanding=True))
-        found = await session.execute(
-            statement,
-            {
-                "query": domain.tsquery(terms, any_term=any_term),
-                "guild": guild_id,
-                "scopes": list(scopes),
-                "limit": limit,
-            },
-        )
-        return list(found.all())
+                found = await search.ranked(session, where, terms, limit, any_term=True)
+        return [_found_view(row, names.get(row[search.SCOPE_AT], "")) for row in found]
 
     async def suggestions(
         self, actor: Actor, typed: str, *, group_name: str | None = None, channel_id: int | None = None
