@@ -22,17 +22,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import random
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import insert
 
+from bench.common import load, machine, on_each_database, pct
 from bot.actor import Actor
 from bot.clock import Clock
 from bot.db import Database
@@ -147,11 +144,6 @@ async def measure(db: Database, asks: list[tuple[Actor, str]]) -> tuple[list[flo
     return timings, cpu, hits
 
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
 async def run(label: str, url: str, args: argparse.Namespace) -> None:
     rng = random.Random(18)
     db = Database(url)
@@ -164,7 +156,7 @@ async def run(label: str, url: str, args: argparse.Namespace) -> None:
         await measure(db, asks[:100])  # warm caches and connections
         passes: list[tuple[float, float, float, float]] = []
         for index in range(args.repeat):
-            load = os.getloadavg()
+            before = load()
             timings, cpu, hits = await measure(db, asks)
             figures = (statistics.median(timings), pct(timings, 99), statistics.median(cpu), pct(cpu, 99))
             passes.append(figures)
@@ -173,7 +165,7 @@ async def run(label: str, url: str, args: argparse.Namespace) -> None:
                 f"(seeded in {seeded:.0f} s): {len(timings)} searches, {hits} with results · "
                 f"p50 {figures[0]:.2f} ms · p90 {pct(timings, 90):.2f} ms · p99 {figures[1]:.2f} ms · "
                 f"max {max(timings):.2f} ms · CPU p50 {figures[2]:.2f} ms · CPU p99 {figures[3]:.2f} ms · "
-                f"load average {' '.join(f'{x:.2f}' for x in load)}"
+                f"load average {before}"
             )
         p50, p99, cpu50, cpu99 = (statistics.median(column) for column in zip(*passes, strict=True))
         print(
@@ -192,19 +184,8 @@ async def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
-    print(
-        f"{platform.node()} · {platform.python_implementation()} {platform.python_version()} · "
-        f"{os.cpu_count()} cores · load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-    )
-    if args.only != "postgresql":
-        with tempfile.TemporaryDirectory() as folder:
-            await run("SQLite", f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}", args)
-    if args.only != "sqlite":
-        from tests.support.postgres import postgres_server, require_postgres_bin, temporary_database
-
-        with postgres_server(require_postgres_bin()) as server:
-            async with temporary_database(server) as url:
-                await run("PostgreSQL", url, args)
+    print(machine())
+    await on_each_database(lambda label, url: run(label, url, args), args.only)
 
 
 if __name__ == "__main__":

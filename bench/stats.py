@@ -1,41 +1,43 @@
 """/stats benchmark (issue 18): a group with 1,000 members and a year of history, 52 weeks asked at once.
 
-Run: .venv/bin/python -m bench.stats [--members 1000] [--weeks 52] [--repeat 5] [--only sqlite]
+Run: .venv/bin/python -m bench.stats [--members 1000] [--weeks 52] [--repeat 3] [--only sqlite]
 Target (issue 18): < 300 ms including the chart.
 
 Seeds one group: every member checks in about three times a week (shared with facilitators), a weekly
 meeting with 40 attendees, a weekly round with 10 speakers, 50 anonymous posts a week, members joining
-through the year. Then measures what the cog does for ``/stats weeks:52``: the service (the first ask
-publishes all 52 weeks of every figure; later asks read the stored copies), the text, the CSV and the
-chart (rendered in a worker thread, as the cog does). PostgreSQL runs on a throwaway local server
-(tests/support/postgres.py).
+through the year. Then measures what the cog does for ``/stats weeks:52`` (the service, the text, the CSV
+and the chart rendered in a worker thread, as the cog does), ``--repeat`` times from nothing published:
+
+- the publishing job (``StatsService.publish_due``, four times a day) over the whole year, then the first
+  ask, which only reads, and later asks;
+- for comparison, a first ask with nothing published (before the job's first run after an upgrade),
+  which computes the year itself.
+
+PostgreSQL runs on a throwaway local server (tests/support/postgres.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import random
-import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 
+from bench.common import load, machine, on_each_database, spread
 from bot.actor import Actor
 from bot.clock import Clock
 from bot.db import Database
 from bot.db import migrate as migrations
-from cogs.checkins.models import Checkin
+from cogs.checkins.models import Checkin, PublishedWeek
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuildConfig
 from cogs.meetings.models import Attendance, Meeting
 from cogs.rounds.models import Round, RoundEntry
 from cogs.sharing.models import AnonymousPost
 from cogs.stats import domain, texts
+from cogs.stats.models import PublishedStat
 from cogs.stats.service import StatsService
 
 GUILD = 1
@@ -113,19 +115,27 @@ async def seed(db: Database, members: int, weeks: int, rng: random.Random) -> No
         await connection.exec_driver_sql("ANALYZE")
 
 
-async def one_ask(service: StatsService, weeks: int) -> tuple[float, float]:
-    """(service ms, whole ms including text, CSV and the chart) for one /stats."""
+async def one_ask(service: StatsService, weeks: int) -> tuple[float, float, float]:
+    """(service ms, whole ms including text, CSV and the chart, the process's CPU ms for all of it, worker
+    threads included: what a loaded machine inflates least) for one /stats."""
     from cogs.stats.chart import render
 
     actor = Actor(guild_id=GUILD, user_id=LEAD, role_ids=frozenset(), is_admin=False)
-    started = time.perf_counter()
+    started, used = time.perf_counter(), time.process_time()
     stats = await service.group_stats(actor, "Caregivers", None, weeks, EVERYTHING)
     served = time.perf_counter()
     texts.group_text(stats)
     domain.group_csv(stats)
     await asyncio.to_thread(render, domain.group_points(stats), "Caregivers: engagement per week")
     done = time.perf_counter()
-    return (served - started) * 1000, (done - started) * 1000
+    return (served - started) * 1000, (done - started) * 1000, (time.process_time() - used) * 1000
+
+
+async def unpublish(db: Database) -> None:
+    """Back to nothing published (as right after an upgrade), so each pass starts the same."""
+    async with db.write() as session:
+        await session.execute(delete(PublishedStat))
+        await session.execute(delete(PublishedWeek))
 
 
 async def run(label: str, url: str, args: argparse.Namespace) -> None:
@@ -137,14 +147,39 @@ async def run(label: str, url: str, args: argparse.Namespace) -> None:
         seeded = time.perf_counter() - started
         now = START + timedelta(weeks=args.weeks, hours=1)
         service = StatsService(db, Clock(lambda: now), minimum=5, default_timezone="UTC")
-        first = await one_ask(service, args.weeks)
-        later = [await one_ask(service, args.weeks) for _ in range(args.repeat)]
-        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        job, first, first_chart, later, later_chart, cold, cold_chart = [], [], [], [], [], [], []
+        loads, first_cpu, later_cpu, cold_cpu = [], [], [], []
+        for _ in range(args.repeat):
+            loads.append(load().split()[0])
+            await unpublish(db)
+            began = time.perf_counter()
+            await service.publish_due(EVERYTHING)
+            job.append((time.perf_counter() - began) * 1000)
+            served, whole, cpu = await one_ask(service, args.weeks)
+            first.append(served)
+            first_chart.append(whole)
+            first_cpu.append(cpu)
+            for _ in range(3):
+                served, whole, cpu = await one_ask(service, args.weeks)
+                later.append(served)
+                later_chart.append(whole)
+                later_cpu.append(cpu)
+            await unpublish(db)
+            served, whole, cpu = await one_ask(service, args.weeks)
+            cold.append(served)
+            cold_chart.append(whole)
+            cold_cpu.append(cpu)
         print(
-            f"{label:10} {args.members:,} members, {args.weeks} weeks (seeded in {seeded:.0f} s) · first ask "
-            f"(publishes every week): service {first[0]:.0f} ms, with text, CSV and chart {first[1]:.0f} ms · "
-            f"later asks, median of {len(later)}: service {statistics.median(s for s, _ in later):.0f} ms, "
-            f"with chart {statistics.median(w for _, w in later):.0f} ms · load average {load}"
+            f"{label:10} {args.members:,} members, {args.weeks} weeks (seeded in {seeded:.0f} s), "
+            f"{args.repeat} passes, median [range]; 1-minute load at each pass {', '.join(loads)}\n"
+            f"  publishing job (whole year, one group): {spread(job)}\n"
+            f"  first ask after the job: service {spread(first)}, with text, CSV and chart {spread(first_chart)}, "
+            f"CPU {spread(first_cpu)}\n"
+            f"  later asks ({len(later)}): service {spread(later)}, with chart {spread(later_chart)}, "
+            f"CPU {spread(later_cpu)}\n"
+            f"  first ask with nothing published (computes the year): service {spread(cold)}, "
+            f"with chart {spread(cold_chart)}, CPU {spread(cold_cpu)}\n"
+            f"  load average after: {load()}"
         )
     finally:
         await db.close()
@@ -154,25 +189,14 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=1_000)
     parser.add_argument("--weeks", type=int, choices=domain.WEEK_CHOICES, default=52)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
-    print(
-        f"{platform.node()} · {platform.python_implementation()} {platform.python_version()} · "
-        f"{os.cpu_count()} cores · load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-    )
+    print(machine())
     # matplotlib's first import is not part of a request (the cog imports it on the first chart only).
     import cogs.stats.chart  # noqa: F401
 
-    if args.only != "postgresql":
-        with tempfile.TemporaryDirectory() as folder:
-            await run("SQLite", f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}", args)
-    if args.only != "sqlite":
-        from tests.support.postgres import postgres_server, require_postgres_bin, temporary_database
-
-        with postgres_server(require_postgres_bin()) as server:
-            async with temporary_database(server) as url:
-                await run("PostgreSQL", url, args)
+    await on_each_database(lambda label, url: run(label, url, args), args.only)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +16,7 @@ from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from cogs.groups import queries
 from cogs.groups.models import (
     Group,
+    GroupDeparture,
     GroupMember,
     GuidelinesAcceptance,
     JoinRequest,
@@ -21,6 +27,25 @@ from cogs.groups.records import (
     Request,
 )
 from cogs.groups.service_base import ServiceBase
+
+QUARTER_HOUR = timedelta(minutes=15)
+
+
+async def count_departures(session: AsyncSession, group_ids: Iterable[int], at: datetime) -> None:
+    """Add one to each group's departure counter for the quarter hour holding ``at``. Only a count is kept,
+    never who left: /stats shows it per closed week under the aggregate rule."""
+    bucket = at - timedelta(minutes=at.minute % 15, seconds=at.second, microseconds=at.microsecond)
+    rows = [{"group_id": group_id, "bucket_start": bucket, "count": 1} for group_id in sorted(set(group_ids))]
+    if not rows:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(GroupDeparture).values(rows)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[GroupDeparture.group_id, GroupDeparture.bucket_start],
+            set_={"count": GroupDeparture.count + 1},
+        )
+    )
 
 
 class Membership(ServiceBase):
@@ -177,4 +202,6 @@ class Membership(ServiceBase):
             )
             if not left.rowcount and not withdrawn.rowcount:  # type: ignore[attr-defined]
                 raise BadInput(f"You're not a member of **{group.name}**, so there is nothing to leave.")
+            if left.rowcount:  # type: ignore[attr-defined]
+                await count_departures(session, [group.id], self.clock.now())
             return bool(left.rowcount)  # type: ignore[attr-defined]

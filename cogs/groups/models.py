@@ -90,3 +90,15 @@ class MemberProfile(Base):
 
     user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
     timezone: Mapped[str | None] = mapped_column(String(64))
+
+
+class GroupDeparture(Base):
+    """How many members left a group in each quarter hour: a counter, never who (issue 18). Leaving deletes
+    the membership; this is what lets /stats count departures under the aggregate rule. Quarter hours line
+    up with every timezone's week boundaries (all UTC offsets are whole quarter hours)."""
+
+    __tablename__ = "group_departures"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    bucket_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.actor import Actor
 from bot.errors import BadInput, Conflict, NotFound
 from cogs.groups import domain, queries
-from cogs.groups.membership import Membership
+from cogs.groups.membership import Membership, count_departures
 from cogs.groups.models import (
     Group,
     GroupFacilitator,
@@ -404,6 +404,10 @@ class GroupService(Membership):
         """A member left the server: end their memberships, facilitation, acceptances and requests there."""
         async with self.db.write() as session:
             group_ids = select(Group.id).where(Group.guild_id == guild_id).scalar_subquery()
+            left = await session.scalars(
+                select(GroupMember.group_id).where(GroupMember.group_id.in_(group_ids), GroupMember.user_id == user_id)
+            )
+            await count_departures(session, list(left), self.clock.now())
             removed = 0
             for model in (GroupMember, GroupFacilitator, GuidelinesAcceptance, JoinRequest):
                 result = await session.execute(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,14 +20,11 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from cogs.groups import api as groups
-from cogs.resources import domain, texts
+from cogs.resources import domain, search, texts
 from cogs.resources.models import Resource, ResourceSettings, ResourceVote
 
 SERVER = 0  # the scope of the server-wide library
 LIVE, PENDING = "live", "pending"
-#: Up to this many matches in the searched libraries are ranked in Python (domain.rank); beyond it, by
-#: FTS5's bm25(), whose whole-index pass is then worth its cost.
-RANK_IN_PYTHON_MAX = 500
 REF_PREFIX = "id:"  # autocomplete values: "id:<record id>", so a picked choice names one resource exactly
 
 
@@ -86,6 +84,21 @@ def _view(row: Resource, library: str) -> ResourceView:
         helpful=row.helpful,
         library=library,
         pending=row.status == PENDING,
+    )
+
+
+def _found_view(row: Sequence[Any], library: str) -> ResourceView:
+    resource_id, title, url, description, tags, pinned, helpful, _scope, status = row[:9]
+    return ResourceView(
+        id=int(resource_id),
+        title=title,
+        url=url,
+        description=description,
+        tags=tuple(tags.split()),
+        pinned=bool(pinned),
+        helpful=int(helpful),
+        library=library,
+        pending=status == PENDING,
     )
 
 
@@ -214,68 +227,11 @@ class ResourceService:
             raise BadInput(texts.search_words_needed())
         async with self.db.read() as session:
             scopes, names = await self._libraries_to_search(session, actor, group_name, channel_id)
-            ids = await self._ranked_ids(session, actor.guild_id, scopes, terms, limit)
-            if not ids and len(terms) > 1:  # a stray or mistyped word shouldn't hide everything else
-                ids = await self._ranked_ids(session, actor.guild_id, scopes, terms, limit, any_term=True)
-            rows = {r.id: r for r in await session.scalars(select(Resource).where(Resource.id.in_(ids)))}
-        return [_view(rows[i], names.get(rows[i].scope, "")) for i in ids if i in rows]
-
-    async def _ranked_ids(
-        self,
-        session: AsyncSession,
-        guild_id: int,
-        scopes: Sequence[int],
-        terms: list[str],
-        limit: int,
-        *,
-        any_term: bool = False,
-    ) -> list[int]:
-        """Best first: text relevance, lifted by helpful votes (up to x3 at 10 votes)."""
-        if self.db.is_sqlite:
-            tokens = [f"g{s}" for s in scopes if s != SERVER] + ([f"s{guild_id}"] if SERVER in scopes else [])
-            match = domain.fts5_query(terms, tokens, any_term=any_term)
-            # The library's matches, each column with its matched words marked (highlight() reads only
-            # these rows); ranked in Python unless a library has very many matches. See domain.rank.
-            marked = ", ".join(f"highlight(resources_fts, {c}, char(1), '')" for c in (1, 2, 3))
-            candidates = (
-                await session.execute(
-                    text(
-                        f"SELECT r.id, r.helpful, {marked} FROM resources_fts "  # noqa: S608 (constant SQL)
-                        "JOIN resources AS r ON r.id = resources_fts.rowid "
-                        "WHERE resources_fts MATCH :match LIMIT :cap"
-                    ),
-                    {"match": match, "cap": RANK_IN_PYTHON_MAX + 1},
-                )
-            ).all()
-            if len(candidates) <= RANK_IN_PYTHON_MAX:
-                return domain.rank([(int(i), int(h), (t, g, d)) for i, h, t, g, d in candidates], limit)
-            statement = text(
-                "SELECT r.id FROM resources_fts JOIN resources AS r ON r.id = resources_fts.rowid "
-                "WHERE resources_fts MATCH :match "
-                "ORDER BY bm25(resources_fts, 0.0, 10.0, 4.0, 1.0) * (1.0 + min(r.helpful, 10) / 5.0), r.id "
-                "LIMIT :limit"
-            )
-            return [int(i) for (i,) in await session.execute(statement, {"match": match, "limit": limit})]
-        # The libraries first (a few hundred rows by the scope index), then the text test on each: asyncpg's
-        # prepared statements get a generic plan after five runs, which can't see the words and may read
-        # the GIN index's whole posting list of a common word (tens of milliseconds) instead.
-        statement = text(
-            "WITH library AS MATERIALIZED (SELECT id, search, helpful FROM resources "
-            "WHERE guild_id = :guild AND scope IN :scopes AND status = 'live') "
-            "SELECT library.id FROM library, to_tsquery('english', :query) AS q WHERE library.search @@ q "
-            "ORDER BY ts_rank(library.search, q) * (1.0 + LEAST(library.helpful, 10) / 5.0) DESC, library.id "
-            "LIMIT :limit"
-        ).bindparams(bindparam("scopes", expanding=True))
-        found = await session.execute(
-            statement,
-            {
-                "query": domain.tsquery(terms, any_term=any_term),
-                "guild": guild_id,
-                "scopes": list(scopes),
-                "limit": limit,
-            },
-        )
-        return [int(i) for (i,) in found]
+            where = search.Where(self.db.is_sqlite, actor.guild_id, scopes, SERVER)
+            found = await search.ranked(session, where, terms, limit)
+            if not found and len(terms) > 1:  # a stray or mistyped word shouldn't hide everything else
+                found = await search.ranked(session, where, terms, limit, any_term=True)
+        return [_found_view(row, names.get(row[search.SCOPE_AT], "")) for row in found]
 
     async def suggestions(
         self, actor: Actor, typed: str, *, group_name: str | None = None, channel_id: int | None = None

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from cogs.stats import texts
 
-COLOURS = ("#d9822b", "#2b7bd9", "#3a9e5c", "#9b59b6", "#7f8c8d")
+COLOURS = ("#d9822b", "#2b7bd9", "#3a9e5c", "#9b59b6", "#7f8c8d", "#c0392b")
 
 
 def render(series: dict[str, list[tuple[date, float | None]]], title: str) -> bytes:
@@ -32,7 +32,7 @@ def render(series: dict[str, list[tuple[date, float | None]]], title: str) -> by
     axes.set_ylabel(texts.per_week())
     axes.grid(alpha=0.3)
     figure.suptitle(title)
-    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=5, fontsize=8, frameon=False)
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=6, fontsize=8, frameon=False)
     figure.subplots_adjust(left=0.08, right=0.98, top=0.84, bottom=0.2)
     buffer = io.BytesIO()
     # Light compression: zlib's default level was a quarter of the render time for a few KB saved.

@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 
 #: Features /stats reads from when they are loaded (groups is always there: stats needs it).
 SOURCES = ("checkins", "meetings", "rounds", "sharing")
+#: Publishes weeks that have ended, so an ask only reads them. Weeks end at local midnight on Mondays in
+#: every timezone: four runs a day keep that within six hours, and a facilitator asking before the run
+#: gets the newest week computed on the spot.
+PUBLISH_JOB = "stats:publish"
+PUBLISH_RUNS_PER_DAY = 4
 
 
 class StatsCog(commands.Cog):
@@ -39,6 +44,16 @@ class StatsCog(commands.Cog):
             minimum=bot.settings.checkins.min_aggregate_members,
             default_timezone=bot.settings.groups.default_timezone,
         )
+
+    async def hearth_start(self) -> None:
+        self.bot.scheduler.daily(PUBLISH_JOB, self.publish_due, times=PUBLISH_RUNS_PER_DAY)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.cancel(PUBLISH_JOB)
+
+    async def publish_due(self) -> None:
+        changed = await self.service.publish_due(self.sources())
+        log.info("stats: published new weeks for %d group(s)", changed)
 
     def sources(self) -> frozenset[str]:
         """Features loaded in this process (an importable but unloaded feature counts as absent)."""

@@ -29,7 +29,8 @@ ATTENDANCE = Metric("attendance", "meetings")
 ROUNDS = Metric("rounds", "rounds")
 POSTS = Metric("posts", "sharing")
 JOINED = Metric("joined", "groups")
-METRICS = (CHECKINS, ATTENDANCE, ROUNDS, POSTS, JOINED)
+DEPARTED = Metric("departed", "groups")  # groups keeps only a count per quarter hour, never who left
+METRICS = (CHECKINS, ATTENDANCE, ROUNDS, POSTS, JOINED, DEPARTED)
 #: Figures /stats publishes and keeps itself (check-ins keep their own, shared with /checkin summary).
 OWN_METRICS = tuple(m for m in METRICS if m is not CHECKINS)
 

@@ -1,12 +1,14 @@
 """/stats's use cases: a group's engagement (facilitators) and the server's (admins), by bot/aggregates.py.
 
 Data comes from the features through their ``api`` modules, and only from features loaded here (the cog
-passes their names as ``sources``). A week's figures are computed once, on the first ask after it ended,
-stored, and shown from the store ever after.
+passes their names as ``sources``). A week's figures are computed once, after it ended, stored, and shown
+from the store ever after: by ``publish_due`` (a job a few times a day, so an ask only reads), or by the
+first ask if that comes before the job.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -27,7 +29,18 @@ from cogs.meetings import api as meetings
 from cogs.rounds import api as rounds
 from cogs.sharing import api as sharing
 from cogs.stats import domain, texts
-from cogs.stats.domain import ATTENDANCE, CHECKINS, JOINED, METRICS, POSTS, ROUNDS, GroupStats, ServerStats, Week
+from cogs.stats.domain import (
+    ATTENDANCE,
+    CHECKINS,
+    DEPARTED,
+    JOINED,
+    METRICS,
+    POSTS,
+    ROUNDS,
+    GroupStats,
+    ServerStats,
+    Week,
+)
 from cogs.stats.models import PublishedStat
 
 
@@ -79,7 +92,64 @@ class StatsService:
         }
         return ServerStats(guild_name, zone_info, windows, combined, len(everyone), self.minimum, _missing(sources))
 
+    # --- publishing ahead of the first ask ---------------------------------------------------------------
+
+    async def publish_due(self, sources: frozenset[str]) -> int:
+        """Publish every group's closed weeks (up to the longest view) nobody has asked for yet, so /stats reads
+        stored copies instead of computing a year on a facilitator's first ask. A few weeks per transaction
+        (the first run after an upgrade has a year per group to do), yielding in between, so interactions
+        never wait long behind it. Weeks that ended before the group existed are left to an ask (they hold
+        nothing). Returns how many groups had something new."""
+        now = self.clock.now()
+        async with self.db.read() as session:
+            everyone = await groups.every_group(session)
+        own = [m for m in OWN if m.source in sources]
+        changed = 0
+        for group in everyone:
+            async with self.db.read() as session:
+                zone = await groups.group_timezone(session, group, self.default_timezone)
+                windows = [
+                    w
+                    for w in aggregates.closed_windows(now, zone, max(domain.WEEK_CHOICES))
+                    if group.created_at is None or w.end > group.created_at
+                ]
+                stored = await self._stored(session, group.id, windows) if windows else {}
+            due = [w for w in windows if any(w.start not in stored.get(m.key, {}) for m in own)]
+            for start in range(0, len(due), PUBLISH_WEEKS_AT_ONCE):  # newest first: the most asked-for
+                async with self.db.write() as session:
+                    chunk = due[start : start + PUBLISH_WEEKS_AT_ONCE]
+                    await self._publish_missing(session, group.id, chunk, now, sources)
+                await asyncio.sleep(0)
+            changed += bool(due)
+            await asyncio.sleep(0)  # a thousand groups: let interactions in between them
+        return changed
+
     # --- one group's weeks ------------------------------------------------------------------------------
+
+    async def _publish_missing(
+        self, session: AsyncSession, group_id: int, windows: list[Window], now: datetime, sources: frozenset[str]
+    ) -> tuple[dict[str, dict[datetime, PublishedStat]], bool]:
+        """Store the figures of any of ``windows`` not yet published (check-ins' through their api); returns
+        what is stored for them (metric -> week start -> row) and whether anything was new."""
+        if not windows:
+            return {}, False
+        new = False
+        if CHECKINS.source in sources:
+            await checkins.weekly_figures(session, group_id, windows, self.minimum, now)
+        stored = await self._stored(session, group_id, windows)
+        members: dict[int, datetime] | None = None
+        for metric in OWN:
+            if metric.source not in sources:
+                continue
+            missing = [w for w in windows if w.start not in stored.get(metric.key, {})]
+            if missing:
+                if members is None and metric is JOINED:
+                    members = await groups.members_joined(session, group_id)
+                await self._publish(session, group_id, metric.key, missing, members or {}, now)
+                new = True
+        if new:
+            stored = await self._stored(session, group_id, windows)
+        return stored, new
 
     async def _series(
         self, session: AsyncSession, group_id: int, windows: list[Window], now: datetime, sources: frozenset[str]
@@ -87,40 +157,40 @@ class StatsService:
         out: dict[str, list[Week]] = {}
         if not windows:
             return {m.key: [] for m in METRICS if m.source in sources}
+        stored, _new = await self._publish_missing(session, group_id, windows, now, sources)
         if CHECKINS.source in sources:
             published = await checkins.weekly_figures(session, group_id, windows, self.minimum, now)
             out[CHECKINS.key] = [Week(f) for f in published]
-        members = await groups.members_joined(session, group_id)
-        for metric in METRICS:
-            if metric is CHECKINS or metric.source not in sources:
+        size = len(await groups.members_joined(session, group_id)) if ATTENDANCE.source in sources else None
+        for metric in OWN:
+            if metric.source not in sources:
                 continue
-            stored = await self._stored(session, group_id, metric.key, windows)
-            missing = [w for w in windows if w.start not in stored]
-            if missing:
-                await self._publish(session, group_id, metric.key, missing, members, now)
-                stored = await self._stored(session, group_id, metric.key, windows)
+            rows = stored[metric.key]
             out[metric.key] = [
                 Week(
-                    Figures.from_json(w, stored[w.start].figures),
-                    meetings=stored[w.start].meetings,
-                    members=len(members) if metric is ATTENDANCE else None,
+                    Figures.from_json(w, rows[w.start].figures),
+                    meetings=rows[w.start].meetings,
+                    members=size if metric is ATTENDANCE else None,
                 )
                 for w in windows
             ]
         return out
 
     async def _stored(
-        self, session: AsyncSession, group_id: int, key: str, windows: list[Window]
-    ) -> dict[datetime, PublishedStat]:
+        self, session: AsyncSession, group_id: int, windows: list[Window]
+    ) -> dict[str, dict[datetime, PublishedStat]]:
+        """Every metric's stored weeks of ``windows`` in one query: metric key -> week start -> row."""
         rows = await session.scalars(
             select(PublishedStat).where(
                 PublishedStat.group_id == group_id,
-                PublishedStat.metric == key,
                 PublishedStat.week_start.in_([w.start for w in windows]),
             ),
             execution_options={"populate_existing": True},
         )
-        return {row.week_start: row for row in rows}
+        out: dict[str, dict[datetime, PublishedStat]] = {}
+        for row in rows:
+            out.setdefault(row.metric, {})[row.week_start] = row
+        return out
 
     async def _publish(
         self,
@@ -183,7 +253,21 @@ class StatsService:
             return [Contribution(p.author_key, p.created_at, 1) for p in posts], []
         if key == JOINED.key:
             return [Contribution(user, at, 1) for user, at in members.items() if start <= at < end], []
+        if key == DEPARTED.key:
+            # Groups counts departures without names: each one stands for a person of its own here, so the
+            # rule still needs five of them in a week (a member leaving twice in one week counts twice).
+            departures = [
+                at for at, count in await groups.departures_between(session, group_id, start, end) for _ in range(count)
+            ]
+            return [Contribution(-index, at, 1) for index, at in enumerate(departures, start=1)], []
         raise ValueError(f"unknown metric {key!r}")
+
+
+#: Figures /stats publishes and keeps itself (check-ins keep their own, shared with /checkin summary).
+OWN = domain.OWN_METRICS
+#: Weeks the publishing job computes in one transaction: a 1,000-member group's four weeks of check-ins
+#: are ~50 ms of work on the event loop, a year of them ~0.7 s.
+PUBLISH_WEEKS_AT_ONCE = 4
 
 
 def _check_weeks(weeks: int) -> None:

@@ -13,7 +13,7 @@ from datetime import date
 from babel.numbers import format_percent
 
 from bot.i18n import _, command, current, day_month, decimal, ngettext, number
-from cogs.stats.domain import ATTENDANCE, ROUNDS, GroupStats, ServerStats, Week, monday
+from cogs.stats.domain import ATTENDANCE, DEPARTED, ROUNDS, GroupStats, ServerStats, Week, monday
 
 
 def title(key: str) -> str:
@@ -23,6 +23,7 @@ def title(key: str) -> str:
         "rounds": _("Sharing rounds"),
         "posts": _("Anonymous posts"),
         "joined": _("New members"),
+        "departed": _("Members who left"),
     }[key]
 
 
@@ -34,6 +35,7 @@ def _counted(key: str, n: int) -> str:
         "rounds": ngettext("%(count)s turn", "%(count)s turns", n, count=number(n)),
         "posts": ngettext("%(count)s post", "%(count)s posts", n, count=number(n)),
         "joined": ngettext("%(count)s joined", "%(count)s joined", n, count=number(n)),
+        "departed": ngettext("%(count)s left", "%(count)s left", n, count=number(n)),
     }
     return forms[key]
 
@@ -74,6 +76,8 @@ def _latest(key: str, week: Week) -> str:
     f = week.figures
     if week.hidden or f.count is None:
         return hidden()
+    if key == DEPARTED.key:  # each departure is one person: "5 left from 5 people" would say it twice
+        return _counted(key, f.count)
     line = _(
         "%(counted)s from %(contributors)s",
         counted=_counted(key, f.count),

@@ -51,7 +51,7 @@ async def test_search_ranks_title_matches_and_helpful_votes_first(
     db: Database, ranked_by: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if ranked_by == "bm25":  # SQLite: a library with more matches than Python ranks goes back to FTS5's bm25()
-        monkeypatch.setattr("cogs.resources.service.RANK_IN_PYTHON_MAX", 1)
+        monkeypatch.setattr("cogs.resources.search.RANK_IN_PYTHON_MAX", 1)
     await arrange(db)
     resources = service(db)
     await resources.add(actor(ANA), title="Evening routine", description="Dim lights, no screens, then sleep.")

@@ -186,3 +186,29 @@ async def test_discord_refusing_the_files_still_delivers_every_figure_as_text(
     assert "Discord wouldn't take the chart and CSV just now" in message.content
     assert "**Check-ins**: last week 6 check-ins from 6 people." in message.content
     assert not message.attachments
+
+
+async def test_members_who_left_show_as_a_weekly_count_once_five_have_gone(harness: Harness, env: simcord.Env) -> None:
+    _guild, group, people, lead = await world(harness, env, members=8)
+    for member in people[:5]:
+        left = await member.slash(group.channel, "group leave", group="Caregivers")
+        assert "You left **Caregivers**" in last(left).content
+
+    during = last(await lead.slash(group.channel, "stats", weeks=4)).content
+    assert "5 left" not in during  # the week hasn't ended
+
+    await env.advance_time(7 * 86400)
+    message = last(await lead.slash(group.channel, "stats", weeks=4))
+    assert message.ephemeral
+    assert "**Members who left**: last week 5 left." in message.content
+    assert all(f"<@{p.id}>" not in message.content and p.user.name not in message.content for p in people)
+    chart = next(a for a in message.attachments if a.filename.endswith(".png"))
+    assert chart.description and "Members who left: 1 week shown, from 5 to 5" in chart.description
+    sheet = next(a for a in message.attachments if a.filename.endswith(".csv"))
+    rows = [r for r in csv.DictReader(io.StringIO((await sheet.read()).decode())) if r["metric"] == "departed"]
+    assert [(r["shown"], r["count"], r["people"]) for r in rows] == [
+        ("hidden", "", ""),
+        ("hidden", "", ""),
+        ("hidden", "", ""),
+        ("yes", "5", "5"),
+    ]

@@ -175,7 +175,7 @@ async def test_only_loaded_features_are_read_and_the_rest_is_named(db: Database)
     clock = FakeTime(at(3, 0))
     await make_group(db, "Grief", list(range(1, 9)))
     result = await stats(db, clock).group_stats(actor(LEAD), "Grief", None, 4, frozenset({"groups", "checkins"}))
-    assert set(result.series) == {"checkins", "joined"}
+    assert set(result.series) == {"checkins", "joined", "departed"}
     assert result.missing == ("attendance", "rounds", "posts")
 
 

@@ -23,7 +23,15 @@ from sqlalchemy.orm import QueryableAttribute
 from bot.actor import Actor
 from bot.errors import BadInput, NotAllowed, NotFound
 from cogs.groups import domain, queries
-from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, MemberProfile
+from cogs.groups.models import (
+    Group,
+    GroupDeparture,
+    GroupFacilitator,
+    GroupMember,
+    GuidelinesAcceptance,
+    GuildConfig,
+    MemberProfile,
+)
 from cogs.groups.queries import GuidelinesNotAccepted, parse_timezone
 
 __all__ = [
@@ -34,6 +42,8 @@ __all__ = [
     "ServerGroupSettings",
     "ViewerRoles",
     "WelcomeLine",
+    "departures_between",
+    "every_group",
     "facilitates_any",
     "facilitator_ids",
     "group",
@@ -85,6 +95,7 @@ class GroupRef:
     timezone: str | None
     guidelines_version: int
     archived: bool
+    created_at: datetime | None = None
 
     @classmethod
     def of(cls, row: Group) -> GroupRef:
@@ -98,6 +109,7 @@ class GroupRef:
             timezone=row.timezone,
             guidelines_version=row.guidelines_version,
             archived=row.archived_at is not None,
+            created_at=row.created_at,
         )
 
 
@@ -239,6 +251,12 @@ async def groups_in_server(session: AsyncSession, guild_id: int) -> list[GroupRe
     return [GroupRef.of(g) for g in rows]
 
 
+async def every_group(session: AsyncSession) -> list[GroupRef]:
+    """Every group of every server (for housekeeping that runs in one process for all of them)."""
+    rows = await session.scalars(select(Group).order_by(Group.id))
+    return [GroupRef.of(g) for g in rows]
+
+
 async def group_by_name(session: AsyncSession, actor: Actor, name: str) -> GroupRef:
     """The group called ``name`` as ``actor`` may see it: a private group they're not in (nor facilitate)
     raises exactly the NotFound of a name that doesn't exist. Every lookup by name goes through here."""
@@ -291,6 +309,20 @@ async def members_joined(session: AsyncSession, group_id: int) -> dict[int, date
         select(GroupMember.user_id, GroupMember.joined_at).where(GroupMember.group_id == group_id)
     )
     return {int(user_id): joined for user_id, joined in rows}
+
+
+async def departures_between(
+    session: AsyncSession, group_id: int, start: datetime, end: datetime
+) -> list[tuple[datetime, int]]:
+    """(quarter hour, how many left in it) in [start, end): counts only, groups never keeps who left."""
+    rows = await session.execute(
+        select(GroupDeparture.bucket_start, GroupDeparture.count).where(
+            GroupDeparture.group_id == group_id,
+            GroupDeparture.bucket_start >= start,
+            GroupDeparture.bucket_start < end,
+        )
+    )
+    return [(at, int(count)) for at, count in rows]
 
 
 def member_ids_query(group_id: int) -> Select[Any]:
