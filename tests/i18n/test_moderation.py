@@ -162,3 +162,9 @@ def test_care_wording_stays_english_and_out_of_the_catalog() -> None:
 
 def test_moderation_is_guarded_against_literal_replies() -> None:
     assert {"sharing", "moderation"} <= {p.parent.name for p in converted_modules()}
+
+
+def test_mod_log_choices_name_each_action_as_the_log_does() -> None:
+    from cogs.moderation.cog import ACTION_CHOICES
+
+    assert {choice.value: choice.name for choice in ACTION_CHOICES} == texts.ACTION_LABELS
