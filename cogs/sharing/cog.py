@@ -182,30 +182,24 @@ class SharingCog(commands.Cog, name=COG_NAME):
             )
 
     async def publish(self, publication: Publication, *, flag: bool, discard_on_failure: bool) -> discord.Message:
-        """Send the post (or reply, in the thread under its post) as the bot, with every mention disabled.
-
-        Its frame (label, footer, buttons, the thread's name) speaks the server's language, whoever's click
-        brought it here (the author's form, a moderator's approval)."""
-        with i18n.using(server_language(self.bot, publication.guild_id)):
-            return await self._publish(publication, flag=flag, discard_on_failure=discard_on_failure)
-
-    async def _publish(self, publication: Publication, *, flag: bool, discard_on_failure: bool) -> discord.Message:
+        """Send the post (or reply, in the thread under its post) as the bot, with every mention disabled."""
         content = domain.body_of(publication.text, publication.content_warning)
-        embed = post_embed(publication)
+        # The frame speaks the server's language, whoever's click brought it here (the author's form, a
+        # moderator's approval); a refusal below still answers that person in their own.
+        with i18n.using(server_language(self.bot, publication.guild_id)):
+            embed = post_embed(publication)
+            view = post_view(publication.post_id)
+            thread_name = texts.thread_name(publication.root_code or "")[:100]
         where = publication.channel_id if publication.root_id is None else publication.root_channel_id
         try:
             if publication.root_id is None:
                 channel = await self._messageable(publication.channel_id)
-                message = await channel.send(
-                    content, embed=embed, view=post_view(publication.post_id), allowed_mentions=NO_MENTIONS
-                )
+                message = await channel.send(content, embed=embed, view=view, allowed_mentions=NO_MENTIONS)
                 thread_id = None
             else:
                 async with self._thread_locks[publication.root_id]:
-                    thread = await self._thread_for(publication)
-                    message = await thread.send(
-                        content, embed=embed, view=post_view(publication.post_id), allowed_mentions=NO_MENTIONS
-                    )
+                    thread = await self._thread_for(publication, thread_name)
+                    message = await thread.send(content, embed=embed, view=view, allowed_mentions=NO_MENTIONS)
                 thread_id = message.channel.id
         except discord.Forbidden:
             if discard_on_failure:
@@ -241,7 +235,7 @@ class SharingCog(commands.Cog, name=COG_NAME):
             raise NotFound(texts.not_a_text_channel())
         return channel
 
-    async def _thread_for(self, publication: Publication) -> discord.abc.Messageable:
+    async def _thread_for(self, publication: Publication, name: str) -> discord.abc.Messageable:
         """The thread under the post, opened by the first reply (the database decides, not the cache)."""
         assert publication.root_id is not None
         assert publication.root_message_id is not None
@@ -254,7 +248,7 @@ class SharingCog(commands.Cog, name=COG_NAME):
         if not isinstance(channel, discord.TextChannel):
             raise NotFound(texts.replies_need_text_channel())
         thread = await channel.get_partial_message(publication.root_message_id).create_thread(
-            name=texts.thread_name(publication.root_code or "")[:100], auto_archive_duration=10080
+            name=name, auto_archive_duration=10080
         )
         await self.service.set_thread(publication.root_id, thread.id)
         return thread

@@ -133,3 +133,19 @@ def test_sharing_is_guarded_against_literal_replies() -> None:
     from tests.i18n.test_converted import converted_modules
 
     assert "sharing" in {p.parent.name for p in converted_modules()}
+
+
+async def test_when_discord_refuses_the_post_the_author_is_told_in_their_own_language(
+    harness: Harness, env: simcord.Env, locales: Locales
+) -> None:
+    guild = env.create_guild(preferred_locale="en-US")
+    ann = guild.add_member(env.create_user("ann"))
+    locales[ann.id] = "de"
+    group = await make_group(harness, guild, "Kreis", members=[ann])
+    shown = await ann.slash(group.channel, "share")
+    env.inject_error("POST", f"/channels/{group.channel.id}/messages", status=500, times=5)
+
+    result = await ann.submit_modal(shown, {TEXT_ID: "Heute war schwer.", WARNING_ID: ""})
+
+    # The frame was built in the server's English; the refusal still speaks ann's German.
+    refused(env, result, de(texts.discord_refused))
