@@ -21,6 +21,7 @@ from bot.actor import Actor
 from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.keys import Keyring
+from cogs.care import concern_texts as texts
 from cogs.care import domain
 from cogs.care.domain import Severity, seal
 from cogs.care.models import CareCase, CareMessage
@@ -30,11 +31,6 @@ from cogs.groups import api as groups
 SOURCE = "concern"
 LIMIT = 1500  # the first message and every answer; leaves room for the wording around it
 PER_DAY = 3  # concerns a member may open in 24 hours
-GONE = "I can't find that concern: it may have been erased after it closed."
-CLOSED_REPLY = (
-    "This concern is closed, so your words weren't sent or kept. If there's more to say, press **Reopen** "
-    "(or run `/concern inbox:True`) and the people who handled it will see it again."
-)
 
 
 @dataclass(frozen=True)
@@ -78,11 +74,7 @@ class Concerns:
             ref = await groups.resolve_group(session, actor, group, channel_id) if to_group else None
             mine = await self._recent(session, actor, now)
             if sum(1 for r in mine if r.opened_at > now - timedelta(days=1)) >= PER_DAY:
-                raise BadInput(
-                    f"You've raised {PER_DAY} concerns in the last day, the most Hearth takes at once. Your words "
-                    "weren't sent. You can still add to an open one with `/concern inbox:True`; if you're in "
-                    "danger, `/care helplines`."
-                )
+                raise BadInput(texts.too_many(PER_DAY))
             row = CareCase(
                 guild_id=actor.guild_id,
                 group_id=ref.id if ref else None,
@@ -124,9 +116,9 @@ class Concerns:
         async with self.db.read() as session:
             row = await session.get(CareCase, case_id)
             if row is None:
-                raise NotFound(GONE)
+                raise NotFound(texts.gone())
             if not self._is_mine(row, actor_user_id):
-                raise NotAllowed("That isn't your concern.")
+                raise NotAllowed(texts.not_yours())
             return _case(row)
 
     async def member_says(self, case_id: int, user_id: int, text: str, now: datetime) -> Case:
@@ -134,11 +126,11 @@ class Concerns:
         async with self.db.write() as session:
             row = await session.get(CareCase, case_id, with_for_update=True)
             if row is None:
-                raise NotFound(GONE)
+                raise NotFound(texts.gone())
             if not self._is_mine(row, user_id):
-                raise NotAllowed("That isn't your concern.")
+                raise NotAllowed(texts.not_yours())
             if row.status == CLOSED:
-                raise Conflict(CLOSED_REPLY)
+                raise Conflict(texts.closed_reply())
             words = domain.clean_note(text, what="message", limit=LIMIT)
             session.add(CareMessage(case_id=row.id, from_member=True, text=words, at=now))
             return _case(row)
@@ -155,9 +147,9 @@ class Concerns:
         async with self.db.write() as session:
             row = await session.get(CareCase, case_id, with_for_update=True)
             if row is None:
-                raise NotFound(GONE)
+                raise NotFound(texts.gone())
             if not self._is_mine(row, user_id):
-                raise NotAllowed("That isn't your concern.")
+                raise NotAllowed(texts.not_yours())
             if row.status != CLOSED:
                 return _case(row)
             # Back to whoever had it; if they can't any more, it is open for anyone again.

@@ -5,15 +5,18 @@ handing over, closing and escalation are care's own (cogs/care/cog.py): one mech
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import i18n
 from bot.errors import NotFound
 from bot.interactions import NO_MENTIONS, HearthView, actor_of, reply
+from bot.translator import server_language
 from cogs.care import concern, domain
+from cogs.care import concern_texts as texts
 from cogs.care.concern import Concerns
 from cogs.care.service import Case
 from cogs.care.views import ConcernForm, concern_view
@@ -25,12 +28,6 @@ if TYPE_CHECKING:
     from cogs.care.cog import CareCog
 
 log = logging.getLogger("hearth.care")
-
-BLOCKED = (
-    "Anonymous concerns aren't available to you in this server, because your anonymous sharing here is "
-    "paused. Nothing has been sent. You can still raise it under your own name: only the people handling it "
-    "will see who you are."
-)
 
 
 async def _my_groups(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -45,7 +42,7 @@ class ConcernCog(commands.Cog, name="ConcernCog"):
     def care(self) -> CareCog:
         cog = self.bot.get_cog("CareCog")
         if cog is None:
-            raise NotFound("Care is restarting; try again in a moment.")
+            raise NotFound(texts.care_restarting())
         return cast("CareCog", cog)
 
     @property
@@ -66,12 +63,18 @@ class ConcernCog(commands.Cog, name="ConcernCog"):
         group="For the facilitators: which group (default: yours)",
         inbox="Read and answer your concerns here instead of raising a new one",
     )
+    @app_commands.choices(
+        to=[
+            app_commands.Choice(name="moderators", value="moderators"),
+            app_commands.Choice(name="facilitators", value="facilitators"),
+        ]
+    )
     @app_commands.autocomplete(group=_my_groups)
     @app_commands.guild_only()
     async def concern_command(
         self,
         interaction: discord.Interaction,
-        to: Literal["moderators", "facilitators"] = "moderators",
+        to: str = "moderators",
         anonymous: bool = False,
         group: app_commands.Range[str, 1, 100] | None = None,
         inbox: bool = False,
@@ -81,7 +84,7 @@ class ConcernCog(commands.Cog, name="ConcernCog"):
             await self._inbox(interaction)
             return
         if anonymous and await self._blocked(actor.guild_id, actor.user_id):
-            await reply(interaction, BLOCKED, view=NamedInstead(to, group))
+            await reply(interaction, texts.blocked(), view=NamedInstead(to, group))
             return
         if to == "facilitators":
             await self.concerns.check_group(actor, group, interaction.channel_id)
@@ -94,7 +97,7 @@ class ConcernCog(commands.Cog, name="ConcernCog"):
     ) -> None:
         actor = actor_of(interaction)
         if anonymous and await self._blocked(actor.guild_id, actor.user_id):
-            await reply(interaction, BLOCKED, view=NamedInstead(to, group))
+            await reply(interaction, texts.blocked(), view=NamedInstead(to, group))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         case = await self.concerns.open(
@@ -108,29 +111,19 @@ class ConcernCog(commands.Cog, name="ConcernCog"):
         )
         who = await self.care._alert(case)
         self.care._arm(case)
-        how = (
-            "They won't learn who you are; their answers come to your messages from Hearth"
-            if anonymous
-            else "Their answers come to your messages from Hearth"
-        )
-        await reply(
-            interaction,
-            f"Sent to {who}. {how}, and `/concern inbox:True` shows the whole conversation here if your "
-            "messages are closed.",
-        )
+        await reply(interaction, texts.sent(who, anonymous))
 
     async def _inbox(self, interaction: discord.Interaction) -> None:
         found = await self.concerns.mine(actor_of(interaction), self.bot.clock.now())
         if not found:
-            await reply(interaction, "You have no concerns here. `/concern` raises one, privately.")
+            await reply(interaction, texts.no_concerns())
             return
         latest = found[0]
-        lines = [f"**Your concern #{latest.id}** ({'closed' if latest.status == 'closed' else 'open'})"]
+        lines = [texts.inbox_heading(latest.id, latest.status == "closed")]
         for line in (await self.concerns.lines(latest.id))[-10:]:
-            who = "You" if line.from_member else "Them"
-            lines.append(f"**{who}** {discord.utils.format_dt(line.at, 'R')}:\n>>> {line.text}\n")
+            lines.append(texts.inbox_line(line.from_member, discord.utils.format_dt(line.at, "R"), line.text))
         if len(found) > 1:
-            lines.append(f"(and {len(found) - 1} earlier concern(s))")
+            lines.append(texts.earlier(len(found) - 1))
         content = "\n".join(lines)
         if len(content) > 2000:  # keep the newest words: cut from the top
             content = "…" + content[-1999:]
@@ -156,33 +149,31 @@ class ConcernCog(commands.Cog, name="ConcernCog"):
         return True
 
     async def transcript(self, case_id: int) -> str:
-        lines = [
-            f"**{'Them' if line.from_member else 'Handler'}**: {line.text}"
-            for line in await self.concerns.lines(case_id)
-        ]
+        lines = [texts.transcript_line(line.from_member, line.text) for line in await self.concerns.lines(case_id)]
         text = "\n".join(lines)
         return text if len(text) <= 1700 else "…" + text[-1699:]
 
     async def member_answer(self, interaction: discord.Interaction, case_id: int, text: str) -> None:
         case = await self.concerns.member_says(case_id, interaction.user.id, text, self.bot.clock.now())
         if case.owner_id is None:
-            await reply(interaction, "Added to your concern. Whoever takes it will read it.")
+            await reply(interaction, texts.added_unclaimed())
             return
-        message = f"Concern #{case.id}: they wrote:\n>>> {text.strip()}"
+        with i18n.using(server_language(self.bot, case.guild_id)):  # a DM to the handler: the server's language
+            message = texts.member_wrote(case.id, text.strip())
         try:
             owner = self.bot.get_user(case.owner_id) or await self.bot.fetch_user(case.owner_id)
             await owner.send(domain.fit(message), allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
-            await reply(interaction, "Added to your concern; they'll see it with the concern's conversation.")
+            await reply(interaction, texts.added_undelivered())
             return
-        await reply(interaction, "Sent. Their answer will come to your messages and to `/concern inbox:True`.")
+        await reply(interaction, texts.answer_sent())
 
     async def member_done(self, interaction: discord.Interaction, case_id: int) -> None:
         await self.concerns.member_check(case_id, interaction.user.id)
         case = await self.care.service.member_close(case_id, self.bot.clock.now())
         self.care._arm(case)
         await self.care._refresh_cards(case)
-        await reply(interaction, "Closed. Thank you. You can reopen it from `/concern inbox:True`.")
+        await reply(interaction, texts.closed_by_member())
 
     async def member_reopen(self, interaction: discord.Interaction, case_id: int) -> None:
         case = await self.concerns.reopen(case_id, interaction.user.id, self.bot.clock.now())
@@ -190,14 +181,16 @@ class ConcernCog(commands.Cog, name="ConcernCog"):
         await self.care._refresh_cards(case)
         if case.owner_id is None:
             who = await self.care._alert(case)
-            await reply(interaction, f"Reopened: {who} can see it again.")
+            await reply(interaction, texts.reopened_to(who))
             return
+        with i18n.using(server_language(self.bot, case.guild_id)):  # a DM to the handler: the server's language
+            note = texts.member_reopened(case.id)
         try:
             owner = self.bot.get_user(case.owner_id) or await self.bot.fetch_user(case.owner_id)
-            await owner.send(f"Concern #{case.id} was reopened by the member.", allowed_mentions=NO_MENTIONS)
+            await owner.send(note, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
             pass
-        await reply(interaction, "Reopened. Whoever handled it has been told; `/concern inbox:True` to add to it.")
+        await reply(interaction, texts.reopened())
 
 
 class NamedInstead(HearthView):
@@ -206,6 +199,7 @@ class NamedInstead(HearthView):
     def __init__(self, to: str, group: str | None) -> None:
         super().__init__(timeout=600)
         self.to, self.group = to, group
+        self.named.label = texts.named_button()
 
     @discord.ui.button(label="Write it under my name", style=discord.ButtonStyle.primary)
     async def named(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:

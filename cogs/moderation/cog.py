@@ -10,12 +10,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import i18n
 from bot.audience import KEY as AUDIENCE
 from bot.audience import Audience
 from bot.errors import BadInput, BotMissingPermissions, Conflict, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from bot.translator import server_language
 from cogs.groups.api import GroupHooks
-from cogs.moderation import domain
+from cogs.moderation import domain, texts
 from cogs.moderation.api import ModerationLink, QueueExtras, WorryDesk
 from cogs.moderation.link import Link
 from cogs.moderation.privacy import ModerationPrivacy, post_codes
@@ -42,7 +44,20 @@ log = logging.getLogger("hearth.moderation")
 
 RETENTION_JOB = "moderation:retention"
 QUEUE_PUBLIC_PURPOSE = "moderation.queue_public"
-ACTION_CHOICES = [app_commands.Choice(name=name, value=name) for name in domain.ACTIONS]
+# Spelled out so pybabel sees each choice's name (the translator shows it in the reader's language).
+ACTION_CHOICES = [
+    app_commands.Choice(name="dismissed", value="dismiss"),
+    app_commands.Choice(name="deleted the message", value="delete"),
+    app_commands.Choice(name="warned the author", value="warn"),
+    app_commands.Choice(name="timed out the author", value="timeout"),
+    app_commands.Choice(name="blocked from anonymous sharing", value="block"),
+    app_commands.Choice(name="unblocked", value="unblock"),
+    app_commands.Choice(name="approved", value="approve"),
+    app_commands.Choice(name="rejected", value="reject"),
+    app_commands.Choice(name="revealed the author", value="reveal"),
+    app_commands.Choice(name="reached out kindly", value="reachout"),
+    app_commands.Choice(name="noted someone is with them", value="withthem"),
+]
 
 
 def _is_owner(interaction: discord.Interaction) -> bool:
@@ -100,6 +115,7 @@ class ModerationCog(commands.Cog):
     @commands.Cog.listener()
     async def on_guild_channel_update(self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel) -> None:
         """The queue channel became readable by others: say so there once, and take members' words off its cards."""
+        i18n.bind(server_language(self.bot, after.guild.id))  # what goes to the channel and to admins
         queue, role = await self.service.queue_of(after.guild.id)
         if queue != after.id or not isinstance(after, discord.TextChannel):
             return
@@ -144,8 +160,9 @@ class ModerationCog(commands.Cog):
             where = location[0] if location is not None else target.queue_channel_id
             private = where is None or not self.readers(item.guild_id, where, target.moderator_role_id)
             # A queue channel others can read gets no member's words or names (PRODUCT.md: Hearth checks it).
-            content = domain.render_card(item) if private else domain.render_redacted(item)
-            view = card_view(item)
+            with i18n.using(server_language(self.bot, item.guild_id)):  # whoever's click brought it here
+                content = domain.render_card(item) if private else domain.render_redacted(item)
+                view = card_view(item)
             if location is not None:
                 channel = self.bot.get_channel(location[0])
                 if isinstance(channel, discord.abc.Messageable):
@@ -203,7 +220,7 @@ class ModerationCog(commands.Cog):
         """The reporter chose "I'm worried about this person": care opens a case for the moderators."""
         desk = self.bot.interfaces.get(WorryDesk)
         if desk is None:
-            raise NotFound("That choice isn't available right now; nothing was sent. Please try again in a moment.")
+            raise NotFound(texts.worry_unavailable())
         await desk.worried(
             interaction,
             channel_id=target["channel_id"],
@@ -215,22 +232,17 @@ class ModerationCog(commands.Cog):
     async def submit_report(self, interaction: discord.Interaction, reason: str, **target: Any) -> None:
         outcome = await self.service.report(actor_of(interaction), reason=reason, **target)
         shown = await self.publish_card(outcome.item_id)
-        where = "in their queue" if shown else "in `/mod queue`"
-        await reply(
-            interaction,
-            f"Thank you. Your report reached the moderators; they'll see it {where}. "
-            "Nobody, moderators included, can see that it came from you.",
-        )
+        await reply(interaction, texts.report_thanks(shown))
 
     # --- card buttons --------------------------------------------------------------------------------
 
     async def on_button(self, interaction: discord.Interaction, action: str, item_id: int) -> None:
         actor = actor_of(interaction)
-        if action not in (*domain.BUTTON_LABELS, "revealyes"):
-            raise BadInput("That button is out of date; open the item again from `/mod queue`.")
+        if action not in (*domain.BUTTON_ACTIONS, "revealyes"):
+            raise BadInput(texts.stale_button())
         if action == "dismiss":
             item = await self.service.dismiss(actor, item_id)
-            await self._done(interaction, item, f"Item #{item_id} dismissed.")
+            await self._done(interaction, item, texts.dismissed(item_id))
         elif action == "delete":
             await self._delete(interaction, item_id)
         elif action == "warn":
@@ -241,52 +253,31 @@ class ModerationCog(commands.Cog):
             await interaction.response.send_modal(TextModal(self, kind="reachout", item_id=item_id))
         elif action == "withthem":
             item = await self.service.someone_with_them(actor, item_id)
-            await self._done(interaction, item, f"Noted: someone is with them. Item #{item_id} is closed.")
+            await self._done(interaction, item, texts.someone_with_them(item_id))
         elif action == "reject":
             await self.service.check(actor, item_id, "reject")
             await interaction.response.send_modal(TextModal(self, kind="reject", item_id=item_id))
         elif action == "timeout":
             await self.service.check(actor, item_id, "timeout")
-            await reply(
-                interaction, f"Time out the author of item #{item_id} for how long?", view=timeout_view(item_id)
-            )
+            await reply(interaction, texts.timeout_question(item_id), view=timeout_view(item_id))
         elif action == "block":
             item = await self.service.block(actor, item_id)
-            await self._done(
-                interaction,
-                item,
-                f"Blocked the author of anonymous post `{item.post_code}` from anonymous sharing on this server. "
-                f"Undo with `/mod unblock {item.post_code}`. "
-                "You still don't know who it is, and neither does anyone else.",
-            )
+            await self._done(interaction, item, texts.blocked(item.post_code))
         elif action == "approve":
             item = await self.service.approve(actor, item_id)
             if item.post_id is not None:
                 self.bot.dispatch("hearth_share_approved", item.post_id)
-            await self._done(interaction, item, f"Approved: anonymous post `{item.post_code}` is being posted.")
+            await self._done(interaction, item, texts.approved(item.post_code))
         elif action == "reveal":
             await self.service.check(actor, item_id, "reveal", is_owner=_is_owner(interaction))
-            await reply(
-                interaction,
-                "Revealing who wrote this anonymous post breaks the promise the server made to its members. "
-                "The reveal is written to the audit log every moderator sees. Reveal only if someone's safety "
-                "depends on it. Continue?",
-                view=reveal_view(item_id),
-            )
+            await reply(interaction, texts.reveal_warning(), view=reveal_view(item_id))
         else:  # revealyes
             author_id = await self.service.reveal(actor, item_id, is_owner=_is_owner(interaction))
             await self.publish_card(item_id)
             if author_id is None:
-                await reply(
-                    interaction,
-                    "No identity was stored for this post (it was written while break-glass was off). "
-                    "The attempt is in the audit log.",
-                )
+                await reply(interaction, texts.nothing_to_reveal())
             else:
-                await reply(
-                    interaction,
-                    f"This post was written by <@{author_id}> (only you see this). The reveal is in the audit log.",
-                )
+                await reply(interaction, texts.revealed(f"<@{author_id}>"))
 
     async def _done(self, interaction: discord.Interaction, item: ItemSnapshot, message: str) -> None:
         await self.publish_card(item.id)
@@ -314,37 +305,34 @@ class ModerationCog(commands.Cog):
             except discord.Forbidden:
                 raise BotMissingPermissions(["manage_messages"], where=f"<#{channel.id}>") from None
         done = await self.service.deleted(actor, item_id, already_gone=already_gone)
-        note = "It was already gone." if already_gone else "The message is deleted."
-        await self._done(interaction, done, f"Item #{item_id} closed. {note}")
+        await self._done(interaction, done, texts.deleted(item_id, already_gone))
 
     async def submit_warning(self, interaction: discord.Interaction, item_id: int, text: str) -> None:
         actor = actor_of(interaction)
         warning = domain.clean_text(text, what="warning", limit=domain.WARNING_LIMIT)
         item = await self.service.check(actor, item_id, "warn")
-        guild_name = interaction.guild.name if interaction.guild else "the server"
         await interaction.response.defer(ephemeral=True, thinking=True)
+        # Discord tells Hearth a member's language only while they use a command: the server's it is.
+        with i18n.using(server_language(self.bot, item.guild_id)):
+            guild_name = interaction.guild.name if interaction.guild else texts.some_server()
+            if item.post_id is not None:
+                body = texts.warning_anonymous(guild_name, item.post_code, warning)
+            else:
+                where = (
+                    domain.message_link(item.guild_id, item.channel_id, item.message_id)
+                    if item.channel_id and item.message_id
+                    else texts.some_server()
+                )
+                body = texts.warning_message(guild_name, where, warning)
         if item.post_id is not None:
-            body = (
-                f"A moderator of **{guild_name}** sent you a warning about your anonymous post `{item.post_code}`:\n"
-                f">>> {warning}\n\nThe moderators don't know it was you: Hearth delivered this without telling them."
-            )
             delivered = await self.service.sharing.dm_author(item.post_id, body)
         else:
             assert item.author_id is not None
-            where = (
-                domain.message_link(item.guild_id, item.channel_id, item.message_id)
-                if item.channel_id and item.message_id
-                else "the server"
-            )
-            body = f"A moderator of **{guild_name}** warned you about your message {where}:\n>>> {warning}"
             delivered = await self._dm(item.author_id, body)
         if not delivered:
-            raise Conflict(
-                "I couldn't deliver the warning: the author doesn't accept direct messages from Hearth, or has "
-                "left. Nothing was recorded; you can still delete the message or block/time out the author."
-            )
+            raise Conflict(texts.warning_undelivered())
         done = await self.service.warned(actor, item_id)
-        await self._done(interaction, done, "Warning delivered by direct message. It's recorded in the audit log.")
+        await self._done(interaction, done, texts.warning_delivered())
 
     async def submit_reach_out(self, interaction: discord.Interaction, item_id: int, text: str) -> None:
         """A kind word to the author of a safety flag, through Hearth: care wording, never a warning."""
@@ -353,23 +341,15 @@ class ModerationCog(commands.Cog):
         item = await self.service.check(actor, item_id, "reachout")
         guild_name = interaction.guild.name if interaction.guild else "the server"
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if item.post_id is not None:
-            body = (
-                f"A moderator of **{guild_name}** wanted to reach out after your anonymous post:\n>>> {words}\n\n"
-                "They don't know it was you: Hearth passed this on without telling them. You don't need to answer."
-            )
-            delivered = await self.service.sharing.dm_author(item.post_id, body)
+        if item.post_id is not None:  # care wording: English on purpose (texts.py)
+            delivered = await self.service.sharing.dm_author(item.post_id, texts.reach_out_anonymous(guild_name, words))
         else:
             assert item.author_id is not None
-            body = f"A moderator of **{guild_name}** wanted to reach out:\n>>> {words}"
-            delivered = await self._dm(item.author_id, body)
+            delivered = await self._dm(item.author_id, texts.reach_out_message(guild_name, words))
         if not delivered:
-            raise Conflict(
-                "I couldn't pass that on: the author doesn't accept direct messages from Hearth, or has left. "
-                "Nothing was sent or recorded. They already have the helplines."
-            )
+            raise Conflict(texts.reach_out_undelivered())
         done = await self.service.reached_out(actor, item_id)
-        await self._done(interaction, done, "Sent through Hearth. It's noted on the card and in the audit log.")
+        await self._done(interaction, done, texts.reached_out())
 
     async def _dm(self, user_id: int, text: str) -> bool:
         try:
@@ -385,17 +365,10 @@ class ModerationCog(commands.Cog):
         reason = domain.clean_reason(text)
         delivered = False
         if item.post_id is not None:
-            delivered = await self.service.sharing.dm_author(
-                item.post_id,
-                f"Your anonymous post `{item.post_code}` was not approved by the moderators.\n"
-                f"Their reason:\n>>> {reason}",
-            )
-        told = (
-            "The author was told why by direct message."
-            if delivered
-            else ("The author couldn't be told (they don't accept direct messages from Hearth).")
-        )
-        await self._done(interaction, item, f"Rejected anonymous post `{item.post_code}`. {told}")
+            with i18n.using(server_language(self.bot, item.guild_id)):  # a DM: the server's language
+                body = texts.not_approved(item.post_code, reason)
+            delivered = await self.service.sharing.dm_author(item.post_id, body)
+        await self._done(interaction, item, texts.rejected(item.post_code, delivered))
 
     async def on_timeout(self, interaction: discord.Interaction, item_id: int, minutes: int) -> None:
         actor = actor_of(interaction)
@@ -411,15 +384,13 @@ class ModerationCog(commands.Cog):
             try:
                 member = await guild.fetch_member(item.author_id)
             except discord.NotFound:
-                raise NotFound("The author is no longer on this server, so they can't be timed out.") from None
+                raise NotFound(texts.not_on_server()) from None
         try:
             await member.timeout(self.bot.clock.now() + length, reason=f"Hearth moderation item #{item_id}")
         except discord.Forbidden:
-            raise Conflict(
-                "Discord refused to time out this member: they may be the owner, an admin, or rank above Hearth's role."
-            ) from None
+            raise Conflict(texts.timeout_refused()) from None
         done = await self.service.timed_out(actor, item_id, minutes)
-        await self._done(interaction, done, f"Timed out <@{item.author_id}> for {domain.TIMEOUTS[minutes]}.")
+        await self._done(interaction, done, texts.timed_out(f"<@{item.author_id}>", minutes))
 
     async def show_item(self, interaction: discord.Interaction, item_id: int) -> None:
         item = await self.service.check_view(actor_of(interaction), item_id)
@@ -436,18 +407,11 @@ class ModerationCog(commands.Cog):
         more = await extras.queue_lines(actor) if extras is not None else []
 
         def render(current: Page) -> tuple[str, discord.ui.Item[Any] | None]:
-            header = (
-                f"**Moderation queue** · {current.total} open item{'s' if current.total != 1 else ''}, oldest first"
-                f" · page {current.page + 1}/{current.pages}"
-            )
-            lines = [header]
+            lines = [texts.queue_header(current.total, current.page + 1, current.pages)]
             if queue_channel is None:
-                lines.append(
-                    "No mod-queue channel is set, so no cards are posted: a server admin can choose one with "
-                    "`/setup`. Meanwhile, open an item below to act on it."
-                )
+                lines.append(texts.no_queue_channel())
             if not current.items and not more:
-                lines.append("Nothing waiting. Thank you for keeping this place safe.")
+                lines.append(texts.queue_empty())
             lines.extend(domain.queue_line(item) for item in current.items)
             extra = OpenItemSelect(self, current.items) if current.items else None
             text = "\n".join(lines)
@@ -489,7 +453,4 @@ class ModerationCog(commands.Cog):
     @app_commands.describe(code="The code shown on one of their anonymous posts")
     async def unblock(self, interaction: discord.Interaction, code: app_commands.Range[str, 1, 64]) -> None:
         post_code = await self.service.unblock(actor_of(interaction), code)
-        await reply(
-            interaction,
-            f"The author of `{post_code}` can share anonymously again. This is recorded in the audit log.",
-        )
+        await reply(interaction, texts.unblocked(post_code))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.errors import BadInput
+from cogs.moderation import texts
 
 KINDS = ("report", "held", "flag")
 EXCERPT_LIMIT = 300
@@ -17,44 +18,30 @@ LOG_PAGE_SIZE = 10
 MAX_LOG_DAYS = 3650
 SHOWN_REASONS = 5
 
-#: Every action that lands in the audit log, with how /mod log names it.
-ACTIONS: dict[str, str] = {
-    "dismiss": "dismissed",
-    "delete": "deleted the message",
-    "warn": "warned the author",
-    "timeout": "timed out the author",
-    "block": "blocked from anonymous sharing",
-    "unblock": "unblocked",
-    "approve": "approved",
-    "reject": "rejected",
-    "reveal": "revealed the author",
-    "reachout": "reached out kindly",
-    "withthem": "noted someone is with them",
-}
+#: Every action that lands in the audit log, with how /mod log names it (stored in English, shown translated).
+ACTIONS: dict[str, str] = texts.ACTION_LABELS
 #: Actions that settle an item (its card loses its buttons); the others leave it open for more.
 CLOSING = frozenset({"dismiss", "delete", "approve", "reject", "withthem"})
 
-#: Time-out lengths offered, in minutes (Discord allows up to 28 days).
-TIMEOUTS: dict[int, str] = {10: "10 minutes", 60: "1 hour", 1440: "1 day", 10080: "1 week"}
+#: Time-out lengths offered, in minutes (Discord allows up to 28 days), as the audit log stores them.
+TIMEOUTS: dict[int, str] = texts.TIMEOUT_DETAILS
 
-BUTTON_LABELS: dict[str, str] = {
-    "dismiss": "Dismiss",
-    "delete": "Delete message",
-    "warn": "Warn author",
-    "timeout": "Time out author",
-    "block": "Block from anonymous sharing",
-    "approve": "Approve",
-    "reject": "Reject",
-    "reveal": "Reveal author",
-    "reachout": "Reach out",
-    "withthem": "Someone is with them",
-}
-
-#: What a moderator's "Reach out" starts from; they edit it before sending. Care wording, never a warning.
-REACH_OUT_TEMPLATE = (
-    "Hi. I'm one of the moderators here. I saw what you wrote and wanted to check in: how are you doing? "
-    "There's no pressure to answer, and you're not in any trouble. If you'd like to talk, just reply here."
+#: The actions a card's buttons offer (labels: ``texts.button_label``).
+BUTTON_ACTIONS = (
+    "dismiss",
+    "delete",
+    "warn",
+    "timeout",
+    "block",
+    "approve",
+    "reject",
+    "reveal",
+    "reachout",
+    "withthem",
 )
+
+#: What a moderator's "Reach out" starts from; they edit it before sending. Care wording: English on purpose.
+REACH_OUT_TEMPLATE = texts.REACH_OUT_TEMPLATE
 REACH_OUT_LIMIT = 1000
 
 
@@ -93,16 +80,16 @@ def excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
     """The first ``limit`` characters on one line, with an ellipsis when cut."""
     flat = " ".join(text.split())
     if not flat:
-        return "(no text: an attachment, embed or sticker)"
+        return texts.no_text()
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def clean_text(text: str | None, *, what: str, limit: int) -> str:
     value = (text or "").strip()
     if not value:
-        raise BadInput(f"Please write a {what}: a few words are enough.")
+        raise BadInput(texts.empty_text(what))
     if len(value) > limit:
-        raise BadInput(f"That {what} is {len(value)} characters long; please keep it under {limit}.")
+        raise BadInput(texts.text_too_long(what, len(value), limit))
     return value
 
 
@@ -112,8 +99,7 @@ def clean_reason(text: str | None) -> str:
 
 def timeout_minutes(value: int) -> timedelta:
     if value not in TIMEOUTS:
-        choices = ", ".join(TIMEOUTS.values())
-        raise BadInput(f"That time-out length isn't offered; pick one of: {choices}.")
+        raise BadInput(texts.timeout_not_offered(list(TIMEOUTS)))
     return timedelta(minutes=value)
 
 
@@ -155,128 +141,86 @@ def available_actions(item: ItemSnapshot) -> list[str]:
 def require_action(item: ItemSnapshot, action: str) -> None:
     """Refuse an action the item does not offer, saying why (stale cards, anonymous posts)."""
     if not item.is_open:
-        raise BadInput(f"Item #{item.id} is already closed ({item.resolution or 'handled'}).")
+        raise BadInput(texts.already_closed(item.id, item.resolution))
     if action in available_actions(item):
         return
     if action in {"warn", "timeout"} and item.kind == "flag":
-        raise BadInput(
-            "This is a safety flag: the author may be struggling, not breaking a rule. Use **Reach out** to send "
-            "a kind word through Hearth instead."
-        )
+        raise BadInput(texts.flag_not_warnable())
     if action == "timeout" and item.anonymous:
-        raise BadInput(
-            "This is an anonymous post: nobody can be timed out for it without unmasking them. "
-            "Use **Block from anonymous sharing** instead."
-        )
+        raise BadInput(texts.anonymous_not_timeoutable())
     if action == "block" and not item.anonymous:
-        raise BadInput("Blocking from anonymous sharing applies to anonymous posts only.")
+        raise BadInput(texts.block_anonymous_only())
     if action == "reveal":
-        raise BadInput("Revealing authors is turned off on this server (break-glass is off).")
+        raise BadInput(texts.reveal_off())
     if action in {"approve", "reject"}:
-        raise BadInput("Only posts held for approval can be approved or rejected.")
+        raise BadInput(texts.held_only())
     if action in {"reachout", "withthem"}:
-        raise BadInput("Reaching out from the queue is for safety flags.")
-    raise BadInput(f"**{BUTTON_LABELS.get(action, action)}** doesn't apply to item #{item.id}.")
-
-
-KIND_TITLES = {
-    "report": "Reported message",
-    "held": "Anonymous post awaiting approval",
-    "flag": "Someone may be struggling",
-}
+        raise BadInput(texts.reach_out_flags_only())
+    raise BadInput(texts.action_not_applicable(action, item.id))
 
 
 def render_card(item: ItemSnapshot) -> str:
     """The queue card's text: link, excerpt, reasons, report count and what was done. Mentions render
     as text (sent with mentions off); no reporter ever appears."""
-    state = "open" if item.is_open else f"closed: {item.resolution or 'handled'}"
-    lines = [f"**{KIND_TITLES.get(item.kind, item.kind)} · item #{item.id}** · {state}"]
+    lines = [texts.card_heading(item.kind, item.id, item.is_open, item.resolution)]
     if item.channel_id is not None and item.message_id is not None:
-        lines.append(f"Message: {message_link(item.guild_id, item.channel_id, item.message_id)}")
+        lines.append(texts.card_message(message_link(item.guild_id, item.channel_id, item.message_id)))
     elif item.channel_id is not None:
-        lines.append(f"Channel: <#{item.channel_id}>")
+        lines.append(texts.card_channel(f"<#{item.channel_id}>"))
     if item.anonymous:
-        code = f" `{item.post_code}`" if item.post_code else ""
-        lines.append(f"Author: anonymous post{code} (nobody can see who wrote it)")
+        lines.append(texts.card_anonymous_author(item.post_code))
     elif item.author_id is not None:
-        lines.append(f"Author: <@{item.author_id}>")
+        lines.append(texts.card_author(f"<@{item.author_id}>"))
     if item.kind == "report":
-        people = "person" if item.report_count == 1 else "people"
-        lines.append(f"Reported by {item.report_count} {people}")
+        lines.append(texts.card_reported_by(item.report_count))
     if item.kind == "flag":
-        lines.append(
-            "Hearth saw words that can mean someone is in crisis. This isn't a rule broken. The author already got "
-            "helplines privately; they weren't asked about contact. **Reach out** sends them a kind word through "
-            "Hearth (you edit it first); **Someone is with them** when a person is already there for them."
-        )
+        lines.append(texts.FLAG_EXPLANATION)  # crisis wording: English on purpose
     lines.append("> " + excerpt(item.excerpt, EXCERPT_LIMIT))
     if item.reasons:
-        label = "Reasons" if item.kind == "report" else "Why"
-        lines.append(f"{label}:")
+        lines.append(texts.card_reasons(item.kind == "report"))
         shown = item.reasons[-SHOWN_REASONS:]
         lines.extend(f"• {excerpt(reason, 200)}" for reason in shown)
         if len(item.reasons) > len(shown):
-            lines.append(f"• …and {len(item.reasons) - len(shown)} more")
+            lines.append(texts.card_more_reasons(len(item.reasons) - len(shown)))
     if item.actions:
-        lines.append("Done so far: " + "; ".join(item.actions))
+        lines.append(texts.card_done_so_far(item.actions))
     if not item.is_open and item.closed_by:
-        lines.append(f"Closed by <@{item.closed_by}>")
+        lines.append(texts.card_closed_by(f"<@{item.closed_by}>"))
     return "\n".join(lines)[:2000]
 
 
 def render_redacted(item: ItemSnapshot) -> str:
     """The card in a queue channel others can read: that an item waits, never its words or whose they are."""
-    state = "open" if item.is_open else f"closed: {item.resolution or 'handled'}"
-    lines = [
-        f"**{KIND_TITLES.get(item.kind, item.kind)} · item #{item.id}** · {state}",
-        "This channel can be read by people who aren't moderators, so what was written and by whom are left out. "
-        "Moderators: open it in `/mod queue` to read it before acting.",
-    ]
+    lines = [texts.card_heading(item.kind, item.id, item.is_open, item.resolution), texts.card_redacted()]
     if not item.is_open and item.closed_by:
-        lines.append(f"Closed by <@{item.closed_by}>")
+        lines.append(texts.card_closed_by(f"<@{item.closed_by}>"))
     return "\n".join(lines)
 
 
 def queue_warning(readers: list[str]) -> str:
     """What admins and moderators read when the queue channel isn't private (at /setup and when it changes)."""
-    return (
-        f"⚠️ The moderator queue channel can be read by {', '.join(readers)}, not only moderators and admins. "
-        "Until only they can read it, Hearth posts no member's words or names there: cards only say an item is "
-        "waiting, and moderators read it in `/mod queue` (care requests in `/care cases`). To fix it, turn off "
-        "View Channel for everyone else in the channel's permissions."
-    )
+    return texts.queue_warning(readers)
 
 
 def queue_refusal(readers: list[str], channel_id: int) -> str:
     """/setup's answer to a queue channel others can read: nothing saved until the admin confirms."""
-    return (
-        f"⚠️ Nothing was saved. <#{channel_id}> can be read by {', '.join(readers)}, not only moderators and "
-        "admins, and the moderator queue holds reports about members. Best: turn off View Channel for everyone "
-        "else in that channel's permissions (or pick a private channel), then run `/setup` again.\n"
-        f"To use it anyway, run `/setup mod_queue:<#{channel_id}> confirm_public_queue:True`: Hearth then posts "
-        "no member's words or names there, only that an item is waiting (moderators read it in `/mod queue`)."
-    )
+    return texts.queue_refusal(readers, channel_id)
 
 
 def queue_turned_public(guild_name: str, channel_id: int, readers: list[str]) -> str:
     """What the server owner is told when the private queue channel becomes readable by others."""
-    return (
-        f"⚠️ Hearth, on **{guild_name}**: the moderator queue channel <#{channel_id}> can now be read by "
-        f"{', '.join(readers)}, not only moderators and admins. Hearth has taken members' words and names off "
-        "its cards there and keeps every item in `/mod queue` until it's fixed. To fix it, turn off View Channel "
-        "for everyone else in that channel's permissions."
-    )
+    return texts.queue_turned_public(guild_name, channel_id, readers)
 
 
 def queue_line(item: ItemSnapshot) -> str:
     where = (
         message_link(item.guild_id, item.channel_id, item.message_id)
         if item.channel_id is not None and item.message_id is not None
-        else "held post"
+        else None
     )
-    stamp = int(item.created_at.timestamp())
-    count = f" · {item.report_count} report{'s' if item.report_count != 1 else ''}" if item.kind == "report" else ""
-    return f"**#{item.id}** {item.kind}{count} · <t:{stamp}:R> · {where}\n> {excerpt(item.excerpt, 120)}"
+    stamp = f"<t:{int(item.created_at.timestamp())}:R>"
+    reports = item.report_count if item.kind == "report" else None
+    return texts.queue_line(item.id, item.kind, reports, stamp, where) + f"\n> {excerpt(item.excerpt, 120)}"
 
 
 def page_count(total: int, size: int) -> int:
@@ -291,7 +235,7 @@ def log_days(days: int | None) -> int | None:
     if days is None:
         return None
     if not 1 <= days <= MAX_LOG_DAYS:
-        raise BadInput(f"`days` must be between 1 and {MAX_LOG_DAYS}.")
+        raise BadInput(texts.days_out_of_range(MAX_LOG_DAYS))
     return days
 
 

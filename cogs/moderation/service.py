@@ -22,7 +22,7 @@ from bot.db import Database
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.keys import Keyring
 from cogs.groups import api as groups
-from cogs.moderation import domain, records
+from cogs.moderation import domain, records, texts
 from cogs.moderation.domain import ItemSnapshot
 from cogs.moderation.models import AuditEntry, ModerationConfig, ModItem, ModReport
 from cogs.moderation.settings import moderation_config, require_moderator
@@ -151,27 +151,18 @@ class ModerationService:
         if group is None:
             group = await groups.group_by_channel(session, actor.guild_id, parent_id)
         if group is None:
-            raise BadInput(
-                "**Report message** works on messages in a group's channel (or its threads). "
-                "For anything else, please contact a moderator directly."
-            )
+            raise BadInput(texts.report_outside_groups())
         post = await self.sharing.post_by_message(session, actor.guild_id, message_id)
         if post is None:
             if author_id is None:
-                raise NotFound("I can't find that message any more; it may have been deleted.")
+                raise NotFound(texts.message_gone())
             if author_is_bot:
-                raise BadInput(
-                    "That message comes from a bot, not a member. If something about it worries you, "
-                    "please tell a moderator."
-                )
+                raise BadInput(texts.report_a_bot())
             if author_id == actor.user_id:
-                raise BadInput("That's your own message: you can edit or delete it yourself.")
+                raise BadInput(texts.report_own())
         already = await session.scalar(select(ModReport.id).where(ModReport.reporter_key == key))
         if already is not None:
-            raise Conflict(
-                "You already reported this message. Moderators have your report; thank you. "
-                "Each person can report a message once."
-            )
+            raise Conflict(texts.reported_already())
         return post
 
     def _reporter_key(self, actor: Actor, message_id: int) -> str:
@@ -244,7 +235,7 @@ class ModerationService:
                 count = item.report_count
         except IntegrityError:
             # Two reports by the same person at the same instant: the unique reporter_key kept one.
-            raise Conflict("You already reported this message. Moderators have your report; thank you.") from None
+            raise Conflict(texts.reported_already(once=False)) from None
         return ReportOutcome(item_id=item_id, report_count=count)
 
     # --- views ------------------------------------------------------------------------------------
@@ -307,7 +298,7 @@ class ModerationService:
             statement = statement.with_for_update()
         item = await session.scalar(statement)
         if item is None or item.guild_id != actor.guild_id:
-            raise NotFound(f"Moderation item #{item_id} no longer exists (it may have expired).")
+            raise NotFound(texts.item_gone(item_id))
         return item
 
     async def check(self, actor: Actor, item_id: int, action: str, *, is_owner: bool = False) -> ItemSnapshot:
@@ -317,7 +308,7 @@ class ModerationService:
             view = await self._view(session, item)
         domain.require_action(view, action)
         if action == "reveal" and not is_owner:
-            raise NotAllowed("Only the server owner can reveal who wrote an anonymous post.")
+            raise NotAllowed(texts.owner_only_reveal())
         return view
 
     async def check_view(self, actor: Actor, item_id: int) -> ItemSnapshot:
@@ -342,7 +333,7 @@ class ModerationService:
             view = await self._view(session, item, post)
             domain.require_action(view, action)
             if action == "reveal" and not is_owner:
-                raise NotAllowed("Only the server owner can reveal who wrote an anonymous post.")
+                raise NotAllowed(texts.owner_only_reveal())
             if apply is not None:
                 await apply(session, item, post)
             note = f"{domain.ACTIONS[action]} by <@{actor.user_id}>" + (f" ({detail})" if detail else "")
@@ -392,7 +383,7 @@ class ModerationService:
     async def block(self, actor: Actor, item_id: int) -> ItemSnapshot:
         async def apply(session: AsyncSession, _item: ModItem, post: PostRef | None) -> None:
             if post is None:
-                raise NotFound("That anonymous post no longer exists, so its author can't be blocked.")
+                raise NotFound(texts.post_gone_block())
             await self.sharing.block_author(session, post.id, now=self.clock.now())
 
         return await self._act(actor, item_id, "block", apply=apply)
@@ -400,7 +391,7 @@ class ModerationService:
     async def approve(self, actor: Actor, item_id: int) -> ItemSnapshot:
         async def apply(session: AsyncSession, _item: ModItem, post: PostRef | None) -> None:
             if post is None:
-                raise NotFound("That held post no longer exists (its author may have deleted it).")
+                raise NotFound(texts.held_post_gone())
             await self.sharing.set_status(session, post.id, "posted")
 
         return await self._act(actor, item_id, "approve", resolution="approved", apply=apply)
@@ -419,7 +410,7 @@ class ModerationService:
 
         async def apply(session: AsyncSession, _item: ModItem, post: PostRef | None) -> None:
             if post is None:
-                raise NotFound("That anonymous post no longer exists.")
+                raise NotFound(texts.post_gone())
             revealed.append(await self.sharing.reveal_author(session, self.keys(), post.id))
 
         await self._act(actor, item_id, "reveal", apply=apply, is_owner=is_owner)
@@ -428,14 +419,14 @@ class ModerationService:
     async def unblock(self, actor: Actor, code: str) -> str:
         cleaned = code.strip().strip("`")
         if not cleaned:
-            raise BadInput("Give the code of one of the blocked author's posts, e.g. `/mod unblock K3F9QX2M`.")
+            raise BadInput(texts.unblock_needs_code())
         async with self.db.write() as session:
             await require_moderator(session, actor)
             post = await self.sharing.post_by_code(session, actor.guild_id, cleaned)
             if post is None:
-                raise NotFound(f"No anonymous post here has the code `{cleaned[:40]}`. Check the code on the post.")
+                raise NotFound(texts.no_such_code(cleaned[:40]))
             if not await self.sharing.unblock_by_code(session, actor.guild_id, cleaned):
-                raise Conflict(f"The author of `{post.code}` isn't blocked, so there was nothing to undo.")
+                raise Conflict(texts.not_blocked(post.code))
             await records.audit(
                 session,
                 now=self.clock.now(),
@@ -476,7 +467,7 @@ class ModerationService:
     ) -> Page:
         days = domain.log_days(days)
         if action is not None and action not in domain.ACTIONS:
-            raise BadInput(f"{action!r} isn't an action; pick one of: {', '.join(domain.ACTIONS)}.")
+            raise BadInput(texts.not_an_action(action, list(domain.ACTIONS)))
         async with self.db.read() as session:
             await require_moderator(session, actor)
             where = [AuditEntry.guild_id == actor.guild_id]

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.actor import Actor
 from bot.errors import BadInput, NotAllowed
 from bot.setup import SetupContext, Value
+from cogs.moderation import texts
 from cogs.moderation.domain import queue_refusal, queue_warning
 from cogs.moderation.models import ModerationConfig
 
@@ -30,7 +31,7 @@ async def is_moderator(session: AsyncSession, actor: Actor) -> bool:
 
 async def require_moderator(session: AsyncSession, actor: Actor) -> None:
     if not await is_moderator(session, actor):
-        raise NotAllowed("Only moderators can do that.")
+        raise NotAllowed(texts.moderators_only())
 
 
 async def moderator_roles(session: AsyncSession, guild_id: int) -> list[int]:
@@ -48,15 +49,15 @@ class ModerationSetup:
 
     async def describe(self, session: AsyncSession, guild_id: int) -> dict[str, str]:
         config = await moderation_config(session, guild_id)
-        role = f"<@&{config.moderator_role_id}>" if config.moderator_role_id else "not set (only server admins)"
-        queue = f"<#{config.mod_queue_channel_id}>" if config.mod_queue_channel_id else "not set"
-        return {"moderator_role": f"Moderator role: {role}", "mod_queue": f"Moderator queue channel: {queue}"}
+        role = f"<@&{config.moderator_role_id}>" if config.moderator_role_id else None
+        queue = f"<#{config.mod_queue_channel_id}>" if config.mod_queue_channel_id else None
+        return {"moderator_role": texts.setup_role(role), "mod_queue": texts.setup_queue(queue)}
 
     async def apply(self, session: AsyncSession, context: SetupContext, values: Mapping[str, Value]) -> str:
         role = values.get("moderator_role")
         queue = values.get("mod_queue")
         if role is not None and role == context.actor.guild_id:
-            raise BadInput("@everyone can't be the moderator role: pick a role only moderators have.")
+            raise BadInput(texts.everyone_not_a_role())
         config = await session.get(ModerationConfig, context.actor.guild_id, with_for_update=True)
         if config is None:
             config = ModerationConfig(guild_id=context.actor.guild_id)

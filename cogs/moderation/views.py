@@ -11,7 +11,7 @@ from discord.utils import format_dt
 
 from bot.buttons import PersistentButton, feature_cog
 from bot.interactions import HearthModal, HearthView
-from cogs.moderation import domain
+from cogs.moderation import domain, texts
 from cogs.moderation.domain import ItemSnapshot
 
 if TYPE_CHECKING:
@@ -31,28 +31,26 @@ BUTTON_STYLES: dict[str, discord.ButtonStyle] = {
     "reachout": discord.ButtonStyle.success,
     "withthem": discord.ButtonStyle.primary,
 }
-BUTTON_ACTIONS = (*domain.BUTTON_LABELS, "revealyes")
+BUTTON_ACTIONS = (*domain.BUTTON_ACTIONS, "revealyes")
 KIND_ID = "mod:report:kind"  # the Report form's "what is it about?" choice (with care loaded)
 
 
-MODERATION_UNAVAILABLE = "Moderation is not running right now; try again in a moment."
-
-
 def _cog(interaction: discord.Interaction) -> ModerationCog:
-    return cast("ModerationCog", feature_cog(interaction.client, "ModerationCog", MODERATION_UNAVAILABLE))
+    return cast("ModerationCog", feature_cog(interaction.client, "ModerationCog", texts.unavailable()))
 
 
 class ModButton(PersistentButton["ModerationCog"], template=r"mod:(?P<action>[a-z]+):(?P<item_id>[0-9]+)"):
     """One action on one queue item: ``mod:<action>:<item id>``."""
 
     cog_name = "ModerationCog"
-    unavailable = MODERATION_UNAVAILABLE
+
+    def unavailable_text(self) -> str:
+        return texts.unavailable()
 
     def __init__(self, action: str, item_id: int) -> None:
-        label = "Yes, reveal the author" if action == "revealyes" else domain.BUTTON_LABELS.get(action, action)
         super().__init__(
             discord.ui.Button(
-                label=label,
+                label=texts.button_label(action),
                 style=BUTTON_STYLES.get(action, discord.ButtonStyle.secondary),
                 custom_id=f"mod:{action}:{item_id}",
             )
@@ -74,12 +72,14 @@ class TimeoutButton(PersistentButton["ModerationCog"], template=r"modto:(?P<item
     """Time out the author of one item for one of the offered lengths: ``modto:<item id>:<minutes>``."""
 
     cog_name = "ModerationCog"
-    unavailable = MODERATION_UNAVAILABLE
+
+    def unavailable_text(self) -> str:
+        return texts.unavailable()
 
     def __init__(self, item_id: int, minutes: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label=domain.TIMEOUTS.get(minutes, f"{minutes} minutes"),
+                label=texts.timeout_label(minutes),
                 style=discord.ButtonStyle.primary,
                 custom_id=f"modto:{item_id}:{minutes}",
             )
@@ -123,16 +123,7 @@ def reveal_view(item_id: int) -> discord.ui.View:
 # --- modals -------------------------------------------------------------------------------------------
 
 
-class ReportModal(HearthModal, title="Report message"):
-    reason: discord.ui.TextInput[ReportModal] = discord.ui.TextInput(
-        label="What's wrong with this message?",
-        custom_id="mod:report:reason",
-        style=discord.TextStyle.paragraph,
-        placeholder="Moderators see this reason, never who wrote it.",
-        max_length=domain.REASON_LIMIT,
-        required=True,
-    )
-
+class ReportModal(HearthModal):
     def __init__(
         self,
         cog: ModerationCog,
@@ -145,24 +136,31 @@ class ReportModal(HearthModal, title="Report message"):
         content: str,
         worry: bool = False,
     ) -> None:
-        super().__init__(timeout=900)
+        super().__init__(title=texts.report_title()[:45], timeout=900)
         self.cog = cog
+        self.reason: discord.ui.TextInput[ReportModal] = discord.ui.TextInput(
+            label=texts.report_reason_label()[:45],
+            custom_id="mod:report:reason",
+            style=discord.TextStyle.paragraph,
+            placeholder=texts.report_reason_placeholder()[:100],
+            max_length=domain.REASON_LIMIT,
+            required=True,
+        )
+        self.add_item(self.reason)
         self.kind: discord.ui.RadioGroup[ReportModal] | None = None
         if worry:  # care is loaded: a report can be about someone struggling, not a rule broken
             self.kind = discord.ui.RadioGroup(
                 custom_id=KIND_ID,
                 required=False,
                 options=[
-                    discord.RadioGroupOption(label="It goes against the guidelines", value="report", default=True),
-                    discord.RadioGroupOption(
-                        label="I'm worried about this person",
-                        value="worried",
-                        description="A moderator checks on them gently; nothing is sent to them automatically",
+                    discord.RadioGroupOption(label=texts.report_kind_guidelines(), value="report", default=True),
+                    discord.RadioGroupOption(  # care's path: English on purpose
+                        label=texts.WORRIED_OPTION, value="worried", description=texts.WORRIED_DESCRIPTION
                     ),
                 ],
             )
             self.reason.required = False  # a worried report needs no reason; a rule report is checked on submit
-            self.add_item(discord.ui.Label(text="What is it about?", component=self.kind))
+            self.add_item(discord.ui.Label(text=texts.report_kind_label(), component=self.kind))
         self.target: dict[str, Any] = {
             "channel_id": channel_id,
             "parent_id": parent_id,
@@ -184,35 +182,17 @@ class TextModal(HearthModal):
 
     def __init__(self, cog: ModerationCog, *, kind: str, item_id: int) -> None:
         default = domain.REACH_OUT_TEMPLATE if kind == "reachout" else None
-        title, label, limit, placeholder = {
-            "reachout": (
-                "Reach out kindly",
-                "Your message (sent through Hearth)",
-                domain.REACH_OUT_LIMIT,
-                "A kind word in your own voice.",
-            ),
-            "warn": (
-                "Warn the author",
-                "Warning (the author receives it by DM)",
-                domain.WARNING_LIMIT,
-                "Which guideline, and what to do differently.",
-            ),
-            "reject": (
-                "Reject the held post",
-                "Reason (the author receives it by DM)",
-                domain.REASON_LIMIT,
-                "Why it can't be posted, and what would be OK.",
-            ),
-        }[kind]
-        super().__init__(title=title, timeout=900)
+        title, label, placeholder = texts.modal(kind)
+        limit = {"reachout": domain.REACH_OUT_LIMIT, "warn": domain.WARNING_LIMIT, "reject": domain.REASON_LIMIT}[kind]
+        super().__init__(title=title[:45], timeout=900)
         self.cog = cog
         self.kind = kind
         self.item_id = item_id
         self.text: discord.ui.TextInput[TextModal] = discord.ui.TextInput(
-            label=label,
+            label=label[:45],
             custom_id=f"mod:{kind}:text",
             style=discord.TextStyle.paragraph,
-            placeholder=placeholder,
+            placeholder=placeholder[:100],
             max_length=limit,
             required=True,
             default=default,
@@ -258,6 +238,8 @@ class Pager(HearthView):
         self.page = page
         self.render = render
         self.fetch = fetch
+        self.previous.label = texts.previous_button()
+        self.next.label = texts.next_button()
         self._sync()
 
     def _sync(self) -> None:
@@ -266,7 +248,7 @@ class Pager(HearthView):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.user_id:
-            await interaction.response.send_message("These pages belong to someone else.", ephemeral=True)
+            await interaction.response.send_message(texts.other_pages(), ephemeral=True)
             return False
         return True
 
@@ -300,11 +282,13 @@ class OpenItemSelect(discord.ui.Select[Pager]):
 
     def __init__(self, cog: ModerationCog, items: list[ItemSnapshot]) -> None:
         super().__init__(
-            placeholder="Open an item to act on it",
+            placeholder=texts.open_item_placeholder()[:150],
             custom_id="mod:queue:open",
             options=[
                 discord.SelectOption(
-                    label=f"#{item.id} {item.kind}", value=str(item.id), description=domain.excerpt(item.excerpt, 90)
+                    label=f"#{item.id} {texts.kind_name(item.kind)}",
+                    value=str(item.id),
+                    description=domain.excerpt(item.excerpt, 90),
                 )
                 for item in items
             ],
@@ -316,17 +300,18 @@ class OpenItemSelect(discord.ui.Select[Pager]):
 
 
 def render_log(page: Page) -> str:
-    header = f"**Audit log** · {page.total} entr{'y' if page.total == 1 else 'ies'} · page {page.page + 1}/{page.pages}"
+    header = texts.log_header(page.total, page.page + 1, page.pages)
     if not page.items:
-        return header + "\nNothing matches."
+        return header + "\n" + texts.log_nothing()
     lines = [header]
     for line in page.items:
         entry: LogLine = line
-        who = f"<@{entry.actor_id}>" if entry.actor_id else "a former moderator"
-        text = f"{format_dt(entry.created_at, 'f')} · {who} · **{entry.action}** · {entry.target}"
+        who = f"<@{entry.actor_id}>" if entry.actor_id else texts.former_moderator()
+        action, target = texts.log_action(entry.action), texts.log_target(entry.target)
+        text = f"{format_dt(entry.created_at, 'f')} · {who} · **{action}** · {target}"
         if entry.subject_id:
-            text += f" · author <@{entry.subject_id}>"
+            text += " · " + texts.log_author(f"<@{entry.subject_id}>")
         if entry.detail:
-            text += f" · {domain.excerpt(entry.detail, 120)}"
+            text += f" · {domain.excerpt(texts.stored(entry.detail), 120)}"
         lines.append(text)
     return "\n".join(lines)[:2000]

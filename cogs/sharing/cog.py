@@ -12,12 +12,14 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import format_dt
 
+from bot import i18n
 from bot.errors import BotMissingPermissions, NotFound, Transient
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from bot.translator import server_language
 from cogs.care.api import CareDesk
 from cogs.groups.api.choices import group_choices
 from cogs.moderation.api import ModerationLink
-from cogs.sharing import domain
+from cogs.sharing import domain, texts
 from cogs.sharing.api import AnonymousPosts
 from cogs.sharing.link import Link
 from cogs.sharing.mine import delete_mine, my_posts
@@ -100,7 +102,7 @@ class SharingCog(commands.Cog, name=COG_NAME):
     async def _delete(self, interaction: discord.Interaction, actor: Actor, code: str) -> None:
         removed = await self.service.delete_own(actor, code)
         await self._remove_message(actor.guild_id, removed.code, removed.channel_id, removed.message_id)
-        await reply(interaction, f"Deleted your anonymous post `{removed.code}`. Replies to it stay in their thread.")
+        await reply(interaction, texts.deleted_code(removed.code))
 
     async def _remove_message(self, guild_id: int, code: str, channel_id: int | None, message_id: int | None) -> None:
         if channel_id is None or message_id is None:
@@ -113,39 +115,34 @@ class SharingCog(commands.Cog, name=COG_NAME):
         except (discord.HTTPException, TimeoutError):
             # The words are gone from Hearth but still on Discord: say so, never "nothing was saved".
             log.warning("anonymous post %s: Discord did not delete its message", code)
-            raise Transient(
-                "I erased the words of your post from Hearth, but Discord didn't remove the message just now. Press "
-                "its **Report** button (or ask a moderator) and it will be taken down."
-            ) from None
+            raise Transient(texts.not_removed_from_discord()) from None
 
     async def _mine(self, interaction: discord.Interaction, actor: Actor) -> None:
         """The author's own posts in this server, each with Delete; ephemeral, so nobody else learns them."""
         posts, total = await my_posts(self.bot.db, self.service.keys, actor)
         if not posts:
-            await reply(interaction, "You have no anonymous posts in this server (deleted and expired ones go).")
+            await reply(interaction, texts.mine_none())
             return
-        lines = ["**Your anonymous posts here** (only you see this list; nobody else can tell they are yours):"]
+        lines = [texts.mine_heading()]
         view = discord.ui.View(timeout=None)
         for number, post in enumerate(posts, start=1):
-            kind = "reply" if post.reply else "post"
             where = (
                 f"https://discord.com/channels/{actor.guild_id}/{post.channel_id}/{post.message_id}"
                 if post.channel_id and post.message_id
-                else "waiting for review"
+                else None
             )
-            lines.append(
-                f"{number}. {format_dt(post.created_at, 'd')} · {post.group_name} · {kind} · “{post.excerpt}” · {where}"
-            )
-            view.add_item(DeleteOwnButton(post.post_id, label=f"Delete {number}"))
+            when = format_dt(post.created_at, "d")
+            lines.append(texts.mine_line(number, when, post.group_name, post.reply, post.excerpt, where))
+            view.add_item(DeleteOwnButton(post.post_id, label=texts.delete_button(number)))
         if total > len(posts):
-            lines.append(f"…and {total - len(posts)} older. Delete some of these to see the rest.")
+            lines.append(texts.mine_more(total - len(posts)))
         await reply(interaction, "\n".join(lines), view=view)
 
     async def delete_by_button(self, interaction: discord.Interaction, post_id: int) -> None:
         actor = actor_of(interaction)
         removed = await delete_mine(self.bot.db, self.service.keys, actor, post_id)
         await self._remove_message(actor.guild_id, removed.code, removed.channel_id, removed.message_id)
-        await reply(interaction, "Deleted your anonymous post. Replies to it stay in their thread.")
+        await reply(interaction, texts.deleted())
 
     # --- the form was sent --------------------------------------------------------------------------
 
@@ -153,24 +150,16 @@ class SharingCog(commands.Cog, name=COG_NAME):
         actor = actor_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.service.create(actor, target, text, warning)
-        what = "reply" if target.parent_id is not None else "post"
         if result.held:
             if result.mod_item_id is not None:
                 self.bot.dispatch("hearth_mod_item", result.mod_item_id)
-            message = (
-                f"Thanks. **{result.group_name}** asks a moderator to approve anonymous posts first, so your "
-                f"{what} is waiting for review. Moderators see the text, never who wrote it. "
-                "**Delete** below withdraws it; `/share mine:True` finds it again later."
-            )
+            message = texts.held(result.group_name, target.parent_id is not None)
         else:
             # With care loaded, words of crisis become a care case the author consents to (or duty-of-care
             # mode opens), not a moderation flag: care's card replaces it.
             flag = result.safety_match and self.bot.interfaces.get(CareDesk) is None
             posted = await self.publish(result.publication, flag=flag, discard_on_failure=True)
-            message = (
-                f"Posted anonymously: {posted.jump_url}\nNobody, moderators included, can see that it was you. "
-                f"Changed your mind? **Delete** below removes this {what}; `/share mine:True` finds it again later."
-            )
+            message = texts.posted(posted.jump_url, target.parent_id is not None)
         await reply(interaction, message, view=delete_view(result.publication.post_id))
         if not result.safety_match:
             return
@@ -195,21 +184,22 @@ class SharingCog(commands.Cog, name=COG_NAME):
     async def publish(self, publication: Publication, *, flag: bool, discard_on_failure: bool) -> discord.Message:
         """Send the post (or reply, in the thread under its post) as the bot, with every mention disabled."""
         content = domain.body_of(publication.text, publication.content_warning)
-        embed = post_embed(publication)
+        # The frame speaks the server's language, whoever's click brought it here (the author's form, a
+        # moderator's approval); a refusal below still answers that person in their own.
+        with i18n.using(server_language(self.bot, publication.guild_id)):
+            embed = post_embed(publication)
+            view = post_view(publication.post_id)
+            thread_name = texts.thread_name(publication.root_code or "")[:100]
         where = publication.channel_id if publication.root_id is None else publication.root_channel_id
         try:
             if publication.root_id is None:
                 channel = await self._messageable(publication.channel_id)
-                message = await channel.send(
-                    content, embed=embed, view=post_view(publication.post_id), allowed_mentions=NO_MENTIONS
-                )
+                message = await channel.send(content, embed=embed, view=view, allowed_mentions=NO_MENTIONS)
                 thread_id = None
             else:
                 async with self._thread_locks[publication.root_id]:
-                    thread = await self._thread_for(publication)
-                    message = await thread.send(
-                        content, embed=embed, view=post_view(publication.post_id), allowed_mentions=NO_MENTIONS
-                    )
+                    thread = await self._thread_for(publication, thread_name)
+                    message = await thread.send(content, embed=embed, view=view, allowed_mentions=NO_MENTIONS)
                 thread_id = message.channel.id
         except discord.Forbidden:
             if discard_on_failure:
@@ -221,16 +211,13 @@ class SharingCog(commands.Cog, name=COG_NAME):
         except discord.NotFound:
             if discard_on_failure:
                 await self.service.discard(publication.post_id)
-            raise NotFound("The group's channel (or the post's thread) no longer exists; ask a facilitator.") from None
+            raise NotFound(texts.channel_gone()) from None
         except (discord.HTTPException, TimeoutError):
             # Discord failed (5xx, rate limit, timeout) after discord.py's own retries: keep nothing that
             # was not posted, so the database and the channel agree and no daily limit is used up.
             if discard_on_failure:
                 await self.service.discard(publication.post_id)
-                raise Transient(
-                    "Discord didn't accept your post just now, so nothing was posted and nothing was kept. "
-                    "Please try again in a moment."
-                ) from None
+                raise Transient(texts.discord_refused()) from None
             raise
         posted = await self.service.attach_message(
             publication.post_id, message.channel.id, message.id, thread_id, flag=flag
@@ -242,13 +229,13 @@ class SharingCog(commands.Cog, name=COG_NAME):
 
     async def _messageable(self, channel_id: int | None) -> discord.abc.Messageable:
         if channel_id is None:
-            raise NotFound("This group has no channel to post in; ask a facilitator to set one.")
+            raise NotFound(texts.no_channel())
         channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
-            raise NotFound("This group's channel can't hold messages; ask a facilitator to pick a text channel.")
+            raise NotFound(texts.not_a_text_channel())
         return channel
 
-    async def _thread_for(self, publication: Publication) -> discord.abc.Messageable:
+    async def _thread_for(self, publication: Publication, name: str) -> discord.abc.Messageable:
         """The thread under the post, opened by the first reply (the database decides, not the cache)."""
         assert publication.root_id is not None
         assert publication.root_message_id is not None
@@ -259,9 +246,9 @@ class SharingCog(commands.Cog, name=COG_NAME):
         if isinstance(channel, discord.Thread):
             return channel  # a group living in a thread: replies go into that same thread
         if not isinstance(channel, discord.TextChannel):
-            raise NotFound("Replies need a text channel; ask a facilitator to move the group.")
+            raise NotFound(texts.replies_need_text_channel())
         thread = await channel.get_partial_message(publication.root_message_id).create_thread(
-            name=f"Anonymous replies · {publication.root_code}", auto_archive_duration=10080
+            name=name, auto_archive_duration=10080
         )
         await self.service.set_thread(publication.root_id, thread.id)
         return thread

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from bot.errors import BadInput
 from bot.keys import Keyring
+from cogs.sharing import texts
 
 # RFC 4648 base32 without padding: no 0/1/8/9, so codes read aloud and typed back survive (O vs 0, I vs 1).
 CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -61,17 +62,13 @@ def validate_draft(text: str | None, content_warning: str | None, *, max_length:
     body = (text or "").strip()
     warning = " ".join((content_warning or "").split()) or None
     if not body:
-        raise BadInput("Your post is empty: write something to share, then send it again.")
+        raise BadInput(texts.empty_post())
     # A spoilered post needs room for the spoiler marks inside Discord's message limit.
     limit = min(max_length, MESSAGE_LIMIT - (2 * len(SPOILER) if warning else 0))
     if len(body) > limit:
-        extra = " with a content warning" if warning and limit < max_length else ""
-        raise BadInput(
-            f"Your post is {len(body):,} characters; the limit{extra} is {limit:,}. "
-            "Shorten it (or split it into two posts) and send it again."
-        )
+        raise BadInput(texts.too_long(len(body), limit, bool(warning and limit < max_length)))
     if warning is not None and len(warning) > CONTENT_WARNING_MAX:
-        raise BadInput(f"Keep the content warning to {CONTENT_WARNING_MAX} characters, e.g. 'grief' or 'self-harm'.")
+        raise BadInput(texts.warning_too_long(CONTENT_WARNING_MAX))
     return Draft(body, warning)
 
 
@@ -105,8 +102,11 @@ def retry_after(recent: Iterable[datetime], *, limit: int, now: datetime) -> tim
 
 
 def describe_wait(wait: timedelta) -> str:
-    minutes = max(1, -(-int(wait.total_seconds()) // 60))
-    return "about a minute" if minutes == 1 else f"about {minutes} minutes"
+    return texts.wait(wait_minutes(wait))
+
+
+def wait_minutes(wait: timedelta) -> int:
+    return max(1, -(-int(wait.total_seconds()) // 60))
 
 
 def excerpt(text: str, limit: int = EXCERPT_MAX) -> str:

@@ -18,7 +18,7 @@ from bot.db import Database
 from bot.errors import NotAllowed, NotFound
 from bot.keys import Keyring
 from cogs.groups import api as groups
-from cogs.sharing import domain, records
+from cogs.sharing import domain, records, texts
 from cogs.sharing.models import DELETED, HELD, AnonymousPost
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ async def my_posts(db: Database, keys: Keyring, actor: Actor, *, limit: int = LI
     return [
         MyPost(
             post_id=p.id,
-            group_name=names[p.group_id].name if p.group_id in names else "a group",
+            group_name=names[p.group_id].name if p.group_id in names else texts.some_group(),
             created_at=p.created_at,
             excerpt=domain.excerpt(p.content, 60),
             reply=p.parent_id is not None,
@@ -88,12 +88,9 @@ async def delete_mine(db: Database, keys: Keyring, actor: Actor, post_id: int) -
     async with db.write() as session:
         post = await records.post_by_id(session, post_id)
         if post is None or post.guild_id != actor.guild_id or post.status == DELETED:
-            raise NotFound("That anonymous post is already gone (deleted, or past its keeping time).")
+            raise NotFound(texts.already_gone())
         if domain.pseudonym(keys, post.guild_id, post.group_id, actor.user_id) != post.pseudonym:
-            raise NotAllowed(
-                "Only the person who wrote this post can delete it. Hearth can't tell anyone who that is; "
-                "if the post breaks the rules, use its Report button instead."
-            )
+            raise NotAllowed(texts.not_yours())
         removed = Removed(post.code, post.channel_id, post.message_id)
         await records.mark_deleted(session, post)
     log.info("anonymous post %s deleted by its author", post_id)

@@ -28,22 +28,11 @@ from bot.safety import SafetyNet
 from cogs.groups import api as groups
 from cogs.groups.api import GroupRef, Participation
 from cogs.moderation.api import ModerationLink
-from cogs.sharing import domain, records
+from cogs.sharing import domain, records, texts
 from cogs.sharing.models import DELETED, HELD, POSTED, AnonymousBlock, AnonymousPost, GroupSharing, SharingConfig
 from cogs.sharing.settings import default_config
 
 log = logging.getLogger(__name__)
-
-NO_REVIEWERS_MESSAGE = (
-    "Anonymous posts in **{group}** wait for a moderator's approval, and moderation isn't running on this "
-    "server right now, so nobody could review yours. Nothing was posted or kept. "
-    "If you'd like, let a facilitator or server admin know."
-)
-
-BLOCKED_MESSAGE = (
-    "You can't post anonymously in this server at the moment. "
-    "If you think this is a mistake, you can talk to the server's moderators."
-)
 
 
 @dataclass(frozen=True)
@@ -70,6 +59,7 @@ class Publication:
     root_channel_id: int | None = None
     root_message_id: int | None = None
     thread_id: int | None = None
+    guild_id: int | None = None  # the server whose language frames the post
 
 
 @dataclass(frozen=True)
@@ -96,7 +86,7 @@ class _Standing:
 
     def group(self, guild_id: int) -> GroupRef:
         if self.participation is None or self.participation.group.guild_id != guild_id:
-            raise NotFound("That group no longer exists.")
+            raise NotFound(texts.group_gone())
         return self.participation.group
 
 
@@ -222,11 +212,11 @@ class SharingService:
     ) -> SharingConfig:
         config = standing.config or default_config(actor.guild_id)
         if not config.anonymous_sharing:
-            raise NotAllowed("Anonymous sharing is turned off in this server. A server admin can turn it on in /setup.")
+            raise NotAllowed(texts.sharing_off())
         assert standing.participation is not None  # callers found the group first
         standing.participation.require()
         if standing.blocked:
-            raise NotAllowed(BLOCKED_MESSAGE)
+            raise NotAllowed(texts.blocked())
         limit = self.settings.shares_per_hour
         if limit <= 0 or standing.recent >= limit:
             # Over the limit (the rare path): fetch the times to say how long until the next post fits.
@@ -239,10 +229,7 @@ class SharingService:
             )
             wait = domain.retry_after(list(recent), limit=limit, now=now or self.clock.now())
             if wait is not None:
-                raise RateLimited(
-                    f"You've reached the limit of {limit} anonymous posts an hour. "
-                    f"You can post again in {domain.describe_wait(wait)}; nothing you wrote was sent."
-                )
+                raise RateLimited(texts.rate_limited(limit, domain.wait_minutes(wait)))
         return config
 
     def _needs_review(self, group: GroupRef, config: SharingConfig, standing: _Standing) -> bool:
@@ -250,7 +237,7 @@ class SharingService:
         # The group's own choice wins; a group that never chose follows the server's default.
         held = standing.group_approval if standing.group_approval is not None else config.approval_required
         if held and self.moderation() is None:
-            raise NotAllowed(NO_REVIEWERS_MESSAGE.format(group=group.name))
+            raise NotAllowed(texts.no_reviewers(group.name))
         return bool(held)
 
     async def target_for_share(self, actor: Actor, group_name: str | None, channel_id: int | None) -> Target:
@@ -261,7 +248,7 @@ class SharingService:
             group = standing.group(actor.guild_id)
             config = await self._check_member(session, actor, standing)
             if group.channel_id is None:
-                raise BadInput(f"**{group.name}** has no channel to post in yet; ask a facilitator to set one.")
+                raise BadInput(texts.no_channel_yet(group.name))
             self._needs_review(group, config, standing)
             return Target(group.id, group.name)
 
@@ -277,10 +264,10 @@ class SharingService:
     async def _reply_parent(self, session: AsyncSession, actor: Actor, post_id: int) -> AnonymousPost:
         post = await session.get(AnonymousPost, post_id)
         if post is None or post.guild_id != actor.guild_id:
-            raise NotFound("This anonymous post is no longer available (it was removed or has expired).")
+            raise NotFound(texts.post_unavailable())
         root = post if post.parent_id is None else await session.get(AnonymousPost, post.parent_id)
         if root is None or root.status != POSTED or root.message_id is None:
-            raise NotFound("This conversation is closed: the post it belongs to was removed or has expired.")
+            raise NotFound(texts.conversation_closed())
         return root
 
     # --- posting -------------------------------------------------------------------------------
@@ -321,7 +308,7 @@ class SharingService:
         group = standing.group(actor.guild_id)
         config = await self._check_member(session, actor, standing, request.now)
         if group.channel_id is None:
-            raise BadInput(f"**{group.name}** has no channel to post in yet; ask a facilitator to set one.")
+            raise BadInput(texts.no_channel_yet(group.name))
         pseudonym = domain.pseudonym(keys, actor.guild_id, group.id, actor.user_id)
         root: AnonymousPost | None = None
         label: str | None = None
@@ -330,7 +317,7 @@ class SharingService:
                 select(AnonymousPost).where(AnonymousPost.id == target.parent_id).with_for_update()
             )
             if root is None or root.status != POSTED or root.message_id is None:
-                raise NotFound("This conversation is closed: the post it belongs to was removed or has expired.")
+                raise NotFound(texts.conversation_closed())
             label = await self._label(session, root, pseudonym)
         held = self._needs_review(group, config, standing)
         return _Checked(group, config, standing, pseudonym, server_hash, root, label, held)
@@ -467,25 +454,19 @@ class SharingService:
         async with self.db.read() as session:
             post = await session.get(AnonymousPost, post_id)
         if post is None or post.guild_id != actor.guild_id or post.channel_id is None or post.message_id is None:
-            raise NotFound("This anonymous post is no longer available (it was removed or has expired).")
+            raise NotFound(texts.post_unavailable())
         return post.channel_id, post.message_id
 
     async def delete_own(self, actor: Actor, raw_code: str) -> Removed:
         code = domain.normalise_code(raw_code)
         if not domain.looks_like_code(code):
-            raise BadInput(
-                f"{raw_code.strip()!r} is not a post code. Codes are {domain.CODE_LENGTH} letters and digits, "
-                "as shown in the confirmation you got when you posted."
-            )
+            raise BadInput(texts.not_a_code(raw_code.strip(), domain.CODE_LENGTH))
         async with self.db.write() as session:
             post = await records.post_by_code(session, actor.guild_id, code)
             if post is None or post.status == DELETED:
-                raise NotFound(f"There is no anonymous post with the code {code} in this server (any more).")
+                raise NotFound(texts.no_such_code(code))
             if domain.pseudonym(self.keys, post.guild_id, post.group_id, actor.user_id) != post.pseudonym:
-                raise NotAllowed(
-                    "Only the person who wrote this post can delete it. Hearth can't tell anyone who that is; "
-                    "if the post breaks the rules, use its Report button instead."
-                )
+                raise NotAllowed(texts.not_yours())
             removed = Removed(post.code, post.channel_id, post.message_id)
             await records.mark_deleted(session, post)
         log.info("anonymous post %s deleted by its author", post.id)
@@ -526,4 +507,5 @@ def _publication(post: AnonymousPost, group: GroupRef, root: AnonymousPost | Non
         root_channel_id=root.channel_id if root else None,
         root_message_id=root.message_id if root else None,
         thread_id=root.thread_id if root else None,
+        guild_id=post.guild_id,
     )

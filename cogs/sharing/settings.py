@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import NotAllowed
 from bot.setup import SetupContext, Value
 from cogs.moderation.api import ModerationLink
-from cogs.sharing import records
+from cogs.sharing import records, texts
 from cogs.sharing.models import GroupSharing, SharingConfig
 
 
@@ -38,20 +38,15 @@ class SharingSetup:
     async def describe(self, session: AsyncSession, guild_id: int) -> dict[str, str]:
         config = await sharing_config(session, guild_id)
         return {
-            "anonymous_sharing": f"Anonymous sharing: {'on' if config.anonymous_sharing else 'off'}",
-            "approval_required": "Anonymous posts need moderator approval by default: "
-            + ("yes" if config.approval_required else "no"),
-            "break_glass": "Break-glass (the owner may reveal an anonymous author, audited): "
-            + ("on" if config.break_glass else "off"),
+            "anonymous_sharing": texts.setup_sharing(config.anonymous_sharing),
+            "approval_required": texts.setup_approval(config.approval_required),
+            "break_glass": texts.setup_break_glass(config.break_glass),
         }
 
     async def apply(self, session: AsyncSession, context: SetupContext, values: Mapping[str, Value]) -> str:
         break_glass = values.get("break_glass")
         if break_glass is not None and not context.is_owner:
-            raise NotAllowed(
-                "Only the server owner can turn break-glass on or off: it decides whether anonymous authors "
-                "can ever be revealed."
-            )
+            raise NotAllowed(texts.break_glass_owner_only())
         guild_id = context.actor.guild_id
         config = await session.get(SharingConfig, guild_id, with_for_update=True)
         if config is None:
@@ -77,4 +72,4 @@ class SharingSetup:
             )
         if break_glass:
             return ""
-        return f"Break-glass is off: {deleted} stored author identities were deleted."
+        return texts.break_glass_off(deleted)

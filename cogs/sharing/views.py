@@ -10,14 +10,13 @@ import discord
 from bot.buttons import PersistentButton
 from bot.interactions import HearthModal, actor_of, reply
 from cogs.moderation.api import ModerationLink
-from cogs.sharing import domain
+from cogs.sharing import domain, texts
 
 if TYPE_CHECKING:
     from cogs.sharing.cog import SharingCog
     from cogs.sharing.service import Publication, Target
 
 TEXT_ID = "share:text"
-HIDDEN_NOTE = "The post is hidden: click the blurred text to read it."
 WARNING_ID = "share:warning"
 
 
@@ -30,24 +29,24 @@ class ShareModal(HearthModal):
     def __init__(self, cog: SharingCog, target: Target, *, max_length: int) -> None:
         reply_to = target.parent_id is not None
         super().__init__(
-            title=("Reply anonymously" if reply_to else f"Share anonymously in {target.group_name}")[:45],
+            title=texts.form_title(target.group_name, reply_to)[:45],
             timeout=900,
         )
         self.cog = cog
         self.target = target
         self.text: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
-            label="Your reply" if reply_to else "What you'd like to share",
+            label=texts.form_label(reply_to)[:45],
             style=discord.TextStyle.paragraph,
             custom_id=TEXT_ID,
             max_length=min(max_length, domain.MESSAGE_LIMIT),
-            placeholder="Posted as an anonymous member. Nobody, moderators included, sees it was you.",
+            placeholder=texts.form_placeholder()[:100],
         )
         self.warning: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
-            label="Content warning (optional)",
+            label=texts.warning_label()[:45],
             custom_id=WARNING_ID,
             required=False,
             max_length=domain.CONTENT_WARNING_MAX,
-            placeholder="e.g. grief, self-harm: your post is then hidden behind a spoiler",
+            placeholder=texts.warning_placeholder()[:100],
         )
         self.add_item(self.text)
         self.add_item(self.warning)
@@ -62,7 +61,7 @@ class ReplyButton(PersistentButton["SharingCog"], template=r"share:reply:(?P<pos
     def __init__(self, post_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Reply anonymously", style=discord.ButtonStyle.primary, custom_id=f"share:reply:{post_id}"
+                label=texts.reply_button(), style=discord.ButtonStyle.primary, custom_id=f"share:reply:{post_id}"
             )
         )
         self.post_id = post_id
@@ -83,7 +82,9 @@ class ReportButton(PersistentButton["SharingCog"], template=r"share:report:(?P<p
 
     def __init__(self, post_id: int) -> None:
         super().__init__(
-            discord.ui.Button(label="Report", style=discord.ButtonStyle.secondary, custom_id=f"share:report:{post_id}")
+            discord.ui.Button(
+                label=texts.report_button(), style=discord.ButtonStyle.secondary, custom_id=f"share:report:{post_id}"
+            )
         )
         self.post_id = post_id
 
@@ -97,7 +98,7 @@ class ReportButton(PersistentButton["SharingCog"], template=r"share:report:(?P<p
         where = await cog.message_of(actor_of(interaction), self.post_id)
         moderation = cog.bot.interfaces.get(ModerationLink)
         if moderation is None:
-            await reply(interaction, "Reporting isn't available on this server yet. Please tell a moderator.")
+            await reply(interaction, texts.no_reporting())
             return
         # The same reason form as the "Report message" menu, owned by the moderation feature.
         await moderation.open_report_form(interaction, *where)
@@ -111,16 +112,12 @@ def post_view(post_id: int) -> discord.ui.View:
 
 
 def post_embed(publication: Publication) -> discord.Embed:
-    if publication.label is None:
-        title = "Anonymous member"
-    elif publication.label == domain.OP_LABEL:
-        title = "Anonymous member (OP)"
-    else:
-        title = publication.label
+    """The frame around the member's words, in the language of the channel it goes to (the caller binds it)."""
+    title = texts.author_label(publication.label, domain.OP_LABEL)
     embed = discord.Embed(title=title, colour=discord.Colour.light_grey())
     if publication.content_warning:
-        embed.description = f"**Content warning:** {publication.content_warning}\n" + HIDDEN_NOTE
-    embed.set_footer(text=f"Post {publication.code} · reply anonymously or report with the buttons below")
+        embed.description = texts.content_warning(publication.content_warning)
+    embed.set_footer(text=texts.post_footer(publication.code))
     return embed
 
 
@@ -132,10 +129,10 @@ class DeleteOwnButton(PersistentButton["SharingCog"], template=r"share:del:(?P<p
 
     cog_name = COG_NAME
 
-    def __init__(self, post_id: int, *, sure: bool = False, label: str = "Delete") -> None:
+    def __init__(self, post_id: int, *, sure: bool = False, label: str | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Yes, delete it" if sure else label,
+                label=texts.delete_sure_button() if sure else label or texts.delete_button(),
                 style=discord.ButtonStyle.danger,
                 custom_id=f"share:del:{post_id}{':y' if sure else ''}",
             )
@@ -153,12 +150,7 @@ class DeleteOwnButton(PersistentButton["SharingCog"], template=r"share:del:(?P<p
         if not self.sure:
             view = discord.ui.View(timeout=None)
             view.add_item(DeleteOwnButton(self.post_id, sure=True))
-            await reply(
-                interaction,
-                "Delete this anonymous post for good? Its words go from the channel and from Hearth; "
-                "replies to it stay in their thread.",
-                view=view,
-            )
+            await reply(interaction, texts.delete_sure(), view=view)
             return
         await cog.delete_by_button(interaction, self.post_id)
 

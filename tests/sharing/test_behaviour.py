@@ -75,7 +75,7 @@ async def test_share_posts_as_anonymous_member_without_any_trace_of_the_author(
     assert row.message_id == post.id
     assert row.code in post.embeds[0].footer.text  # type: ignore[operator]
     text = said(result)
-    assert "Delete" in text and "/share mine:True" in text  # no code to remember
+    assert "Delete" in text and "with `mine: True`" in text  # no code to remember
     confirmation = [m for m in (result.response, *result.followups) if m is not None][-1]
     assert "'label': 'Delete'" in str(confirmation.components) or "label='Delete'" in str(confirmation.components)
 

@@ -49,7 +49,7 @@ async def test_owner_turns_break_glass_on_and_off_and_off_deletes_identities(
         assert str(alice.id).encode() not in (post.author_ciphertext or b"")  # encrypted, not merely encoded
 
     turned_off = await owner.slash(setup_channel, "setup", break_glass=False)
-    assert "1 stored author identities were deleted" in turned_off.response.content
+    assert "1 stored author identity was deleted" in turned_off.response.content
     assert await stored_ciphertexts(harness) == 0
 
     async with harness.bot.db.read() as session:

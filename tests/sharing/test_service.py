@@ -18,9 +18,10 @@ from bot.privacy import Erasure, Subject, described
 from bot.safety import SafetyNet
 from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance
 from cogs.sharing import records as api
+from cogs.sharing import texts as sharing_texts
 from cogs.sharing.models import AnonymousPost, SharingConfig
 from cogs.sharing.privacy import AnonymousPostsProvider
-from cogs.sharing.service import BLOCKED_MESSAGE, Posted, ShareResult, SharingService, Target
+from cogs.sharing.service import Posted, ShareResult, SharingService, Target
 
 KEYS = Keyring(b"s" * 40)
 GUILD = 700
@@ -196,7 +197,7 @@ async def test_concurrent_shares_share_a_transaction_yet_each_gets_its_own_answe
     assert isinstance(refused[5], RateLimited)
     assert str(refused[5]).startswith("You've reached the limit of 5 anonymous posts an hour.")
     assert isinstance(refused[9], NotAllowed) and "not a member of **G**" in str(refused[9])
-    assert isinstance(refused[10], NotAllowed) and str(refused[10]) == BLOCKED_MESSAGE
+    assert isinstance(refused[10], NotAllowed) and str(refused[10]) == sharing_texts.blocked()
     assert "guidelines" in str(refused[11]).lower()
     stored = {n: answer for n, answer in enumerate(answers) if isinstance(answer, ShareResult)}
     assert sorted(stored) == [0, 1, 2, 3, 4, 6, 7, 8]
