@@ -32,6 +32,7 @@ from cogs.care.views import (
     PersonPicker,
     RegionForm,
     TextForm,
+    card_view_key,
     case_card,
     case_view,
     concern_view,
@@ -73,7 +74,7 @@ class CareCog(commands.Cog, name="CareCog"):
             lambda: bot.interfaces.get(ModerationLink),
             bot.require_keys,
         )
-        self.privacy = CarePrivacy()
+        self.privacy = CarePrivacy(self._card_text, card_view_key, self._rearm)
         # Escalations and follow-ups go through the delivery record; their buttons are rebuilt from the key.
         bot.sender.register_view(ESCALATION_VIEW, escalation_view, mentions=escalation_mentions)
         bot.sender.register_view(OWNER_VIEW, owner_view)
@@ -127,6 +128,17 @@ class CareCog(commands.Cog, name="CareCog"):
             self.bot.scheduler.at(f"care:follow:{case.id}", at, self._follow_up, case.id, case.guild_id)
         else:
             self.bot.scheduler.cancel(f"care:follow:{case.id}")
+
+    def _rearm(self, cases: list[Case]) -> None:
+        """Cases someone let go of by erasing their data: the moderators get them now (after the erase commits)."""
+        for case in cases:
+            self._arm(case)
+
+    async def _card_text(self, session: AsyncSession, case: Case, channel_id: int) -> str:
+        """A case's card for one message (the queue channel leaves out who and where when others can read it)."""
+        moderation = self.bot.interfaces.get(ModerationLink)
+        role = (await moderation.reach(session, case.guild_id))[1] if moderation is not None else None
+        return case_card(case, public=self._public(case.guild_id, channel_id, role))
 
     # --- after a member wrote ------------------------------------------------------------------------
 
@@ -339,7 +351,8 @@ class CareCog(commands.Cog, name="CareCog"):
         except NotFound:
             return  # erased in the meantime
         _facilitators, queue, role = await self.service.responders(before)
-        nobody_free = domain.fit(domain.NOBODY_FREE.format(resources=await self._resources_for(before)))
+        waiting = domain.HANDED_BACK if before.handed_back else domain.NOBODY_FREE
+        nobody_free = domain.fit(waiting.format(resources=await self._resources_for(before)))
 
         def enqueue(session: AsyncSession, case: Case) -> None:
             if queue is not None:

@@ -231,6 +231,12 @@ NOBODY_FREE = (
     "I'm sorry: nobody here has been able to pick up your request yet. I've passed it on to the moderators "
     "as well. In the meantime, these are people you can talk to right now:\n\n{resources}"
 )
+HANDED_BACK = (
+    "The person who was reaching out to you can't carry on with it, and I'm sorry for the change. I've passed your "
+    "request to the moderators so someone else can pick it up. In the meantime, these are people you can talk to "
+    "right now:\n\n{resources}"
+)
+HANDED_BACK_CARD = "The person who had this can't carry on with it, so it's open again."
 CLAIMED = "**{owner}** from **{guild}** has seen your request and will reach out to you. 💛"
 CLAIMED_ANONYMOUS = (
     "Someone from **{guild}** ({owner}) has seen your request and would like to talk. They don't know who you "

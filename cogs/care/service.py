@@ -52,6 +52,8 @@ class Case:
     escalated: bool
     contact_made: bool
     follow_up_at: datetime | None
+    # Someone had it and can't carry on (left, lost the role, erased their data): open again for another person.
+    handed_back: bool = False
 
     @property
     def label(self) -> str:
@@ -87,6 +89,7 @@ def _case(row: CareCase) -> Case:
         escalated=row.escalated_at is not None,
         contact_made=row.contact_at is not None,
         follow_up_at=row.follow_up_at,
+        handed_back=row.status == OPEN and row.claimed_at is not None,
     )
 
 
@@ -111,6 +114,22 @@ async def card_messages(session: AsyncSession, case_ids: Sequence[int]) -> list[
         )
     )
     return [(int(case or 0), int(c or 0), int(m or 0)) for case, c, m in [*rows.all(), *sent.all()]]
+
+
+def release(row: CareCase, user_id: int, now: datetime) -> bool:
+    """Take ``user_id`` off a case (they left, lost the role, or erased their data). A claimed case they owned goes
+    back to the pool, due for the moderators at once rather than after a fresh deadline: the member had a person
+    and should not wait again. ``claimed_at`` stays, so the case still knows it had been picked up (the member is
+    then told someone else will take over, not that nobody could). True when the case went back to the pool."""
+    if row.helper_id == user_id:
+        row.helper_id = None
+    if row.owner_id != user_id:
+        return False
+    row.owner_id = None
+    if row.status != CLAIMED:
+        return False  # a closed case just stops naming them
+    row.status, row.escalate_at, row.follow_up_at = OPEN, now, None
+    return True
 
 
 class CareService:
@@ -483,12 +502,7 @@ class CareService:
         for row in list(rows):
             if still is not None and await self._may_handle(session, row, still):
                 continue
-            if row.helper_id == user_id:
-                row.helper_id = None
-            if row.owner_id == user_id:
-                # Back to the pool; the moderators get it at once rather than after a fresh deadline.
-                row.owner_id, row.status, row.claimed_at, row.escalate_at = None, OPEN, None, now
-                row.follow_up_at = None
+            release(row, user_id, now)
             changed.append(row)
         return [_case(row) for row in changed]
 

@@ -132,6 +132,14 @@ def escalation_key(case_id: int, role_id: int | None) -> str:
     return f"{ESCALATION_VIEW}:{case_id}:{role_id or 0}"
 
 
+def card_view_key(case: Case) -> str | None:
+    """A card's buttons as a delivery view key, for a card rewritten through the delivery record: take it when
+    nobody has it, the owner's actions when someone does; a closed card keeps none."""
+    if case.status == "closed":
+        return None
+    return escalation_key(case.id, None) if case.owner_id is None else f"{OWNER_VIEW}:{case.id}"
+
+
 def escalation_view(arg: str) -> discord.ui.View:
     """An escalated card's one button: an escalated case is unclaimed by definition."""
     view = HearthView(timeout=None)
@@ -177,7 +185,8 @@ def case_card(case: Case, *, public: bool = False) -> str:
             f"**{'🟠 Urgent' if case.severity is domain.Severity.URGENT else '🟡 Gentle'} care request, case "
             f"#{case.id}**\nThis channel can be read by people who aren't moderators, so who it's about and where "
             "are left out. Moderators: see it in `/care cases`, or take it with the button.\n"
-            + domain.claim_line(case.owner_id, case.helper_id)
+            + (domain.HANDED_BACK_CARD + "\n" if case.handed_back else "")
+            + (domain.claim_line(case.owner_id, case.helper_id) if case.owner_id or case.status != "closed" else "")
             + ("\nClosed." if case.status == "closed" else "")
         )
     title = "📨 A concern" if case.source == "concern" else None
@@ -210,9 +219,12 @@ def case_card(case: Case, *, public: bool = False) -> str:
         )
     elif case.member_id is not None:
         lines.append(f"<@{case.member_id}> asked for someone here to reach out.")
-    if case.escalated:
+    if case.handed_back:
+        lines.append(domain.HANDED_BACK_CARD)
+    elif case.escalated:
         lines.append("Nobody could take this in time, so it came to the moderators.")
-    lines.append(domain.claim_line(case.owner_id, case.helper_id))
+    if case.status != "closed" or case.owner_id is not None:
+        lines.append(domain.claim_line(case.owner_id, case.helper_id))
     if case.contact_made:
         lines.append("Contact made. ✔")
     if case.status == "closed":
