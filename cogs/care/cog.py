@@ -20,10 +20,17 @@ from bot.audience import Audience, for_audience
 from bot.delivery import Delivery
 from bot.errors import BadInput, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
-from cogs.care import domain
+from cogs.care import domain, texts
 from cogs.care.api import CareDesk
 from cogs.care.privacy import CarePrivacy
-from cogs.care.service import ESCALATION_PURPOSE, FOLLOW_UP_PURPOSE, NOBODY_FREE_PURPOSE, CareService, Case
+from cogs.care.service import (
+    ESCALATION_PURPOSE,
+    FOLLOW_UP_PURPOSE,
+    NOBODY_FREE_PURPOSE,
+    CareService,
+    Case,
+    refuse_worry,
+)
 from cogs.care.settings import CareSetup
 from cogs.care.views import (
     ESCALATION_VIEW,
@@ -32,6 +39,7 @@ from cogs.care.views import (
     PersonPicker,
     RegionForm,
     TextForm,
+    WorryView,
     card_view_key,
     case_card,
     case_view,
@@ -749,8 +757,35 @@ class CareCog(commands.Cog, name="CareCog"):
         author_is_bot: bool,
     ) -> None:
         """The Report form's "I'm worried about this person": a case for the moderators, nothing to that person."""
-        actor = actor_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._open_worry(actor_of(interaction), message_id, author_id, author_is_bot)
+        await reply(interaction, texts.WORRIED_THANKS)
+
+    async def outside_groups(
+        self,
+        interaction: discord.Interaction,
+        *,
+        channel_id: int,
+        parent_id: int | None,
+        message_id: int,
+        author_id: int | None,
+        author_is_bot: bool,
+    ) -> bool:
+        """Report on a message outside group channels: only a worry applies there, offered with one button."""
+        actor = actor_of(interaction)
+        if await self.service.in_group_channel(actor.guild_id, channel_id, parent_id):
+            return False
+        refuse_worry(actor, member_id=author_id, is_bot=author_is_bot or author_id is None)
+        assert author_id is not None
+        await reply(interaction, texts.WORRIED_ELSEWHERE, view=WorryView(message_id, author_id))
+        return True
+
+    async def worried_elsewhere(self, interaction: discord.Interaction, message_id: int, author_id: int) -> None:
+        """The button under ``outside_groups``' answer: the case, then that answer becomes the thank-you."""
+        await self._open_worry(actor_of(interaction), message_id, author_id, False)
+        await interaction.response.edit_message(content=texts.WORRIED_THANKS, view=None)
+
+    async def _open_worry(self, actor: Actor, message_id: int, author_id: int | None, author_is_bot: bool) -> None:
         post_id = None
         posts = self.bot.interfaces.get(AnonymousPosts)
         if posts is not None:  # an anonymous post is Hearth's message: the case follows the post, never its writer
@@ -766,12 +801,6 @@ class CareCog(commands.Cog, name="CareCog"):
             now=self.bot.clock.now(),
         )
         self._arm(case)
-        await reply(
-            interaction,
-            "Thank you for caring about them. I've let the moderators know, privately; nothing was sent to them "
-            "and they won't learn it was you. If they're in danger right now, please call your local emergency "
-            "number.",
-        )
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:

@@ -19,7 +19,7 @@ from bot.db import Database
 from bot.db.models import DeliveryRecord
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.keys import Keyring
-from cogs.care import domain
+from cogs.care import domain, texts
 from cogs.care.domain import Resources, Severity
 from cogs.care.models import CareAlert, CareCase, CareConfig, CarePreference
 from cogs.groups import api as groups
@@ -114,6 +114,14 @@ async def card_messages(session: AsyncSession, case_ids: Sequence[int]) -> list[
         )
     )
     return [(int(case or 0), int(c or 0), int(m or 0)) for case, c, m in [*rows.all(), *sent.all()]]
+
+
+def refuse_worry(reporter: Actor, *, member_id: int | None, is_bot: bool) -> None:
+    """Nobody to check on (a bot), or it's the reporter themselves: say so, and open nothing."""
+    if is_bot:
+        raise BadInput(texts.WORRIED_ABOUT_A_BOT)
+    if member_id is not None and member_id == reporter.user_id:
+        raise BadInput(texts.WORRIED_ABOUT_ME)
 
 
 def release(row: CareCase, user_id: int, now: datetime) -> bool:
@@ -298,14 +306,20 @@ class CareService:
         self, reporter: Actor, *, member_id: int | None, post_id: int | None, is_bot: bool, now: datetime
     ) -> Case:
         """A member is worried about someone: a case for the moderators; nothing goes to that person."""
-        if is_bot:
-            raise BadInput("That message was written by a bot, so there's nobody to check on.")
-        if member_id == reporter.user_id:
-            raise BadInput(
-                "That's your own message. If you'd like someone to talk to, `/care ask` reaches a person here, "
-                "and `/care helplines` shows people you can call right now."
-            )
+        refuse_worry(reporter, member_id=member_id, is_bot=is_bot)
         async with self.db.write() as session:
+            if member_id is not None:  # the same worry twice (two presses, two menus) is one case
+                same = await session.scalar(
+                    select(CareCase).where(
+                        CareCase.guild_id == reporter.guild_id,
+                        CareCase.source == "worried",
+                        CareCase.member_id == member_id,
+                        CareCase.raised_by == reporter.user_id,
+                        CareCase.status.in_((OPEN, CLAIMED)),
+                    )
+                )
+                if same is not None:
+                    return _case(same)
             row = CareCase(
                 guild_id=reporter.guild_id,
                 group_id=None,
@@ -325,6 +339,14 @@ class CareService:
             row.escalate_at = now  # worried reports go to the moderators straight away
             await session.flush()
             return _case(row)
+
+    async def in_group_channel(self, guild_id: int, channel_id: int, parent_id: int | None) -> bool:
+        """Whether a message is in a group's channel (or one of its threads), where Report applies."""
+        async with self.db.read() as session:
+            for channel in (channel_id, parent_id):
+                if channel is not None and await groups.group_by_channel(session, guild_id, channel) is not None:
+                    return True
+        return False
 
     async def _optional_group(
         self, session: AsyncSession, actor: Actor, name: str | None, channel_id: int | None

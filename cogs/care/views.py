@@ -10,7 +10,7 @@ import discord
 
 from bot.buttons import PersistentButton, feature_cog
 from bot.interactions import HearthModal, HearthView
-from cogs.care import domain
+from cogs.care import domain, texts
 
 if TYPE_CHECKING:
     from cogs.care.cog import CareCog
@@ -333,3 +333,20 @@ class PersonPicker(HearthView):
 
     async def _picked(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_pick(interaction, self.case_id, self.kind, self.select.values[0])
+
+
+class WorryView(HearthView):
+    """Report on a message outside group channels: the one choice that applies there. It carries the message and
+    its author only in memory, for the reporter's own ephemeral answer (never in a custom_id)."""
+
+    def __init__(self, message_id: int, author_id: int) -> None:
+        super().__init__(timeout=900)
+        self.message_id, self.author_id = message_id, author_id
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=texts.WORRIED_BUTTON, style=discord.ButtonStyle.primary
+        )
+        button.callback = self._pressed  # type: ignore[method-assign]
+        self.add_item(button)
+
+    async def _pressed(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).worried_elsewhere(interaction, self.message_id, self.author_id)

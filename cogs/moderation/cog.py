@@ -191,8 +191,12 @@ class ModerationCog(commands.Cog):
 
     async def start_report(self, interaction: discord.Interaction, **target: Any) -> None:
         actor = actor_of(interaction)
-        await self.service.precheck_report(actor, **{k: v for k, v in target.items() if k != "content"})
-        worry = self.bot.interfaces.get(WorryDesk) is not None
+        where = {k: v for k, v in target.items() if k != "content"}
+        desk = self.bot.interfaces.get(WorryDesk)
+        if desk is not None and await desk.outside_groups(interaction, **where):
+            return  # outside group channels only "I'm worried about this person" applies, and care answered
+        await self.service.precheck_report(actor, **where)
+        worry = desk is not None
         await interaction.response.send_modal(ReportModal(self, worry=worry, **target))
 
     async def submit_worry(self, interaction: discord.Interaction, **target: Any) -> None:
