@@ -1,4 +1,4 @@
-""""I'm worried about this person" works on any message in the server, not only in group channels: a case for
+"""Worries ("I'm worried about this person") work on any message in the server, not only in group channels: a case for
 the moderators, never anything to the person concerned; still refused about a bot or oneself (issue 11)."""
 
 from __future__ import annotations
