@@ -36,6 +36,7 @@ from cogs.care.views import (
     ESCALATION_VIEW,
     OWNER_VIEW,
     CasePicker,
+    CrisisTextForm,
     PersonPicker,
     RegionForm,
     TextForm,
@@ -173,17 +174,22 @@ class CareCog(commands.Cog, name="CareCog"):
             source=source if matched else "lowmood",
             post_id=post_id,
             now=self.bot.clock.now(),
+            locale=interaction.locale.value,
         )
         if offer is None:
             return  # turned off by the member, or already shown today
         duty_notice = None
         if offer.duty:
             who = await self._alert(offer.case)
-            template = domain.DUTY_NOTICE_ANONYMOUS if offer.case.anonymous else domain.DUTY_NOTICE
+            template = texts.DUTY_NOTICE_ANONYMOUS if offer.case.anonymous else texts.DUTY_NOTICE
             duty_notice = template.format(who=who, group=group_name or "this server")
             self._arm(offer.case)
         content = domain.crisis_message(
-            offer.resources, low_mood=not matched, duty_notice=duty_notice, first_time=offer.first_time
+            offer.resources,
+            low_mood=not matched,
+            duty_notice=duty_notice,
+            first_time=offer.first_time,
+            own=offer.own_text,
         )
         regions = [region.name for region in offer.resources.regions]
         try:
@@ -198,7 +204,7 @@ class CareCog(commands.Cog, name="CareCog"):
     async def on_offer(self, interaction: discord.Interaction, case_id: int, action: str) -> None:
         if action == "okay":
             await self.service.decline(case_id)
-            await reply(interaction, domain.OKAY_REPLY)
+            await reply(interaction, texts.OKAY_REPLY)
             return
         if action == "lines":
             await self._show_helplines(interaction)
@@ -207,14 +213,14 @@ class CareCog(commands.Cog, name="CareCog"):
         try:
             case = await self.service.consent(case_id, self.bot.clock.now())
         except NotFound:
-            raise BadInput(domain.OFFER_GONE) from None
+            raise BadInput(texts.OFFER_GONE) from None
         if case.owner_id is not None or case.status == "closed":
             await reply(interaction, "Someone already has your request. " + domain.claim_line(case.owner_id, None))
             return
         who = await self._alert(case)
         self._arm(case)
-        how = domain.ASKED_ANONYMOUS_HOW if case.anonymous else domain.ASKED_NAMED_HOW
-        await reply(interaction, domain.ASKED.format(who=who, how=how))
+        how = texts.ASKED_ANONYMOUS_HOW if case.anonymous else texts.ASKED_NAMED_HOW
+        await reply(interaction, texts.ASKED.format(who=who, how=how))
 
     async def _show_helplines(self, interaction: discord.Interaction, region: str | None = None) -> None:
         if interaction.guild_id is None:
@@ -241,7 +247,7 @@ class CareCog(commands.Cog, name="CareCog"):
             return "this group's facilitators"
         if queue is not None and await self._post_card(queue, case, ping_role=None):
             return "the moderators"
-        await self._tell_member(case, domain.NOBODY_FREE.format(resources=await self._resources_for(case)))
+        await self._tell_member(case, texts.NOBODY_FREE.format(resources=await self._resources_for(case)))
         return "the people who look after this server"
 
     async def _dm_card(self, user_id: int, case: Case) -> bool:
@@ -359,7 +365,7 @@ class CareCog(commands.Cog, name="CareCog"):
         except NotFound:
             return  # erased in the meantime
         _facilitators, queue, role = await self.service.responders(before)
-        waiting = domain.HANDED_BACK if before.handed_back else domain.NOBODY_FREE
+        waiting = texts.HANDED_BACK if before.handed_back else texts.NOBODY_FREE
         nobody_free = domain.fit(waiting.format(resources=await self._resources_for(before)))
 
         def enqueue(session: AsyncSession, case: Case) -> None:
@@ -468,9 +474,9 @@ class CareCog(commands.Cog, name="CareCog"):
             where = guild.name if guild else "the server"
             owner = interaction.user.display_name
             if case.anonymous:
-                text = domain.CLAIMED_ANONYMOUS.format(guild=where, owner=owner)
+                text = texts.CLAIMED_ANONYMOUS.format(guild=where, owner=owner)
             else:
-                text = domain.CLAIMED.format(guild=where, owner=owner)
+                text = texts.CLAIMED.format(guild=where, owner=owner)
             if await self._tell_member(case, text, member_view(case.id, answer=case.anonymous)):
                 return
             if case.source != "worried" and not case.anonymous and case.member_id is not None:
@@ -562,7 +568,7 @@ class CareCog(commands.Cog, name="CareCog"):
         if kind == "answer":  # the member answers the person reaching out
             if case.owner_id is None or case.status == "closed":
                 raise BadInput("This conversation has ended. `/care ask` reaches a person here again.")
-            message = domain.RELAYED_TO_OWNER.format(
+            message = texts.RELAYED_TO_OWNER.format(
                 case=case.id, text=domain.clean_note(text, what="answer", limit=domain.RELAY_LIMIT)
             )
             try:
@@ -603,7 +609,7 @@ class CareCog(commands.Cog, name="CareCog"):
         words = domain.clean_note(text, what="message", limit=domain.RELAY_LIMIT)
         guild = self.bot.get_guild(case.guild_id)
         await self.service.check_owner(case_id, actor)
-        relayed = domain.RELAYED_TO_MEMBER.format(
+        relayed = texts.RELAYED_TO_MEMBER.format(
             owner=interaction.user.display_name, guild=guild.name if guild else "the server", text=words
         )
         if not await self._tell_member(case, relayed, member_view(case.id, answer=True)):
@@ -618,7 +624,7 @@ class CareCog(commands.Cog, name="CareCog"):
         words = await self._concerns().concerns.staff_says(case.id, actor, text, self.bot.clock.now())
         guild = self.bot.get_guild(case.guild_id)
         template = (
-            domain.RELAYED_TO_MEMBER if case.anonymous else "**{owner}** from **{guild}** wrote to you:\n>>> {text}"
+            texts.RELAYED_TO_MEMBER if case.anonymous else "**{owner}** from **{guild}** wrote to you:\n>>> {text}"
         )
         relayed = template.format(
             owner=interaction.user.display_name, guild=guild.name if guild else "the server", text=words
@@ -660,7 +666,7 @@ class CareCog(commands.Cog, name="CareCog"):
                 await owner.send(f"Case #{case.id}: the member said they're okay now and closed it. Thank you.")
             except discord.HTTPException:
                 pass
-        await reply(interaction, domain.MEMBER_CLOSED)
+        await reply(interaction, texts.MEMBER_CLOSED)
 
     async def on_region_form(self, interaction: discord.Interaction, name: str, lines: str) -> None:
         resources = await self.service.set_region(actor_of(interaction), name, lines)
@@ -681,7 +687,7 @@ class CareCog(commands.Cog, name="CareCog"):
             return
         who = await self._alert(case)
         self._arm(case)
-        await reply(interaction, domain.ASKED.format(who=who, how=domain.ASKED_NAMED_HOW))
+        await reply(interaction, texts.ASKED.format(who=who, how=texts.ASKED_NAMED_HOW))
 
     @care.command(name="helplines", description="Crisis lines and helplines you can reach right now")
     async def helplines(self, interaction: discord.Interaction) -> None:
@@ -729,6 +735,39 @@ class CareCog(commands.Cog, name="CareCog"):
         if not actor_of(interaction).is_admin:
             raise BadInput("Only server admins (Manage Server) can change the crisis resources.")
         await interaction.response.send_modal(RegionForm(interaction.user.id))
+
+    @for_audience(Audience.ADMINS)
+    @care.command(name="crisis-message", description="Server admins: your own reviewed crisis message for one language")
+    @app_commands.describe(language="The members' Discord language, e.g. de for German")
+    @app_commands.default_permissions(manage_guild=True)
+    async def crisis_message(self, interaction: discord.Interaction, language: str = "de") -> None:
+        actor = actor_of(interaction)
+        if not actor.is_admin:
+            raise BadInput("Only server admins (Manage Server) can change the crisis messages.")
+        code = domain.language_code(language)
+        current = await self.service.crisis_text(actor.guild_id, code)
+        await interaction.response.send_modal(CrisisTextForm(interaction.user.id, code, current))
+
+    @crisis_message.autocomplete("language")
+    async def _languages(self, _interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        wanted = current.strip().lower()
+        return [
+            app_commands.Choice(name=f"{name} ({code})", value=code)
+            for code, name in domain.LANGUAGES.items()
+            if wanted in code.lower() or wanted in name.lower()
+        ][:25]
+
+    async def on_crisis_form(self, interaction: discord.Interaction, code: str, crisis: str, low: str) -> None:
+        languages = await self.service.set_crisis_text(actor_of(interaction), code, crisis, low)
+        name = domain.LANGUAGES[code]
+        if code not in languages:
+            await reply(interaction, f"Removed. Members using Discord in {name} get the English crisis message.")
+            return
+        await reply(
+            interaction,
+            f"Saved. Members using Discord in {name} now get your text, followed by the helplines; everyone "
+            "else gets the English one. Here is what they'll see first:\n\n" + domain.fit(crisis.strip(), 1500),
+        )
 
     @for_audience(Audience.ADMINS)
     @care.command(name="figures", description="Server admins: how quickly care requests are picked up (no names)")

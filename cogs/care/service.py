@@ -69,6 +69,7 @@ class Offer:
     resources: Resources
     first_time: bool
     duty: bool
+    own_text: str | None = None  # the server's reviewed crisis message for the member's language, if it has one
 
 
 def _case(row: CareCase) -> Case:
@@ -157,7 +158,7 @@ class CareService:
 
     async def config(self, session: AsyncSession, guild_id: int) -> CareConfig:
         return await session.get(CareConfig, guild_id) or CareConfig(
-            guild_id=guild_id, duty_of_care=False, resources=""
+            guild_id=guild_id, duty_of_care=False, resources="", crisis_texts=""
         )
 
     def _resources(self, config: CareConfig) -> Resources:
@@ -187,6 +188,32 @@ class CareService:
             config.resources = "\n\n".join(f"## {r.name}\n{r.text}" for r in own)
             return self._resources(config)
 
+    async def set_crisis_text(self, actor: Actor, language: str, crisis: str, low: str) -> dict[str, str]:
+        """An admin's reviewed crisis message for one language ("remove" as the message drops it). Returns the
+        languages the server now has its own text for, code -> name."""
+        if not actor.is_admin:
+            raise NotAllowed("Only server admins (Manage Server) can change the crisis messages.")
+        code = domain.language_code(language)
+        dropping = crisis.strip().lower() == "remove"
+        cleaned = None if dropping else domain.clean_crisis_text(crisis, low)
+        async with self.db.write() as session:
+            config = await session.get(CareConfig, actor.guild_id, with_for_update=True)
+            if config is None:
+                config = CareConfig(guild_id=actor.guild_id, duty_of_care=False, resources="", crisis_texts="")
+                session.add(config)
+            texts = domain.parse_crisis_texts(config.crisis_texts or "")
+            texts.pop(code, None)
+            if cleaned is not None:
+                texts[code] = cleaned
+            config.crisis_texts = domain.dump_crisis_texts(texts) if texts else ""
+            return {c: domain.LANGUAGES[c] for c in texts}
+
+    async def crisis_text(self, guild_id: int, language: str) -> domain.CrisisText | None:
+        """The server's text for one language (to prefill the form)."""
+        async with self.db.read() as session:
+            config = await self.config(session, guild_id)
+            return domain.parse_crisis_texts(config.crisis_texts or "").get(language)
+
     # --- offers: after a member wrote ----------------------------------------------------------------
 
     async def offer(
@@ -200,6 +227,7 @@ class CareService:
         post_id: int | None,
         now: datetime,
         zone: ZoneInfo | None = None,
+        locale: str | None = None,
     ) -> Offer | None:
         """A match (or the lowest mood): record an offer, unless the member turned these messages off or
         already got one today that was at least as pressing. ``writer_id`` only keys that memory, and for an
@@ -246,7 +274,10 @@ class CareService:
             if anonymous and self.keys is not None:
                 # The author's only link to their case: /privacy delete finds it by recomputing this.
                 row.seal = domain.seal(self.keys(), guild_id, row.id, writer_id)
-            return Offer(_case(row), self._resources(config), first_time, config.duty_of_care)
+            own = domain.own_crisis_text(
+                domain.parse_crisis_texts(config.crisis_texts or ""), locale, low_mood=source == "lowmood"
+            )
+            return Offer(_case(row), self._resources(config), first_time, config.duty_of_care, own)
 
     def _open(self, row: CareCase, config: CareConfig, now: datetime) -> None:
         row.status = OPEN

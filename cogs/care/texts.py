@@ -12,6 +12,90 @@ no jargon, the emergency number first.
 
 from __future__ import annotations
 
+# --- the crisis message and what follows a choice -------------------------------------------------------
+
+ACKNOWLEDGE = (
+    "Thank you for putting that into words. It sounds like things are really hard right now, "
+    "and you don't have to carry this on your own."
+)
+
+ACKNOWLEDGE_LOW = "Thank you for checking in. It sounds like today is a really hard one, and that's okay to say here."
+
+CHOICES_PROMPT = "What would help right now? Only you can see this message, and whatever you pick is up to you."
+
+DISCLOSURE = (
+    "Why you're seeing this: Hearth looks for words that can mean someone is struggling in what members "
+    "write here, and then shows the writer a private message like this one. Nobody else is told unless "
+    "you choose it{duty}. You can turn these messages off with `/care off`."
+)
+
+DUTY_CLAUSE = ", or the server has duty-of-care mode on (see above)"
+
+DUTY_NOTICE = (
+    "This server has chosen duty-of-care mode, so I've let {who} know that someone in **{group}** may be "
+    "having a hard time. They'll see the group and that it may be urgent; they won't see what you wrote."
+)
+
+DUTY_NOTICE_ANONYMOUS = (
+    "This server has chosen duty-of-care mode, so I've let {who} know that someone in **{group}** may be "
+    "having a hard time. They won't learn who you are or see anything you didn't post; they can write to you "
+    "through Hearth, and you decide whether to answer."
+)
+
+ASKED = (
+    "Thank you for letting us know. I've asked {who} to reach out to you. When someone picks this up, "
+    "I'll tell you who it is{how}. If you're in danger before then, please don't wait: call your local "
+    "emergency number."
+)
+
+ASKED_ANONYMOUS_HOW = ", by a direct message from Hearth; they won't learn who you are unless you tell them"
+
+ASKED_NAMED_HOW = " by a direct message from Hearth"
+
+OKAY_REPLY = (
+    "Okay. Thank you for letting me know. If that changes, `/care ask` reaches a person here at any time, "
+    "and `/care helplines` shows the helplines."
+)
+
+NOBODY_FREE = (
+    "I'm sorry: nobody here has been able to pick up your request yet. I've passed it on to the moderators "
+    "as well. In the meantime, these are people you can talk to right now:\n\n{resources}"
+)
+
+HANDED_BACK = (
+    "The person who was reaching out to you can't carry on with it, and I'm sorry for the change. I've passed your "
+    "request to the moderators so someone else can pick it up. In the meantime, these are people you can talk to "
+    "right now:\n\n{resources}"
+)
+
+HANDED_BACK_CARD = "The person who had this can't carry on with it, so it's open again."
+
+CLAIMED = "**{owner}** from **{guild}** has seen your request and will reach out to you. 💛"
+
+CLAIMED_ANONYMOUS = (
+    "Someone from **{guild}** ({owner}) has seen your request and would like to talk. They don't know who you "
+    "are. They'll write to you through Hearth; press **Answer** under their message to reply, or don't, if "
+    "you'd rather not. You can also close this at any time."
+)
+
+RELAYED_TO_MEMBER = "**{owner}** from **{guild}** wrote to you (they don't know who you are):\n>>> {text}"
+
+RELAYED_TO_OWNER = "The member you're supporting (case #{case}) answered:\n>>> {text}"
+
+MEMBER_CLOSED = "Thank you for letting us know. I've closed this; `/care ask` is here if you need someone again."
+
+REACH_OUT_TEMPLATE = (
+    "Hi, I'm one of the people who look after this server. I saw something that made me want to check "
+    "in on you. How are you doing? There's no pressure to answer, and I'm here if you'd like to talk."
+)
+
+#: The member pressed a choice whose offer is gone (they erased their data, or it expired after a day).
+OFFER_GONE = (
+    "That choice has expired: your data was erased, or it's been a while. Nothing was sent. If you'd like someone "
+    "here to reach out, `/care ask` does it any time, and `/care helplines` shows people you can call right now."
+)
+
+
 # --- the Report menu's "I'm worried about this person" ------------------------------------------------------
 
 WORRIED_ELSEWHERE = (

@@ -185,7 +185,7 @@ def case_card(case: Case, *, public: bool = False) -> str:
             f"**{'🟠 Urgent' if case.severity is domain.Severity.URGENT else '🟡 Gentle'} care request, case "
             f"#{case.id}**\nThis channel can be read by people who aren't moderators, so who it's about and where "
             "are left out. Moderators: see it in `/care cases`, or take it with the button.\n"
-            + (domain.HANDED_BACK_CARD + "\n" if case.handed_back else "")
+            + (texts.HANDED_BACK_CARD + "\n" if case.handed_back else "")
             + (domain.claim_line(case.owner_id, case.helper_id) if case.owner_id or case.status != "closed" else "")
             + ("\nClosed." if case.status == "closed" else "")
         )
@@ -220,7 +220,7 @@ def case_card(case: Case, *, public: bool = False) -> str:
     elif case.member_id is not None:
         lines.append(f"<@{case.member_id}> asked for someone here to reach out.")
     if case.handed_back:
-        lines.append(domain.HANDED_BACK_CARD)
+        lines.append(texts.HANDED_BACK_CARD)
     elif case.escalated:
         lines.append("Nobody could take this in time, so it came to the moderators.")
     if case.status != "closed" or case.owner_id is not None:
@@ -249,7 +249,7 @@ class TextForm(HearthModal):
     def __init__(self, kind: str, case_id: int, user_id: int, *, title: str, label: str, limit: int) -> None:
         super().__init__(title=title, custom_id=f"care:form:{kind}:{case_id}:{user_id}", timeout=900)
         self.kind, self.case_id = kind, case_id
-        default = domain.REACH_OUT_TEMPLATE if kind == "write" else None
+        default = texts.REACH_OUT_TEMPLATE if kind == "write" else None
         self.text: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label=label, style=discord.TextStyle.paragraph, max_length=limit, custom_id="text", default=default
         )
@@ -298,6 +298,36 @@ class RegionForm(HearthModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_region_form(interaction, self.name.value, self.lines.value)
+
+
+class CrisisTextForm(HearthModal):
+    """Admins: the server's own reviewed crisis message for one language (write "remove" to drop it)."""
+
+    def __init__(self, user_id: int, code: str, current: domain.CrisisText | None) -> None:
+        name = domain.LANGUAGES[code]
+        super().__init__(title=f"Crisis message in {name}"[:45], custom_id=f"care:crisisform:{user_id}", timeout=900)
+        self.code = code
+        self.crisis: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Shown first, then the helplines"[:45],
+            style=discord.TextStyle.paragraph,
+            placeholder="Reviewed by a native speaker: acknowledge, no judgement, invite them to choose below.",
+            max_length=domain.CRISIS_TEXT_LIMIT,
+            default=current.crisis if current else None,
+            custom_id="crisis",
+        )
+        self.low: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="After a very low check-in (optional)"[:45],
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=domain.CRISIS_TEXT_LIMIT,
+            default=current.low if current and current.low else None,
+            custom_id="low",
+        )
+        self.add_item(self.crisis)
+        self.add_item(self.low)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_crisis_form(interaction, self.code, self.crisis.value, self.low.value)
 
 
 class CasePicker(HearthView):

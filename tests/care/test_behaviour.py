@@ -10,7 +10,7 @@ import pytest
 import simcord
 from sqlalchemy import select
 
-from cogs.care import domain
+from cogs.care import texts
 from cogs.care.models import CareCase
 from cogs.moderation.models import ModerationConfig, ModItem
 from cogs.moderation.views import KIND_ID
@@ -63,7 +63,7 @@ async def test_a_keyword_in_a_checkin_reaches_a_person_who_claims_follows_up_and
     done = await check_in(alice, group, 2, CRISIS, "me")
     offer = private(done)
     # One warm message: acknowledgement, the emergency number first, choices, and what Hearth does (first time).
-    assert offer.content.startswith(domain.ACKNOWLEDGE)
+    assert offer.content.startswith(texts.ACKNOWLEDGE)
     assert offer.content.index("emergency number") < offer.content.index("findahelpline")
     assert "Why you're seeing this" in offer.content
     assert "config.toml" not in offer.content and "[safety]" not in offer.content
@@ -122,7 +122,7 @@ async def test_the_lowest_mood_offers_gently_and_escalates_after_hours(harness: 
     alice = w["alice"]
     done = await check_in(alice, w["group"], 1, "")
     offer = private(done)
-    assert offer.content.startswith(domain.ACKNOWLEDGE_LOW)
+    assert offer.content.startswith(texts.ACKNOWLEDGE_LOW)
     await alice.click(offer.message, label="I'd like someone here to reach out")
     assert "Gentle" in dms(w["leads"][0])[-1].content
     await env.advance_time(60 * 60)
