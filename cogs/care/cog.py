@@ -182,7 +182,9 @@ class CareCog(commands.Cog, name="CareCog"):
         if offer.duty:
             who = await self._alert(offer.case)
             template = texts.DUTY_NOTICE_ANONYMOUS if offer.case.anonymous else texts.DUTY_NOTICE
-            duty_notice = template.format(who=who, group=group_name or "this server")
+            duty_notice = (
+                template.format(who=who, group=group_name or "this server") if who else texts.DUTY_NOBODY_REACHED
+            )
             self._arm(offer.case)
         content = domain.crisis_message(
             offer.resources,
@@ -215,12 +217,18 @@ class CareCog(commands.Cog, name="CareCog"):
         except NotFound:
             raise BadInput(texts.OFFER_GONE) from None
         if case.owner_id is not None or case.status == "closed":
-            await reply(interaction, "Someone already has your request. " + domain.claim_line(case.owner_id, None))
+            await reply(interaction, texts.ALREADY_TAKEN + domain.claim_line(case.owner_id, None))
             return
+        await reply(interaction, await self._asked(case))
+
+    async def _asked(self, case: Case) -> str:
+        """Alert the people who help with an opened case; what the member is told, honestly."""
         who = await self._alert(case)
         self._arm(case)
+        if who is None:
+            return domain.fit(texts.NOBODY_REACHED.format(resources=await self._resources_for(case)))
         how = texts.ASKED_ANONYMOUS_HOW if case.anonymous else texts.ASKED_NAMED_HOW
-        await reply(interaction, texts.ASKED.format(who=who, how=how))
+        return texts.ASKED.format(who=who, how=how)
 
     async def _show_helplines(self, interaction: discord.Interaction, region: str | None = None) -> None:
         if interaction.guild_id is None:
@@ -235,9 +243,9 @@ class CareCog(commands.Cog, name="CareCog"):
 
     # --- reaching the people who help ------------------------------------------------------------------
 
-    async def _alert(self, case: Case) -> str:
+    async def _alert(self, case: Case) -> str | None:
         """Send the case card to the group's facilitators privately, else the moderator queue. Returns who
-        was reached, in words for the member; tells the member kindly when nobody could be."""
+        was reached, in words for the member; None when nobody could be (the caller tells them honestly)."""
         facilitators, queue, _role = await self.service.responders(case)
         reached = 0
         for user_id in facilitators if case.source != "worried" else []:
@@ -247,8 +255,7 @@ class CareCog(commands.Cog, name="CareCog"):
             return "this group's facilitators"
         if queue is not None and await self._post_card(queue, case, ping_role=None):
             return "the moderators"
-        await self._tell_member(case, texts.NOBODY_FREE.format(resources=await self._resources_for(case)))
-        return "the people who look after this server"
+        return None
 
     async def _dm_card(self, user_id: int, case: Case) -> bool:
         try:
@@ -567,7 +574,7 @@ class CareCog(commands.Cog, name="CareCog"):
             return
         if kind == "answer":  # the member answers the person reaching out
             if case.owner_id is None or case.status == "closed":
-                raise BadInput("This conversation has ended. `/care ask` reaches a person here again.")
+                raise BadInput(texts.CONVERSATION_CLOSED)
             message = texts.RELAYED_TO_OWNER.format(
                 case=case.id, text=domain.clean_note(text, what="answer", limit=domain.RELAY_LIMIT)
             )
@@ -577,11 +584,8 @@ class CareCog(commands.Cog, name="CareCog"):
                     domain.fit(message), view=case_view(case) or discord.utils.MISSING, allowed_mentions=NO_MENTIONS
                 )
             except discord.HTTPException:
-                raise BadInput(
-                    "I couldn't pass that on just now (their messages are closed). Your words weren't kept. "
-                    "If you need someone right away, the helplines are always there: `/care helplines`."
-                ) from None
-            await reply(interaction, "Sent. They'll see it in their messages from Hearth.")
+                raise BadInput(texts.ANSWER_NOT_PASSED_ON) from None
+            await reply(interaction, texts.ANSWER_SENT)
             return
         actor = await self._actor(interaction, case.guild_id)
         if kind == "close":
@@ -596,11 +600,7 @@ class CareCog(commands.Cog, name="CareCog"):
                     concern_view(case.id, closed=True),
                 )
             else:
-                await self._tell_member(
-                    case,
-                    "The person who reached out has closed your request. `/care ask` is here whenever you need "
-                    "someone.",
-                )
+                await self._tell_member(case, texts.HANDLER_CLOSED)
             await reply(interaction, "Closed. Thank you for being there for them.")
             return
         if case.source == "concern":
@@ -683,11 +683,9 @@ class CareCog(commands.Cog, name="CareCog"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         case = await self.service.ask(actor, group, interaction.channel_id, self.bot.clock.now())
         if case.owner_id is not None:
-            await reply(interaction, f"You've already asked, and <@{case.owner_id}> is reaching out to you.")
+            await reply(interaction, texts.ALREADY_ASKED.format(owner=f"<@{case.owner_id}>"))
             return
-        who = await self._alert(case)
-        self._arm(case)
-        await reply(interaction, texts.ASKED.format(who=who, how=texts.ASKED_NAMED_HOW))
+        await reply(interaction, await self._asked(case))
 
     @care.command(name="helplines", description="Crisis lines and helplines you can reach right now")
     async def helplines(self, interaction: discord.Interaction) -> None:
@@ -696,16 +694,12 @@ class CareCog(commands.Cog, name="CareCog"):
     @care.command(name="off", description="Stop the automatic private messages when you write something hard")
     async def off(self, interaction: discord.Interaction) -> None:
         await self.service.set_automatic(actor_of(interaction), False)
-        await reply(
-            interaction,
-            "Done: I won't send those messages automatically any more. `/care ask` and `/care helplines` still "
-            "work whenever you want them, and `/care on` brings the messages back.",
-        )
+        await reply(interaction, texts.TURNED_OFF)
 
     @care.command(name="on", description="Turn the automatic private messages back on")
     async def on(self, interaction: discord.Interaction) -> None:
         await self.service.set_automatic(actor_of(interaction), True)
-        await reply(interaction, "Done: they're back on.")
+        await reply(interaction, texts.TURNED_ON)
 
     @for_audience(Audience.HELPERS)
     @care.command(name="cases", description="Facilitators and moderators: open care requests, most pressing first")

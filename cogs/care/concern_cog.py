@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.errors import NotFound
 from bot.interactions import NO_MENTIONS, HearthView, actor_of, reply
-from cogs.care import concern, domain
+from cogs.care import concern, domain, texts
 from cogs.care.concern import Concerns
 from cogs.care.service import Case
 from cogs.care.views import ConcernForm, concern_view
@@ -106,7 +106,7 @@ class ConcernCog(commands.Cog, name="ConcernCog"):
             channel_id=interaction.channel_id if to == "facilitators" else None,
             now=self.bot.clock.now(),
         )
-        who = await self.care._alert(case)
+        who = await self.care._alert(case) or texts.UNREACHED_WHO
         self.care._arm(case)
         how = (
             "They won't learn who you are; their answers come to your messages from Hearth"
@@ -189,7 +189,7 @@ class ConcernCog(commands.Cog, name="ConcernCog"):
         self.care._arm(case)
         await self.care._refresh_cards(case)
         if case.owner_id is None:
-            who = await self.care._alert(case)
+            who = await self.care._alert(case) or texts.UNREACHED_WHO
             await reply(interaction, f"Reopened: {who} can see it again.")
             return
         try:

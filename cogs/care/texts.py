@@ -43,8 +43,8 @@ DUTY_NOTICE_ANONYMOUS = (
 )
 
 ASKED = (
-    "Thank you for letting us know. I've asked {who} to reach out to you. When someone picks this up, "
-    "I'll tell you who it is{how}. If you're in danger before then, please don't wait: call your local "
+    "Thank you for letting us know. I've asked {who} to reach out to you. As soon as one of them says they "
+    "will, I'll tell you who it is{how}. If you're in danger before then, please don't wait: call your local "
     "emergency number."
 )
 
@@ -58,17 +58,33 @@ OKAY_REPLY = (
 )
 
 NOBODY_FREE = (
-    "I'm sorry: nobody here has been able to pick up your request yet. I've passed it on to the moderators "
-    "as well. In the meantime, these are people you can talk to right now:\n\n{resources}"
+    "I'm sorry this is taking a while: nobody here has been free to reach out yet, so I've asked the moderators "
+    "too. You haven't been forgotten. In the meantime, these are people you can talk to right now:\n\n{resources}"
 )
 
+# When nobody at all could be messaged (no facilitator's DMs open, no moderator queue): never claim we asked.
+NOBODY_REACHED = (
+    "I'm sorry: I couldn't reach anyone here just now. Your request stays open, and the people who look after "
+    "this server will see it in their list of open requests; I'll tell you when someone picks it up. Please "
+    "don't wait for us if you're in danger. These are people you can talk to right now:\n\n{resources}"
+)
+DUTY_NOBODY_REACHED = (
+    "This server has chosen duty-of-care mode, so I tried to let the people who look after it know that someone "
+    "may be having a hard time, but I couldn't reach anyone just now. The helplines below are there right now."
+)
+UNREACHED_WHO = (
+    "the people who look after this server (I couldn't message anyone just now, so they'll find it in their list "
+    "of open requests)"
+)
+
+# The person who had the case left, lost the role, or erased their data: nothing the member did.
 HANDED_BACK = (
-    "The person who was reaching out to you can't carry on with it, and I'm sorry for the change. I've passed your "
-    "request to the moderators so someone else can pick it up. In the meantime, these are people you can talk to "
-    "right now:\n\n{resources}"
+    "The person who was going to reach out to you isn't able to any more. That's about their situation, not "
+    "about you. I've asked the moderators so someone else can be there for you. In the meantime, these are "
+    "people you can talk to right now:\n\n{resources}"
 )
 
-HANDED_BACK_CARD = "The person who had this can't carry on with it, so it's open again."
+HANDED_BACK_CARD = "The person who had this stepped away, so it's open again: the member is still waiting."
 
 CLAIMED = "**{owner}** from **{guild}** has seen your request and will reach out to you. 💛"
 
@@ -88,6 +104,27 @@ REACH_OUT_TEMPLATE = (
     "Hi, I'm one of the people who look after this server. I saw something that made me want to check "
     "in on you. How are you doing? There's no pressure to answer, and I'm here if you'd like to talk."
 )
+
+ALREADY_TAKEN = "Someone already has your request: "
+ALREADY_ASKED = "You've already asked, and {owner} is reaching out to you. You don't need to ask again."
+HANDLER_CLOSED = (
+    "The person who reached out to you has marked this as done. If you need someone again, `/care ask` is here "
+    "any time, and so is `/care helplines`."
+)
+CONVERSATION_CLOSED = (
+    "This conversation has been closed, so your words weren't sent. If you'd like someone to talk to again, "
+    "`/care ask` reaches a person here, and `/care helplines` shows people you can call right now."
+)
+ANSWER_NOT_PASSED_ON = (
+    "I couldn't pass that on just now (their messages are closed). Your words weren't kept. "
+    "If you need someone right away, the helplines are always there: `/care helplines`."
+)
+ANSWER_SENT = "Sent. They'll see it in their messages from Hearth."
+TURNED_OFF = (
+    "Done: I won't send those messages automatically any more. `/care ask` and `/care helplines` still "
+    "work whenever you want them, and `/care on` brings the messages back."
+)
+TURNED_ON = "Done: they're back on."
 
 #: The member pressed a choice whose offer is gone (they erased their data, or it expired after a day).
 OFFER_GONE = (

@@ -93,7 +93,7 @@ async def test_a_keyword_in_a_checkin_reaches_a_person_who_claims_follows_up_and
     (case,) = await cases(harness)
     assert (case.status, case.owner_id) == ("closed", fay.id)
     assert case.contact_at is not None and case.claimed_at is not None
-    assert "closed your request" in dms(alice)[-1].content
+    assert "marked this as done" in dms(alice)[-1].content
 
 
 async def test_an_unclaimed_urgent_request_goes_to_the_moderators_and_the_member_gets_helplines_again(
@@ -111,7 +111,7 @@ async def test_an_unclaimed_urgent_request_goes_to_the_moderators_and_the_member
     sent = [r for r in env.http_requests if r.method == "POST" and str(w["queue"].id) in r.path][-1]
     assert sent.json["content"].startswith("<@&")  # the moderator role, and only it, is pinged
     assert sent.json["allowed_mentions"]["parse"] == [] and sent.json["allowed_mentions"].get("users") in (None, [])
-    assert "nobody here has been able to pick up your request yet" in dms(alice)[-1].content
+    assert "nobody here has been free to reach out yet" in dms(alice)[-1].content
     assert "findahelpline" in dms(alice)[-1].content
     claimed = await w["mod"].click(posted, label="I'll reach out")
     assert "It's yours" in claimed.response.content
@@ -417,7 +417,7 @@ async def test_an_escalation_survives_discord_failing_and_a_restart_and_arrives_
     await harness.restart()  # the escalation isn't armed again, nor its card re-sent
     await env.advance_time(3600)
     (card,) = escalations()  # exactly once
-    assert "nobody here has been able to pick up" in dms(w["alice"])[-1].content
+    assert "nobody here has been free to reach out yet" in dms(w["alice"])[-1].content
     claimed = await mod.click(card, label="I'll reach out")  # its button was rebuilt from the record
     assert "It's yours" in claimed.response.content
     assert f"<@{mod.id}> is reaching out" in next(m for m in queue.history() if m.id == card.id).content
