@@ -201,12 +201,12 @@ class CareService:
             if config is None:
                 config = CareConfig(guild_id=actor.guild_id, duty_of_care=False, resources="", crisis_texts="")
                 session.add(config)
-            texts = domain.parse_crisis_texts(config.crisis_texts or "")
-            texts.pop(code, None)
+            by_language = domain.parse_crisis_texts(config.crisis_texts or "")
+            by_language.pop(code, None)
             if cleaned is not None:
-                texts[code] = cleaned
-            config.crisis_texts = domain.dump_crisis_texts(texts) if texts else ""
-            return {c: domain.LANGUAGES[c] for c in texts}
+                by_language[code] = cleaned
+            config.crisis_texts = domain.dump_crisis_texts(by_language) if by_language else ""
+            return {c: domain.LANGUAGES[c] for c in by_language}
 
     async def crisis_text(self, guild_id: int, language: str) -> domain.CrisisText | None:
         """The server's text for one language (to prefill the form)."""
