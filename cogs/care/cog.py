@@ -734,7 +734,9 @@ class CareCog(commands.Cog, name="CareCog"):
     @care.command(name="crisis-message", description="Server admins: your own reviewed crisis message for one language")
     @app_commands.describe(language="The members' Discord language, e.g. de for German")
     @app_commands.default_permissions(manage_guild=True)
-    async def crisis_message(self, interaction: discord.Interaction, language: str = "de") -> None:
+    async def crisis_message(
+        self, interaction: discord.Interaction, language: app_commands.Range[str, 1, 40] = "de"
+    ) -> None:
         actor = actor_of(interaction)
         if not actor.is_admin:
             raise BadInput("Only server admins (Manage Server) can change the crisis messages.")

@@ -81,7 +81,8 @@ class CarePrivacy:
     name = N_("care requests")
     purpose = N_(
         "Care requests (yours, or a worried report about you): group, urgency, who took it and when, a private "
-        "closing note; your automatic-message choice; your `/concern` conversations."
+        "closing note; your automatic-message choice; your `/concern` conversations; the requests you took or "
+        "helped with as a facilitator or moderator (erasing hands them back to the others)."
     )
 
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
