@@ -27,8 +27,9 @@ async def test_a_facilitator_who_erases_their_data_hands_the_case_back_and_no_ca
     assert "1 care request you took or helped with" in said_all(await fay.slash(channel, "privacy info"))
 
     said = await erase(fay, channel)
-    assert "rewritten: 2 messages" in said  # both copies of the card, counted in the erase reply
-    await env.advance_time(2)
+    # Both copies of the card are in the erase's reply: rewritten at once, or (Discord busy) still being tried.
+    assert "rewritten: 2 messages" in said or "care request card naming you" in said
+    await env.advance_time(60)  # long enough for the delivery record's retry when Discord was busy
 
     (case,) = await cases(db_harness)
     assert (case.owner_id, case.helper_id, case.status) == (None, None, "open")
