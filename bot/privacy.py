@@ -98,11 +98,14 @@ class Erasure:
         what: str,
         purpose: str,
         guild_id: int | None,
+        view: str | None = None,
     ) -> None:
-        """Rewrite a message Hearth posted (a moderator's card), once the erase commits."""
+        """Rewrite a message Hearth posted (a moderator's card), once the erase commits; ``view``: a view key
+        registered with the sender, for a card whose buttons change too (None keeps its buttons)."""
         from bot.delivery import Delivery
 
-        self._enqueue(session, Delivery.edit(channel_id, message_id, content, purpose=purpose, guild_id=guild_id), what)
+        delivery = Delivery.edit(channel_id, message_id, content, purpose=purpose, guild_id=guild_id, view=view)
+        self._enqueue(session, delivery, what)
 
     def _enqueue(self, session: AsyncSession, delivery: Any, what: str) -> None:
         if self.deliveries is None:

@@ -20,18 +20,28 @@ from bot.audience import Audience, for_audience
 from bot.delivery import Delivery
 from bot.errors import BadInput, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
-from cogs.care import domain
+from cogs.care import domain, texts
 from cogs.care.api import CareDesk
 from cogs.care.privacy import CarePrivacy
-from cogs.care.service import ESCALATION_PURPOSE, FOLLOW_UP_PURPOSE, NOBODY_FREE_PURPOSE, CareService, Case
+from cogs.care.service import (
+    ESCALATION_PURPOSE,
+    FOLLOW_UP_PURPOSE,
+    NOBODY_FREE_PURPOSE,
+    CareService,
+    Case,
+    refuse_worry,
+)
 from cogs.care.settings import CareSetup
 from cogs.care.views import (
     ESCALATION_VIEW,
     OWNER_VIEW,
     CasePicker,
+    CrisisTextForm,
     PersonPicker,
     RegionForm,
     TextForm,
+    WorryView,
+    card_view_key,
     case_card,
     case_view,
     concern_view,
@@ -73,7 +83,7 @@ class CareCog(commands.Cog, name="CareCog"):
             lambda: bot.interfaces.get(ModerationLink),
             bot.require_keys,
         )
-        self.privacy = CarePrivacy()
+        self.privacy = CarePrivacy(self._card_text, card_view_key, self._rearm)
         # Escalations and follow-ups go through the delivery record; their buttons are rebuilt from the key.
         bot.sender.register_view(ESCALATION_VIEW, escalation_view, mentions=escalation_mentions)
         bot.sender.register_view(OWNER_VIEW, owner_view)
@@ -128,6 +138,17 @@ class CareCog(commands.Cog, name="CareCog"):
         else:
             self.bot.scheduler.cancel(f"care:follow:{case.id}")
 
+    def _rearm(self, cases: list[Case]) -> None:
+        """Cases someone let go of by erasing their data: the moderators get them now (after the erase commits)."""
+        for case in cases:
+            self._arm(case)
+
+    async def _card_text(self, session: AsyncSession, case: Case, channel_id: int) -> str:
+        """A case's card for one message (the queue channel leaves out who and where when others can read it)."""
+        moderation = self.bot.interfaces.get(ModerationLink)
+        role = (await moderation.reach(session, case.guild_id))[1] if moderation is not None else None
+        return case_card(case, public=self._public(case.guild_id, channel_id, role))
+
     # --- after a member wrote ------------------------------------------------------------------------
 
     async def after_writing(
@@ -153,17 +174,24 @@ class CareCog(commands.Cog, name="CareCog"):
             source=source if matched else "lowmood",
             post_id=post_id,
             now=self.bot.clock.now(),
+            locale=interaction.locale.value,
         )
         if offer is None:
             return  # turned off by the member, or already shown today
         duty_notice = None
         if offer.duty:
             who = await self._alert(offer.case)
-            template = domain.DUTY_NOTICE_ANONYMOUS if offer.case.anonymous else domain.DUTY_NOTICE
-            duty_notice = template.format(who=who, group=group_name or "this server")
+            template = texts.DUTY_NOTICE_ANONYMOUS if offer.case.anonymous else texts.DUTY_NOTICE
+            duty_notice = (
+                template.format(who=who, group=group_name or "this server") if who else texts.DUTY_NOBODY_REACHED
+            )
             self._arm(offer.case)
         content = domain.crisis_message(
-            offer.resources, low_mood=not matched, duty_notice=duty_notice, first_time=offer.first_time
+            offer.resources,
+            low_mood=not matched,
+            duty_notice=duty_notice,
+            first_time=offer.first_time,
+            own=offer.own_text,
         )
         regions = [region.name for region in offer.resources.regions]
         try:
@@ -178,7 +206,7 @@ class CareCog(commands.Cog, name="CareCog"):
     async def on_offer(self, interaction: discord.Interaction, case_id: int, action: str) -> None:
         if action == "okay":
             await self.service.decline(case_id)
-            await reply(interaction, domain.OKAY_REPLY)
+            await reply(interaction, texts.OKAY_REPLY)
             return
         if action == "lines":
             await self._show_helplines(interaction)
@@ -187,14 +215,20 @@ class CareCog(commands.Cog, name="CareCog"):
         try:
             case = await self.service.consent(case_id, self.bot.clock.now())
         except NotFound:
-            raise BadInput(domain.OFFER_GONE) from None
+            raise BadInput(texts.OFFER_GONE) from None
         if case.owner_id is not None or case.status == "closed":
-            await reply(interaction, "Someone already has your request. " + domain.claim_line(case.owner_id, None))
+            await reply(interaction, texts.ALREADY_TAKEN + domain.claim_line(case.owner_id, None))
             return
+        await reply(interaction, await self._asked(case))
+
+    async def _asked(self, case: Case) -> str:
+        """Alert the people who help with an opened case; what the member is told, honestly."""
         who = await self._alert(case)
         self._arm(case)
-        how = domain.ASKED_ANONYMOUS_HOW if case.anonymous else domain.ASKED_NAMED_HOW
-        await reply(interaction, domain.ASKED.format(who=who, how=how))
+        if who is None:
+            return domain.fit(texts.NOBODY_REACHED.format(resources=await self._resources_for(case)))
+        how = texts.ASKED_ANONYMOUS_HOW if case.anonymous else texts.ASKED_NAMED_HOW
+        return texts.ASKED.format(who=who, how=how)
 
     async def _show_helplines(self, interaction: discord.Interaction, region: str | None = None) -> None:
         if interaction.guild_id is None:
@@ -209,9 +243,9 @@ class CareCog(commands.Cog, name="CareCog"):
 
     # --- reaching the people who help ------------------------------------------------------------------
 
-    async def _alert(self, case: Case) -> str:
+    async def _alert(self, case: Case) -> str | None:
         """Send the case card to the group's facilitators privately, else the moderator queue. Returns who
-        was reached, in words for the member; tells the member kindly when nobody could be."""
+        was reached, in words for the member; None when nobody could be (the caller tells them honestly)."""
         facilitators, queue, _role = await self.service.responders(case)
         reached = 0
         for user_id in facilitators if case.source != "worried" else []:
@@ -221,8 +255,7 @@ class CareCog(commands.Cog, name="CareCog"):
             return "this group's facilitators"
         if queue is not None and await self._post_card(queue, case, ping_role=None):
             return "the moderators"
-        await self._tell_member(case, domain.NOBODY_FREE.format(resources=await self._resources_for(case)))
-        return "the people who look after this server"
+        return None
 
     async def _dm_card(self, user_id: int, case: Case) -> bool:
         try:
@@ -339,7 +372,8 @@ class CareCog(commands.Cog, name="CareCog"):
         except NotFound:
             return  # erased in the meantime
         _facilitators, queue, role = await self.service.responders(before)
-        nobody_free = domain.fit(domain.NOBODY_FREE.format(resources=await self._resources_for(before)))
+        waiting = texts.HANDED_BACK if before.handed_back else texts.NOBODY_FREE
+        nobody_free = domain.fit(waiting.format(resources=await self._resources_for(before)))
 
         def enqueue(session: AsyncSession, case: Case) -> None:
             if queue is not None:
@@ -447,9 +481,9 @@ class CareCog(commands.Cog, name="CareCog"):
             where = guild.name if guild else "the server"
             owner = interaction.user.display_name
             if case.anonymous:
-                text = domain.CLAIMED_ANONYMOUS.format(guild=where, owner=owner)
+                text = texts.CLAIMED_ANONYMOUS.format(guild=where, owner=owner)
             else:
-                text = domain.CLAIMED.format(guild=where, owner=owner)
+                text = texts.CLAIMED.format(guild=where, owner=owner)
             if await self._tell_member(case, text, member_view(case.id, answer=case.anonymous)):
                 return
             if case.source != "worried" and not case.anonymous and case.member_id is not None:
@@ -540,8 +574,8 @@ class CareCog(commands.Cog, name="CareCog"):
             return
         if kind == "answer":  # the member answers the person reaching out
             if case.owner_id is None or case.status == "closed":
-                raise BadInput("This conversation has ended. `/care ask` reaches a person here again.")
-            message = domain.RELAYED_TO_OWNER.format(
+                raise BadInput(texts.CONVERSATION_CLOSED)
+            message = texts.RELAYED_TO_OWNER.format(
                 case=case.id, text=domain.clean_note(text, what="answer", limit=domain.RELAY_LIMIT)
             )
             try:
@@ -550,11 +584,8 @@ class CareCog(commands.Cog, name="CareCog"):
                     domain.fit(message), view=case_view(case) or discord.utils.MISSING, allowed_mentions=NO_MENTIONS
                 )
             except discord.HTTPException:
-                raise BadInput(
-                    "I couldn't pass that on just now (their messages are closed). Your words weren't kept. "
-                    "If you need someone right away, the helplines are always there: `/care helplines`."
-                ) from None
-            await reply(interaction, "Sent. They'll see it in their messages from Hearth.")
+                raise BadInput(texts.ANSWER_NOT_PASSED_ON) from None
+            await reply(interaction, texts.ANSWER_SENT)
             return
         actor = await self._actor(interaction, case.guild_id)
         if kind == "close":
@@ -569,11 +600,7 @@ class CareCog(commands.Cog, name="CareCog"):
                     concern_view(case.id, closed=True),
                 )
             else:
-                await self._tell_member(
-                    case,
-                    "The person who reached out has closed your request. `/care ask` is here whenever you need "
-                    "someone.",
-                )
+                await self._tell_member(case, texts.HANDLER_CLOSED)
             await reply(interaction, "Closed. Thank you for being there for them.")
             return
         if case.source == "concern":
@@ -582,7 +609,7 @@ class CareCog(commands.Cog, name="CareCog"):
         words = domain.clean_note(text, what="message", limit=domain.RELAY_LIMIT)
         guild = self.bot.get_guild(case.guild_id)
         await self.service.check_owner(case_id, actor)
-        relayed = domain.RELAYED_TO_MEMBER.format(
+        relayed = texts.RELAYED_TO_MEMBER.format(
             owner=interaction.user.display_name, guild=guild.name if guild else "the server", text=words
         )
         if not await self._tell_member(case, relayed, member_view(case.id, answer=True)):
@@ -597,7 +624,7 @@ class CareCog(commands.Cog, name="CareCog"):
         words = await self._concerns().concerns.staff_says(case.id, actor, text, self.bot.clock.now())
         guild = self.bot.get_guild(case.guild_id)
         template = (
-            domain.RELAYED_TO_MEMBER if case.anonymous else "**{owner}** from **{guild}** wrote to you:\n>>> {text}"
+            texts.RELAYED_TO_MEMBER if case.anonymous else "**{owner}** from **{guild}** wrote to you:\n>>> {text}"
         )
         relayed = template.format(
             owner=interaction.user.display_name, guild=guild.name if guild else "the server", text=words
@@ -639,7 +666,7 @@ class CareCog(commands.Cog, name="CareCog"):
                 await owner.send(f"Case #{case.id}: the member said they're okay now and closed it. Thank you.")
             except discord.HTTPException:
                 pass
-        await reply(interaction, domain.MEMBER_CLOSED)
+        await reply(interaction, texts.MEMBER_CLOSED)
 
     async def on_region_form(self, interaction: discord.Interaction, name: str, lines: str) -> None:
         resources = await self.service.set_region(actor_of(interaction), name, lines)
@@ -656,11 +683,9 @@ class CareCog(commands.Cog, name="CareCog"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         case = await self.service.ask(actor, group, interaction.channel_id, self.bot.clock.now())
         if case.owner_id is not None:
-            await reply(interaction, f"You've already asked, and <@{case.owner_id}> is reaching out to you.")
+            await reply(interaction, texts.ALREADY_ASKED.format(owner=f"<@{case.owner_id}>"))
             return
-        who = await self._alert(case)
-        self._arm(case)
-        await reply(interaction, domain.ASKED.format(who=who, how=domain.ASKED_NAMED_HOW))
+        await reply(interaction, await self._asked(case))
 
     @care.command(name="helplines", description="Crisis lines and helplines you can reach right now")
     async def helplines(self, interaction: discord.Interaction) -> None:
@@ -669,16 +694,12 @@ class CareCog(commands.Cog, name="CareCog"):
     @care.command(name="off", description="Stop the automatic private messages when you write something hard")
     async def off(self, interaction: discord.Interaction) -> None:
         await self.service.set_automatic(actor_of(interaction), False)
-        await reply(
-            interaction,
-            "Done: I won't send those messages automatically any more. `/care ask` and `/care helplines` still "
-            "work whenever you want them, and `/care on` brings the messages back.",
-        )
+        await reply(interaction, texts.TURNED_OFF)
 
     @care.command(name="on", description="Turn the automatic private messages back on")
     async def on(self, interaction: discord.Interaction) -> None:
         await self.service.set_automatic(actor_of(interaction), True)
-        await reply(interaction, "Done: they're back on.")
+        await reply(interaction, texts.TURNED_ON)
 
     @for_audience(Audience.HELPERS)
     @care.command(name="cases", description="Facilitators and moderators: open care requests, most pressing first")
@@ -710,6 +731,41 @@ class CareCog(commands.Cog, name="CareCog"):
         await interaction.response.send_modal(RegionForm(interaction.user.id))
 
     @for_audience(Audience.ADMINS)
+    @care.command(name="crisis-message", description="Server admins: your own reviewed crisis message for one language")
+    @app_commands.describe(language="The members' Discord language, e.g. de for German")
+    @app_commands.default_permissions(manage_guild=True)
+    async def crisis_message(
+        self, interaction: discord.Interaction, language: app_commands.Range[str, 1, 40] = "de"
+    ) -> None:
+        actor = actor_of(interaction)
+        if not actor.is_admin:
+            raise BadInput("Only server admins (Manage Server) can change the crisis messages.")
+        code = domain.language_code(language)
+        current = await self.service.crisis_text(actor.guild_id, code)
+        await interaction.response.send_modal(CrisisTextForm(interaction.user.id, code, current))
+
+    @crisis_message.autocomplete("language")
+    async def _languages(self, _interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        wanted = current.strip().lower()
+        return [
+            app_commands.Choice(name=f"{name} ({code})", value=code)
+            for code, name in domain.LANGUAGES.items()
+            if wanted in code.lower() or wanted in name.lower()
+        ][:25]
+
+    async def on_crisis_form(self, interaction: discord.Interaction, code: str, crisis: str, low: str) -> None:
+        languages = await self.service.set_crisis_text(actor_of(interaction), code, crisis, low)
+        name = domain.LANGUAGES[code]
+        if code not in languages:
+            await reply(interaction, f"Removed. Members using Discord in {name} get the English crisis message.")
+            return
+        await reply(
+            interaction,
+            f"Saved. Members using Discord in {name} now get your text, followed by the helplines; everyone "
+            "else gets the English one. Here is what they'll see first:\n\n" + domain.fit(crisis.strip(), 1500),
+        )
+
+    @for_audience(Audience.ADMINS)
     @care.command(name="figures", description="Server admins: how quickly care requests are picked up (no names)")
     async def figures(self, interaction: discord.Interaction) -> None:
         figures = await self.service.figures(actor_of(interaction), self.bot.clock.now())
@@ -736,8 +792,35 @@ class CareCog(commands.Cog, name="CareCog"):
         author_is_bot: bool,
     ) -> None:
         """The Report form's "I'm worried about this person": a case for the moderators, nothing to that person."""
-        actor = actor_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._open_worry(actor_of(interaction), message_id, author_id, author_is_bot)
+        await reply(interaction, texts.WORRIED_THANKS)
+
+    async def outside_groups(
+        self,
+        interaction: discord.Interaction,
+        *,
+        channel_id: int,
+        parent_id: int | None,
+        message_id: int,
+        author_id: int | None,
+        author_is_bot: bool,
+    ) -> bool:
+        """Report on a message outside group channels: only a worry applies there, offered with one button."""
+        actor = actor_of(interaction)
+        if await self.service.in_group_channel(actor.guild_id, channel_id, parent_id):
+            return False
+        refuse_worry(actor, member_id=author_id, is_bot=author_is_bot or author_id is None)
+        assert author_id is not None
+        await reply(interaction, texts.WORRIED_ELSEWHERE, view=WorryView(message_id, author_id))
+        return True
+
+    async def worried_elsewhere(self, interaction: discord.Interaction, message_id: int, author_id: int) -> None:
+        """The button under ``outside_groups``' answer: the case, then that answer becomes the thank-you."""
+        await self._open_worry(actor_of(interaction), message_id, author_id, False)
+        await interaction.response.edit_message(content=texts.WORRIED_THANKS, view=None)
+
+    async def _open_worry(self, actor: Actor, message_id: int, author_id: int | None, author_is_bot: bool) -> None:
         post_id = None
         posts = self.bot.interfaces.get(AnonymousPosts)
         if posts is not None:  # an anonymous post is Hearth's message: the case follows the post, never its writer
@@ -753,12 +836,6 @@ class CareCog(commands.Cog, name="CareCog"):
             now=self.bot.clock.now(),
         )
         self._arm(case)
-        await reply(
-            interaction,
-            "Thank you for caring about them. I've let the moderators know, privately; nothing was sent to them "
-            "and they won't learn it was you. If they're in danger right now, please call your local emergency "
-            "number.",
-        )
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:

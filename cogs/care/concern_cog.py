@@ -17,6 +17,7 @@ from bot.interactions import NO_MENTIONS, HearthView, actor_of, reply
 from bot.translator import server_language
 from cogs.care import concern, domain
 from cogs.care import concern_texts as texts
+from cogs.care import texts as care_texts
 from cogs.care.concern import Concerns
 from cogs.care.service import Case
 from cogs.care.views import ConcernForm, concern_view
@@ -109,7 +110,7 @@ class ConcernCog(commands.Cog, name="ConcernCog"):
             channel_id=interaction.channel_id if to == "facilitators" else None,
             now=self.bot.clock.now(),
         )
-        who = await self.care._alert(case)
+        who = await self.care._alert(case) or care_texts.UNREACHED_WHO
         self.care._arm(case)
         await reply(interaction, texts.sent(who, anonymous))
 
@@ -180,7 +181,7 @@ class ConcernCog(commands.Cog, name="ConcernCog"):
         self.care._arm(case)
         await self.care._refresh_cards(case)
         if case.owner_id is None:
-            who = await self.care._alert(case)
+            who = await self.care._alert(case) or care_texts.UNREACHED_WHO
             await reply(interaction, texts.reopened_to(who))
             return
         with i18n.using(server_language(self.bot, case.guild_id)):  # a DM to the handler: the server's language

@@ -1,12 +1,12 @@
 """Pure care rules and words: severity, deadlines, the once-a-day rule, crisis resources. No I/O, no discord.
 
-Every text a member in distress may read lives here, in one place, so the crisis message is the same
-wherever they wrote. Written the way safe-messaging guidance for online communities asks: acknowledge,
-no judgement, no promises, no jargon, the emergency number first.
+Every text a member in distress may read lives in ``texts.py``, in one place, so the crisis message is the
+same wherever they wrote.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import statistics
 from collections.abc import Sequence
@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from bot.errors import BadInput
 from bot.keys import Keyring
+from cogs.care import texts
 
 
 class Severity(IntEnum):
@@ -142,6 +143,12 @@ def clean_region(name: str, text: str) -> Region:
             f"The helplines text is {len(text)} characters; keep it to {REGION_TEXT_LIMIT} so it fits in one "
             "message with the emergency line."
         )
+    _check_member_text(text, "Helplines text")
+    return Region(name, text)
+
+
+def _check_member_text(text: str, what: str) -> None:
+    """Links only http(s) to a named website; no mentions. Shared by helplines and the server's crisis texts."""
     links = _URL.findall(text) + _LINK_TARGET.findall(text) + _UNSAFE_SCHEME.findall(text)
     bad = [link for link in links if not _valid_url(link)]
     if bad:
@@ -150,8 +157,102 @@ def clean_region(name: str, text: str) -> Region:
             "website, so members can open them safely."
         )
     if "@everyone" in text or "@here" in text or re.search(r"<@[!&]?\d+>", text):
-        raise BadInput("Helplines text can't mention people or roles.")
-    return Region(name, text)
+        raise BadInput(f"{what} can't mention people or roles.")
+
+
+# --- the server's own crisis message per language (issue 15) ---------------------------------------------
+
+#: Discord's languages other than English (the ``locale`` Discord reports for a member), German first.
+LANGUAGES = {
+    "de": "German",
+    "fr": "French",
+    "es-ES": "Spanish",
+    "es-419": "Spanish (Latin America)",
+    "pt-BR": "Portuguese (Brazil)",
+    "it": "Italian",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "sv-SE": "Swedish",
+    "da": "Danish",
+    "no": "Norwegian",
+    "fi": "Finnish",
+    "cs": "Czech",
+    "hu": "Hungarian",
+    "ro": "Romanian",
+    "hr": "Croatian",
+    "lt": "Lithuanian",
+    "bg": "Bulgarian",
+    "el": "Greek",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "tr": "Turkish",
+    "id": "Indonesian",
+    "vi": "Vietnamese",
+    "th": "Thai",
+    "hi": "Hindi",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "zh-CN": "Chinese (China)",
+    "zh-TW": "Chinese (Taiwan)",
+}
+CRISIS_TEXT_LIMIT = 600  # with the emergency line and a region's helplines it still fits one message
+
+
+def language_code(raw: str) -> str:
+    """A Discord language code as an admin may type it ("DE", "pt_br", "German"), or a clear refusal."""
+    wanted = raw.strip().replace("_", "-").lower()
+    for code, name in LANGUAGES.items():
+        if wanted in (code.lower(), name.lower()):
+            return code
+    raise BadInput(
+        f"“{raw[:40]}” isn't one of Discord's languages. Use its code, for example `de` for German, `fr` for "
+        "French, `es-ES` for Spanish or `pt-BR` for Portuguese. English members always get Hearth's own text."
+    )
+
+
+@dataclass(frozen=True)
+class CrisisText:
+    crisis: str
+    low: str  # after the lowest mood; empty: the crisis text is used
+
+
+def clean_crisis_text(crisis: str, low: str) -> CrisisText:
+    """An admin's reviewed crisis message for one language, checked like the helplines."""
+    crisis, low = crisis.strip(), low.strip()
+    if not crisis:
+        raise BadInput("Write the message members in this language should read when they're struggling.")
+    for text, what in ((crisis, "The crisis message"), (low, "The message after a very low check-in")):
+        if len(text) > CRISIS_TEXT_LIMIT:
+            raise BadInput(
+                f"{what} is {len(text)} characters; keep it to {CRISIS_TEXT_LIMIT} so it fits in one message "
+                "with the helplines."
+            )
+        _check_member_text(text, what)
+    return CrisisText(crisis, low)
+
+
+def parse_crisis_texts(stored: str) -> dict[str, CrisisText]:
+    if not stored.strip():
+        return {}
+    raw = json.loads(stored)
+    return {code: CrisisText(str(v.get("crisis", "")), str(v.get("low", ""))) for code, v in raw.items()}
+
+
+def dump_crisis_texts(by_language: dict[str, CrisisText]) -> str:
+    return json.dumps({code: {"crisis": t.crisis, "low": t.low} for code, t in sorted(by_language.items())})
+
+
+def own_crisis_text(by_language: dict[str, CrisisText], locale: str | None, *, low_mood: bool) -> str | None:
+    """The server's own text for the member's Discord language (exactly, else the same language: ``es-419`` reads
+    ``es-ES``'s), or None: then the English text. Shipped catalogs never stand in for it."""
+    if not locale or not by_language:
+        return None
+    chosen = by_language.get(locale) or next(
+        (t for code, t in by_language.items() if code.split("-")[0] == locale.split("-")[0]), None
+    )
+    if chosen is None:
+        return None
+    return (chosen.low or chosen.crisis) if low_mood else chosen.crisis
 
 
 def resources_text(resources: Resources, region: str | None = None) -> str:
@@ -167,32 +268,6 @@ def resources_text(resources: Resources, region: str | None = None) -> str:
     return "\n\n".join(lines)
 
 
-# --- what the member reads ------------------------------------------------------------------------------
-
-ACKNOWLEDGE = (
-    "Thank you for putting that into words. It sounds like things are really hard right now, "
-    "and you don't have to carry this on your own."
-)
-ACKNOWLEDGE_LOW = "Thank you for checking in. It sounds like today is a really hard one, and that's okay to say here."
-CHOICES_PROMPT = "What would help right now? Only you can see this message, and whatever you pick is up to you."
-
-DISCLOSURE = (
-    "Why you're seeing this: Hearth looks for words that can mean someone is struggling in what members "
-    "write here, and then shows the writer a private message like this one. Nobody else is told unless "
-    "you choose it{duty}. You can turn these messages off with `/care off`."
-)
-DUTY_CLAUSE = ", or the server has duty-of-care mode on (see above)"
-DUTY_NOTICE = (
-    "This server has chosen duty-of-care mode, so I've let {who} know that someone in **{group}** may be "
-    "having a hard time. They'll see the group and that it may be urgent; they won't see what you wrote."
-)
-DUTY_NOTICE_ANONYMOUS = (
-    "This server has chosen duty-of-care mode, so I've let {who} know that someone in **{group}** may be "
-    "having a hard time. They won't learn who you are or see anything you didn't post; they can write to you "
-    "through Hearth, and you decide whether to answer."
-)
-
-
 def crisis_message(
     resources: Resources,
     *,
@@ -200,51 +275,24 @@ def crisis_message(
     duty_notice: str | None,
     first_time: bool,
     region: str | None = None,
+    own: str | None = None,
 ) -> str:
-    """The one private crisis message: acknowledgement, emergency number first, helplines, choices, disclosure."""
-    parts = [ACKNOWLEDGE_LOW if low_mood else ACKNOWLEDGE]
+    """The one private crisis message: acknowledgement, emergency number first, helplines, choices, disclosure.
+    ``own``: the server's reviewed text for the member's language, in place of the English words around the
+    helplines (it carries its own invitation to choose)."""
+    parts = [own or (texts.ACKNOWLEDGE_LOW if low_mood else texts.ACKNOWLEDGE)]
     if duty_notice:
         parts.append(duty_notice)
     parts.append(resources_text(resources, region or (resources.regions[0].name if resources.regions else None)))
-    parts.append(CHOICES_PROMPT)
+    if own is None:
+        parts.append(texts.CHOICES_PROMPT)
     if first_time:
-        parts.append(DISCLOSURE.format(duty=DUTY_CLAUSE if duty_notice else ""))
+        parts.append(texts.DISCLOSURE.format(duty=texts.DUTY_CLAUSE if duty_notice else ""))
     return fit("\n\n".join(parts))
 
 
 def fit(text: str, limit: int = 2000) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-ASKED = (
-    "Thank you for letting us know. I've asked {who} to reach out to you. When someone picks this up, "
-    "I'll tell you who it is{how}. If you're in danger before then, please don't wait: call your local "
-    "emergency number."
-)
-ASKED_ANONYMOUS_HOW = ", by a direct message from Hearth; they won't learn who you are unless you tell them"
-ASKED_NAMED_HOW = " by a direct message from Hearth"
-OKAY_REPLY = (
-    "Okay. Thank you for letting me know. If that changes, `/care ask` reaches a person here at any time, "
-    "and `/care helplines` shows the helplines."
-)
-NOBODY_FREE = (
-    "I'm sorry: nobody here has been able to pick up your request yet. I've passed it on to the moderators "
-    "as well. In the meantime, these are people you can talk to right now:\n\n{resources}"
-)
-CLAIMED = "**{owner}** from **{guild}** has seen your request and will reach out to you. 💛"
-CLAIMED_ANONYMOUS = (
-    "Someone from **{guild}** ({owner}) has seen your request and would like to talk. They don't know who you "
-    "are. They'll write to you through Hearth; press **Answer** under their message to reply, or don't, if "
-    "you'd rather not. You can also close this at any time."
-)
-RELAYED_TO_MEMBER = "**{owner}** from **{guild}** wrote to you (they don't know who you are):\n>>> {text}"
-RELAYED_TO_OWNER = "The member you're supporting (case #{case}) answered:\n>>> {text}"
-MEMBER_CLOSED = "Thank you for letting us know. I've closed this; `/care ask` is here if you need someone again."
-
-REACH_OUT_TEMPLATE = (
-    "Hi, I'm one of the people who look after this server. I saw something that made me want to check "
-    "in on you. How are you doing? There's no pressure to answer, and I'm here if you'd like to talk."
-)
 
 
 def claim_line(owner_id: int | None, helper_id: int | None) -> str:
@@ -319,13 +367,6 @@ def seal(keys: Keyring, guild_id: int, case_id: int, user_id: int) -> str:
     (server, case, member), never shown. Only someone holding the member's id can find their cases, by
     recomputing it (their own button press, or ``/privacy`` for them); one case's seal says nothing of another's."""
     return keys.tag("concern", guild_id, case_id, user_id)
-
-
-#: The member pressed a choice whose offer is gone (they erased their data, or it expired after a day).
-OFFER_GONE = (
-    "That choice has expired: your data was erased, or it's been a while. Nothing was sent. If you'd like someone "
-    "here to reach out, `/care ask` does it any time, and `/care helplines` shows people you can call right now."
-)
 
 
 def metrics_state(status: str, escalated_at: object) -> str:

@@ -93,3 +93,6 @@ class CareConfig(Base):
     gentle_minutes: Mapped[int | None] = mapped_column(Integer)
     # The server's own regions, as "## Region" sections; shown before the shipped ones.
     resources: Mapped[str] = mapped_column(Text, default="")
+    # The server's own reviewed crisis message per Discord language, as JSON {"de": {"crisis": ..., "low": ...}}:
+    # shipped catalogs never translate crisis texts, so only these reach a member in another language.
+    crisis_texts: Mapped[str] = mapped_column(Text, default="", server_default="")

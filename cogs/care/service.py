@@ -19,7 +19,7 @@ from bot.db import Database
 from bot.db.models import DeliveryRecord
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
 from bot.keys import Keyring
-from cogs.care import domain
+from cogs.care import domain, texts
 from cogs.care.domain import Resources, Severity
 from cogs.care.models import CareAlert, CareCase, CareConfig, CarePreference
 from cogs.groups import api as groups
@@ -52,6 +52,8 @@ class Case:
     escalated: bool
     contact_made: bool
     follow_up_at: datetime | None
+    # Someone had it and can't carry on (left, lost the role, erased their data): open again for another person.
+    handed_back: bool = False
 
     @property
     def label(self) -> str:
@@ -67,6 +69,7 @@ class Offer:
     resources: Resources
     first_time: bool
     duty: bool
+    own_text: str | None = None  # the server's reviewed crisis message for the member's language, if it has one
 
 
 def _case(row: CareCase) -> Case:
@@ -87,6 +90,7 @@ def _case(row: CareCase) -> Case:
         escalated=row.escalated_at is not None,
         contact_made=row.contact_at is not None,
         follow_up_at=row.follow_up_at,
+        handed_back=row.status == OPEN and row.claimed_at is not None,
     )
 
 
@@ -113,6 +117,30 @@ async def card_messages(session: AsyncSession, case_ids: Sequence[int]) -> list[
     return [(int(case or 0), int(c or 0), int(m or 0)) for case, c, m in [*rows.all(), *sent.all()]]
 
 
+def refuse_worry(reporter: Actor, *, member_id: int | None, is_bot: bool) -> None:
+    """Nobody to check on (a bot), or it's the reporter themselves: say so, and open nothing."""
+    if is_bot:
+        raise BadInput(texts.WORRIED_ABOUT_A_BOT)
+    if member_id is not None and member_id == reporter.user_id:
+        raise BadInput(texts.WORRIED_ABOUT_ME)
+
+
+def release(row: CareCase, user_id: int, now: datetime) -> bool:
+    """Take ``user_id`` off a case (they left, lost the role, or erased their data). A claimed case they owned goes
+    back to the pool, due for the moderators at once rather than after a fresh deadline: the member had a person
+    and should not wait again. ``claimed_at`` stays, so the case still knows it had been picked up (the member is
+    then told someone else will take over, not that nobody could). True when the case went back to the pool."""
+    if row.helper_id == user_id:
+        row.helper_id = None
+    if row.owner_id != user_id:
+        return False
+    row.owner_id = None
+    if row.status != CLAIMED:
+        return False  # a closed case just stops naming them
+    row.status, row.escalate_at, row.follow_up_at = OPEN, now, None
+    return True
+
+
 class CareService:
     def __init__(
         self,
@@ -130,7 +158,7 @@ class CareService:
 
     async def config(self, session: AsyncSession, guild_id: int) -> CareConfig:
         return await session.get(CareConfig, guild_id) or CareConfig(
-            guild_id=guild_id, duty_of_care=False, resources=""
+            guild_id=guild_id, duty_of_care=False, resources="", crisis_texts=""
         )
 
     def _resources(self, config: CareConfig) -> Resources:
@@ -160,6 +188,32 @@ class CareService:
             config.resources = "\n\n".join(f"## {r.name}\n{r.text}" for r in own)
             return self._resources(config)
 
+    async def set_crisis_text(self, actor: Actor, language: str, crisis: str, low: str) -> dict[str, str]:
+        """An admin's reviewed crisis message for one language ("remove" as the message drops it). Returns the
+        languages the server now has its own text for, code -> name."""
+        if not actor.is_admin:
+            raise NotAllowed("Only server admins (Manage Server) can change the crisis messages.")
+        code = domain.language_code(language)
+        dropping = crisis.strip().lower() == "remove"
+        cleaned = None if dropping else domain.clean_crisis_text(crisis, low)
+        async with self.db.write() as session:
+            config = await session.get(CareConfig, actor.guild_id, with_for_update=True)
+            if config is None:
+                config = CareConfig(guild_id=actor.guild_id, duty_of_care=False, resources="", crisis_texts="")
+                session.add(config)
+            by_language = domain.parse_crisis_texts(config.crisis_texts or "")
+            by_language.pop(code, None)
+            if cleaned is not None:
+                by_language[code] = cleaned
+            config.crisis_texts = domain.dump_crisis_texts(by_language) if by_language else ""
+            return {c: domain.LANGUAGES[c] for c in by_language}
+
+    async def crisis_text(self, guild_id: int, language: str) -> domain.CrisisText | None:
+        """The server's text for one language (to prefill the form)."""
+        async with self.db.read() as session:
+            config = await self.config(session, guild_id)
+            return domain.parse_crisis_texts(config.crisis_texts or "").get(language)
+
     # --- offers: after a member wrote ----------------------------------------------------------------
 
     async def offer(
@@ -173,6 +227,7 @@ class CareService:
         post_id: int | None,
         now: datetime,
         zone: ZoneInfo | None = None,
+        locale: str | None = None,
     ) -> Offer | None:
         """A match (or the lowest mood): record an offer, unless the member turned these messages off or
         already got one today that was at least as pressing. ``writer_id`` only keys that memory, and for an
@@ -219,7 +274,10 @@ class CareService:
             if anonymous and self.keys is not None:
                 # The author's only link to their case: /privacy delete finds it by recomputing this.
                 row.seal = domain.seal(self.keys(), guild_id, row.id, writer_id)
-            return Offer(_case(row), self._resources(config), first_time, config.duty_of_care)
+            own = domain.own_crisis_text(
+                domain.parse_crisis_texts(config.crisis_texts or ""), locale, low_mood=source == "lowmood"
+            )
+            return Offer(_case(row), self._resources(config), first_time, config.duty_of_care, own)
 
     def _open(self, row: CareCase, config: CareConfig, now: datetime) -> None:
         row.status = OPEN
@@ -279,14 +337,20 @@ class CareService:
         self, reporter: Actor, *, member_id: int | None, post_id: int | None, is_bot: bool, now: datetime
     ) -> Case:
         """A member is worried about someone: a case for the moderators; nothing goes to that person."""
-        if is_bot:
-            raise BadInput("That message was written by a bot, so there's nobody to check on.")
-        if member_id == reporter.user_id:
-            raise BadInput(
-                "That's your own message. If you'd like someone to talk to, `/care ask` reaches a person here, "
-                "and `/care helplines` shows people you can call right now."
-            )
+        refuse_worry(reporter, member_id=member_id, is_bot=is_bot)
         async with self.db.write() as session:
+            if member_id is not None:  # the same worry twice (two presses, two menus) is one case
+                same = await session.scalar(
+                    select(CareCase).where(
+                        CareCase.guild_id == reporter.guild_id,
+                        CareCase.source == "worried",
+                        CareCase.member_id == member_id,
+                        CareCase.raised_by == reporter.user_id,
+                        CareCase.status.in_((OPEN, CLAIMED)),
+                    )
+                )
+                if same is not None:
+                    return _case(same)
             row = CareCase(
                 guild_id=reporter.guild_id,
                 group_id=None,
@@ -306,6 +370,14 @@ class CareService:
             row.escalate_at = now  # worried reports go to the moderators straight away
             await session.flush()
             return _case(row)
+
+    async def in_group_channel(self, guild_id: int, channel_id: int, parent_id: int | None) -> bool:
+        """Whether a message is in a group's channel (or one of its threads), where Report applies."""
+        async with self.db.read() as session:
+            for channel in (channel_id, parent_id):
+                if channel is not None and await groups.group_by_channel(session, guild_id, channel) is not None:
+                    return True
+        return False
 
     async def _optional_group(
         self, session: AsyncSession, actor: Actor, name: str | None, channel_id: int | None
@@ -483,12 +555,7 @@ class CareService:
         for row in list(rows):
             if still is not None and await self._may_handle(session, row, still):
                 continue
-            if row.helper_id == user_id:
-                row.helper_id = None
-            if row.owner_id == user_id:
-                # Back to the pool; the moderators get it at once rather than after a fresh deadline.
-                row.owner_id, row.status, row.claimed_at, row.escalate_at = None, OPEN, None, now
-                row.follow_up_at = None
+            release(row, user_id, now)
             changed.append(row)
         return [_case(row) for row in changed]
 

@@ -24,7 +24,8 @@ class CareSetup:
             "duty_of_care": "Duty-of-care mode: "
             + ("on (facilitators are alerted on every sign of crisis; members are told)" if duty else "off"),
             "care_urgent_minutes": f"Unclaimed urgent care requests go to the moderators after {urgent} minutes",
-            "care_gentle_minutes": f"Unclaimed gentle care requests go to the moderators after {gentle} minutes",
+            "care_gentle_minutes": f"Unclaimed gentle care requests go to the moderators after {gentle} minutes\n• "
+            + crisis_languages_line(domain.parse_crisis_texts(config.crisis_texts or "") if config else {}),
         }
 
     async def apply(self, session: AsyncSession, context: SetupContext, values: Mapping[str, Value]) -> str:
@@ -45,3 +46,14 @@ class CareSetup:
                 "member is told, in the message itself."
             )
         return ""
+
+
+def crisis_languages_line(texts: Mapping[str, object]) -> str:
+    """/setup's word on crisis messages in other languages (set with `/care crisis-message`)."""
+    if not texts:
+        return (
+            "Crisis message: English for everyone (`/care crisis-message` adds your own reviewed text for a "
+            "language, e.g. German)"
+        )
+    names = ", ".join(f"{domain.LANGUAGES.get(code, code)} ({code})" for code in texts)
+    return f"Crisis message: your own reviewed text in {names}; English for everyone else (`/care crisis-message`)"

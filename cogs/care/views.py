@@ -10,7 +10,7 @@ import discord
 
 from bot.buttons import PersistentButton, feature_cog
 from bot.interactions import HearthModal, HearthView
-from cogs.care import domain
+from cogs.care import domain, texts
 
 if TYPE_CHECKING:
     from cogs.care.cog import CareCog
@@ -132,6 +132,14 @@ def escalation_key(case_id: int, role_id: int | None) -> str:
     return f"{ESCALATION_VIEW}:{case_id}:{role_id or 0}"
 
 
+def card_view_key(case: Case) -> str | None:
+    """A card's buttons as a delivery view key, for a card rewritten through the delivery record: take it when
+    nobody has it, the owner's actions when someone does; a closed card keeps none."""
+    if case.status == "closed":
+        return None
+    return escalation_key(case.id, None) if case.owner_id is None else f"{OWNER_VIEW}:{case.id}"
+
+
 def escalation_view(arg: str) -> discord.ui.View:
     """An escalated card's one button: an escalated case is unclaimed by definition."""
     view = HearthView(timeout=None)
@@ -177,7 +185,8 @@ def case_card(case: Case, *, public: bool = False) -> str:
             f"**{'🟠 Urgent' if case.severity is domain.Severity.URGENT else '🟡 Gentle'} care request, case "
             f"#{case.id}**\nThis channel can be read by people who aren't moderators, so who it's about and where "
             "are left out. Moderators: see it in `/care cases`, or take it with the button.\n"
-            + domain.claim_line(case.owner_id, case.helper_id)
+            + (texts.HANDED_BACK_CARD + "\n" if case.handed_back else "")
+            + (domain.claim_line(case.owner_id, case.helper_id) if case.owner_id or case.status != "closed" else "")
             + ("\nClosed." if case.status == "closed" else "")
         )
     title = "📨 A concern" if case.source == "concern" else None
@@ -210,9 +219,12 @@ def case_card(case: Case, *, public: bool = False) -> str:
         )
     elif case.member_id is not None:
         lines.append(f"<@{case.member_id}> asked for someone here to reach out.")
-    if case.escalated:
+    if case.handed_back:
+        lines.append(texts.HANDED_BACK_CARD)
+    elif case.escalated:
         lines.append("Nobody could take this in time, so it came to the moderators.")
-    lines.append(domain.claim_line(case.owner_id, case.helper_id))
+    if case.status != "closed" or case.owner_id is not None:
+        lines.append(domain.claim_line(case.owner_id, case.helper_id))
     if case.contact_made:
         lines.append("Contact made. ✔")
     if case.status == "closed":
@@ -237,7 +249,7 @@ class TextForm(HearthModal):
     def __init__(self, kind: str, case_id: int, user_id: int, *, title: str, label: str, limit: int) -> None:
         super().__init__(title=title, custom_id=f"care:form:{kind}:{case_id}:{user_id}", timeout=900)
         self.kind, self.case_id = kind, case_id
-        default = domain.REACH_OUT_TEMPLATE if kind == "write" else None
+        default = texts.REACH_OUT_TEMPLATE if kind == "write" else None
         self.text: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label=label, style=discord.TextStyle.paragraph, max_length=limit, custom_id="text", default=default
         )
@@ -288,6 +300,36 @@ class RegionForm(HearthModal):
         await _cog(interaction).on_region_form(interaction, self.name.value, self.lines.value)
 
 
+class CrisisTextForm(HearthModal):
+    """Admins: the server's own reviewed crisis message for one language (write "remove" to drop it)."""
+
+    def __init__(self, user_id: int, code: str, current: domain.CrisisText | None) -> None:
+        name = domain.LANGUAGES[code]
+        super().__init__(title=f"Crisis message in {name}"[:45], custom_id=f"care:crisisform:{user_id}", timeout=900)
+        self.code = code
+        self.crisis: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Shown first, then the helplines"[:45],
+            style=discord.TextStyle.paragraph,
+            placeholder="Reviewed by a native speaker: acknowledge, no judgement, invite them to choose below.",
+            max_length=domain.CRISIS_TEXT_LIMIT,
+            default=current.crisis if current else None,
+            custom_id="crisis",
+        )
+        self.low: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="After a very low check-in (optional)"[:45],
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=domain.CRISIS_TEXT_LIMIT,
+            default=current.low if current and current.low else None,
+            custom_id="low",
+        )
+        self.add_item(self.crisis)
+        self.add_item(self.low)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).on_crisis_form(interaction, self.code, self.crisis.value, self.low.value)
+
+
 class CasePicker(HearthView):
     """`/care cases`: open one case's card (with its buttons) privately."""
 
@@ -321,3 +363,20 @@ class PersonPicker(HearthView):
 
     async def _picked(self, interaction: discord.Interaction) -> None:
         await _cog(interaction).on_pick(interaction, self.case_id, self.kind, self.select.values[0])
+
+
+class WorryView(HearthView):
+    """Report on a message outside group channels: the one choice that applies there. It carries the message and
+    its author only in memory, for the reporter's own ephemeral answer (never in a custom_id)."""
+
+    def __init__(self, message_id: int, author_id: int) -> None:
+        super().__init__(timeout=900)
+        self.message_id, self.author_id = message_id, author_id
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=texts.WORRIED_BUTTON, style=discord.ButtonStyle.primary
+        )
+        button.callback = self._pressed  # type: ignore[method-assign]
+        self.add_item(button)
+
+    async def _pressed(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).worried_elsewhere(interaction, self.message_id, self.author_id)

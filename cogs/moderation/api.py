@@ -107,3 +107,17 @@ class WorryDesk(Protocol):
     ) -> None:
         """Open the case and answer ``interaction`` (the submitted form); ``author_id`` None for an anonymous post."""
         ...
+
+    async def outside_groups(
+        self,
+        interaction: discord.Interaction,
+        *,
+        channel_id: int,
+        parent_id: int | None,
+        message_id: int,
+        author_id: int | None,
+        author_is_bot: bool,
+    ) -> bool:
+        """Report on a message outside every group's channel, where only a worry applies: answer ``interaction``
+        (the worried choice alone, or why not: a bot, oneself) and return True; False for a group channel."""
+        ...

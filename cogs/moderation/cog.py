@@ -21,7 +21,7 @@ from cogs.moderation import domain, texts
 from cogs.moderation.api import ModerationLink, QueueExtras, WorryDesk
 from cogs.moderation.link import Link
 from cogs.moderation.privacy import ModerationPrivacy, post_codes
-from cogs.moderation.queue_check import others_who_can_read, owner_notice, queue_readers
+from cogs.moderation.queue_check import QueueNotices, others_who_can_read, queue_readers
 from cogs.moderation.service import ModerationService, Page
 from cogs.moderation.settings import ModerationSetup, moderator_roles
 from cogs.moderation.views import (
@@ -81,6 +81,7 @@ class ModerationCog(commands.Cog):
         self.report_menu = app_commands.ContextMenu(name="Report message", callback=self.report_message)
         self.report_menu.guild_only = True
         self._card_locks: dict[int, asyncio.Lock] = {}
+        self.notices = QueueNotices(bot, bot.deliveries, bot.db, QUEUE_PUBLIC_PURPOSE, self.service.queue_of)
 
     async def cog_load(self) -> None:
         self.bot.interfaces.offer(ModerationLink, Link(self.readers))
@@ -89,8 +90,10 @@ class ModerationCog(commands.Cog):
         self.bot.interfaces.require(GroupHooks).viewer_roles.append(moderator_roles)
         self.bot.tree.add_command(self.report_menu)
         self.bot.privacy.register(self.privacy)
+        self.notices.attach()
 
     async def cog_unload(self) -> None:
+        self.notices.detach()
         self.bot.interfaces.withdraw(ModerationLink)
         self.bot.setup_sections.unregister("moderation")
         hooks = self.bot.interfaces.get(GroupHooks)
@@ -127,16 +130,9 @@ class ModerationCog(commands.Cog):
                 await after.send(domain.queue_warning(now), allowed_mentions=NO_MENTIONS)
             except discord.HTTPException as error:
                 log.warning("could not warn about the queue channel guild=%s status=%s", after.guild.id, error.status)
-            await self._tell_owner_queue_public(after, now)
+            await self.notices.tell_admins(after, now)  # once per change, not on every channel event
         for item_id in await self.service.open_cards(after.guild.id):
             await self.publish_card(item_id)
-
-    async def _tell_owner_queue_public(self, channel: discord.TextChannel, readers: list[str]) -> None:
-        """Called once per change (private -> readable), not on every channel event."""
-        notice = owner_notice(channel, readers, QUEUE_PUBLIC_PURPOSE)
-        if notice is not None:
-            async with self.bot.db.write() as session:
-                self.bot.deliveries.enqueue(session, notice)
 
     async def hearth_start(self) -> None:
         self.bot.scheduler.daily(RETENTION_JOB, self.run_retention)
@@ -212,8 +208,12 @@ class ModerationCog(commands.Cog):
 
     async def start_report(self, interaction: discord.Interaction, **target: Any) -> None:
         actor = actor_of(interaction)
-        await self.service.precheck_report(actor, **{k: v for k, v in target.items() if k != "content"})
-        worry = self.bot.interfaces.get(WorryDesk) is not None
+        where = {k: v for k, v in target.items() if k != "content"}
+        desk = self.bot.interfaces.get(WorryDesk)
+        if desk is not None and await desk.outside_groups(interaction, **where):
+            return  # outside group channels only "I'm worried about this person" applies, and care answered
+        await self.service.precheck_report(actor, **where)
+        worry = desk is not None
         await interaction.response.send_modal(ReportModal(self, worry=worry, **target))
 
     async def submit_worry(self, interaction: discord.Interaction, **target: Any) -> None:

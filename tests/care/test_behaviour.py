@@ -10,7 +10,7 @@ import pytest
 import simcord
 from sqlalchemy import select
 
-from cogs.care import domain
+from cogs.care import texts
 from cogs.care.models import CareCase
 from cogs.moderation.models import ModerationConfig, ModItem
 from cogs.moderation.views import KIND_ID
@@ -63,7 +63,7 @@ async def test_a_keyword_in_a_checkin_reaches_a_person_who_claims_follows_up_and
     done = await check_in(alice, group, 2, CRISIS, "me")
     offer = private(done)
     # One warm message: acknowledgement, the emergency number first, choices, and what Hearth does (first time).
-    assert offer.content.startswith(domain.ACKNOWLEDGE)
+    assert offer.content.startswith(texts.ACKNOWLEDGE)
     assert offer.content.index("emergency number") < offer.content.index("findahelpline")
     assert "Why you're seeing this" in offer.content
     assert "config.toml" not in offer.content and "[safety]" not in offer.content
@@ -93,7 +93,7 @@ async def test_a_keyword_in_a_checkin_reaches_a_person_who_claims_follows_up_and
     (case,) = await cases(harness)
     assert (case.status, case.owner_id) == ("closed", fay.id)
     assert case.contact_at is not None and case.claimed_at is not None
-    assert "closed your request" in dms(alice)[-1].content
+    assert "marked this as done" in dms(alice)[-1].content
 
 
 async def test_an_unclaimed_urgent_request_goes_to_the_moderators_and_the_member_gets_helplines_again(
@@ -111,7 +111,7 @@ async def test_an_unclaimed_urgent_request_goes_to_the_moderators_and_the_member
     sent = [r for r in env.http_requests if r.method == "POST" and str(w["queue"].id) in r.path][-1]
     assert sent.json["content"].startswith("<@&")  # the moderator role, and only it, is pinged
     assert sent.json["allowed_mentions"]["parse"] == [] and sent.json["allowed_mentions"].get("users") in (None, [])
-    assert "nobody here has been able to pick up your request yet" in dms(alice)[-1].content
+    assert "nobody here has been free to reach out yet" in dms(alice)[-1].content
     assert "findahelpline" in dms(alice)[-1].content
     claimed = await w["mod"].click(posted, label="I'll reach out")
     assert "It's yours" in claimed.response.content
@@ -122,7 +122,7 @@ async def test_the_lowest_mood_offers_gently_and_escalates_after_hours(harness: 
     alice = w["alice"]
     done = await check_in(alice, w["group"], 1, "")
     offer = private(done)
-    assert offer.content.startswith(domain.ACKNOWLEDGE_LOW)
+    assert offer.content.startswith(texts.ACKNOWLEDGE_LOW)
     await alice.click(offer.message, label="I'd like someone here to reach out")
     assert "Gentle" in dms(w["leads"][0])[-1].content
     await env.advance_time(60 * 60)
@@ -417,7 +417,7 @@ async def test_an_escalation_survives_discord_failing_and_a_restart_and_arrives_
     await harness.restart()  # the escalation isn't armed again, nor its card re-sent
     await env.advance_time(3600)
     (card,) = escalations()  # exactly once
-    assert "nobody here has been able to pick up" in dms(w["alice"])[-1].content
+    assert "nobody here has been free to reach out yet" in dms(w["alice"])[-1].content
     claimed = await mod.click(card, label="I'll reach out")  # its button was rebuilt from the record
     assert "It's yours" in claimed.response.content
     assert f"<@{mod.id}> is reaching out" in next(m for m in queue.history() if m.id == card.id).content

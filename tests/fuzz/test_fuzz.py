@@ -355,7 +355,9 @@ async def test_every_command_form_and_button_answers_truthfully_when_discord_fai
                 if await check.run(f"button {custom_id} (Discord {kind})", press, may_be_gone=True) is not None:
                     pressed += 1
             reached += bool(failed)
-    assert pressed >= 5 and forms >= 1 and reached >= 10, (pressed, forms, reached)
+    # reached was 10 until care stopped sending a second DM when nobody could be reached (the member's own
+    # answer says so): /care ask and /concern by the owner, /concern by a newcomer now make no REST call here.
+    assert pressed >= 5 and forms >= 1 and reached >= 7, (pressed, forms, reached)
     assert not check.failures, "\n".join(check.failures[:40])
 
 
