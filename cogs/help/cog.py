@@ -66,4 +66,5 @@ class HelpCog(commands.Cog):
         chosen = self.bot.help_topics.get(topic)
         if chosen is None:
             raise BadInput(domain.unknown_topic(topic, topics, mention))
-        await reply(interaction, domain.topic_text(chosen, usable, mention))
+        every = {leaf.qualified_name for top in self.bot.tree.get_commands() for leaf in leaves(top)}
+        await reply(interaction, domain.topic_text(chosen, usable, mention, every))

@@ -70,10 +70,11 @@ def overview(
     return fit(lines, mention)
 
 
-def topic_text(topic: HelpTopic, usable: Sequence[Usable], mention: Mention) -> str:
-    """What a feature does and who can see what, with the commands of it this person may use."""
+def topic_text(topic: HelpTopic, usable: Sequence[Usable], mention: Mention, known: set[str] | None = None) -> str:
+    """What a feature does and who can see what, with the commands of it this person may use; ``known`` are
+    every command's names, so a `/command` the text names becomes clickable."""
     mine = [u for u in usable if u.name in (*topic.in_group, *topic.anywhere)]
-    known = {u.name for u in usable}
+    known = known if known is not None else {u.name for u in usable}
     lines = [texts.topic_head(topic), texts.linked(texts.details(topic), mention, known)]
     if mine:
         lines.append(texts.you_can_use(", ".join(mention(u.name) for u in mine)))
