@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot import texts as shared_texts
 from bot.errors import BadInput, BotMissingPermissions, HearthError, NotFound
 from bot.interactions import CONTENT_LIMIT, NO_MENTIONS, actor_of, reply
-from cogs.groups import domain, texts
+from cogs.groups import domain, refusals, texts
 from cogs.groups.api import GroupHooks
 from cogs.groups.service import (
     ChannelAccess,
@@ -317,7 +317,7 @@ class DiscordSteps:
         actor = actor_of(interaction)
         guild = guild_of(interaction)
         if member.bot:
-            raise BadInput(texts.bots_cannot_facilitate())
+            raise BadInput(refusals.bots_cannot_facilitate())
         target = await self.service.require_facilitator(actor, name)
         channel = guild.get_channel(target.channel_id) if target.channel_id is not None else None
         if target.private and channel is not None:

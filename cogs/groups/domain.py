@@ -11,7 +11,7 @@ from zoneinfo import available_timezones
 
 from bot.errors import BadInput
 from bot.text import matching
-from cogs.groups import texts
+from cogs.groups import refusals
 
 T = TypeVar("T")
 
@@ -30,13 +30,13 @@ def clean_name(raw: str) -> str:
     """A group name as stored: trimmed, inner whitespace collapsed; 2-50 characters."""
     name = _SPACES.sub(" ", unicodedata.normalize("NFC", raw or "")).strip()
     if len(name) < NAME_MIN:
-        raise BadInput(texts.name_too_short(NAME_MIN, name))
+        raise BadInput(refusals.name_too_short(NAME_MIN, name))
     if len(name) > NAME_MAX:
-        raise BadInput(texts.name_too_long(NAME_MAX, len(name)))
+        raise BadInput(refusals.name_too_long(NAME_MAX, len(name)))
     if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise BadInput(texts.name_control_characters())
+        raise BadInput(refusals.name_control_characters())
     if "@" in name or "`" in name or "*" in name:
-        raise BadInput(texts.name_formatting())
+        raise BadInput(refusals.name_formatting())
     return name
 
 
@@ -49,16 +49,16 @@ def name_key(name: str) -> str:
 def clean_description(raw: str | None) -> str:
     description = (raw or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        raise BadInput(texts.description_too_long(DESCRIPTION_MAX, len(description)))
+        raise BadInput(refusals.description_too_long(DESCRIPTION_MAX, len(description)))
     return description
 
 
 def clean_guidelines(raw: str | None) -> str:
     text = (raw or "").strip()
     if not text:
-        raise BadInput(texts.guidelines_empty())
+        raise BadInput(refusals.guidelines_empty())
     if len(text) > GUIDELINES_MAX:
-        raise BadInput(texts.guidelines_too_long(GUIDELINES_MAX, len(text)))
+        raise BadInput(refusals.guidelines_too_long(GUIDELINES_MAX, len(text)))
     return text
 
 
@@ -132,4 +132,4 @@ def timezone_suggestions(typed: str, limit: int = 25) -> list[str]:
 def private_join_answer(typed: str) -> str:
     """What /group join says both for a name that exists nowhere and for a private group the member may not
     see (their request is sent): one text, in the member's own spelling, so asking reveals nothing."""
-    return texts.private_join_answer(typed.strip()[:100])
+    return refusals.private_join_answer(typed.strip()[:100])

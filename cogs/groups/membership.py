@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
-from cogs.groups import queries, texts
+from cogs.groups import queries, refusals
 from cogs.groups.models import (
     Group,
     GroupMember,
@@ -28,11 +28,11 @@ class Membership(ServiceBase):
 
     async def _join_checks(self, session: AsyncSession, actor: Actor, group: Group) -> None:
         if group.archived_at is not None:
-            raise BadInput(texts.archived_no_members(group.name))
+            raise BadInput(refusals.archived_no_members(group.name))
         if await queries.is_member(session, group.id, actor.user_id):
-            raise Conflict(texts.already_member(group.name))
+            raise Conflict(refusals.already_member(group.name))
         if await self._has_request(session, group.id, actor.user_id):
-            raise Conflict(texts.already_requested(group.name))
+            raise Conflict(refusals.already_requested(group.name))
 
     async def join_plan(self, actor: Actor, name: str) -> JoinPlan:
         """What /group join does. A missing name, and a private group the member may not see, plan the same
@@ -55,13 +55,13 @@ class Membership(ServiceBase):
             async with self.db.write() as session:
                 group = await self._group(session, actor, group_id, lock=True)
                 if group.private:
-                    raise NotAllowed(texts.private_named_ask(group.name))
+                    raise NotAllowed(refusals.private_named_ask(group.name))
                 await self._join_checks(session, actor, group)
                 session.add(GroupMember(group_id=group.id, user_id=actor.user_id, joined_at=self.clock.now()))
                 await session.flush()
                 return GroupInfo.of(group)
         except IntegrityError:
-            raise Conflict(texts.already_member(None)) from None
+            raise Conflict(refusals.already_member(None)) from None
 
     async def undo_join(self, group_id: int, user_id: int) -> None:
         async with self.db.undo() as session:
@@ -79,7 +79,7 @@ class Membership(ServiceBase):
                 await session.flush()
                 return Request(request.id, GroupInfo.of(group), actor.user_id, None, None)
         except IntegrityError:
-            raise Conflict(texts.already_requested(None)) from None
+            raise Conflict(refusals.already_requested(None)) from None
 
     async def attach_request_message(self, request_id: int, channel_id: int, message_id: int) -> None:
         async with self.db.write() as session:
@@ -97,7 +97,7 @@ class Membership(ServiceBase):
         query = select(JoinRequest).where(JoinRequest.id == request_id)
         request = await session.scalar(query.with_for_update() if lock else query)
         if request is None:
-            raise NotFound(texts.request_gone())
+            raise NotFound(refusals.request_gone())
         group = await self._group(session, actor, request.group_id)
         await queries.require_facilitator(session, actor, group)
         return request
@@ -119,7 +119,7 @@ class Membership(ServiceBase):
             group = await queries.get_group(session, actor.guild_id, request.group_id)
             if approve:
                 if group.archived_at is not None:
-                    raise BadInput(texts.approve_archived(group.name))
+                    raise BadInput(refusals.approve_archived(group.name))
                 if not await queries.is_member(session, group.id, request.user_id):
                     session.add(GroupMember(group_id=group.id, user_id=request.user_id, joined_at=now))
             decided = Request(
@@ -157,7 +157,7 @@ class Membership(ServiceBase):
             if not await queries.is_member(session, group.id, actor.user_id):
                 if await self._has_request(session, group.id, actor.user_id):
                     return GroupInfo.of(group)
-                raise BadInput(texts.nothing_to_leave(group.name))
+                raise BadInput(refusals.nothing_to_leave(group.name))
             return GroupInfo.of(group)
 
     async def leave(self, actor: Actor, group_id: int) -> bool:
@@ -176,5 +176,5 @@ class Membership(ServiceBase):
                 )
             )
             if not left.rowcount and not withdrawn.rowcount:  # type: ignore[attr-defined]
-                raise BadInput(texts.nothing_to_leave(group.name))
+                raise BadInput(refusals.nothing_to_leave(group.name))
             return bool(left.rowcount)  # type: ignore[attr-defined]

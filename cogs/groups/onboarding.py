@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from cogs.groups import texts
+from cogs.groups import setup_texts
 
 DONE = "✅"
 TODO = "⚠️"
@@ -62,55 +62,55 @@ def needed(features: frozenset[str]) -> list[str]:
 
 def checklist(facts: Facts, *, server: str) -> str:
     """The whole checklist as one message (under Discord's 2,000 characters), done items first marked."""
-    lines = [texts.checklist_header(server)]
+    lines = [setup_texts.checklist_header(server)]
     if facts.missing_permissions:
-        names = ", ".join(texts.missing_permission(p) for p in facts.missing_permissions)
-        lines.append(f"{TODO} {texts.check_permissions_missing(names, facts.bot_role_name)}")
+        names = ", ".join(setup_texts.missing_permission(p) for p in facts.missing_permissions)
+        lines.append(f"{TODO} {setup_texts.check_permissions_missing(names, facts.bot_role_name)}")
     else:
-        lines.append(f"{DONE} {texts.check_permissions_done()}")
+        lines.append(f"{DONE} {setup_texts.check_permissions_done()}")
     if facts.bot_role_name is None:
-        lines.append(f"{TODO} {texts.check_no_bot_role()}")
+        lines.append(f"{TODO} {setup_texts.check_no_bot_role()}")
     elif facts.roles_above_bot:
         shown = ", ".join(facts.roles_above_bot[:5]) + ("…" if len(facts.roles_above_bot) > 5 else "")
-        lines.append(f"{TODO} {texts.check_roles_above(shown, facts.bot_role_name)}")
+        lines.append(f"{TODO} {setup_texts.check_roles_above(shown, facts.bot_role_name)}")
     else:
-        lines.append(f"{DONE} {texts.check_role_order_done(facts.bot_role_name)}")
+        lines.append(f"{DONE} {setup_texts.check_role_order_done(facts.bot_role_name)}")
     if facts.facilitator_role_set:
-        lines.append(f"{DONE} {texts.check_facilitator_role_done()}")
+        lines.append(f"{DONE} {setup_texts.check_facilitator_role_done()}")
     else:
-        lines.append(f"{TODO} {texts.check_facilitator_role_missing()}")
+        lines.append(f"{TODO} {setup_texts.check_facilitator_role_missing()}")
     if facts.queue is not None:
         lines.append(_queue_line(facts))
     if facts.timezone:
-        lines.append(f"{DONE} {texts.check_timezone_done(facts.timezone)}")
+        lines.append(f"{DONE} {setup_texts.check_timezone_done(facts.timezone)}")
     else:
-        lines.append(f"{TODO} {texts.check_timezone_missing(facts.default_timezone)}")
+        lines.append(f"{TODO} {setup_texts.check_timezone_missing(facts.default_timezone)}")
     lines.append(_care_line(facts))
-    lines.append(texts.check_commands_hint())
-    lines.append(texts.check_again())
+    lines.append(setup_texts.check_commands_hint())
+    lines.append(setup_texts.check_again())
     return fit(lines)
 
 
 def _queue_line(facts: Facts) -> str:
     queue = facts.queue
     assert queue is not None
-    role = "" if facts.moderator_role_set else " " + texts.check_no_moderator_role()
+    role = "" if facts.moderator_role_set else " " + setup_texts.check_no_moderator_role()
     if not queue.channel_set or not queue.exists:
-        return f"{TODO} {texts.check_queue_unusable(is_set=queue.channel_set)}{role}"
+        return f"{TODO} {setup_texts.check_queue_unusable(is_set=queue.channel_set)}{role}"
     if not queue.private:
-        return f"{TODO} {texts.check_queue_public()}{role}"
+        return f"{TODO} {setup_texts.check_queue_public()}{role}"
     if not queue.hearth_can_post:
-        return f"{TODO} {texts.check_queue_no_post()}{role}"
+        return f"{TODO} {setup_texts.check_queue_no_post()}{role}"
     if role:
-        return f"{TODO} {texts.check_queue_private_but()}{role}"
-    return f"{DONE} {texts.check_queue_done()}"
+        return f"{TODO} {setup_texts.check_queue_private_but()}{role}"
+    return f"{DONE} {setup_texts.check_queue_done()}"
 
 
 def _care_line(facts: Facts) -> str:
     if "care" not in facts.features:
-        return f"{TODO} {texts.check_care_missing()}"
+        return f"{TODO} {setup_texts.check_care_missing()}"
     regions = ", ".join(facts.crisis_regions[:6]) or None
-    return f"{DONE} {texts.check_care_done(regions)}"
+    return f"{DONE} {setup_texts.check_care_done(regions)}"
 
 
 def fit(lines: Sequence[str]) -> str:
@@ -119,7 +119,7 @@ def fit(lines: Sequence[str]) -> str:
     used = 0
     for line in lines:
         if used + len(line) + 1 > LIMIT - 200:  # room for a greeting line above it
-            out.append(texts.check_more())
+            out.append(setup_texts.check_more())
             break
         out.append(line)
         used += len(line) + 1

@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot import i18n
 from bot.interactions import NO_MENTIONS
 from bot.translator import server_language
-from cogs.groups import onboarding, texts
+from cogs.groups import onboarding, setup_texts
 from cogs.groups.setup_check import stored_setup
 from cogs.moderation.api import ModerationLink
 
@@ -112,7 +112,7 @@ class OnboardingCog(commands.Cog):
         if adder is not None:
             try:
                 with i18n.using(server_language(self.bot, guild.id)):
-                    greeting = texts.thanks_for_adding(guild.name)
+                    greeting = setup_texts.thanks_for_adding(guild.name)
                 await adder.send("\n".join((greeting, text)), allowed_mentions=NO_MENTIONS)
                 return "dm"
             except discord.HTTPException as error:  # DMs closed (50007) or Discord trouble: try the channel

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.actor import Actor
 from bot.errors import BadInput, HearthError, NotAllowed, NotFound
 from bot.text import shorten
-from cogs.groups import domain, texts
+from cogs.groups import domain, refusals
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, MemberProfile
 
 
@@ -31,7 +31,7 @@ class GuidelinesNotAccepted(HearthError):
     """The member must accept the group's current guidelines first; cogs answer with the Accept prompt."""
 
     def __init__(self, group: Group | GroupLike) -> None:
-        super().__init__(texts.guidelines_first(group.name))
+        super().__init__(refusals.guidelines_first(group.name))
         self.group_id = group.id
 
 
@@ -46,13 +46,13 @@ async def guild_config(session: AsyncSession, guild_id: int) -> GuildConfig:
 async def get_group(session: AsyncSession, guild_id: int, group_id: int) -> Group:
     group = await session.get(Group, group_id)
     if group is None or group.guild_id != guild_id:
-        raise NotFound(texts.group_gone())
+        raise NotFound(refusals.group_gone())
     return group
 
 
 def no_such_group(name: str) -> NotFound:
     """The one answer for a name that names no group the asker may see (missing, or private to others)."""
-    return NotFound(texts.no_such_group(name.strip()[:100]))
+    return NotFound(refusals.no_such_group(name.strip()[:100]))
 
 
 async def group_by_name(session: AsyncSession, guild_id: int, name: str) -> Group:
@@ -119,8 +119,8 @@ async def resolve_group(session: AsyncSession, actor: Actor, name: str | None, c
     if len(mine) == 1:
         return mine[0]
     if not mine:
-        raise BadInput(texts.in_no_group())
-    raise BadInput(texts.in_several_groups())
+        raise BadInput(refusals.in_no_group())
+    raise BadInput(refusals.in_several_groups())
 
 
 async def is_facilitator(session: AsyncSession, actor: Actor, group_id: int | None = None) -> bool:
@@ -137,14 +137,14 @@ async def is_facilitator(session: AsyncSession, actor: Actor, group_id: int | No
 
 async def require_facilitator(session: AsyncSession, actor: Actor, group: Group | None = None) -> None:
     if not await is_facilitator(session, actor, group.id if group else None):
-        raise NotAllowed(texts.facilitators_only(group.name if group else None))
+        raise NotAllowed(refusals.facilitators_only(group.name if group else None))
 
 
 async def require_active_member(session: AsyncSession, group: Group, user_id: int) -> None:
     if group.archived_at is not None:
-        raise BadInput(texts.archived_no_activity(group.name))
+        raise BadInput(refusals.archived_no_activity(group.name))
     if not await is_member(session, group.id, user_id):
-        raise NotAllowed(texts.not_a_member(group.name))
+        raise NotAllowed(refusals.not_a_member(group.name))
 
 
 async def has_accepted_guidelines(session: AsyncSession, group: Group, user_id: int) -> bool:
@@ -166,7 +166,7 @@ def parse_timezone(name: str) -> ZoneInfo:
             raise ValueError(name)
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise BadInput(texts.unknown_timezone(shorten(name, 40))) from None
+        raise BadInput(refusals.unknown_timezone(shorten(name, 40))) from None
 
 
 async def group_timezone(session: AsyncSession, group: Group, default: str = "UTC") -> ZoneInfo:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from cogs.groups import texts
+from cogs.groups import refusals
 from cogs.groups.models import (
     Group,
 )
@@ -120,8 +120,8 @@ class TextEdit:
 
 
 def role_missing_message(group: GroupInfo | Group) -> str:
-    return texts.role_missing(group.name)
+    return refusals.role_missing(group.name)
 
 
 def channel_missing_message(group: GroupInfo | Group) -> str:
-    return texts.channel_missing(group.name)
+    return refusals.channel_missing(group.name)

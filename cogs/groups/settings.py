@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import BadInput
 from bot.setup import SetupContext, Value
-from cogs.groups import queries, texts
+from cogs.groups import queries, setup_texts
 from cogs.groups.models import GuildConfig
 
 
@@ -23,8 +23,10 @@ class GroupsSetup:
         config = await queries.guild_config(session, guild_id)
         role = config.facilitator_role_id
         return {
-            "facilitator_role": texts.setup_facilitator_role(f"<@&{role}>" if role else None),
-            "timezone": texts.setup_timezone(config.timezone or self.default_timezone, default=config.timezone is None),
+            "facilitator_role": setup_texts.setup_facilitator_role(f"<@&{role}>" if role else None),
+            "timezone": setup_texts.setup_timezone(
+                config.timezone or self.default_timezone, default=config.timezone is None
+            ),
         }
 
     async def apply(self, session: AsyncSession, context: SetupContext, values: Mapping[str, Value]) -> str:
@@ -32,7 +34,7 @@ class GroupsSetup:
         timezone = values.get("timezone")
         zone = queries.parse_timezone(str(timezone)).key if timezone is not None else None
         if role is not None and role == context.actor.guild_id:
-            raise BadInput(texts.everyone_not_facilitator_role())
+            raise BadInput(setup_texts.everyone_not_facilitator_role())
         config = await session.get(GuildConfig, context.actor.guild_id, with_for_update=True)
         if config is None:
             config = GuildConfig(guild_id=context.actor.guild_id)

@@ -11,6 +11,7 @@ import simcord
 
 from bot import i18n
 from bot import texts as bot_texts
+from cogs.groups import setup_texts
 from cogs.groups import texts as groups_texts
 from cogs.help import texts as help_texts
 from tests.conftest import Harness
@@ -77,7 +78,7 @@ async def test_a_german_admin_reads_setup_and_its_checklist_in_german(
 
     shown = await s.admin.slash(s.general, "setup")
     text = said(shown)
-    assert text.startswith(german(groups_texts.setup_header, s.guild.name))
+    assert text.startswith(german(setup_texts.setup_header, s.guild.name))
     assert "• Rolle der Gruppenbegleitung: <@&" in text
     assert "• Standard-Zeitzone: UTC (Voreinstellung)" in text
     assert "**Hearth-Einrichtungscheckliste für" in text
@@ -153,7 +154,7 @@ async def test_help_in_a_dm_follows_the_members_locale(
     ],
 )
 def test_group_counts_use_each_languages_plural_rule(language: str, n: int, expected: str) -> None:
-    assert in_language(language, groups_texts.private_channels_updated, n) == expected
+    assert in_language(language, setup_texts.private_channels_updated, n) == expected
 
 
 @pytest.mark.parametrize(

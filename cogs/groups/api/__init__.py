@@ -22,7 +22,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from bot.actor import Actor
 from bot.errors import BadInput, NotAllowed, NotFound
-from cogs.groups import domain, queries, texts
+from cogs.groups import domain, queries, refusals
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, MemberProfile
 from cogs.groups.queries import GuidelinesNotAccepted, parse_timezone
 
@@ -144,9 +144,9 @@ class Participation:
     def require_member(self) -> None:
         """A member of an active group (guidelines not asked: e.g. sending support to someone)."""
         if self.group.archived:
-            raise BadInput(texts.archived_no_activity(self.group.name))
+            raise BadInput(refusals.archived_no_activity(self.group.name))
         if not self.member:
-            raise NotAllowed(texts.not_a_member(self.group.name))
+            raise NotAllowed(refusals.not_a_member(self.group.name))
 
 
 def participation_select(group_id: int, user_id: int) -> Select[Group, int, int]:
@@ -172,7 +172,7 @@ async def participation(session: AsyncSession, guild_id: int, group_id: int, use
     """Raises NotFound when the group is gone or belongs to another server."""
     row = (await session.execute(participation_select(group_id, user_id))).first()
     if row is None or row[0].guild_id != guild_id:
-        raise NotFound(texts.group_gone())
+        raise NotFound(refusals.group_gone())
     return participation_of(row)
 
 
