@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.actor import Actor
 
 KEY = "audience"
@@ -31,17 +32,13 @@ class Audience(StrEnum):
 
     @property
     def label(self) -> str:
-        return "server admins (Manage Server)" if self is Audience.ADMINS else self.value
+        """Who this is, in the reader's language ("facilitators")."""
+        return texts.audience_label(self.value)
 
     @property
     def refusal(self) -> str:
-        return {
-            Audience.MEMBERS: "",
-            Audience.FACILITATORS: "Only facilitators can do that. `/help` shows what you can use here.",
-            Audience.MODERATORS: "Only moderators can do that. `/help` shows what you can use here.",
-            Audience.HELPERS: "Only facilitators and moderators can do that. `/help` shows what you can use here.",
-            Audience.ADMINS: "Only server admins (Manage Server permission) can use this command.",
-        }[self]
+        """What someone outside this audience reads, in their language."""
+        return texts.audience_refusal(self.value)
 
 
 C = TypeVar("C")

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import discord
 from discord.ext import commands
 
+from bot import texts
 from bot.errors import NotFound
 from bot.interactions import handle_error, retried_quietly
 
@@ -32,14 +33,11 @@ class FeatureUnavailable(NotFound):
     """The button's feature isn't loaded in this process (switched off, or still starting)."""
 
 
-UNAVAILABLE = "That part of Hearth isn't running right now. Nothing was changed; please try again later."
-
-
-def feature_cog(client: discord.Client, cog_name: str, unavailable: str = UNAVAILABLE) -> commands.Cog:
+def feature_cog(client: discord.Client, cog_name: str, unavailable: str | None = None) -> commands.Cog:
     """The loaded cog called ``cog_name``, or a kind :class:`FeatureUnavailable` for the member."""
     cog = client.get_cog(cog_name) if isinstance(client, commands.Bot) else None
     if cog is None:
-        raise FeatureUnavailable(unavailable)
+        raise FeatureUnavailable(unavailable or texts.feature_unavailable())
     return cog
 
 
@@ -48,8 +46,9 @@ class PersistentButton(discord.ui.DynamicItem[Any], Generic[CogT], template=_MAT
     handler."""
 
     cog_name: ClassVar[str]
-    # What the member reads if the feature isn't loaded (care says what to do in danger).
-    unavailable: ClassVar[str] = UNAVAILABLE
+    # What the member reads if the feature isn't loaded (care says what to do in danger); None: the
+    # common notice, in the member's language.
+    unavailable: ClassVar[str | None] = None
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
@@ -64,8 +63,8 @@ class PersistentButton(discord.ui.DynamicItem[Any], Generic[CogT], template=_MAT
         cog: Any = feature_cog(interaction.client, self.cog_name, self.unavailable_text())
         await self.pressed(interaction, cog)
 
-    def unavailable_text(self) -> str:
-        """Override for a text in the member's language (bot/i18n.py)."""
+    def unavailable_text(self) -> str | None:
+        """Override for a feature's own text in the member's language (bot/i18n.py)."""
         return self.unavailable
 
     async def pressed(self, interaction: discord.Interaction, cog: CogT) -> None:

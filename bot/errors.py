@@ -1,8 +1,11 @@
 """Errors a person can act on. Services raise them (no ``discord`` import here); the command tree's
-one ``on_error`` turns them into an ephemeral reply with the message as written.
+one ``on_error`` turns them into an ephemeral reply with the message as written (already in the
+member's language: build it with a ``texts`` module while the interaction's language is bound).
 """
 
 from __future__ import annotations
+
+from bot import texts
 
 
 class HearthError(Exception):
@@ -37,17 +40,14 @@ class Transient(HearthError):
     """Trouble that passes by itself (a busy database, Discord briefly failing); raise it to ask
     the member to try again in a moment. ``bot/interactions.py`` also recognises the library errors."""
 
-    def __init__(self, message: str = "I'm a little busy right now. Please try again in a moment.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message if message is not None else texts.busy())
 
 
 class BotMissingPermissions(HearthError):
     """Hearth itself lacks a Discord permission; names it so an admin can grant it."""
 
-    def __init__(self, permissions: list[str], where: str = "this server") -> None:
-        names = ", ".join(p.replace("_", " ").title() for p in permissions)
-        super().__init__(
-            f"I need the {names} permission in {where} to do that. "
-            "Ask a server admin to grant it to Hearth's role, then try again."
-        )
+    def __init__(self, permissions: list[str], where: str | None = None) -> None:
+        """``where`` is a channel mention; none means this server."""
+        super().__init__(texts.bot_missing_permissions(permissions, where))
         self.permissions = permissions

@@ -1,7 +1,10 @@
 """What each loaded feature says in ``/help``: a ``HELP = HelpTopic(...)`` constant in the feature's
 ``__init__.py``, gathered by ``bot/app.py`` when the feature loads (an unloaded feature says nothing).
 
-The help feature reads only these topics and the command tree, never a feature's internals.
+The help feature reads only these topics and the command tree, never a feature's internals. A topic's
+``title``, ``summary`` and ``details`` are marked with ``N_`` where declared (``bot/i18n.py``) and shown
+in the reader's language; `/command` written in backticks in ``details`` is shown as a clickable mention.
+The ``disclosure`` is shown exactly as written (care's: never machine-translated).
 A feature whose topic carries a ``disclosure`` (the care feature: what happens when someone asks for
 help or a worry is raised) has it shown on every ``/help`` and in the welcome a member gets on joining a
 group; its ``anywhere`` commands (``care ask``) are offered next to it.

@@ -23,7 +23,7 @@ import discord
 from discord import app_commands
 from sqlalchemy import exc as sa_exc
 
-from bot import outcome
+from bot import outcome, texts
 from bot.actor import Actor
 from bot.audience import Audience, audience_of
 from bot.errors import BadInput, BotMissingPermissions, HearthError, NotAllowed, Transient
@@ -151,7 +151,7 @@ class FormTooLate(HearthError):
     """A form could not open because the interaction had to be deferred first."""
 
     def __init__(self) -> None:
-        super().__init__("That took me a moment too long, so the form couldn't open. Please try again.")
+        super().__init__(texts.form_too_late())
 
 
 class GuardedResponse(discord.InteractionResponse):
@@ -354,7 +354,7 @@ def actor_of(interaction: discord.Interaction) -> Actor:
     """The acting member as ids; refuses use outside a server."""
     member = interaction.user
     if interaction.guild_id is None or not isinstance(member, discord.Member):
-        raise BadInput("This works inside a server, not in direct messages.")
+        raise BadInput(texts.server_only())
     guild = interaction.guild
     is_owner = guild is not None and guild.owner_id == member.id
     return Actor(
@@ -363,10 +363,6 @@ def actor_of(interaction: discord.Interaction) -> Actor:
         role_ids=frozenset(role.id for role in member.roles),
         is_admin=is_owner or member.guild_permissions.manage_guild,
     )
-
-
-def _describe_missing(permissions: list[str]) -> str:
-    return ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in permissions)
 
 
 # PostgreSQL SQLSTATEs that mean "try again": serialisation failure, deadlock, lock not available,
@@ -460,20 +456,17 @@ def user_message(error: BaseException) -> str | None:
     if isinstance(error, app_commands.BotMissingPermissions):
         return str(BotMissingPermissions(list(error.missing_permissions)))
     if isinstance(error, app_commands.MissingPermissions):
-        return (
-            f"You need the {_describe_missing(list(error.missing_permissions))} permission "
-            "on this server to use this command."
-        )
+        return texts.member_missing_permissions(list(error.missing_permissions))
     if isinstance(error, (app_commands.MissingRole, app_commands.MissingAnyRole)):
-        return "You don't have the role this command needs."
+        return texts.missing_role()
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works inside a server, not in direct messages."
+        return texts.command_server_only()
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} seconds."
+        return texts.cooldown(error.retry_after)
     if isinstance(error, app_commands.TransformerError):
-        return f"I couldn't understand {shorten(str(error.value))!r}: please pick one of the suggestions."
+        return texts.not_understood(shorten(str(error.value)))
     if isinstance(error, app_commands.CheckFailure):
-        return str(error) or "You can't use this command here."
+        return str(error) or texts.cannot_use_here()
     if isinstance(error, (discord.Forbidden, discord.NotFound)):
         return discord_refused_message(error, saved=False)
     return None
@@ -483,35 +476,18 @@ def discord_refused_message(error: discord.HTTPException, *, saved: bool) -> str
     """Discord said no for good (403: a permission; 404: a channel, message or role is gone): not
     a bug and not passing, so say what an admin can check, and truthfully what was kept."""
     if isinstance(error, discord.NotFound):
-        what = (
-            "Discord couldn't find a channel, message or role this needs: it may have been deleted. "
-            "Ask a server admin to check the group's channel and role."
-        )
+        what = texts.discord_not_found()
     else:
-        what = (
-            "Discord refused: I'm missing a permission in this channel or server "
-            f"({shorten(error.text or 'no details')}). Ask a server admin to check Hearth's role."
-        )
-    kept = "What you asked for was saved, but it couldn't be finished on Discord." if saved else "Nothing was changed."
-    return f"{what} {kept}"
+        what = texts.discord_forbidden(shorten(error.text) if error.text else None)
+    return f"{what} {texts.kept_on_refusal(saved)}"
 
 
 def transient_message(*, saved: bool) -> str:
-    if saved:
-        return (
-            "What you asked for was saved, but Discord or my database is busy right now, so I couldn't "
-            "finish showing it here. Please check in a moment before trying again."
-        )
-    return "I'm a little busy right now and couldn't finish that. Nothing was changed: please try again in a moment."
+    return texts.transient(saved)
 
 
 def _bug_message(reference: str, *, saved: bool) -> str:
-    if saved:
-        return (
-            f"Something went wrong on my side (reference {reference}) after your change was saved: "
-            "it is stored, but part of the answer may be missing."
-        )
-    return f"Something went wrong on my side (reference {reference}). Nothing you entered was saved."
+    return texts.bug(reference, saved)
 
 
 async def handle_error(interaction: discord.Interaction, error: BaseException) -> None:

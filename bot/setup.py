@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.actor import Actor
 from bot.db import Database
 from bot.errors import BadInput, NotAllowed
@@ -71,13 +72,10 @@ class SetupRegistry:
     async def apply(self, db: Database, context: SetupContext, values: Mapping[str, Value]) -> list[str]:
         """Apply every given option in one transaction; an option no loaded feature handles is refused."""
         if not context.actor.is_admin:
-            raise NotAllowed("Only server admins (Manage Server permission) can change Hearth's setup.")
+            raise NotAllowed(texts.setup_admins_only())
         unknown = [option for option in values if self.owner(option) is None]
         if unknown:
-            raise BadInput(
-                f"The `{unknown[0]}` setting belongs to a part of Hearth that isn't running on this server, "
-                "so it can't be set here. Nothing was changed."
-            )
+            raise BadInput(texts.setup_option_not_running(unknown[0]))
         notes: list[str] = []
         async with db.write() as session:
             for section in self.sections:

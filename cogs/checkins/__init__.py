@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.help import HelpTopic
+from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -16,9 +17,9 @@ NEEDS = ("groups",)
 # What /help says about this feature (bot/help.py).
 HELP = HelpTopic(
     name="checkins",
-    title="Check-ins",
-    summary="how you feel (1–5), a note, your trend",
-    details=(
+    title=N_("Check-ins"),
+    summary=N_("how you feel (1–5), a note, your trend"),
+    details=N_(
         "A check-in is a mood from 1 to 5 and an optional note. You choose who sees it: only you, your "
         "facilitators, or the group. A private note is seen by you alone. Facilitators see totals for the "
         "group (hidden under 5 people), never your note. Reminders come by DM, only if you ask for them."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.help import HelpTopic
+from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -13,9 +14,9 @@ if TYPE_CHECKING:
 # What /help says about this feature (bot/help.py).
 HELP = HelpTopic(
     name="groups",
-    title="Peer groups",
-    summary="find a group, join it, accept its guidelines",
-    details=(
+    title=N_("Peer groups"),
+    summary=N_("find a group, join it, accept its guidelines"),
+    details=N_(
         "Each group has its own channel and a neutral role. Private groups are invisible to non-members; ask "
         "their facilitators to join. Who is in a group is seen by its members and facilitators, not by the "
         "whole server. Facilitators create, edit and archive groups; server admins run `/setup`."

@@ -20,7 +20,7 @@ from bot import defaults
 from bot.audience import KEY as AUDIENCE
 from bot.audience import Audience, for_audience
 from bot.interactions import CONTENT_LIMIT, NO_MENTIONS, actor_of, reply
-from cogs.groups import domain
+from cogs.groups import domain, texts
 from cogs.groups.api import GroupHooks
 from cogs.groups.api.choices import group_choices
 from cogs.groups.discord_steps import guild_of, need_permissions
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("hearth.groups")
 
 DEFAULT_GUIDELINES_FILE = defaults.path("default_guidelines.md")  # shipped inside the package
+# Stored as the group's own text (facilitators edit it), so in the operator's language: not a catalog entry.
 FALLBACK_GUIDELINES = "Be kind. What is shared here stays here. Speak from your own experience. No advice unless asked."
 
 
@@ -160,13 +161,7 @@ class GroupsCog(SetupCommand):
                 if made is not None:
                     await made.delete(reason="Hearth: group creation failed")
             raise
-        kind = "private" if group.private else "public"
-        await reply(
-            interaction,
-            f"Created the {kind} group **{group.name}** in {target.mention} with the role **{role.name}** "
-            f"(never hoisted or mentionable). You facilitate it. Members join with `/group join group:{group.name}`"
-            + (" and you approve each request in the group's channel." if group.private else "."),
-        )
+        await reply(interaction, texts.created(group.name, target.mention, role.name, private=group.private))
 
     # --- /group list, info, guidelines -----------------------------------------------------------
 
@@ -175,24 +170,21 @@ class GroupsCog(SetupCommand):
         actor = actor_of(interaction)
         listing = await self.service.listing(actor)
         if not listing:
-            await reply(interaction, "There are no groups here yet. Facilitators create them with `/group create`.")
+            await reply(interaction, texts.no_groups_yet())
             return
         lines = []
         for item in listing:
             group = item.group
-            marks = [
-                "private" if group.private else "public",
-                f"{item.members} member{'s' if item.members != 1 else ''}",
-            ]
-            if item.joined:
-                marks.append("joined")
-            if item.requested:
-                marks.append("requested")
-            if group.archived:
-                marks.append("archived")
+            marks = texts.list_marks(
+                private=group.private,
+                members=item.members,
+                joined=item.joined,
+                requested=item.requested,
+                archived=group.archived,
+            )
             about = f" — {group.description[:80]}" if group.description else ""
-            lines.append(f"• **{group.name}** ({', '.join(marks)}){about}")
-        view = GroupListView(actor.user_id, lines, "**Groups** — join with `/group join`")
+            lines.append(f"• **{group.name}** ({marks}){about}")
+        view = GroupListView(actor.user_id, lines, texts.list_header())
         page = domain.paginate(lines, 0)
         await reply(interaction, view.render(), **({"view": view} if page.count > 1 else {}))
 
@@ -203,29 +195,24 @@ class GroupsCog(SetupCommand):
         actor = actor_of(interaction)
         details = await self.service.details(actor, group)
         g = details.group
-        channel = f"<#{g.channel_id}>" if g.channel_id else "missing (a facilitator can `/group edit recreate:True`)"
         lines = [
-            f"**{g.name}** — {'private' if g.private else 'public'}{', archived' if g.archived else ''}",
-            g.description or "_No description._",
-            f"Members: {details.members}",
-            f"Channel: {channel}",
-            f"Guidelines: version {g.guidelines_version}",
+            texts.info_title(g.name, private=g.private, archived=g.archived),
+            g.description or texts.no_description(),
+            texts.info_members(details.members),
+            texts.info_channel(f"<#{g.channel_id}>" if g.channel_id else None),
+            texts.info_guidelines(g.guidelines_version),
         ]
         if details.is_member:
             accepted = details.accepted_version is not None and details.accepted_version >= g.guidelines_version
-            lines.append(
-                "You're a member" + ("" if accepted else " — please accept the guidelines: `/group guidelines`")
-            )
+            lines.append(texts.info_you_member(accepted=accepted))
         elif details.requested:
-            lines.append("You asked to join; the facilitators will decide.")
+            lines.append(texts.info_you_requested())
         if details.can_facilitate:
-            lines.append(
-                "Facilitators: " + (", ".join(f"<@{u}>" for u in details.facilitator_ids) or "server role only")
-            )
+            lines.append(texts.info_facilitators(", ".join(f"<@{u}>" for u in details.facilitator_ids)))
             if g.role_id is None:
                 lines.append(role_missing_message(g))
             else:
-                lines.append(f"Role: <@&{g.role_id}> ({'neutral name' if g.neutral_role else 'named after the group'})")
+                lines.append(texts.info_role(f"<@&{g.role_id}>", neutral=g.neutral_role))
         await reply(interaction, "\n".join(lines))
 
     @group.command(name="guidelines", description="Read a group's guidelines and accept them")
@@ -239,22 +226,18 @@ class GroupsCog(SetupCommand):
             text, view = guidelines_prompt(g)
             await reply(interaction, text, view=view)
             return
-        text = f"**Guidelines of {g.name}** (version {g.guidelines_version})\n\n{g.guidelines}"
+        text = f"{texts.guidelines_header(g.name, g.guidelines_version)}\n\n{g.guidelines}"
         if details.is_member:
-            when = f" on {discord.utils.format_dt(details.accepted_at, 'D')}" if details.accepted_at else ""
-            note = f"\n\nYou accepted these{when}."
+            when = discord.utils.format_dt(details.accepted_at, "D") if details.accepted_at else None
+            note = "\n\n" + texts.you_accepted(when)
         else:
-            note = f"\n\nJoin with `/group join group:{g.name}` to take part."
+            note = "\n\n" + texts.join_to_take_part(g.name)
         await reply(interaction, text[: 2000 - len(note)] + note)
 
     async def accept_guidelines(self, interaction: discord.Interaction, group_id: int, version: int) -> None:
         actor = actor_of(interaction)
         group, new = await self.service.accept_guidelines(actor, group_id, version)
-        text = (
-            f"Thank you: you accepted **{group.name}**'s guidelines (version {version}). You can take part now."
-            if new
-            else f"You had already accepted **{group.name}**'s guidelines (version {version})."
-        )
+        text = texts.accepted(group.name, version, new=new)
         message = interaction.message
         if message is not None and message.flags.ephemeral:
             await interaction.response.edit_message(content=text, view=None)
@@ -284,9 +267,9 @@ class GroupsCog(SetupCommand):
             await self.service.undo_join(joined.id, actor.user_id)
             raise
         text, view = guidelines_prompt(joined)
-        header = f"You joined **{joined.name}**. One step left:"
+        header = texts.joined(joined.name)
         if len(header) + 2 + len(text) <= CONTENT_LIMIT:
-            await reply(interaction, f"{header}\n\n{text}", view=view)
+            await reply(interaction, "\n\n".join((header, text)), view=view)
         else:  # long guidelines: whole, in their own message, never cut before the member accepts them
             await reply(interaction, header)
             await reply(interaction, text, view=view)
@@ -301,7 +284,7 @@ class GroupsCog(SetupCommand):
         request = await self.service.request_join(actor, group.id)
         try:
             message = await channel.send(
-                f"<@{actor.user_id}> asks to join **{group.name}**. Facilitators: approve or decline.",
+                texts.request_post(f"<@{actor.user_id}>", group.name),
                 view=join_request_view(request.id),
                 allowed_mentions=NO_MENTIONS,
             )
@@ -327,14 +310,9 @@ class GroupsCog(SetupCommand):
             try:
                 await self.bot.http.remove_role(guild.id, actor.user_id, role.id, reason="Hearth: left a group")
             except discord.HTTPException:
-                await reply(
-                    interaction, f"You left **{target.name}**, but I couldn't remove its role: ask a server admin."
-                )
+                await reply(interaction, texts.left_role_kept(target.name))
                 return
-        await reply(
-            interaction,
-            f"You left **{target.name}**." if left else f"You withdrew your request to join **{target.name}**.",
-        )
+        await reply(interaction, texts.left(target.name, was_member=left))
 
     # --- /group archive, unarchive ---------------------------------------------------------------
 
@@ -388,7 +366,7 @@ class GroupsCog(SetupCommand):
             notes.append(await self._use_channel(guild, actor, target, channel))
         if role_name is not None:
             notes.append(await self._rename_role(guild, actor, target, neutral=role_name == "neutral"))
-        await reply(interaction, "\n".join(n for n in notes if n) or "Nothing needed changing.")
+        await reply(interaction, "\n".join(n for n in notes if n) or texts.nothing_to_change())
 
     async def finish_edit(
         self, interaction: discord.Interaction, group_id: int, *, name: str, description: str, guidelines: str
@@ -397,12 +375,9 @@ class GroupsCog(SetupCommand):
         guild = guild_of(interaction)
         edit = await self.service.edit_text(actor, group_id, name=name, description=description, guidelines=guidelines)
         group = edit.group
-        notes = [f"Saved **{group.name}**."]
+        notes = [texts.saved_group(group.name)]
         if edit.guidelines_changed:
-            notes.append(
-                f"The guidelines are now version {group.guidelines_version}: "
-                "members will be asked to accept them again."
-            )
+            notes.append(texts.guidelines_new_version(group.guidelines_version))
         if edit.renamed:
             notes.append(await self._follow_rename(guild, group))
         await reply(interaction, " ".join(n for n in notes if n))

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot import texts as shared_texts
 from bot.errors import BadInput, BotMissingPermissions, HearthError, NotFound
 from bot.interactions import CONTENT_LIMIT, NO_MENTIONS, actor_of, reply
-from cogs.groups import domain
+from cogs.groups import domain, refusals, texts
 from cogs.groups.api import GroupHooks
 from cogs.groups.service import (
     ChannelAccess,
@@ -48,16 +49,13 @@ UNKNOWN_MEMBER = (10007, 10013)
 class RoleAboveBot(BotMissingPermissions):
     def __init__(self, role_name: str) -> None:
         super().__init__(["manage_roles"])
-        self.message = (
-            f"I can't give or take the role {role_name!r}: it sits above my own role. A server admin can drag "
-            "Hearth's role above it in Server Settings > Roles, then try again."
-        )
+        self.message = texts.role_above_bot(role_name)
         self.args = (self.message,)
 
 
 def guild_of(interaction: discord.Interaction) -> discord.Guild:
     if interaction.guild is None:
-        raise HearthError("This works inside a server, not in direct messages.")
+        raise HearthError(shared_texts.server_only())
     return interaction.guild
 
 
@@ -71,7 +69,7 @@ def need_permissions(guild: discord.Guild, *permissions: str) -> None:
 def mentions(user_ids: list[int], shown: int = 20) -> str:
     """Members named in an answer (mentions are disabled on every reply), a long list cut short."""
     named = ", ".join(f"<@{user_id}>" for user_id in user_ids[:shown])
-    return named if len(user_ids) <= shown else f"{named} and {len(user_ids) - shown} more"
+    return named if len(user_ids) <= shown else texts.and_more(named, len(user_ids) - shown)
 
 
 class DiscordSteps:
@@ -204,16 +202,16 @@ class DiscordSteps:
                     raise
                 await self.service.undo_join(decided.group.id, decided.user_id)
                 await interaction.response.edit_message(
-                    content=f"<@{decided.user_id}> is no longer on this server, so the request was dropped.", view=None
+                    content=texts.requester_gone(f"<@{decided.user_id}>"), view=None
                 )
                 return
             except discord.HTTPException:
                 await self.service.undo_approval(decided)
                 raise
-        verdict = "approved" if approve else "declined"
         await interaction.response.edit_message(
-            content=f"<@{decided.user_id}>'s request to join **{decided.group.name}** was {verdict} "
-            f"by <@{actor.user_id}>.",
+            content=texts.request_decided(
+                f"<@{decided.user_id}>", decided.group.name, f"<@{actor.user_id}>", approved=approve
+            ),
             view=None,
             allowed_mentions=NO_MENTIONS,
         )
@@ -223,13 +221,10 @@ class DiscordSteps:
         group = request.group
         if approve:
             welcome = await self._welcome(group)
-            text = (
-                f"Your request to join **{group.name}** was approved. One step left: read and accept its "
-                f"guidelines with `/group guidelines group:{group.name}` before taking part."
-            )
+            text = texts.request_approved_dm(group.name)
             text = f"{text}\n\n{welcome}" if len(text) + 2 + len(welcome) <= CONTENT_LIMIT else text
         else:
-            text = f"Your request to join **{group.name}** was declined. You can ask its facilitators why."
+            text = texts.request_declined_dm(group.name)
         try:
             user = self.bot.get_user(request.user_id) or await self.bot.fetch_user(request.user_id)
             await user.send(text, allowed_mentions=NO_MENTIONS)
@@ -247,22 +242,13 @@ class DiscordSteps:
         group, members = await self.service.set_archived(actor, target.id, archive=archive)
         changed, refused = await self._set_role(guild, members, role, give=not archive) if role is not None else (0, [])
         if archive:
-            text = (
-                f"Archived **{group.name}**: its history is kept, it takes no new activity, and {changed} member(s) "
-                f"no longer wear its role. `/group unarchive group:{group.name}` brings it back."
-            )
+            text = texts.archived(group.name, changed)
             if refused:
-                text += (
-                    f"\nDiscord refused to take the role from {len(refused)} member(s), who still have it: "
-                    f"{mentions(refused)}. A server admin can remove it by hand in Server Settings > Members."
-                )
+                text += "\n" + texts.archive_refused(len(refused), mentions(refused))
         else:
-            text = f"**{group.name}** is active again; {changed} member(s) have its role back."
+            text = texts.unarchived(group.name, changed)
             if refused:
-                text += (
-                    f"\nDiscord refused to give the role back to {len(refused)} member(s), who don't have it yet: "
-                    f"{mentions(refused)}. A server admin can add it by hand in Server Settings > Members."
-                )
+                text += "\n" + texts.unarchive_refused(len(refused), mentions(refused))
         await reply(interaction, text)
 
     async def _recreate(self, guild: discord.Guild, actor: Actor, group: GroupInfo, *, make_channel: bool) -> list[str]:
@@ -276,9 +262,9 @@ class DiscordSteps:
             if not group.archived:
                 members = await self.service.member_ids(actor, group.id)
                 _, refused = await self._set_role(guild, members, role, give=True)
-            notes.append(f"Made a new role **{role.name}** and gave it back to the members.")
+            notes.append(texts.role_recreated(role.name))
             if refused:
-                notes.append(f"Discord refused to give it to {len(refused)} member(s): {mentions(refused)}.")
+                notes.append(texts.role_recreate_refused(len(refused), mentions(refused)))
         channel = guild.get_channel(group.channel_id) if group.channel_id is not None else None
         if channel is None and make_channel:
             need_permissions(guild, "manage_channels", "manage_roles")
@@ -287,11 +273,11 @@ class DiscordSteps:
                 guild, group.name, group.description, access if group.private else None, role
             )
             await self.service.edit_settings(actor, group.id, channel_id=made.id, owns_channel=True)
-            notes.append(f"Made a new channel {made.mention}.")
+            notes.append(texts.channel_recreated(made.mention))
         elif group.private and channel is not None and group.role_id != role.id:
             access = await self.service.channel_access(actor, group.id)
             await self._put_overwrites(channel, self._overwrites(guild, access, role))
-        return notes or ["The role and channel are both in place; nothing to recreate."]
+        return notes or [texts.nothing_to_recreate()]
 
     async def _use_channel(
         self, guild: discord.Guild, actor: Actor, group: GroupInfo, channel: discord.TextChannel
@@ -303,14 +289,14 @@ class DiscordSteps:
             access = await self.service.channel_access(actor, group.id)
             role = guild.get_role(group.role_id) if group.role_id is not None else None
             await self._put_overwrites(channel, self._overwrites(guild, access, role))
-        return f"**{group.name}** now uses {channel.mention}."
+        return texts.uses_channel(group.name, channel.mention)
 
     async def _rename_role(self, guild: discord.Guild, actor: Actor, group: GroupInfo, *, neutral: bool) -> str:
         role = await self._role(guild, actor, group)
         token = domain.role_token(role.name) or secrets.token_hex(2)
         await role.edit(name=domain.role_name(group.name, neutral, token), reason="Hearth: group role naming")
         await self.service.edit_settings(actor, group.id, neutral_role=neutral)
-        return f"The role is now called **{role.name}**."
+        return texts.role_renamed(role.name)
 
     async def _follow_rename(self, guild: discord.Guild, group: GroupInfo) -> str:
         """A renamed group: its role (when named after it) and its own channel follow, if Discord lets us."""
@@ -322,7 +308,7 @@ class DiscordSteps:
             if isinstance(channel, discord.TextChannel) and group.owns_channel:
                 await channel.edit(name=domain.channel_name(group.name), reason="Hearth: group renamed")
         except discord.HTTPException:
-            return "I couldn't rename its role or channel in Discord (missing permission); rename them by hand."
+            return texts.rename_refused()
         return ""
 
     async def _facilitator(
@@ -331,7 +317,7 @@ class DiscordSteps:
         actor = actor_of(interaction)
         guild = guild_of(interaction)
         if member.bot:
-            raise BadInput("Bots can't facilitate groups.")
+            raise BadInput(refusals.bots_cannot_facilitate())
         target = await self.service.require_facilitator(actor, name)
         channel = guild.get_channel(target.channel_id) if target.channel_id is not None else None
         if target.private and channel is not None:
@@ -349,8 +335,7 @@ class DiscordSteps:
             except discord.HTTPException:
                 await self.service.undo_facilitator(group.id, member.id, added=add)
                 raise
-        verb = "now facilitates" if add else "no longer facilitates"
-        await reply(interaction, f"{member.mention} {verb} **{group.name}**.")
+        await reply(interaction, texts.facilitator_changed(member.mention, group.name, added=add))
 
     # --- Discord changed under Hearth ----------------------------------------------------------
 

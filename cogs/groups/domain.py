@@ -11,6 +11,7 @@ from zoneinfo import available_timezones
 
 from bot.errors import BadInput
 from bot.text import matching
+from cogs.groups import refusals
 
 T = TypeVar("T")
 
@@ -29,15 +30,13 @@ def clean_name(raw: str) -> str:
     """A group name as stored: trimmed, inner whitespace collapsed; 2-50 characters."""
     name = _SPACES.sub(" ", unicodedata.normalize("NFC", raw or "")).strip()
     if len(name) < NAME_MIN:
-        raise BadInput(f"A group name needs at least {NAME_MIN} characters; {name!r} is too short.")
+        raise BadInput(refusals.name_too_short(NAME_MIN, name))
     if len(name) > NAME_MAX:
-        raise BadInput(
-            f"A group name can have at most {NAME_MAX} characters; yours has {len(name)}. Try a shorter one."
-        )
+        raise BadInput(refusals.name_too_long(NAME_MAX, len(name)))
     if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise BadInput("A group name can't contain control characters.")
+        raise BadInput(refusals.name_control_characters())
     if "@" in name or "`" in name or "*" in name:
-        raise BadInput("A group name can't contain @, ` or * (they would format or mention in Discord).")
+        raise BadInput(refusals.name_formatting())
     return name
 
 
@@ -50,19 +49,16 @@ def name_key(name: str) -> str:
 def clean_description(raw: str | None) -> str:
     description = (raw or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        raise BadInput(
-            f"A description can have at most {DESCRIPTION_MAX} characters; yours has {len(description)}. "
-            "Shorten it and try again."
-        )
+        raise BadInput(refusals.description_too_long(DESCRIPTION_MAX, len(description)))
     return description
 
 
 def clean_guidelines(raw: str | None) -> str:
     text = (raw or "").strip()
     if not text:
-        raise BadInput("Guidelines can't be empty: members accept them before taking part.")
+        raise BadInput(refusals.guidelines_empty())
     if len(text) > GUIDELINES_MAX:
-        raise BadInput(f"Guidelines can have at most {GUIDELINES_MAX} characters; these have {len(text)}.")
+        raise BadInput(refusals.guidelines_too_long(GUIDELINES_MAX, len(text)))
     return text
 
 
@@ -136,8 +132,4 @@ def timezone_suggestions(typed: str, limit: int = 25) -> list[str]:
 def private_join_answer(typed: str) -> str:
     """What /group join says both for a name that exists nowhere and for a private group the member may not
     see (their request is sent): one text, in the member's own spelling, so asking reveals nothing."""
-    name = typed.strip()[:100]
-    return (
-        f"If a private group called {name!r} exists, its facilitators have been asked to let you in; "
-        "you'll get a direct message if they do. `/group list` shows the groups you can join."
-    )
+    return refusals.private_join_answer(typed.strip()[:100])

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound
-from cogs.groups import queries
+from cogs.groups import queries, refusals
 from cogs.groups.models import (
     Group,
     GroupDeparture,
@@ -53,11 +53,11 @@ class Membership(ServiceBase):
 
     async def _join_checks(self, session: AsyncSession, actor: Actor, group: Group) -> None:
         if group.archived_at is not None:
-            raise BadInput(f"**{group.name}** is archived: it keeps its history but takes no new members.")
+            raise BadInput(refusals.archived_no_members(group.name))
         if await queries.is_member(session, group.id, actor.user_id):
-            raise Conflict(f"You're already a member of **{group.name}**.")
+            raise Conflict(refusals.already_member(group.name))
         if await self._has_request(session, group.id, actor.user_id):
-            raise Conflict(f"You already asked to join **{group.name}**; its facilitators will decide soon.")
+            raise Conflict(refusals.already_requested(group.name))
 
     async def join_plan(self, actor: Actor, name: str) -> JoinPlan:
         """What /group join does. A missing name, and a private group the member may not see, plan the same
@@ -80,13 +80,13 @@ class Membership(ServiceBase):
             async with self.db.write() as session:
                 group = await self._group(session, actor, group_id, lock=True)
                 if group.private:
-                    raise NotAllowed(f"**{group.name}** is private: ask to join and a facilitator will decide.")
+                    raise NotAllowed(refusals.private_named_ask(group.name))
                 await self._join_checks(session, actor, group)
                 session.add(GroupMember(group_id=group.id, user_id=actor.user_id, joined_at=self.clock.now()))
                 await session.flush()
                 return GroupInfo.of(group)
         except IntegrityError:
-            raise Conflict("You're already a member of that group.") from None
+            raise Conflict(refusals.already_member(None)) from None
 
     async def undo_join(self, group_id: int, user_id: int) -> None:
         async with self.db.undo() as session:
@@ -104,7 +104,7 @@ class Membership(ServiceBase):
                 await session.flush()
                 return Request(request.id, GroupInfo.of(group), actor.user_id, None, None)
         except IntegrityError:
-            raise Conflict("You already asked to join that group; its facilitators will decide soon.") from None
+            raise Conflict(refusals.already_requested(None)) from None
 
     async def attach_request_message(self, request_id: int, channel_id: int, message_id: int) -> None:
         async with self.db.write() as session:
@@ -122,7 +122,7 @@ class Membership(ServiceBase):
         query = select(JoinRequest).where(JoinRequest.id == request_id)
         request = await session.scalar(query.with_for_update() if lock else query)
         if request is None:
-            raise NotFound("This request was already decided or withdrawn.")
+            raise NotFound(refusals.request_gone())
         group = await self._group(session, actor, request.group_id)
         await queries.require_facilitator(session, actor, group)
         return request
@@ -144,7 +144,7 @@ class Membership(ServiceBase):
             group = await queries.get_group(session, actor.guild_id, request.group_id)
             if approve:
                 if group.archived_at is not None:
-                    raise BadInput(f"**{group.name}** is archived; unarchive it before approving anyone.")
+                    raise BadInput(refusals.approve_archived(group.name))
                 if not await queries.is_member(session, group.id, request.user_id):
                     session.add(GroupMember(group_id=group.id, user_id=request.user_id, joined_at=now))
             decided = Request(
@@ -182,7 +182,7 @@ class Membership(ServiceBase):
             if not await queries.is_member(session, group.id, actor.user_id):
                 if await self._has_request(session, group.id, actor.user_id):
                     return GroupInfo.of(group)
-                raise BadInput(f"You're not a member of **{group.name}**, so there is nothing to leave.")
+                raise BadInput(refusals.nothing_to_leave(group.name))
             return GroupInfo.of(group)
 
     async def leave(self, actor: Actor, group_id: int) -> bool:
@@ -201,7 +201,7 @@ class Membership(ServiceBase):
                 )
             )
             if not left.rowcount and not withdrawn.rowcount:  # type: ignore[attr-defined]
-                raise BadInput(f"You're not a member of **{group.name}**, so there is nothing to leave.")
+                raise BadInput(refusals.nothing_to_leave(group.name))
             if left.rowcount:  # type: ignore[attr-defined]
                 await count_departures(session, [group.id], self.clock.now())
             return bool(left.rowcount)  # type: ignore[attr-defined]

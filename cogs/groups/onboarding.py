@@ -9,25 +9,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from cogs.groups import setup_texts
+
 DONE = "✅"
 TODO = "⚠️"
 LIMIT = 2000
 
-#: The Discord permissions Hearth's role needs, with the feature that needs each and why (in plain words).
-PERMISSIONS: tuple[tuple[str, str, str], ...] = (
-    ("view_channel", "groups", "see the groups' channels"),
-    ("send_messages", "groups", "post in the groups' channels"),
-    ("embed_links", "groups", "show meeting cards and anonymous posts"),
-    ("read_message_history", "groups", "keep its own messages up to date"),
-    ("manage_roles", "groups", "give each group's members its role"),
-    ("manage_channels", "groups", "make each group's channel"),
-    ("create_public_threads", "sharing", "open a thread for anonymous replies"),
-    ("send_messages_in_threads", "sharing", "post anonymous replies"),
-    ("manage_messages", "moderation", "remove reported messages"),
-    ("moderate_members", "moderation", "time out a member when a moderator asks"),
-    ("manage_events", "meetings", "create Discord events for meetings"),
-    ("mute_members", "rounds", "mute voice while someone else holds the talking stick"),
-    ("view_audit_log", "groups", "know who added Hearth, to send them this checklist"),
+#: The Discord permissions Hearth's role needs, with the feature that needs each (why: ``texts.permission_reason``).
+PERMISSIONS: tuple[tuple[str, str], ...] = (
+    ("view_channel", "groups"),
+    ("send_messages", "groups"),
+    ("embed_links", "groups"),
+    ("read_message_history", "groups"),
+    ("manage_roles", "groups"),
+    ("manage_channels", "groups"),
+    ("create_public_threads", "sharing"),
+    ("send_messages_in_threads", "sharing"),
+    ("manage_messages", "moderation"),
+    ("moderate_members", "moderation"),
+    ("manage_events", "meetings"),
+    ("mute_members", "rounds"),
+    ("view_audit_log", "groups"),
 )
 
 
@@ -55,102 +57,60 @@ class Facts:
 
 def needed(features: frozenset[str]) -> list[str]:
     """The permissions the loaded features need, in the order the checklist names them."""
-    return [name for name, feature, _ in PERMISSIONS if feature in features]
-
-
-def _permission_name(name: str) -> str:
-    return name.replace("_", " ").title()
+    return [name for name, feature in PERMISSIONS if feature in features]
 
 
 def checklist(facts: Facts, *, server: str) -> str:
     """The whole checklist as one message (under Discord's 2,000 characters), done items first marked."""
-    lines = [f"**Hearth setup checklist for {server}**"]
-    why = {name: reason for name, _, reason in PERMISSIONS}
+    lines = [setup_texts.checklist_header(server)]
     if facts.missing_permissions:
-        names = ", ".join(f"{_permission_name(p)} (to {why.get(p, 'work')})" for p in facts.missing_permissions)
-        lines.append(
-            f"{TODO} **Permissions.** Hearth's role is missing: {names}. Fix: Server Settings → Roles → "
-            f"{facts.bot_role_name or 'Hearth'} → Permissions, turn these on."
-        )
+        names = ", ".join(setup_texts.missing_permission(p) for p in facts.missing_permissions)
+        lines.append(f"{TODO} {setup_texts.check_permissions_missing(names, facts.bot_role_name)}")
     else:
-        lines.append(f"{DONE} **Permissions.** Hearth has every permission its features need.")
+        lines.append(f"{DONE} {setup_texts.check_permissions_done()}")
     if facts.bot_role_name is None:
-        lines.append(
-            f"{TODO} **Role order.** Hearth has no role of its own, so it can't give group roles. Fix: re-invite "
-            "Hearth with its permissions, or give it a role in Server Settings → Roles."
-        )
+        lines.append(f"{TODO} {setup_texts.check_no_bot_role()}")
     elif facts.roles_above_bot:
         shown = ", ".join(facts.roles_above_bot[:5]) + ("…" if len(facts.roles_above_bot) > 5 else "")
-        lines.append(
-            f"{TODO} **Role order.** Group roles above Hearth's own role can't be given: {shown}. Fix: Server "
-            f"Settings → Roles, drag **{facts.bot_role_name}** above them."
-        )
+        lines.append(f"{TODO} {setup_texts.check_roles_above(shown, facts.bot_role_name)}")
     else:
-        lines.append(f"{DONE} **Role order.** Hearth's role **{facts.bot_role_name}** is above every group role.")
+        lines.append(f"{DONE} {setup_texts.check_role_order_done(facts.bot_role_name)}")
     if facts.facilitator_role_set:
-        lines.append(f"{DONE} **Facilitator role** is set.")
+        lines.append(f"{DONE} {setup_texts.check_facilitator_role_done()}")
     else:
-        lines.append(
-            f"{TODO} **Facilitator role.** Not set: only admins can create groups or run rounds and meetings. "
-            "Fix: `/setup facilitator_role:`."
-        )
+        lines.append(f"{TODO} {setup_texts.check_facilitator_role_missing()}")
     if facts.queue is not None:
         lines.append(_queue_line(facts))
     if facts.timezone:
-        lines.append(f"{DONE} **Timezone:** {facts.timezone}.")
+        lines.append(f"{DONE} {setup_texts.check_timezone_done(facts.timezone)}")
     else:
-        lines.append(
-            f"{TODO} **Timezone.** Meetings and reminders use {facts.default_timezone} until you set yours: "
-            "`/setup timezone:` (e.g. Europe/Berlin). Members can set their own too."
-        )
+        lines.append(f"{TODO} {setup_texts.check_timezone_missing(facts.default_timezone)}")
     lines.append(_care_line(facts))
-    lines.append(
-        "ℹ️ **Who sees which command.** Hearth checks roles itself: members are told kindly when something is for "
-        "facilitators or moderators. To hide commands from a role too, open Server Settings → Integrations → "
-        "Hearth, pick a command (e.g. `/round`, `/meeting`, `/mod`) and allow only the facilitator or moderator "
-        "role."
-    )
-    lines.append("Check again any time with `/setup` (no options).")
+    lines.append(setup_texts.check_commands_hint())
+    lines.append(setup_texts.check_again())
     return fit(lines)
 
 
 def _queue_line(facts: Facts) -> str:
     queue = facts.queue
     assert queue is not None
-    role = "" if facts.moderator_role_set else " The moderator role isn't set either: `/setup moderator_role:`."
+    role = "" if facts.moderator_role_set else " " + setup_texts.check_no_moderator_role()
     if not queue.channel_set or not queue.exists:
-        what = "isn't set" if not queue.channel_set else "no longer exists"
-        return (
-            f"{TODO} **Moderator queue.** The queue channel {what}: reports and held posts have nowhere to go. "
-            "Fix: make a channel only moderators can see, then `/setup mod_queue:`." + role
-        )
+        return f"{TODO} {setup_texts.check_queue_unusable(is_set=queue.channel_set)}{role}"
     if not queue.private:
-        return (
-            f"{TODO} **Moderator queue.** Everyone can see the queue channel, and reports quote members' words. "
-            "Fix: in the channel's settings → Permissions, turn off View Channel for @everyone and allow the "
-            "moderator role." + role
-        )
+        return f"{TODO} {setup_texts.check_queue_public()}{role}"
     if not queue.hearth_can_post:
-        return (
-            f"{TODO} **Moderator queue.** Hearth can't post in the queue channel. Fix: in its settings → "
-            "Permissions, allow Hearth's role to view it and send messages." + role
-        )
+        return f"{TODO} {setup_texts.check_queue_no_post()}{role}"
     if role:
-        return f"{TODO} **Moderator queue** is private, but:{role}"
-    return f"{DONE} **Moderator queue** is private and moderators are set."
+        return f"{TODO} {setup_texts.check_queue_private_but()}{role}"
+    return f"{DONE} {setup_texts.check_queue_done()}"
 
 
 def _care_line(facts: Facts) -> str:
     if "care" not in facts.features:
-        return (
-            f"{TODO} **Crisis resources.** The care feature isn't running, so members in crisis get no helplines "
-            "from Hearth. Fix: ask whoever runs Hearth to load the `care` feature."
-        )
-    regions = ", ".join(facts.crisis_regions[:6]) or "the shipped international list"
-    return (
-        f"{DONE} **Crisis resources.** Members who need it get helplines ({regions}). Add your own region's "
-        "numbers with `/care resources`."
-    )
+        return f"{TODO} {setup_texts.check_care_missing()}"
+    regions = ", ".join(facts.crisis_regions[:6]) or None
+    return f"{DONE} {setup_texts.check_care_done(regions)}"
 
 
 def fit(lines: Sequence[str]) -> str:
@@ -159,7 +119,7 @@ def fit(lines: Sequence[str]) -> str:
     used = 0
     for line in lines:
         if used + len(line) + 1 > LIMIT - 200:  # room for a greeting line above it
-            out.append("…more with `/setup` (no options).")
+            out.append(setup_texts.check_more())
             break
         out.append(line)
         used += len(line) + 1

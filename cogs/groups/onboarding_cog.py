@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot import i18n
 from bot.interactions import NO_MENTIONS
-from cogs.groups import onboarding
+from bot.translator import server_language
+from cogs.groups import onboarding, setup_texts
 from cogs.groups.setup_check import stored_setup
 from cogs.moderation.api import ModerationLink
 
@@ -105,14 +107,13 @@ class OnboardingCog(commands.Cog):
                 "joined guild=%s: no one to send the setup checklist to (no audit entry, no system channel)", guild.id
             )
             return None
-        text = await checklist(self.bot, guild)
+        with i18n.using(server_language(self.bot, guild.id)):  # no interaction: the server's language
+            text = await checklist(self.bot, guild)
         if adder is not None:
             try:
-                await adder.send(
-                    f"Thank you for adding Hearth to **{guild.name}**. Here is what is set up and what is left.\n"
-                    + text,
-                    allowed_mentions=NO_MENTIONS,
-                )
+                with i18n.using(server_language(self.bot, guild.id)):
+                    greeting = setup_texts.thanks_for_adding(guild.name)
+                await adder.send("\n".join((greeting, text)), allowed_mentions=NO_MENTIONS)
                 return "dm"
             except discord.HTTPException as error:  # DMs closed (50007) or Discord trouble: try the channel
                 log.info("could not DM the setup checklist for guild=%s: %s", guild.id, error.status)

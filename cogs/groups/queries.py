@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.actor import Actor
 from bot.errors import BadInput, HearthError, NotAllowed, NotFound
 from bot.text import shorten
-from cogs.groups import domain
+from cogs.groups import domain, refusals
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, GuildConfig, MemberProfile
 
 
@@ -31,10 +31,7 @@ class GuidelinesNotAccepted(HearthError):
     """The member must accept the group's current guidelines first; cogs answer with the Accept prompt."""
 
     def __init__(self, group: Group | GroupLike) -> None:
-        super().__init__(
-            f"Before taking part in **{group.name}**, please read and accept its guidelines "
-            f"(`/group guidelines {group.name}`)."
-        )
+        super().__init__(refusals.guidelines_first(group.name))
         self.group_id = group.id
 
 
@@ -49,13 +46,13 @@ async def guild_config(session: AsyncSession, guild_id: int) -> GuildConfig:
 async def get_group(session: AsyncSession, guild_id: int, group_id: int) -> Group:
     group = await session.get(Group, group_id)
     if group is None or group.guild_id != guild_id:
-        raise NotFound("That group no longer exists.")
+        raise NotFound(refusals.group_gone())
     return group
 
 
 def no_such_group(name: str) -> NotFound:
     """The one answer for a name that names no group the asker may see (missing, or private to others)."""
-    return NotFound(f"There is no group called {name.strip()[:100]!r} here. `/group list` shows the groups.")
+    return NotFound(refusals.no_such_group(name.strip()[:100]))
 
 
 async def group_by_name(session: AsyncSession, guild_id: int, name: str) -> Group:
@@ -122,8 +119,8 @@ async def resolve_group(session: AsyncSession, actor: Actor, name: str | None, c
     if len(mine) == 1:
         return mine[0]
     if not mine:
-        raise BadInput("You're not in any group yet. `/group list` shows what you can join.")
-    raise BadInput("You're in several groups: name one with the `group` option, or run this in its channel.")
+        raise BadInput(refusals.in_no_group())
+    raise BadInput(refusals.in_several_groups())
 
 
 async def is_facilitator(session: AsyncSession, actor: Actor, group_id: int | None = None) -> bool:
@@ -140,15 +137,14 @@ async def is_facilitator(session: AsyncSession, actor: Actor, group_id: int | No
 
 async def require_facilitator(session: AsyncSession, actor: Actor, group: Group | None = None) -> None:
     if not await is_facilitator(session, actor, group.id if group else None):
-        where = f" of **{group.name}**" if group else ""
-        raise NotAllowed(f"Only facilitators{where} can do that.")
+        raise NotAllowed(refusals.facilitators_only(group.name if group else None))
 
 
 async def require_active_member(session: AsyncSession, group: Group, user_id: int) -> None:
     if group.archived_at is not None:
-        raise BadInput(f"**{group.name}** is archived: it keeps its history but takes no new activity.")
+        raise BadInput(refusals.archived_no_activity(group.name))
     if not await is_member(session, group.id, user_id):
-        raise NotAllowed(f"You're not a member of **{group.name}**. Join with `/group join {group.name}`.")
+        raise NotAllowed(refusals.not_a_member(group.name))
 
 
 async def has_accepted_guidelines(session: AsyncSession, group: Group, user_id: int) -> bool:
@@ -170,10 +166,7 @@ def parse_timezone(name: str) -> ZoneInfo:
             raise ValueError(name)
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise BadInput(
-            f"{shorten(name, 40)!r} is not a timezone I know: use a name like Europe/Berlin or America/New_York "
-            "(start typing and pick from the list)."
-        ) from None
+        raise BadInput(refusals.unknown_timezone(shorten(name, 40))) from None
 
 
 async def group_timezone(session: AsyncSession, group: Group, default: str = "UTC") -> ZoneInfo:

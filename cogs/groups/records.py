@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from cogs.groups import refusals
 from cogs.groups.models import (
     Group,
 )
@@ -119,14 +120,8 @@ class TextEdit:
 
 
 def role_missing_message(group: GroupInfo | Group) -> str:
-    return (
-        f"**{group.name}**'s role was deleted in Discord, so I can't give or take it. "
-        f"A facilitator can recreate it with `/group edit group:{group.name} recreate:True`."
-    )
+    return refusals.role_missing(group.name)
 
 
 def channel_missing_message(group: GroupInfo | Group) -> str:
-    return (
-        f"**{group.name}**'s channel was deleted in Discord. A facilitator can make a new one with "
-        f"`/group edit group:{group.name} recreate:True`, or pick an existing one with the `channel` option."
-    )
+    return refusals.channel_missing(group.name)

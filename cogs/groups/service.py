@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actor import Actor
 from bot.errors import BadInput, Conflict, NotFound
-from cogs.groups import domain, queries
+from cogs.groups import domain, queries, refusals
 from cogs.groups.membership import Membership, count_departures
 from cogs.groups.models import (
     Group,
@@ -70,14 +70,11 @@ class GroupService(Membership):
             select(Group).where(Group.guild_id == actor.guild_id, Group.name_key == key, Group.id != (exclude or 0))
         )
         if clash is not None:
-            raise Conflict(
-                f"There is already a group called **{clash.name}** here (names ignore upper and lower case). "
-                "Pick another name."
-            )
+            raise Conflict(refusals.name_taken(clash.name, case_note=True))
         if channel_id is not None:
             used = await queries.group_for_channel(session, actor.guild_id, channel_id)
             if used is not None and used.id != exclude:
-                raise Conflict("That channel already belongs to another group: pick a different one or leave it empty.")
+                raise Conflict(refusals.channel_taken(may_leave_empty=True))
 
     async def create_plan(
         self,
@@ -96,10 +93,7 @@ class GroupService(Membership):
             text = domain.clean_description(description)
             await self._check_new(session, actor, clean, channel_id)
             if await queries.count_groups(session, actor.guild_id) >= self.settings.max_groups_per_guild:
-                raise Conflict(
-                    f"This server has reached its limit of {self.settings.max_groups_per_guild} groups. "
-                    "Archive-and-reuse one, or ask the operator to raise groups.max_groups_per_guild."
-                )
+                raise Conflict(refusals.group_limit(self.settings.max_groups_per_guild, operator_hint=True))
         return NewGroup(clean, text, private, neutral_role, channel_id)
 
     async def create(
@@ -112,7 +106,7 @@ class GroupService(Membership):
                 await queries.require_facilitator(session, actor)
                 await self._check_new(session, actor, new.name, channel_id)
                 if await queries.count_groups(session, actor.guild_id) >= self.settings.max_groups_per_guild:
-                    raise Conflict(f"This server has reached its limit of {self.settings.max_groups_per_guild} groups.")
+                    raise Conflict(refusals.group_limit(self.settings.max_groups_per_guild, operator_hint=False))
                 group = Group(
                     guild_id=actor.guild_id,
                     name=new.name,
@@ -134,7 +128,7 @@ class GroupService(Membership):
                 await session.flush()
                 return GroupInfo.of(group)
         except IntegrityError:
-            raise Conflict(f"There is already a group called **{new.name}** here. Pick another name.") from None
+            raise Conflict(refusals.name_taken(new.name, case_note=False)) from None
 
     # --- listing and reading -------------------------------------------------------------------
 
@@ -191,7 +185,7 @@ class GroupService(Membership):
         async with self.db.read() as session:
             group = await self._group(session, actor, group_id)
             if not await queries.may_see(session, actor, group):
-                raise NotFound("That group no longer exists.")
+                raise NotFound(refusals.group_gone())
             return await self._details(session, actor, group)
 
     async def _details(self, session: AsyncSession, actor: Actor, group: Group) -> Details:
@@ -231,9 +225,9 @@ class GroupService(Membership):
     @staticmethod
     def _check_archive_state(group: Group, archive: bool) -> None:
         if archive and group.archived_at is not None:
-            raise Conflict(f"**{group.name}** is already archived. `/group unarchive` brings it back.")
+            raise Conflict(refusals.already_archived(group.name))
         if not archive and group.archived_at is None:
-            raise Conflict(f"**{group.name}** is not archived.")
+            raise Conflict(refusals.not_archived(group.name))
 
     async def set_archived(self, actor: Actor, group_id: int, *, archive: bool) -> tuple[GroupInfo, list[int]]:
         """Archive (history kept, no new activity) or restore; returns the members whose role changes."""
@@ -269,7 +263,7 @@ class GroupService(Membership):
                 await session.flush()
                 return TextEdit(GroupInfo.of(group), old_name, renamed, changed)
         except IntegrityError:
-            raise Conflict(f"There is already a group called **{clean}** here. Pick another name.") from None
+            raise Conflict(refusals.name_taken(clean, case_note=False)) from None
 
     async def edit_settings(
         self,
@@ -289,7 +283,7 @@ class GroupService(Membership):
                 assert isinstance(channel_id, int)
                 used = await queries.group_for_channel(session, actor.guild_id, channel_id)
                 if used is not None and used.id != group.id:
-                    raise Conflict("That channel already belongs to another group: pick a different one.")
+                    raise Conflict(refusals.channel_taken(may_leave_empty=False))
             if neutral_role is not None:
                 group.neutral_role = neutral_role
             if role_id is not _UNSET:
@@ -314,12 +308,12 @@ class GroupService(Membership):
                 group = await self._group(session, actor, group_id, lock=True)
                 await queries.require_facilitator(session, actor, group)
                 if await session.get(GroupFacilitator, (group.id, user_id)) is not None:
-                    raise Conflict(f"They already facilitate **{group.name}**.")
+                    raise Conflict(refusals.already_facilitates(group.name))
                 session.add(GroupFacilitator(group_id=group.id, user_id=user_id, added_at=self.clock.now()))
                 await session.flush()
                 return GroupInfo.of(group)
         except IntegrityError:
-            raise Conflict("They already facilitate that group.") from None
+            raise Conflict(refusals.already_facilitates(None)) from None
 
     async def remove_facilitator(self, actor: Actor, group_id: int, user_id: int) -> GroupInfo:
         async with self.db.write() as session:
@@ -327,7 +321,7 @@ class GroupService(Membership):
             await queries.require_facilitator(session, actor, group)
             row = await session.get(GroupFacilitator, (group.id, user_id))
             if row is None:
-                raise BadInput(f"They are not one of **{group.name}**'s own facilitators.")
+                raise BadInput(refusals.not_own_facilitator(group.name))
             await session.delete(row)
             return GroupInfo.of(group)
 
@@ -352,10 +346,7 @@ class GroupService(Membership):
             group = await self._group(session, actor, group_id)
             await queries.require_active_member(session, group, actor.user_id)
             if version != group.guidelines_version:
-                raise BadInput(
-                    f"**{group.name}**'s guidelines changed since this message was shown. "
-                    f"Read the new ones with `/group guidelines group:{group.name}`."
-                )
+                raise BadInput(refusals.guidelines_changed_since(group.name))
             acceptance = await session.get(GuidelinesAcceptance, (group.id, actor.user_id), with_for_update=True)
             now = self.clock.now()
             if acceptance is None:

@@ -10,7 +10,7 @@ from bot.clock import Clock
 from bot.config import GroupSettings
 from bot.db import Database
 from bot.errors import NotFound
-from cogs.groups import queries
+from cogs.groups import queries, refusals
 from cogs.groups.api import GroupHooks
 from cogs.groups.models import (
     Group,
@@ -89,7 +89,7 @@ class ServiceBase:
         if lock:
             group = await session.scalar(select(Group).where(Group.id == group_id).with_for_update())
             if group is None or group.guild_id != actor.guild_id:
-                raise NotFound("That group no longer exists.")
+                raise NotFound(refusals.group_gone())
             return group
         return await queries.get_group(session, actor.guild_id, group_id)
 

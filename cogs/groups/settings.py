@@ -8,12 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import BadInput
 from bot.setup import SetupContext, Value
-from cogs.groups import queries
+from cogs.groups import queries, setup_texts
 from cogs.groups.models import GuildConfig
-
-
-def role_line(role_id: int | None) -> str:
-    return f"<@&{role_id}>" if role_id else "not set (only server admins)"
 
 
 class GroupsSetup:
@@ -25,10 +21,12 @@ class GroupsSetup:
 
     async def describe(self, session: AsyncSession, guild_id: int) -> dict[str, str]:
         config = await queries.guild_config(session, guild_id)
-        timezone = (config.timezone or self.default_timezone) + (" (default)" if config.timezone is None else "")
+        role = config.facilitator_role_id
         return {
-            "facilitator_role": f"Facilitator role: {role_line(config.facilitator_role_id)}",
-            "timezone": f"Default timezone: {timezone}",
+            "facilitator_role": setup_texts.setup_facilitator_role(f"<@&{role}>" if role else None),
+            "timezone": setup_texts.setup_timezone(
+                config.timezone or self.default_timezone, default=config.timezone is None
+            ),
         }
 
     async def apply(self, session: AsyncSession, context: SetupContext, values: Mapping[str, Value]) -> str:
@@ -36,7 +34,7 @@ class GroupsSetup:
         timezone = values.get("timezone")
         zone = queries.parse_timezone(str(timezone)).key if timezone is not None else None
         if role is not None and role == context.actor.guild_id:
-            raise BadInput("@everyone can't be the facilitator role: pick a role only facilitators have.")
+            raise BadInput(setup_texts.everyone_not_facilitator_role())
         config = await session.get(GuildConfig, context.actor.guild_id, with_for_update=True)
         if config is None:
             config = GuildConfig(guild_id=context.actor.guild_id)

@@ -4,23 +4,19 @@ A mixin of ``GroupsCog``; its private-channel refresh uses the Discord steps (``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import texts as shared_texts
 from bot.audience import Audience, for_audience
 from bot.errors import NotAllowed
 from bot.interactions import actor_of, reply
 from bot.setup import SetupContext, Value
+from cogs.groups import setup_texts
 from cogs.groups.api.choices import timezone_choices
 from cogs.groups.discord_steps import DiscordSteps, guild_of
 from cogs.groups.onboarding_cog import checklist
-
-if TYPE_CHECKING:
-    pass
-
 
 # /setup's options in the order it shows them; each is stored by the feature that owns it (bot/setup.py).
 SETUP_OPTIONS = (
@@ -44,7 +40,7 @@ class SetupCommand(DiscordSteps, commands.Cog):
     async def _describe_setup(self, guild: discord.Guild) -> str:
         lines = await self.bot.setup_sections.describe(self.bot.db, guild.id)
         shown = [lines[option] for option in SETUP_OPTIONS if option in lines]
-        return f"**Hearth setup for {guild.name}**\n" + "\n".join(f"• {line}" for line in shown)
+        return setup_texts.setup_header(guild.name) + "\n" + "\n".join(f"• {line}" for line in shown)
 
     @for_audience(Audience.ADMINS)
     @app_commands.command(name="setup", description="Server admins: Hearth's roles, queue channel, timezone, sharing")
@@ -82,7 +78,7 @@ class SetupCommand(DiscordSteps, commands.Cog):
         actor = actor_of(interaction)
         guild = guild_of(interaction)
         if not actor.is_admin:  # default_permissions is only a hint: servers can override it
-            raise NotAllowed("Only server admins (Manage Server permission) can change Hearth's setup.")
+            raise NotAllowed(shared_texts.setup_admins_only())
         given: dict[str, Value | None] = {
             "facilitator_role": facilitator_role.id if facilitator_role else None,
             "moderator_role": moderator_role.id if moderator_role else None,
@@ -108,7 +104,7 @@ class SetupCommand(DiscordSteps, commands.Cog):
         after = await self.service.viewer_roles(guild.id)
         if before != after:
             note += await self._refresh_private_channels(guild, before - after)
-        await reply(interaction, "Saved.\n" + await self._describe_setup(guild) + note)
+        await reply(interaction, setup_texts.setup_saved() + "\n" + await self._describe_setup(guild) + note)
 
     async def _refresh_private_channels(self, guild: discord.Guild, old_roles: set[int]) -> str:
         """The facilitator/moderator roles changed: private groups' channels follow."""
@@ -116,7 +112,7 @@ class SetupCommand(DiscordSteps, commands.Cog):
         if not groups:
             return ""
         if not guild.me.guild_permissions.manage_roles:
-            return "\nI couldn't update private groups' channels: I need the Manage Roles permission."
+            return "\n" + setup_texts.private_channels_need_permission()
         for access in groups:
             assert access.group is not None
             channel = guild.get_channel(access.group.channel_id or 0)
@@ -129,8 +125,8 @@ class SetupCommand(DiscordSteps, commands.Cog):
                     await self._drop_overwrite(channel, old)
                 await self._put_overwrites(channel, wanted)
             except discord.Forbidden:
-                return "\nI couldn't update some private groups' channels: check Hearth's role can manage them."
-        return f"\nUpdated who can see {len(groups)} private group channel(s)."
+                return "\n" + setup_texts.private_channels_refused()
+        return "\n" + setup_texts.private_channels_updated(len(groups))
 
     @setup_command.autocomplete("timezone")
     async def _timezone_choices(

@@ -13,7 +13,7 @@ import discord
 
 from bot.buttons import PersistentButton
 from bot.interactions import HearthModal, HearthView
-from cogs.groups import domain
+from cogs.groups import domain, texts
 
 if TYPE_CHECKING:
     from cogs.groups.cog import GroupsCog
@@ -33,8 +33,8 @@ class HasGuidelines(Protocol):
 
 
 def guidelines_text(group: HasGuidelines) -> str:
-    header = f"**Guidelines of {group.name}** (version {group.guidelines_version})\n\n"
-    footer = "\n\nPress **I accept** to take part: check-ins, shares, rounds and meetings in this group."
+    header = texts.guidelines_header(group.name, group.guidelines_version) + "\n\n"
+    footer = "\n\n" + texts.guidelines_accept_footer()
     body = group.guidelines.strip()
     room = 2000 - len(header) - len(footer)
     if len(body) > room:
@@ -50,7 +50,7 @@ class AcceptGuidelines(PersistentButton["GroupsCog"], template=r"groups:gl:(?P<g
     def __init__(self, group_id: int, version: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="I accept",
+                label=texts.accept_label(),
                 style=discord.ButtonStyle.success,
                 custom_id=f"groups:gl:{group_id}:{version}",
             )
@@ -90,7 +90,7 @@ class DecideJoinRequest(
         approve = action == "approve"
         super().__init__(
             discord.ui.Button(
-                label="Approve" if approve else "Decline",
+                label=texts.approve_label() if approve else texts.decline_label(),
                 style=discord.ButtonStyle.success if approve else discord.ButtonStyle.secondary,
                 custom_id=f"groups:jr:{request_id}:{action}",
             )
@@ -124,13 +124,15 @@ class GroupListView(HearthView):
         self.lines = lines
         self.header = header
         self.page = page
+        self.previous.label = texts.previous()
+        self.next.label = texts.next_page()
         self._sync()
 
     def render(self) -> str:
         page = domain.paginate(self.lines, self.page)
         text = self.header + "\n" + "\n".join(page.items)
         if page.count > 1:
-            text += f"\n\nPage {page.number + 1} of {page.count}"
+            text += "\n\n" + texts.page_of(page.number + 1, page.count)
         return text[:2000]
 
     def _sync(self) -> None:
@@ -158,18 +160,18 @@ class EditGroupModal(HearthModal):
     """Name, description and guidelines of a group, prefilled (facilitators)."""
 
     def __init__(self, cog: GroupsCog, group_id: int, name: str, description: str, guidelines: str) -> None:
-        super().__init__(title=f"Edit {name}"[:45], timeout=900)
+        super().__init__(title=texts.edit_title(name)[:45], timeout=900)
         self.cog = cog
         self.group_id = group_id
         self.name: discord.ui.TextInput[EditGroupModal] = discord.ui.TextInput(
-            label="Name",
+            label=texts.edit_name_label(),
             custom_id="groups:edit:name",
             default=name,
             min_length=domain.NAME_MIN,
             max_length=domain.NAME_MAX,
         )
         self.description: discord.ui.TextInput[EditGroupModal] = discord.ui.TextInput(
-            label="Description",
+            label=texts.edit_description_label(),
             custom_id="groups:edit:description",
             style=discord.TextStyle.paragraph,
             default=description,
@@ -177,7 +179,7 @@ class EditGroupModal(HearthModal):
             max_length=domain.DESCRIPTION_MAX,
         )
         self.guidelines: discord.ui.TextInput[EditGroupModal] = discord.ui.TextInput(
-            label="Guidelines (changing them asks members again)",
+            label=texts.edit_guidelines_label(),
             custom_id="groups:edit:guidelines",
             style=discord.TextStyle.paragraph,
             default=guidelines,

@@ -13,28 +13,14 @@ from datetime import datetime
 
 from bot.db import Database
 from bot.help import HelpTopic
+from bot.i18n import _
+from cogs.groups import texts
 from cogs.groups.api import GroupHooks
 
 log = logging.getLogger("hearth.groups.welcome")
 
 LIMIT = 2000
 
-# How each everyday part works, in a line, for the features whose topic is loaded. A topic without a
-# line here is introduced by its own /help summary.
-HOW: dict[str, str] = {
-    "rounds": (
-        "**Sharing rounds:** in a round, press **Join queue** to take the talking stick when it's your turn; "
-        "share, or press **Pass**: no reason needed."
-    ),
-    "checkins": (
-        "**Check-ins:** `/checkin now` — how you feel (1–5) and a note if you like; you choose who sees it: only "
-        "you, the facilitators, or the group."
-    ),
-    "sharing": (
-        '**Anonymous sharing:** `/share` posts to the group as "Anonymous member"; nobody, moderators '
-        "included, can see it was you. `/share mine:True` lists your posts so you can delete them."
-    ),
-}
 SHOWN = ("rounds", "checkins", "sharing")  # in this order, after the next meeting
 
 
@@ -44,11 +30,12 @@ def welcome_text(group_name: str, topics: Sequence[HelpTopic], hook_lines: Seque
     for name in SHOWN:
         topic = by_name.get(name)
         if topic is not None:
-            parts.append(f"• {HOW.get(name) or f'**{topic.title}:** {topic.summary}'}")
-    head = "What happens here:" if parts else "Say hello in the group's channel when you feel ready."
-    lines = [f"**Welcome to {group_name}.** {head}", *parts]
-    lines.extend(t.disclosure for t in topics if t.disclosure)
-    lines.append("`/help` in the group's channel shows everything you can do there.")
+            # How each everyday part works, in a line; otherwise its own /help summary introduces it.
+            how = texts.welcome_how(name) or texts.welcome_topic(_(topic.title), _(topic.summary))
+            parts.append(f"• {how}")
+    lines = [texts.welcome_head(group_name, parts=bool(parts)), *parts]
+    lines.extend(t.disclosure for t in topics if t.disclosure)  # care's: stays English (reviewed text only)
+    lines.append(texts.welcome_help())
     out: list[str] = []
     used = 0
     for line in lines:  # whole lines only; the guidelines follow in their own message when needed

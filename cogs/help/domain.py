@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.help import HelpTopic
+from cogs.help import texts
 
 LIMIT = 2000  # Discord's content limit
 
@@ -24,7 +25,7 @@ class Usable:
     description: str
 
 
-Mention = Callable[[str], str]
+Mention = texts.Mention
 
 
 def overview(
@@ -37,60 +38,62 @@ def overview(
 ) -> str:
     """A few short lines: what this person can do here, then the topics and the care disclosure."""
     if in_dm:
-        return (
-            "Hearth works inside your server, where your groups are. Open the server and type `/help` "
-            "in a group's channel (or anywhere) to see what you can do there.\n"
-            "Anything you tell me here in a DM is not read: I can't see messages, only commands."
-        )
+        return texts.in_dm()
     by_name = {u.name: u for u in usable}
     if place is not None and place.group is not None:
-        head = f"**In {place.group}** you can:"
+        head = texts.in_group(place.group)
         wanted = [name for t in topics for name in t.in_group]
         if not place.member:
-            head = f"**{place.group}** is a peer group you haven't joined yet. You can:"
+            head = texts.not_joined(place.group)
             wanted = ["group join", "group info", "group guidelines"] + [n for n in wanted if n.startswith("privacy")]
     else:
-        head = "**Here** you can find a group and join it. What you can do:"
+        head = texts.outside()
         wanted = ["group list", "group join"] + [name for t in topics for name in t.anywhere]
     seen: set[str] = set()
     lines = [head]
     for name in wanted:
         if name in by_name and name not in seen:
             seen.add(name)
-            lines.append(f"{mention(name)} — {by_name[name].description}")
+            lines.append(texts.command_line(mention(name), by_name[name].description))
     if len(lines) == 1:
-        lines.append("Nothing needs you right now. `/group list` shows the groups you can join.")
+        lines.append(texts.nothing_needed(mention))
     names = ", ".join(f"`{t.name}`" for t in topics)
-    lines.append(f"More about one part of Hearth: `/help topic:` with one of {names}.")
+    lines.append(texts.more_topics(names, mention))
     for topic in topics:
         if topic.disclosure:
-            lines.append(topic.disclosure)
-            lines.extend(f"{mention(name)} — {by_name[name].description}" for name in topic.anywhere if name in by_name)
-    return fit(lines)
+            lines.append(topic.disclosure)  # care's: as written, never machine-translated
+            lines.extend(
+                texts.command_line(mention(name), by_name[name].description)
+                for name in topic.anywhere
+                if name in by_name
+            )
+    return fit(lines, mention)
 
 
-def topic_text(topic: HelpTopic, usable: Sequence[Usable], mention: Mention) -> str:
-    """What a feature does and who can see what, with the commands of it this person may use."""
+def topic_text(topic: HelpTopic, usable: Sequence[Usable], mention: Mention, known: set[str] | None = None) -> str:
+    """What a feature does and who can see what, with the commands of it this person may use; ``known`` are
+    every command's names, so a `/command` the text names becomes clickable."""
     mine = [u for u in usable if u.name in (*topic.in_group, *topic.anywhere)]
-    lines = [f"**{topic.title}** — {topic.summary}", topic.details]
+    known = known if known is not None else {u.name for u in usable}
+    lines = [texts.topic_head(topic), texts.linked(texts.details(topic), mention, known)]
     if mine:
-        lines.append("You can use: " + ", ".join(mention(u.name) for u in mine))
-    return fit(lines)
+        lines.append(texts.you_can_use(", ".join(mention(u.name) for u in mine)))
+    return fit(lines, mention)
 
 
-def unknown_topic(asked: str, topics: Sequence[HelpTopic]) -> str:
-    names = ", ".join(f"`{t.name}`" for t in topics) or "none yet"
+def unknown_topic(asked: str, topics: Sequence[HelpTopic], mention: Mention) -> str:
+    names = ", ".join(f"`{t.name}`" for t in topics) or None
     shown = asked if len(asked) <= 40 else asked[:40] + "…"
-    return f"I don't have a help topic called “{shown}”. The topics are: {names}. Or type `/help` alone."
+    return texts.unknown_topic(shown, names, mention)
 
 
-def fit(lines: Sequence[str]) -> str:
+def fit(lines: Sequence[str], mention: Mention) -> str:
     """Whole lines only, within Discord's limit (the last line says more exists)."""
     out: list[str] = []
     used = 0
     for line in lines:
         if used + len(line) + 1 > LIMIT - 60:
-            out.append("…and more: `/help topic:` shows each part.")
+            out.append(texts.and_more(mention))
             break
         out.append(line)
         used += len(line) + 1

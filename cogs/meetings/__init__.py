@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.help import HelpTopic
+from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -16,9 +17,9 @@ NEEDS = ("groups",)
 # What /help says about this feature (bot/help.py).
 HELP = HelpTopic(
     name="meetings",
-    title="Meetings",
-    summary="scheduled group meetings, RSVP and reminders",
-    details=(
+    title=N_("Meetings"),
+    summary=N_("scheduled group meetings, RSVP and reminders"),
+    details=N_(
         'Facilitators schedule meetings in plain words ("every Tuesday 7pm"). Each meeting has RSVP buttons '
         "and reminders; `/meeting export` gives a calendar file. Who said they'll come is seen by the group's"
         " facilitators. Private groups get no public Discord event unless they choose one."

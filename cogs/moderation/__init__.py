@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.help import HelpTopic
+from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -17,9 +18,9 @@ USES = ("sharing",)
 # What /help says about this feature (bot/help.py).
 HELP = HelpTopic(
     name="moderation",
-    title="Reports and moderation",
-    summary="report a message; moderators act on reports",
-    details=(
+    title=N_("Reports and moderation"),
+    summary=N_("report a message; moderators act on reports"),
+    details=N_(
         "Right-click (or long-press) a message → Apps → **Report message** to tell the moderators privately. "
         "The person you report is not told who reported. Moderators work a private queue; each action is "
         "written to an audit log every moderator can read."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.help import HelpTopic
+from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -13,9 +14,9 @@ if TYPE_CHECKING:
 # What /help says about this feature (bot/help.py).
 HELP = HelpTopic(
     name="privacy",
-    title="Your data",
-    summary="what Hearth stores about you, a copy, erasing it",
-    details=(
+    title=N_("Your data"),
+    summary=N_("what Hearth stores about you, a copy, erasing it"),
+    details=N_(
         "`/privacy info` says what Hearth keeps about you and why; `/privacy export` gives you a copy; "
         "`/privacy delete` erases it everywhere, including messages Hearth posted for you. Only you see these"
         " answers."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.help import HelpTopic
+from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -16,9 +17,9 @@ NEEDS = ("groups",)
 # What /help says about this feature (bot/help.py).
 HELP = HelpTopic(
     name="rounds",
-    title="Sharing rounds",
-    summary="take turns speaking, with a talking stick",
-    details=(
+    title=N_("Sharing rounds"),
+    summary=N_("take turns speaking, with a talking stick"),
+    details=N_(
         "In a round, members join a queue and take timed turns; you can pass without giving a reason, and the"
         " summary never says who passed. Facilitators start and end rounds and have their own controls. "
         "Everyone in the channel sees the round."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.help import HelpTopic
+from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -16,9 +17,9 @@ USES = ("checkins", "meetings", "rounds", "sharing")
 # What /help says about this feature (bot/help.py).
 HELP = HelpTopic(
     name="stats",
-    title="Group engagement",
-    summary="facilitators: how a group is doing, week by week",
-    details=(
+    title=N_("Group engagement"),
+    summary=N_("facilitators: how a group is doing, week by week"),
+    details=N_(
         "`/stats` shows facilitators how their group is doing over whole weeks: check-ins, meeting attendance, "
         "sharing rounds and how evenly people got to speak, anonymous posts, and members who joined or left, "
         "as a chart, text and a CSV. Only you see it. A week with fewer than 5 people taking part shows as "

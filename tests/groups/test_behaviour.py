@@ -329,7 +329,7 @@ async def test_a_role_deleted_by_hand_is_noticed_explained_and_mended(harness: H
     joined = await s.mia.slash(s.general, "group join", group="Caregivers")
 
     refused(env, refusal, "role was deleted in Discord")
-    assert "recreate:True" in said(refusal)
+    assert "set `recreate` to True" in said(refusal) and "</group edit:" in said(refusal)  # a clickable mention
     assert "Made a new role" in said(mended)
     assert "You joined" in said(joined)
     new_role = (await group_row(harness, s.guild, "Caregivers")).role_id
@@ -481,7 +481,7 @@ async def test_info_shows_a_public_group_and_hides_a_private_one(env: simcord.En
     private = await s.mia.slash(s.general, "group info", group="Grief Circle")
 
     assert public.ephemeral and "**Caregivers** — public" in said(public) and "Members: 0" in said(public)
-    refused(env, private, "There is no group called 'Grief Circle'")
+    refused(env, private, "There is no group called “Grief Circle”")
 
 
 async def test_editing_guidelines_asks_members_again_and_a_stale_button_is_refused(
@@ -581,7 +581,7 @@ async def test_archive_removes_the_role_stops_joining_and_unarchive_restores(
     twice = await s.fran.slash(s.general, "group archive", group="Caregivers")
     restored = await s.fran.slash(s.general, "group unarchive", group="Caregivers")
 
-    assert "Archived **Caregivers**" in said(archived) and "1 member(s)" in said(archived)
+    assert "Archived **Caregivers**" in said(archived) and "1 member no longer wears its role" in said(archived)
     refused(env, twice, "already archived")
     assert "active again" in said(restored) and has_role(env, s.guild, s.mia, group.role_id or 0)
     assert await count(harness, GroupMember, group_id=group.id) == 1  # history kept

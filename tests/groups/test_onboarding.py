@@ -58,9 +58,9 @@ async def test_the_person_who_added_hearth_gets_a_checklist_of_what_is_missing_w
     assert "Thank you for adding Hearth to **Peer Support**" in text
     assert "missing: Manage Roles (to give each group's members its role), Manage Events" in text
     assert "Server Settings → Roles" in text
-    assert "⚠️ **Facilitator role.** Not set" in text and "`/setup facilitator_role:`" in text
+    assert "⚠️ **Facilitator role.** Not set" in text and "with `facilitator_role`" in text
     assert "⚠️ **Moderator queue.** The queue channel isn't set" in text
-    assert "⚠️ **Timezone.**" in text and "`/setup timezone:`" in text
+    assert "⚠️ **Timezone.**" in text and "with `timezone`" in text
     assert "✅ **Crisis resources.**" in text and "United States" in text
     assert "Server Settings → Integrations → Hearth" in text  # how to give the facilitator role its commands
     assert len(text) <= 2000

@@ -87,7 +87,7 @@ async def test_group_join_reads_the_same_for_a_private_group_and_a_missing_one(h
     again = await ask(env, here, nina, "group join", {})  # asking twice reveals nothing either
 
     assert about_private == about_nothing == again
-    assert "If a private group called 'grief circle' exists" in about_private
+    assert "If a private group called “grief circle” exists" in about_private
     assert "Grief Circle" not in about_private
     async with harness.bot.db.read() as session:  # the private group's facilitators were asked, once
         assert len(list(await session.scalars(select(JoinRequest)))) == 1

@@ -22,7 +22,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from bot.actor import Actor
 from bot.errors import BadInput, NotAllowed, NotFound
-from cogs.groups import domain, queries
+from cogs.groups import domain, queries, refusals
 from cogs.groups.models import (
     Group,
     GroupDeparture,
@@ -156,11 +156,9 @@ class Participation:
     def require_member(self) -> None:
         """A member of an active group (guidelines not asked: e.g. sending support to someone)."""
         if self.group.archived:
-            raise BadInput(f"**{self.group.name}** is archived: it keeps its history but takes no new activity.")
+            raise BadInput(refusals.archived_no_activity(self.group.name))
         if not self.member:
-            raise NotAllowed(
-                f"You're not a member of **{self.group.name}**. Join with `/group join {self.group.name}`."
-            )
+            raise NotAllowed(refusals.not_a_member(self.group.name))
 
 
 def participation_select(group_id: int, user_id: int) -> Select[Group, int, int]:
@@ -186,7 +184,7 @@ async def participation(session: AsyncSession, guild_id: int, group_id: int, use
     """Raises NotFound when the group is gone or belongs to another server."""
     row = (await session.execute(participation_select(group_id, user_id))).first()
     if row is None or row[0].guild_id != guild_id:
-        raise NotFound("That group no longer exists.")
+        raise NotFound(refusals.group_gone())
     return participation_of(row)
 
 
