@@ -148,6 +148,11 @@ async def build_world(env: simcord.Env) -> World:
         ),
         "Saved",
     )
+    # ...and, as the checklist asks, lets those roles see their commands (Server Settings → Integrations).
+    for command, role in (("facilitate", facilitators), ("mod", moderators)):
+        found = env.backend.find_command(command, guild.id)
+        if found is not None:
+            guild.set_command_permissions(int(found["id"]), {role: True})
 
     # A public group everyone may join, and a private one that needs the facilitator's yes.
     expect(

@@ -176,7 +176,7 @@ def case_card(case: Case, *, public: bool = False) -> str:
         return domain.fit(
             f"**{'🟠 Urgent' if case.severity is domain.Severity.URGENT else '🟡 Gentle'} care request, case "
             f"#{case.id}**\nThis channel can be read by people who aren't moderators, so who it's about and where "
-            "are left out. Moderators: see it in `/care cases`, or take it with the button.\n"
+            "are left out. Moderators: see it in `/mod cases`, or take it with the button.\n"
             + domain.claim_line(case.owner_id, case.helper_id)
             + ("\nClosed." if case.status == "closed" else "")
         )

@@ -17,9 +17,8 @@ import discord
 from discord import app_commands
 
 from bot import defaults
-from bot.audience import KEY as AUDIENCE
-from bot.audience import Audience, for_audience
 from bot.interactions import CONTENT_LIMIT, NO_MENTIONS, actor_of, reply
+from bot.role_commands import FACILITATE
 from cogs.groups import domain
 from cogs.groups.api import GroupHooks
 from cogs.groups.api.choices import group_choices
@@ -61,11 +60,9 @@ RoleNaming = Literal["neutral", "group name"]
 
 class GroupsCog(SetupCommand):
     group = app_commands.Group(name="group", description="Peer groups: join, leave, list, guidelines", guild_only=True)
+    running = app_commands.Group(name="group", description="Create, edit and archive groups", parent=FACILITATE)
     facilitators = app_commands.Group(
-        name="facilitators",
-        description="Facilitators: a group's own facilitators",
-        parent=group,
-        extras={AUDIENCE: Audience.FACILITATORS},
+        name="facilitators", description="Add or remove a group's own facilitators", parent=FACILITATE
     )
 
     def __init__(self, bot: Hearth) -> None:
@@ -106,8 +103,7 @@ class GroupsCog(SetupCommand):
 
     # --- /group create -------------------------------------------------------------------------
 
-    @for_audience(Audience.FACILITATORS)
-    @group.command(name="create", description="Facilitators: create a group with its own role and channel")
+    @running.command(name="create", description="Facilitators: create a group with its own role and channel")
     @app_commands.describe(
         name="2-50 characters, unique on this server",
         description="What the group is for (up to 300 characters)",
@@ -175,7 +171,9 @@ class GroupsCog(SetupCommand):
         actor = actor_of(interaction)
         listing = await self.service.listing(actor)
         if not listing:
-            await reply(interaction, "There are no groups here yet. Facilitators create them with `/group create`.")
+            await reply(
+                interaction, "There are no groups here yet. Facilitators create them with `/group create`."
+            )
             return
         lines = []
         for item in listing:
@@ -203,7 +201,11 @@ class GroupsCog(SetupCommand):
         actor = actor_of(interaction)
         details = await self.service.details(actor, group)
         g = details.group
-        channel = f"<#{g.channel_id}>" if g.channel_id else "missing (a facilitator can `/group edit recreate:True`)"
+        channel = (
+            f"<#{g.channel_id}>"
+            if g.channel_id
+            else "missing (a facilitator can `/group edit recreate:True`)"
+        )
         lines = [
             f"**{g.name}** — {'private' if g.private else 'public'}{', archived' if g.archived else ''}",
             g.description or "_No description._",
@@ -338,15 +340,13 @@ class GroupsCog(SetupCommand):
 
     # --- /group archive, unarchive ---------------------------------------------------------------
 
-    @for_audience(Audience.FACILITATORS)
-    @group.command(name="archive", description="Facilitators: archive a group (keeps history, stops new activity)")
+    @running.command(name="archive", description="Facilitators: archive a group (keeps history, stops new activity)")
     @app_commands.autocomplete(group=_facilitated)
     @app_commands.describe(group="The group (start typing its name)")
     async def archive(self, interaction: discord.Interaction, group: str) -> None:
         await self._archive(interaction, group, archive=True)
 
-    @for_audience(Audience.FACILITATORS)
-    @group.command(name="unarchive", description="Facilitators: bring an archived group back")
+    @running.command(name="unarchive", description="Facilitators: bring an archived group back")
     @app_commands.autocomplete(group=_facilitated)
     @app_commands.describe(group="The group (start typing its name)")
     async def unarchive(self, interaction: discord.Interaction, group: str) -> None:
@@ -354,8 +354,7 @@ class GroupsCog(SetupCommand):
 
     # --- /group edit ---------------------------------------------------------------------------
 
-    @for_audience(Audience.FACILITATORS)
-    @group.command(name="edit", description="Facilitators: edit a group (no options opens a form)")
+    @running.command(name="edit", description="Facilitators: edit a group (no options opens a form)")
     @app_commands.autocomplete(group=_facilitated)
     @app_commands.describe(
         group="The group to edit (start typing its name)",

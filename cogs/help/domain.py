@@ -26,6 +26,17 @@ class Usable:
 
 Mention = Callable[[str], str]
 
+#: Discord hides /facilitate behind Manage Server (bot/role_commands.py) until an admin lets a role see it.
+ADMINS_NOTE = (
+    "Admins: Discord shows `/facilitate` (facilitators' commands) only to admins until you let your facilitator "
+    "role see it: Server Settings → Integrations → Hearth → `/facilitate` → Add Roles or Members. The same for "
+    "`/mod` and your moderator role."
+)
+FACILITATORS_NOTE = (
+    "Your facilitator commands are under `/facilitate`. If Discord doesn't offer it to you, ask a server admin "
+    "to let you see it (Server Settings → Integrations → Hearth)."
+)
+
 
 def overview(
     place: Place | None,
@@ -34,6 +45,8 @@ def overview(
     mention: Mention,
     *,
     in_dm: bool = False,
+    admin: bool = False,
+    facilitator: bool = False,
 ) -> str:
     """A few short lines: what this person can do here, then the topics and the care disclosure."""
     if in_dm:
@@ -60,6 +73,8 @@ def overview(
             lines.append(f"{mention(name)} — {by_name[name].description}")
     if len(lines) == 1:
         lines.append("Nothing needs you right now. `/group list` shows the groups you can join.")
+    if admin or facilitator:
+        lines.append(ADMINS_NOTE if admin else FACILITATORS_NOTE)
     names = ", ".join(f"`{t.name}`" for t in topics)
     lines.append(f"More about one part of Hearth: `/help topic:` with one of {names}.")
     for topic in topics:

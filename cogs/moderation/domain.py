@@ -242,7 +242,7 @@ def queue_warning(readers: list[str]) -> str:
     return (
         f"⚠️ The moderator queue channel can be read by {', '.join(readers)}, not only moderators and admins. "
         "Until only they can read it, Hearth posts no member's words or names there: cards only say an item is "
-        "waiting, and moderators read it in `/mod queue` (care requests in `/care cases`). To fix it, turn off "
+        "waiting, and moderators read it in `/mod queue` (care requests in `/mod cases`). To fix it, turn off "
         "View Channel for everyone else in the channel's permissions."
     )
 

@@ -58,7 +58,8 @@ def stale() -> str:
 
 def round_ended_already() -> str:
     return _(
-        "This round has ended. A facilitator can start a new one with %(command)s.", command=command("round start")
+        "This round has ended. A facilitator can start a new one with %(command)s.",
+        command=command("round start"),
     )
 
 

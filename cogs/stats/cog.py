@@ -15,8 +15,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.audience import Audience, for_audience
 from bot.interactions import actor_of, reply
+from bot.role_commands import FACILITATE
 from cogs.groups.api.choices import group_choices
 from cogs.stats import domain, texts
 from cogs.stats.service import StatsService
@@ -49,11 +49,9 @@ class StatsCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return await group_choices(interaction, current, "facilitate")
 
-    @for_audience(Audience.FACILITATORS)
-    @app_commands.command(
+    @FACILITATE.command(
         name="stats", description="Facilitators: a group's engagement week by week, as a chart, text and CSV"
     )
-    @app_commands.guild_only()
     @app_commands.describe(
         group="Which group (default: this channel's group)",
         weeks="How many whole weeks to show (default 12)",

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot.errors import HearthError
 from cogs.checkins.models import Checkin, CheckinReminder
 from tests.conftest import Harness
+from tests.support.commands import allow
 from tests.support.groups import GroupFixture, make_group
 
 MOOD, NOTE, SEEN = "checkin:mood", "checkin:note", "checkin:visibility"
@@ -352,7 +353,8 @@ async def to_next_monday(harness: Harness, env: simcord.Env) -> None:
 async def test_summary_shows_a_closed_week_in_totals_never_notes_or_only_me_checkins(
     harness: Harness, env: simcord.Env
 ) -> None:
-    _guild, group, members, (lead,) = await setup_group(harness, env, members=6, facilitators=1)
+    guild, group, members, (lead,) = await setup_group(harness, env, members=6, facilitators=1)
+    allow(env, guild, "facilitate", guild.default_role)  # shown to everyone: the tree still refuses members
     await to_next_monday(harness, env)  # everyone was a member for the whole week
     for index, member in enumerate(members[:5]):
         await check_in(member, group, 1 + index % 5, f"secret note {index}", "facilitators" if index % 2 else "group")
@@ -428,7 +430,8 @@ async def test_low_mood_alert_needs_a_facilitator_and_valid_choices(harness: Har
 async def test_daily_prompt_posts_a_check_in_button_that_works_after_a_restart(
     harness: Harness, env: simcord.Env
 ) -> None:
-    _guild, group, (alice,), (lead,) = await setup_group(harness, env, facilitators=1, timezone="Europe/Berlin")
+    guild, group, (alice,), (lead,) = await setup_group(harness, env, facilitators=1, timezone="Europe/Berlin")
+    allow(env, guild, "facilitate", guild.default_role)  # shown to everyone: the tree still refuses members
     refused(env, await alice.slash(group.channel, "checkin prompt set", time="9:00"), "Only facilitators")
     refused(env, await lead.slash(group.channel, "checkin prompt set", time="25:00"), "is not a time of day")
 

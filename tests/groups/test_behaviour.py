@@ -13,6 +13,7 @@ from cogs.groups import queries
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, JoinRequest
 from tests.conftest import Harness
 from tests.groups.support import Server, bot_role, can_see, refused, said, server, take_bot_permission
+from tests.support.commands import allow
 
 # --- helpers ----------------------------------------------------------------------------------------
 
@@ -139,7 +140,9 @@ async def test_create_may_name_the_role_after_the_group_and_use_a_given_channel(
     s = await server(env)
     existing = s.guild.create_text_channel("study-hall")
 
-    result = await s.fran.slash(s.general, "group create", name="Study", channel=existing, role_name="group name")
+    result = await s.fran.slash(
+        s.general, "group create", name="Study", channel=existing, role_name="group name"
+    )
 
     assert "Created the public group **Study**" in said(result)
     group = await group_row(harness, s.guild, "Study")
@@ -149,6 +152,7 @@ async def test_create_may_name_the_role_after_the_group_and_use_a_given_channel(
 
 async def test_a_member_cannot_create_a_group(harness: Harness, env: simcord.Env) -> None:
     s = await server(env)
+    allow(env, s.guild, "facilitate", s.guild.default_role)  # shown to everyone: the tree still refuses members
     roles_before = len(s.guild.roles)
 
     result = await s.mia.slash(s.general, "group create", name="Mine")
@@ -519,6 +523,7 @@ async def test_editing_guidelines_asks_members_again_and_a_stale_button_is_refus
 
 async def test_a_member_cannot_edit_archive_or_add_facilitators(harness: Harness, env: simcord.Env) -> None:
     s = await server(env)
+    allow(env, s.guild, "facilitate", s.guild.default_role)  # shown to everyone: the tree still refuses members
     await public_group(s)
     await s.mia.slash(s.general, "group join", group="Caregivers")
 

@@ -62,7 +62,9 @@ async def test_the_person_who_added_hearth_gets_a_checklist_of_what_is_missing_w
     assert "⚠️ **Moderator queue.** The queue channel isn't set" in text
     assert "⚠️ **Timezone.**" in text and "`/setup timezone:`" in text
     assert "✅ **Crisis resources.**" in text and "United States" in text
-    assert "Server Settings → Integrations → Hearth" in text  # how to give the facilitator role its commands
+    assert (
+        "Server Settings → Integrations → Hearth → `/facilitate`" in text
+    )  # how the facilitator role sees its commands
     assert len(text) <= 2000
     assert message.channel.type is discord.ChannelType.private  # nothing was posted in the server
 

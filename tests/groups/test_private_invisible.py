@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from cogs.groups.models import JoinRequest
 from tests.conftest import Harness
+from tests.support.commands import allow
 from tests.support.groups import make_group
 
 ASKED = "grief circle"  # how the non-member types it; the group is spelled "Grief Circle"
@@ -43,6 +44,7 @@ async def world(harness: Harness, *, with_private: bool) -> tuple[simcord.Channe
     env = harness.env
     guild = env.create_guild()
     asker = guild.add_member(env.create_user("nina"))
+    allow(env, guild, "facilitate", guild.default_role)  # shown to everyone: what each command answers is tested
     insider = guild.add_member(env.create_user("ines"))
     public = await make_group(harness, guild, "Caregivers", members=[asker])
     if with_private:

@@ -10,7 +10,13 @@ from tests.conftest import Harness
 from tests.groups.support import Server, refused, said, server
 from tests.support.groups import GroupFixture, make_group
 
-FACILITATOR_ONLY = ("round start", "round end", "meeting schedule", "checkin summary", "group create")
+FACILITATOR_ONLY = (
+    "round start",
+    "round end",
+    "meeting schedule",
+    "checkin summary",
+    "group create",
+)
 MODERATOR_ONLY = ("mod queue", "mod log")
 
 
@@ -47,7 +53,13 @@ async def test_a_facilitator_also_sees_how_to_run_the_group(harness: Harness, en
 
     offered = commands_named(said(await s.fran.slash(group.channel, "help")))
 
-    assert {"round start", "round end", "meeting schedule", "checkin summary", "checkin now"} <= offered
+    assert {
+        "round start",
+        "round end",
+        "meeting schedule",
+        "checkin summary",
+        "checkin now",
+    } <= offered
     assert not offered & {*MODERATOR_ONLY, "setup"}
 
 

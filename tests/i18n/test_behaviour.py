@@ -54,7 +54,9 @@ async def test_each_member_reads_rounds_in_their_own_language(
     locales[bob.id] = "en-US"
     group = await make_group(harness, guild, "Circle", members=[ann, bob], facilitators=[fay])
 
-    started = await fay.slash(group.channel, "round start", topic="How was your week?", present=f"<@{ann.id}>")
+    started = await fay.slash(
+        group.channel, "round start", topic="How was your week?", present=f"<@{ann.id}>"
+    )
     assert started.response.content.startswith("Round started")
     message = await live_message(harness, group.channel)
     assert message.content.startswith("**Sharing round: How was your week?**")  # the server's language
@@ -96,7 +98,9 @@ async def test_channel_posts_speak_the_servers_language_and_unknown_locales_fall
     locales[eve.id] = "fr"  # no French catalog: the server's German, not an error
     group = await make_group(harness, guild, "Kreis", members=[ann, eve], facilitators=[fay])
 
-    started = await fay.slash(group.channel, "round start", topic="Wie geht's?", minutes=1, present=f"<@{ann.id}>")
+    started = await fay.slash(
+        group.channel, "round start", topic="Wie geht's?", minutes=1, present=f"<@{ann.id}>"
+    )
     assert started.response.content.startswith("Round started")  # fay reads English
     message = await live_message(harness, group.channel)
     assert message.content.startswith("**Gesprächsrunde: Wie geht's?**")
@@ -133,7 +137,9 @@ async def test_the_command_tree_is_localised_within_discords_rules(harness: Harn
     payloads = [await c.get_translated_payload(tree, translator) for c in tree.get_commands(type=None)]
     by_name = {p["name"]: p for p in payloads}
     assert by_name["round"]["name_localizations"]["de"] == "runde"
-    start = next(o for o in by_name["round"]["options"] if o["name"] == "start")
+    assert by_name["facilitate"]["name_localizations"]["de"] == "begleiten"
+    rounds = next(o for o in by_name["facilitate"]["options"] if o["name"] == "round")
+    start = next(o for o in rounds["options"] if o["name"] == "start")
     assert start["name_localizations"]["de"] == "starten"
     assert start["description_localizations"]["de"].startswith("Eine Redestab-Runde")
 

@@ -35,7 +35,11 @@ async def test_a_facilitator_reads_stats_in_their_language_and_another_in_englis
     chart = next(a for a in message.attachments if a.filename.endswith(".png"))
     assert chart.description.startswith("Caregivers: Aktivität pro Woche. Check-ins: 1 Woche gezeigt, von 6 bis 6")
 
-    refused(env, await lead.slash(group.channel, "stats", server=True), in_language("de", texts.server_is_for_admins))
+    refused(
+        env,
+        await lead.slash(group.channel, "stats", server=True),
+        in_language("de", texts.server_is_for_admins),
+    )
 
 
 def test_stats_plurals_in_both_languages() -> None:

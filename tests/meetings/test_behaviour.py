@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.errors import HearthError
 from cogs.meetings.models import Attendance, Meeting, ReminderSent, Rsvp
 from tests.conftest import Harness
+from tests.support.commands import allow
 from tests.support.groups import GroupFixture, make_group
 
 
@@ -291,6 +292,7 @@ async def hidden_voice_channel(harness: Harness, world: World) -> simcord.Channe
 
 async def test_members_cannot_schedule_edit_cancel_or_skip(harness: Harness) -> None:
     world = await World(harness).setup()
+    allow(world.env, world.guild, "facilitate", world.guild.default_role)  # shown to all: the tree still refuses
     refused = await world.alice.slash(
         world.group.channel, "meeting schedule", title="Mine", when="tomorrow 7pm", repeat="once"
     )
@@ -409,9 +411,13 @@ async def test_when_autocomplete_echoes_the_parsed_time(harness: Harness) -> Non
     )
     assert choices[0]["name"] == "✓ every 2 weeks on Thursday at 18:30, from Thu 01 Jan (Europe/Berlin)"
     # Said on a Thursday, "next Thursday" could mean today or in a week: the preview asks instead of guessing.
-    choices = await world.fac.autocomplete(world.group.channel, "meeting schedule", "when", "next Thursday 19:30")
+    choices = await world.fac.autocomplete(
+        world.group.channel, "meeting schedule", "when", "next Thursday 19:30"
+    )
     assert choices[0]["name"].startswith("✗ Today is Thursday, so “next Thursday” could mean today")
-    choices = await world.fac.autocomplete(world.group.channel, "meeting schedule", "when", "2026-03-29 02:30")
+    choices = await world.fac.autocomplete(
+        world.group.channel, "meeting schedule", "when", "2026-03-29 02:30"
+    )
     assert choices[0]["name"].startswith("✗ 2026-03-29 02:30 doesn't exist")
 
 

@@ -95,7 +95,9 @@ async def live(harness: Harness) -> Story:
     # Maya facilitates the group: a meeting Alice answers, and a round in which Alice holds the stick.
     async with harness.bot.db.write() as session:
         session.add(GroupFacilitator(group_id=s.group.group_id, user_id=s.maya.id, added_at=harness.clock.now()))
-    scheduled = await s.maya.slash(s.channel, "meeting schedule", title="Weekly circle", when="2026-01-08 19:00")
+    scheduled = await s.maya.slash(
+        s.channel, "meeting schedule", title="Weekly circle", when="2026-01-08 19:00"
+    )
     assert scheduled.response is not None
     card = s.channel.last_message
     assert card is not None and card.embeds and card.embeds[0].title == "Weekly circle"

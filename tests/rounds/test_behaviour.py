@@ -11,6 +11,7 @@ import simcord
 from cogs.rounds import domain as d
 from tests.conftest import Harness
 from tests.rounds.helpers import buttons, cog, control, live_message, live_view, message_by_id, refused
+from tests.support.commands import allow
 from tests.support.groups import GroupFixture, make_group
 
 
@@ -151,7 +152,9 @@ async def test_racing_next_clicks_move_the_stick_once(harness: Harness, env: sim
 
     async with harness.bot.db.write() as session:
         session.add(GroupFacilitator(group_id=group.group_id, user_id=gus.id, added_at=harness.clock.now()))
-    await fay.slash(group.channel, "round start", topic="Check-in", minutes=5, present=mentions(ann, bob, cat))
+    await fay.slash(
+        group.channel, "round start", topic="Check-in", minutes=5, present=mentions(ann, bob, cat)
+    )
     # SimCord runs one actor operation at a time (asyncio.gather of two clicks raises "operation
     # overlaps active click"), and a click always reads the message as it is now. So the race is
     # driven through the cog's own click path concurrently: three presses of Next for one turn.
@@ -237,7 +240,12 @@ async def test_voice_mode_without_mute_members_runs_without_it(harness: Harness,
     env.backend.edit_role(guild.id, bot_role.id, {"permissions": permissions.value})
 
     result = await fay.slash(
-        group.channel, "round start", topic="Voices", everyone_in_voice=True, voice_mode=True, voice_channel=voice
+        group.channel,
+        "round start",
+        topic="Voices",
+        everyone_in_voice=True,
+        voice_mode=True,
+        voice_channel=voice,
     )
     assert "Voice mode is off: I need the Mute Members permission" in result.response.content
     message = await live_message(harness, group.channel)
@@ -285,6 +293,7 @@ async def test_wrong_inputs_get_clear_messages_and_lose_nothing(harness: Harness
         await fay.slash(group.channel, "round start", topic="x", minutes=0)
     elsewhere = await fay.slash(lounge, "round start", topic="x")
     refused(env, elsewhere, "this channel doesn't belong to a group")
+    allow(env, guild, "facilitate", guild.default_role)  # a server showing it to everyone: still refused
     not_facilitator = await ann.slash(group.channel, "round start", topic="x")
     refused(env, not_facilitator, "Only facilitators can do that")  # the command tree refuses first
     no_voice = await fay.slash(group.channel, "round start", topic="x", voice_mode=True)
@@ -293,7 +302,9 @@ async def test_wrong_inputs_get_clear_messages_and_lose_nothing(harness: Harness
     refused(env, nothing, "There is no round running in this channel.")
     assert await cog(harness).service.live_rounds() == []
 
-    started = await fay.slash(group.channel, "round start", topic="First", present=mentions(ann, bob, newcomer))
+    started = await fay.slash(
+        group.channel, "round start", topic="First", present=mentions(ann, bob, newcomer)
+    )
     assert f"Not queued (not a member of **Circle**, or hasn't accepted its guidelines): <@{newcomer.id}>" in (
         started.response.content
     )

@@ -15,6 +15,7 @@ import cogs.stats.chart  # noqa: F401 (matplotlib's first import, seconds on a l
 from bot.errors import HearthError
 from cogs.sharing.views import TEXT_ID, WARNING_ID
 from tests.conftest import Harness
+from tests.support.commands import allow
 from tests.support.groups import GroupFixture, make_group
 
 MOOD, NOTE, SEEN = "checkin:mood", "checkin:note", "checkin:visibility"
@@ -122,7 +123,8 @@ async def test_published_week_stays_the_same_after_a_member_erases_their_data(
 async def test_member_is_refused_and_a_facilitator_cannot_see_the_whole_server(
     harness: Harness, env: simcord.Env
 ) -> None:
-    _guild, group, people, lead = await world(harness, env)
+    guild, group, people, lead = await world(harness, env)
+    allow(env, guild, "facilitate", guild.default_role)  # shown to everyone: the tree still refuses members
     refused(env, await people[0].slash(group.channel, "stats"), "Only facilitators")
     refused(env, await lead.slash(group.channel, "stats", server=True), "for server admins")
 
