@@ -211,7 +211,7 @@ async def world(folder: Path, rounds: int, members: int, *, virtual: bool) -> An
 async def start_round(arranged: World, index: int) -> None:
     channel, people, fay = arranged.channels[index]
     result = await fay.slash(
-        channel, "round start", topic="Bench", minutes=1, present=" ".join(f"<@{p.id}>" for p in people)
+        channel, "facilitate round start", topic="Bench", minutes=1, present=" ".join(f"<@{p.id}>" for p in people)
     )
     assert result.response is not None, result
     assert "Round started" in result.response.content, result.response.content

@@ -26,7 +26,7 @@ async def start_round(demo: Demo) -> str:
     world = demo.world
     async with demo.lock:
         started = await world.facilitator.slash(
-            world.caregivers, "round start", topic=ROUND_TOPIC, minutes=3
+            world.caregivers, "facilitate round start", topic=ROUND_TOPIC, minutes=3
         )
         live = world.caregivers.last_message
         if live is not None and "Sharing round" in live.content:

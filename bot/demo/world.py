@@ -158,14 +158,14 @@ async def build_world(env: simcord.Env) -> World:
     expect(
         "create Caregivers",
         await facilitator.slash(
-            general, "group create", name="Caregivers", description="Looking after someone, and yourself"
+            general, "facilitate group create", name="Caregivers", description="Looking after someone, and yourself"
         ),
         "Created",
     )
     expect(
         "create Grief Circle",
         await facilitator.slash(
-            general, "group create", name="Grief Circle", description="Living with loss", private=True
+            general, "facilitate group create", name="Grief Circle", description="Living with loss", private=True
         ),
         "Created",
     )
@@ -192,10 +192,10 @@ async def build_world(env: simcord.Env) -> World:
 
     # A weekly meeting: next Thursday evening, with answers from most of the group.
     expect(
-        "/meeting schedule",
+        "/facilitate meeting schedule",
         await facilitator.slash(
             caregivers,
-            "meeting schedule",
+            "facilitate meeting schedule",
             title="Thursday evening circle",
             when="2026-01-08 19:00",
             repeat="weekly",

@@ -708,11 +708,11 @@ class CareCog(commands.Cog, name="CareCog"):
     )
 
     async def show_case(self, interaction: discord.Interaction, case_id: int) -> None:
-        """A case's card, privately, with its buttons (from `/care cases`)."""
+        """A case's card, privately, with its buttons (from `/facilitate cases`)."""
         case = await self.service.case(case_id)
         if case_id not in {c.id for c in await self.service.open_cases(actor_of(interaction))}:
             raise BadInput(
-                "That request isn't one you can take (it may have been closed). `/care cases` (moderators: "
+                "That request isn't one you can take (it may have been closed). `/facilitate cases` (moderators: "
                 "`/mod cases`) shows what is current."
             )
         await reply(interaction, case_card(case), view=case_view(case) or discord.utils.MISSING)

@@ -289,7 +289,7 @@ class RegionForm(HearthModal):
 
 
 class CasePicker(HearthView):
-    """`/care cases`: open one case's card (with its buttons) privately."""
+    """`/facilitate cases`: open one case's card (with its buttons) privately."""
 
     def __init__(self, cases: list[tuple[int, str]]) -> None:
         super().__init__(timeout=600)

@@ -101,7 +101,7 @@ class GroupsCog(SetupCommand):
     async def _facilitated(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await self._names(interaction, current, "facilitate")
 
-    # --- /group create -------------------------------------------------------------------------
+    # --- /facilitate group create -------------------------------------------------------------------------
 
     @running.command(name="create", description="Facilitators: create a group with its own role and channel")
     @app_commands.describe(
@@ -172,7 +172,7 @@ class GroupsCog(SetupCommand):
         listing = await self.service.listing(actor)
         if not listing:
             await reply(
-                interaction, "There are no groups here yet. Facilitators create them with `/group create`."
+                interaction, "There are no groups here yet. Facilitators create them with `/facilitate group create`."
             )
             return
         lines = []
@@ -204,7 +204,7 @@ class GroupsCog(SetupCommand):
         channel = (
             f"<#{g.channel_id}>"
             if g.channel_id
-            else "missing (a facilitator can `/group edit recreate:True`)"
+            else "missing (a facilitator can `/facilitate group edit recreate:True`)"
         )
         lines = [
             f"**{g.name}** — {'private' if g.private else 'public'}{', archived' if g.archived else ''}",
@@ -338,7 +338,7 @@ class GroupsCog(SetupCommand):
             f"You left **{target.name}**." if left else f"You withdrew your request to join **{target.name}**.",
         )
 
-    # --- /group archive, unarchive ---------------------------------------------------------------
+    # --- /facilitate group archive, unarchive ---------------------------------------------------------------
 
     @running.command(name="archive", description="Facilitators: archive a group (keeps history, stops new activity)")
     @app_commands.autocomplete(group=_facilitated)
@@ -352,7 +352,7 @@ class GroupsCog(SetupCommand):
     async def unarchive(self, interaction: discord.Interaction, group: str) -> None:
         await self._archive(interaction, group, archive=False)
 
-    # --- /group edit ---------------------------------------------------------------------------
+    # --- /facilitate group edit ---------------------------------------------------------------------------
 
     @running.command(name="edit", description="Facilitators: edit a group (no options opens a form)")
     @app_commands.autocomplete(group=_facilitated)
@@ -406,7 +406,7 @@ class GroupsCog(SetupCommand):
             notes.append(await self._follow_rename(guild, group))
         await reply(interaction, " ".join(n for n in notes if n))
 
-    # --- /group facilitators -------------------------------------------------------------------
+    # --- /facilitate facilitators -------------------------------------------------------------------
 
     @facilitators.command(name="add", description="Make a member one of this group's facilitators")
     @app_commands.autocomplete(group=_facilitated)

@@ -249,7 +249,7 @@ class DiscordSteps:
         if archive:
             text = (
                 f"Archived **{group.name}**: its history is kept, it takes no new activity, and {changed} member(s) "
-                f"no longer wear its role. `/group unarchive group:{group.name}` brings it back."
+                f"no longer wear its role. `/facilitate group unarchive group:{group.name}` brings it back."
             )
             if refused:
                 text += (

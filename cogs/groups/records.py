@@ -121,12 +121,12 @@ class TextEdit:
 def role_missing_message(group: GroupInfo | Group) -> str:
     return (
         f"**{group.name}**'s role was deleted in Discord, so I can't give or take it. "
-        f"A facilitator can recreate it with `/group edit group:{group.name} recreate:True`."
+        f"A facilitator can recreate it with `/facilitate group edit group:{group.name} recreate:True`."
     )
 
 
 def channel_missing_message(group: GroupInfo | Group) -> str:
     return (
         f"**{group.name}**'s channel was deleted in Discord. A facilitator can make a new one with "
-        f"`/group edit group:{group.name} recreate:True`, or pick an existing one with the `channel` option."
+        f"`/facilitate group edit group:{group.name} recreate:True`, or pick an existing one with the `channel` option."
     )

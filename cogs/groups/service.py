@@ -231,7 +231,7 @@ class GroupService(Membership):
     @staticmethod
     def _check_archive_state(group: Group, archive: bool) -> None:
         if archive and group.archived_at is not None:
-            raise Conflict(f"**{group.name}** is already archived. `/group unarchive` brings it back.")
+            raise Conflict(f"**{group.name}** is already archived. `/facilitate group unarchive` brings it back.")
         if not archive and group.archived_at is None:
             raise Conflict(f"**{group.name}** is not archived.")
 

@@ -180,7 +180,7 @@ class MeetingsCog(commands.Cog):
             return ""
         return (
             f"\n⚠️ It isn't in the server's Events: I need the **{problem}** permission. The meeting, card and "
-            "reminders still work; ask a server admin to grant it and run `/meeting edit` to add the event."
+            "reminders still work; ask a server admin to grant it and run `/facilitate meeting edit` to add the event."
         )
 
     # --- autocomplete ----------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ class MeetingsCog(commands.Cog):
         if not meetings:
             await reply(
                 interaction,
-                f"**{name}** has no meetings. Facilitators can add one with `/meeting schedule`.",
+                f"**{name}** has no meetings. Facilitators can add one with `/facilitate meeting schedule`.",
             )
             return
         lines = [f"**Meetings of {name}**"]

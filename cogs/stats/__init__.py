@@ -19,12 +19,12 @@ HELP = HelpTopic(
     title="Group engagement",
     summary="facilitators: how a group is doing, week by week",
     details=(
-        "`/stats` shows facilitators how their group is doing over whole weeks: check-ins, meeting "
+        "`/facilitate stats` shows facilitators how their group is doing over whole weeks: check-ins, meeting "
         "attendance, sharing rounds and how evenly people got to speak, anonymous posts and new members, as a "
         "chart, text and a CSV. Only you see it. A week with fewer than 5 people taking part shows as hidden, "
         "and nothing is ever about one person. Admins can add up the whole server with `server:`."
     ),
-    in_group=("stats",),
+    in_group=("facilitate stats",),
 )
 
 

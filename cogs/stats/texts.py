@@ -256,7 +256,7 @@ def server_is_for_admins() -> str:
     return _(
         "The whole server's figures are for server admins (Manage Server). As a facilitator, %(command)s shows "
         "your own group.",
-        command=command("stats"),
+        command=command("facilitate stats"),
     )
 
 
@@ -264,7 +264,7 @@ def files_failed() -> str:
     return _(
         "(Discord wouldn't take the chart and CSV just now, so they're missing here; every figure is in the text "
         "below. Try %(command)s again in a minute for the files.)",
-        command=command("stats"),
+        command=command("facilitate stats"),
     )
 
 

@@ -247,8 +247,8 @@ async def test_care_cases_is_for_facilitators_and_moderators_only(harness: Harne
         command = harness.bot.tree.get_command(parent).get_command("cases")  # type: ignore[union-attr]
         assert audience_of(command) is Audience.HELPERS
     allow(env, w["guild"], "facilitate", w["guild"].default_role)  # shown to everyone: the tree still refuses
-    refused = await w["alice"].slash(w["group"].channel, "care cases")
+    refused = await w["alice"].slash(w["group"].channel, "facilitate cases")
     assert "Only facilitators and moderators" in said(refused)
     assert env.errors  # the expected refusal, acknowledged
-    assert "No open care requests" in said(await w["leads"][0].slash(w["group"].channel, "care cases"))
+    assert "No open care requests" in said(await w["leads"][0].slash(w["group"].channel, "facilitate cases"))
     assert "No open care requests" in said(await w["mod"].slash(w["group"].channel, "mod cases"))

@@ -101,7 +101,7 @@ async def test_setup_without_options_rechecks_after_a_fix(harness: Harness, env:
 
 async def test_a_group_role_above_hearths_own_is_named_with_the_fix(harness: Harness, env: simcord.Env) -> None:
     s = await server(env)
-    created = await s.fran.slash(s.general, "group create", name="Caregivers")
+    created = await s.fran.slash(s.general, "facilitate group create", name="Caregivers")
     assert "Created" in said(created)
     ours = bot_role(s.guild, env)
     group_role = next(r for name, r in s.guild.roles.items() if name.startswith("Hearth circle"))

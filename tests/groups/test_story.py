@@ -52,7 +52,7 @@ async def test_a_private_group_from_setup_to_taking_part(harness: Harness, env: 
 
     # The facilitator creates a private group.
     created = await fran.slash(
-        general, "group create", name="Grief Circle", description="Loss", private=True
+        general, "facilitate group create", name="Grief Circle", description="Loss", private=True
     )
     assert created.ephemeral
     assert "Created the private group **Grief Circle**" in said(created)

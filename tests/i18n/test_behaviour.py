@@ -55,7 +55,7 @@ async def test_each_member_reads_rounds_in_their_own_language(
     group = await make_group(harness, guild, "Circle", members=[ann, bob], facilitators=[fay])
 
     started = await fay.slash(
-        group.channel, "round start", topic="How was your week?", present=f"<@{ann.id}>"
+        group.channel, "facilitate round start", topic="How was your week?", present=f"<@{ann.id}>"
     )
     assert started.response.content.startswith("Round started")
     message = await live_message(harness, group.channel)
@@ -80,7 +80,7 @@ async def test_each_member_reads_rounds_in_their_own_language(
     done = await ann.click(await live_message(harness, group.channel), label="Done")
     assert done.response.content == "Danke, dass du das geteilt hast."
 
-    ended = await fay.slash(group.channel, "round end")
+    ended = await fay.slash(group.channel, "facilitate round end")
     assert ended.response.content.startswith("Round ended.")
     assert (
         await ended_round_message(group) == "**Sharing round ended: How was your week?**\nCircle · thank you, everyone."
@@ -99,7 +99,7 @@ async def test_channel_posts_speak_the_servers_language_and_unknown_locales_fall
     group = await make_group(harness, guild, "Kreis", members=[ann, eve], facilitators=[fay])
 
     started = await fay.slash(
-        group.channel, "round start", topic="Wie geht's?", minutes=1, present=f"<@{ann.id}>"
+        group.channel, "facilitate round start", topic="Wie geht's?", minutes=1, present=f"<@{ann.id}>"
     )
     assert started.response.content.startswith("Round started")  # fay reads English
     message = await live_message(harness, group.channel)
@@ -118,7 +118,7 @@ async def test_channel_posts_speak_the_servers_language_and_unknown_locales_fall
     assert warning is not None
     assert warning.content.startswith(f"<@{ann.id}>, du hast noch etwa 30 Sek.")
 
-    ended = await fay.slash(group.channel, "round end")
+    ended = await fay.slash(group.channel, "facilitate round end")
     assert "Speaking-time balance" in ended.response.content
     assert (await ended_round_message(group)).startswith("**Gesprächsrunde beendet: Wie geht's?**")
 
@@ -247,7 +247,7 @@ async def test_a_scheduled_prompt_speaks_the_servers_language_with_its_button(
     locales[alice.id] = "fr"  # no French catalog: the server's German
     group = await make_group(harness, guild, "Kreis", members=[alice], facilitators=[lead])
 
-    result = await lead.slash(group.channel, "checkin prompt set", time="9:00", day="Saturday")
+    result = await lead.slash(group.channel, "facilitate checkin prompt", time="9:00", day="Saturday")
     assert "every Saturday at 09:00 (UTC)" in result.response.content  # lead reads English
     # 1 January 2026 is a Thursday; the prompt comes on Saturday, from a timer, through the delivery record.
     await env.advance_time((datetime(2026, 1, 3, 9, 1, tzinfo=UTC) - env.now()).total_seconds())

@@ -95,10 +95,10 @@ async def test_autocomplete_suggests_titles_and_tags_despite_typos(harness: Harn
 async def test_suggestion_waits_for_a_facilitator_who_approves_it(harness: Harness, env: simcord.Env) -> None:
     s = await arrange(harness, env)
     allow(env, s.guild, "facilitate", s.guild.default_role)  # shown to everyone: the tree still refuses members
-    await s.ana.slash(s.channel, "resource settings", suggestions=True)
+    await s.ana.slash(s.channel, "facilitate resource settings", suggestions=True)
     refused(env, NotAllowed)
     assert "now wait for a facilitator" in said(
-        await s.lead.slash(s.channel, "resource settings", suggestions=True)
+        await s.lead.slash(s.channel, "facilitate resource settings", suggestions=True)
     )
 
     suggested = await s.ana.slash(s.channel, "resource add", title="White noise")

@@ -71,11 +71,11 @@ async def test_facilitator_sees_whole_weeks_as_text_chart_and_csv_and_nothing_ab
         await share(member, group, "Today was long, but I made it through.")
     await share(people[0], group, "And one more thought.")
 
-    during = last(await lead.slash(group.channel, "stats", weeks=4))
+    during = last(await lead.slash(group.channel, "facilitate stats", weeks=4))
     assert "6 check-ins" not in during.content  # the week hasn't ended: nothing of it is shown
 
     await env.advance_time(7 * 86400)
-    result = await lead.slash(group.channel, "stats", weeks=4)
+    result = await lead.slash(group.channel, "facilitate stats", weeks=4)
     message = last(result)
     assert result.ephemeral and message.ephemeral
     text = message.content
@@ -109,13 +109,13 @@ async def test_published_week_stays_the_same_after_a_member_erases_their_data(
     for member in people:
         await check_in(member, group, 3)
     await env.advance_time(7 * 86400)
-    before = last(await lead.slash(group.channel, "stats", weeks=4)).content
+    before = last(await lead.slash(group.channel, "facilitate stats", weeks=4)).content
     assert "6 check-ins from 6 people" in before
 
     confirm = await people[0].slash(group.channel, "privacy delete")
     await people[0].click(confirm.response.message, label="Yes, erase my data")
 
-    after = last(await lead.slash(group.channel, "stats", weeks=4)).content
+    after = last(await lead.slash(group.channel, "facilitate stats", weeks=4)).content
     # Frozen once shown: a later view never differs from an earlier one by one person.
     assert "6 check-ins from 6 people" in after
 
@@ -125,8 +125,8 @@ async def test_member_is_refused_and_a_facilitator_cannot_see_the_whole_server(
 ) -> None:
     guild, group, people, lead = await world(harness, env)
     allow(env, guild, "facilitate", guild.default_role)  # shown to everyone: the tree still refuses members
-    refused(env, await people[0].slash(group.channel, "stats"), "Only facilitators")
-    refused(env, await lead.slash(group.channel, "stats", server=True), "for server admins")
+    refused(env, await people[0].slash(group.channel, "facilitate stats"), "Only facilitators")
+    refused(env, await lead.slash(group.channel, "facilitate stats", server=True), "for server admins")
 
 
 async def test_admin_sees_the_server_added_up_from_groups_whose_own_weeks_are_shown(
@@ -144,7 +144,7 @@ async def test_admin_sees_the_server_added_up_from_groups_whose_own_weeks_are_sh
         await check_in(member, small, 2)
     await env.advance_time(7 * 86400)
 
-    result = await admin.slash(group.channel, "stats", server=True, weeks=4)
+    result = await admin.slash(group.channel, "facilitate stats", server=True, weeks=4)
     text = last(result).content
     assert result.ephemeral
     assert "all 2 groups" in text
@@ -155,7 +155,7 @@ async def test_admin_sees_the_server_added_up_from_groups_whose_own_weeks_are_sh
     assert (rows[-1]["groups_shown"], rows[-1]["groups_hidden"], rows[-1]["count"]) == ("1", "1", "6")
 
     # The admin may also open each group; the small one says "hidden", kindly.
-    owl = last(await admin.slash(group.channel, "stats", group="Night owls")).content
+    owl = last(await admin.slash(group.channel, "facilitate stats", group="Night owls")).content
     assert "Nothing to show yet" in owl and "3" not in owl.split("Nothing to show yet")[1].split("people")[0]
 
 
@@ -165,7 +165,7 @@ async def test_small_group_shows_hidden_kindly_without_a_chart(harness: Harness,
         await check_in(member, group, 2)
     await env.advance_time(7 * 86400)
 
-    message = last(await lead.slash(group.channel, "stats"))
+    message = last(await lead.slash(group.channel, "facilitate stats"))
     assert message.ephemeral
     assert "Nothing to show yet" in message.content
     assert "says nothing bad about it" in message.content
@@ -182,7 +182,7 @@ async def test_discord_refusing_the_files_still_delivers_every_figure_as_text(
     await env.advance_time(7 * 86400)
 
     env.inject_error("POST", "/webhooks/*", status=500, times=1)
-    result = await lead.slash(group.channel, "stats", weeks=4)
+    result = await lead.slash(group.channel, "facilitate stats", weeks=4)
     message = last(result)
     assert message.ephemeral
     assert "Discord wouldn't take the chart and CSV just now" in message.content

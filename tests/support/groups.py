@@ -1,4 +1,4 @@
-"""The one place tests arrange groups: through the groups service, as /group create and /group join do.
+"""The one place tests arrange groups: through the groups service, as /facilitate group create and /group join do.
 
 Feature tests use this to set up a group without going through the /group commands, so each feature's
 tests say only what they are about, and the rows are the ones the real use cases write (a change to
