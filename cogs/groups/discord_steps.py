@@ -350,7 +350,12 @@ class DiscordSteps:
                 await self.service.undo_facilitator(group.id, member.id, added=add)
                 raise
         verb = "now facilitates" if add else "no longer facilitates"
-        await reply(interaction, f"{member.mention} {verb} **{group.name}**.")
+        # Their commands are under /facilitate, which Discord may hide from them (bot/role_commands.py).
+        hint = (
+            " If Discord doesn't offer them `/facilitate`, a server admin can let them see it: "
+            "Server Settings → Integrations → Hearth → `/facilitate`."
+        )
+        await reply(interaction, f"{member.mention} {verb} **{group.name}**." + (hint if add else ""))
 
     # --- Discord changed under Hearth ----------------------------------------------------------
 

@@ -603,6 +603,7 @@ async def test_group_facilitators_see_the_private_channel_and_can_be_removed(
 
     added = await s.fran.slash(s.general, "facilitate facilitators add", group="Grief Circle", member=s.ben)
     assert "now facilitates" in said(added) and can_see(channel, s.ben)
+    assert "Integrations → Hearth → `/facilitate`" in said(added)  # where they find their commands
     twice = await s.fran.slash(s.general, "facilitate facilitators add", group="Grief Circle", member=s.ben)
     refused(env, twice, "already facilitate")
     removed = await s.fran.slash(s.general, "facilitate facilitators remove", group="Grief Circle", member=s.ben)

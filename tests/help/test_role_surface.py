@@ -121,3 +121,47 @@ async def test_help_tells_an_admin_how_to_show_facilitate_and_a_facilitator_wher
     assert "Server Settings → Integrations → Hearth → `/facilitate` → Add Roles or Members" in admin
     assert "Your facilitator commands are under `/facilitate`" in facilitator
     assert "/facilitate" not in member and "Integrations" not in member
+
+
+# Every command PRODUCT.md promises, under the name it has now (issue 14 moved the role-only ones).
+PRODUCT_COMMANDS = {
+    "checkin now": "checkin now",
+    "checkin history": "checkin history",
+    "checkin remind": "checkin remind set",
+    "checkin summary": "facilitate checkin summary",
+    "concern": "concern",
+    "group create": "facilitate group create",
+    "group join": "group join",
+    "group leave": "group leave",
+    "group list": "group list",
+    "group info": "group info",
+    "group guidelines": "group guidelines",
+    "group edit": "facilitate group edit",
+    "group archive": "facilitate group archive",
+    "help": "help",
+    "meeting schedule": "facilitate meeting schedule",
+    "meeting list": "meeting list",
+    "meeting edit": "facilitate meeting edit",
+    "meeting cancel": "facilitate meeting cancel",
+    "meeting skip": "facilitate meeting skip",
+    "meeting agenda": "meeting agenda show",
+    "meeting export": "meeting export",
+    "mod queue": "mod queue",
+    "mod log": "mod log",
+    "mod unblock": "mod unblock",
+    "privacy info": "privacy info",
+    "privacy export": "privacy export",
+    "privacy delete": "privacy delete",
+    **{f"resource {name}": f"resource {name}" for name in ("add", "search", "list", "edit", "remove")},
+    "round start": "facilitate round start",
+    "round status": "round status",
+    "round end": "facilitate round end",
+    "setup": "setup",
+    "share": "share",
+    "stats": "facilitate stats",
+}
+
+
+def test_every_command_product_md_promises_is_still_there(harness: Harness) -> None:
+    names = {leaf.qualified_name for top in harness.bot.tree.get_commands() for leaf in leaves(top)}
+    assert {promised: now for promised, now in PRODUCT_COMMANDS.items() if now not in names} == {}
