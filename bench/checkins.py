@@ -25,7 +25,7 @@ C. Hearth's write path alone: the same 200 check-ins as concurrent ``CheckinServ
 
 Concurrent submits share one write transaction (group commit, ``bot/db/batching.py``); the
 batch sizes are printed. Also measured: a submit one at a time through SimCord (a member's wait when
-the bot is not flooded), and ``/checkin summary`` (the service call) on a group of 1,000 members with
+the bot is not flooded), and ``/facilitate checkin summary`` (the service call) on a group of 1,000 members with
 a year of daily check-ins (~90% of members each day, a third each of only-me / facilitators / group).
 """
 
@@ -279,7 +279,7 @@ async def run(members: int, rounds: int, summary_members: int) -> None:
     print(f"summary: {summary_members} members x 365 days = {rows_written:,} check-ins in the group")
     for days, values_ms in summary_ms.items():
         print(
-            f"  /checkin summary {days:>2} days: median {statistics.median(values_ms):.1f} ms, "
+            f"  /facilitate checkin summary {days:>2} days: median {statistics.median(values_ms):.1f} ms, "
             f"max {max(values_ms):.1f} ms (target < 200 ms: {'OK' if max(values_ms) < 200 else 'MISSED'})"
         )
     print(f"  ratio 30-day / 7-day summary: {statistics.median(summary_ms[30]) / statistics.median(summary_ms[7]):.2f}")

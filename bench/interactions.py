@@ -145,7 +145,7 @@ async def _checkin_prepare(world: World, n: int) -> list[Fire]:
 async def _rsvp_arrange(world: World) -> None:
     voice = world.guild.create_voice_channel("meeting-room")
     await world.fac.slash(
-        world.group.channel, "meeting schedule", title="Weekly circle", when="2027-01-07 19:00",
+        world.group.channel, "facilitate meeting schedule", title="Weekly circle", when="2027-01-07 19:00",
         repeat="weekly", voice_channel=voice,
     )  # fmt: skip
     world.extra["card"] = world.group.channel.last_message
@@ -173,7 +173,7 @@ async def _round_prepare(world: World, n: int) -> list[Fire]:
     fires: list[Fire] = []
     for a, b, channel in world.extra["rounds"][:n]:
         await world.fac.slash(
-            channel, "round start", topic="How was your week?", minutes=5, present=f"<@{a.id}> <@{b.id}>"
+            channel, "facilitate round start", topic="How was your week?", minutes=5, present=f"<@{a.id}> <@{b.id}>"
         )
         await wait_until(partial(lambda c: c.last_message is not None, channel), "the round to start")
         card = channel.last_message

@@ -73,7 +73,7 @@ from cogs.rounds.service import RoundSnapshot, Update
 from tests.conftest import make_settings
 from tests.support.groups import make_group
 
-STAGGER = 5  # rounds started per virtual second (a facilitator's /round start is a few REST calls)
+STAGGER = 5  # rounds started per virtual second (a facilitator's /facilitate round start is a few REST calls)
 STEP = 5.0  # virtual seconds per advance_time step
 SPREAD = float(os.environ.get("ROUNDS_SPREAD", "60"))  # real seconds over which the real-time rounds are started
 SETTLE = 60.0  # SimCord settle timeout, s
@@ -211,7 +211,7 @@ async def world(folder: Path, rounds: int, members: int, *, virtual: bool) -> An
 async def start_round(arranged: World, index: int) -> None:
     channel, people, fay = arranged.channels[index]
     result = await fay.slash(
-        channel, "round start", topic="Bench", minutes=1, present=" ".join(f"<@{p.id}>" for p in people)
+        channel, "facilitate round start", topic="Bench", minutes=1, present=" ".join(f"<@{p.id}>" for p in people)
     )
     assert result.response is not None, result
     assert "Round started" in result.response.content, result.response.content
@@ -443,7 +443,8 @@ async def _real_run(arranged: World, rounds: int, members: int, window: float, e
     over = sum(1 for x in seen_ms if x >= 250)
     return [
         f"[real] {rounds} rounds x {members} members on the wall clock, 1-minute turns, started evenly over "
-        f"{SPREAD:.0f} s (/round start p50 {percentile(slash_ms, 50):.0f} ms, p99 {percentile(slash_ms, 99):.0f} ms); "
+        f"{SPREAD:.0f} s (/facilitate round start p50 {percentile(slash_ms, 50):.0f} ms, "
+        f"p99 {percentile(slash_ms, 99):.0f} ms); "
         f"measured window {window:.0f} s",
         f"[real] hand-overs due in the window: {expected}, done: {len(inside)}; timer errors logged: {len(errors)}",
         f"[real] live-message edits in the window: {edits} for {handed} hand-overs "

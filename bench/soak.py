@@ -228,7 +228,7 @@ async def round_turn(world: World, server: Server) -> None:
             options.update(everyone_in_voice=True, voice_mode=True, voice_channel=server.voice)
         else:
             options["present"] = " ".join(f"<@{m.id}>" for m in present)
-        await server.facilitator.slash(channel, "round start", **options)
+        await server.facilitator.slash(channel, "facilitate round start", **options)
         return
     view = live[0]
     if view.message_id is None:
@@ -237,7 +237,7 @@ async def round_turn(world: World, server: Server) -> None:
     roll = world.rng.random()
     holder = next((m for m in server.members if m.id == view.state.holder), None)
     if roll < 0.15:
-        await server.facilitator.slash(channel, "round end")
+        await server.facilitator.slash(channel, "facilitate round end")
     elif holder is not None and roll < 0.6:
         await holder.click(target, label="Done")
     else:
@@ -258,7 +258,7 @@ async def schedule_meeting(world: World, server: Server) -> None:
     start = (world.clock.now() + timedelta(hours=world.rng.uniform(2, 6))).replace(second=0, microsecond=0)
     result = await server.facilitator.slash(
         server.group.channel,
-        "meeting schedule",
+        "facilitate meeting schedule",
         title=title,
         when=start.strftime("%Y-%m-%d %H:%M"),
         repeat="once",
@@ -412,7 +412,7 @@ async def end_all_rounds(world: World) -> None:
     for server in world.servers:
         live = [v for v in await world.rounds().service.live_rounds() if v.channel_id == server.group.channel.id]
         if live:
-            await server.facilitator.slash(server.group.channel, "round end")
+            await server.facilitator.slash(server.group.channel, "facilitate round end")
 
 
 async def no_member_muted(world: World) -> str:

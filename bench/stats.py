@@ -1,11 +1,11 @@
-"""/stats benchmark (issue 18): a group with 1,000 members and a year of history, 52 weeks asked at once.
+"""/facilitate stats benchmark (issue 18): a group with 1,000 members and a year of history, 52 weeks asked at once.
 
 Run: .venv/bin/python -m bench.stats [--members 1000] [--weeks 52] [--repeat 3] [--only sqlite]
 Target (issue 18): < 300 ms including the chart.
 
 Seeds one group: every member checks in about three times a week (shared with facilitators), a weekly
 meeting with 40 attendees, a weekly round with 10 speakers, 50 anonymous posts a week, members joining
-through the year. Then measures what the cog does for ``/stats weeks:52`` (the service, the text, the CSV
+through the year. Then measures what the cog does for ``/facilitate stats weeks:52`` (the service, the text, the CSV
 and the chart rendered in a worker thread, as the cog does), ``--repeat`` times from nothing published:
 
 - the publishing job (``StatsService.publish_due``, four times a day) over the whole year, then the first
@@ -117,7 +117,7 @@ async def seed(db: Database, members: int, weeks: int, rng: random.Random) -> No
 
 async def one_ask(service: StatsService, weeks: int) -> tuple[float, float, float]:
     """(service ms, whole ms including text, CSV and the chart, the process's CPU ms for all of it, worker
-    threads included: what a loaded machine inflates least) for one /stats."""
+    threads included: what a loaded machine inflates least) for one /facilitate stats."""
     from cogs.stats.chart import render
 
     actor = Actor(guild_id=GUILD, user_id=LEAD, role_ids=frozenset(), is_admin=False)

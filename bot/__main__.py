@@ -181,6 +181,13 @@ def _describe_command(command: Any, prefix: str = "") -> list[dict[str, Any]]:
     ]
 
 
+def _shown_to(permissions: list[str]) -> str:
+    """What Discord shows by default: everyone, or members holding these permissions (a server's admins
+    can change it in Server Settings → Integrations)."""
+    names = {"manage_guild": "manage_server"}  # as Discord's settings name it
+    return " + ".join(names.get(p, p).replace("_", " ").title() for p in permissions) or "everyone"
+
+
 async def list_commands(settings: Settings, as_json: bool) -> int:
     bot = create_bot(settings)
     try:
@@ -195,7 +202,7 @@ async def list_commands(settings: Settings, as_json: bool) -> int:
     for row in rows:
         options = " ".join(f"{o['name']}{'' if o['required'] else '?'}" for o in row["options"])
         print(f"{row['name']} {options}".rstrip())
-        print(f"    {row['description']}  [who: {row['who']}]")
+        print(f"    {row['description']}  [who: {row['who']}; shown to: {_shown_to(row['default_permissions'])}]")
     return EXIT_OK
 
 

@@ -1,4 +1,5 @@
-"""The one rule for every figure a facilitator sees about a group (``/checkin summary``, ``/stats``, its CSV).
+"""The one rule for every figure a facilitator sees about a group (``/facilitate checkin summary``,
+``/facilitate stats``, its CSV).
 
 Pure: no I/O, no ``discord``. Callers read rows, hand them here, and show only what comes back.
 

@@ -15,7 +15,7 @@ import discord
 import yarl
 from discord.ext import commands
 
-from bot import i18n, interactions, translator
+from bot import i18n, interactions, role_commands, translator
 from bot.audience import AudienceRules
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
@@ -196,6 +196,7 @@ class Hearth(commands.Bot):
             topic = getattr(importlib.import_module(available[name]), "HELP", None)
             if topic is not None:
                 self.help_topics.add(topic)
+        role_commands.gather(self)  # /facilitate: each loaded feature's facilitator commands
         for option in interactions.declare_limits(self.tree):
             log.warning("option %s declares no minimum or maximum", option)
         log.info("loaded features: %s", ", ".join(order))

@@ -21,7 +21,7 @@ class HelpTopic:
     title: str  # "Sharing rounds"
     summary: str  # one short line for the topic list
     details: str  # what it does and who can see what (under 1,000 characters)
-    in_group: tuple[str, ...] = ()  # commands worth showing in a group's channel ("round start")
+    in_group: tuple[str, ...] = ()  # commands worth showing in a group's channel ("facilitate round start")
     anywhere: tuple[str, ...] = ()  # commands worth showing everywhere else ("group join")
     disclosure: str | None = None  # shown on every /help and in the group welcome (the care feature)
 

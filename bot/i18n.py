@@ -198,8 +198,8 @@ def remember_commands(ids: dict[str, int]) -> None:
 
 
 def command(qualified_name: str) -> str:
-    """``</round start:id>``, a mention Discord shows clickable and in the reader's language; before the
-    ids are known (never synced), the plain `/round start`."""
+    """``</facilitate round start:id>``, a mention Discord shows clickable and in the reader's language; before the
+    ids are known (never synced), the plain `/facilitate round start`."""
     command_id = _command_ids.get(qualified_name.split(" ", 1)[0])
     if command_id is None:
         return f"`/{qualified_name}`"

@@ -25,7 +25,9 @@ async def start_round(demo: Demo) -> str:
     """Fran starts a sharing round in Caregivers; three members join the queue."""
     world = demo.world
     async with demo.lock:
-        started = await world.facilitator.slash(world.caregivers, "round start", topic=ROUND_TOPIC, minutes=3)
+        started = await world.facilitator.slash(
+            world.caregivers, "facilitate round start", topic=ROUND_TOPIC, minutes=3
+        )
         live = world.caregivers.last_message
         if live is not None and "Sharing round" in live.content:
             for member in world.members[:3]:

@@ -148,19 +148,24 @@ async def build_world(env: simcord.Env) -> World:
         ),
         "Saved",
     )
+    # ...and, as the checklist asks, lets those roles see their commands (Server Settings → Integrations).
+    for command, role in (("facilitate", facilitators), ("mod", moderators)):
+        found = env.backend.find_command(command, guild.id)
+        if found is not None:
+            guild.set_command_permissions(int(found["id"]), {role: True})
 
     # A public group everyone may join, and a private one that needs the facilitator's yes.
     expect(
         "create Caregivers",
         await facilitator.slash(
-            general, "group create", name="Caregivers", description="Looking after someone, and yourself"
+            general, "facilitate group create", name="Caregivers", description="Looking after someone, and yourself"
         ),
         "Created",
     )
     expect(
         "create Grief Circle",
         await facilitator.slash(
-            general, "group create", name="Grief Circle", description="Living with loss", private=True
+            general, "facilitate group create", name="Grief Circle", description="Living with loss", private=True
         ),
         "Created",
     )
@@ -187,10 +192,10 @@ async def build_world(env: simcord.Env) -> World:
 
     # A weekly meeting: next Thursday evening, with answers from most of the group.
     expect(
-        "/meeting schedule",
+        "/facilitate meeting schedule",
         await facilitator.slash(
             caregivers,
-            "meeting schedule",
+            "facilitate meeting schedule",
             title="Thursday evening circle",
             when="2026-01-08 19:00",
             repeat="weekly",

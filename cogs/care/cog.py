@@ -20,6 +20,7 @@ from bot.audience import Audience, for_audience
 from bot.delivery import Delivery
 from bot.errors import BadInput, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from bot.role_commands import FACILITATE, MODERATE
 from cogs.care import domain, texts
 from cogs.care.api import CareDesk
 from cogs.care.privacy import CarePrivacy
@@ -702,7 +703,9 @@ class CareCog(commands.Cog, name="CareCog"):
         await reply(interaction, texts.TURNED_ON)
 
     @for_audience(Audience.HELPERS)
-    @care.command(name="cases", description="Facilitators and moderators: open care requests, most pressing first")
+    @FACILITATE.command(
+        name="cases", description="Facilitators and moderators: open care requests, most pressing first"
+    )
     async def cases(self, interaction: discord.Interaction) -> None:
         found = await self.service.open_cases(actor_of(interaction))
         if not found:
@@ -715,11 +718,24 @@ class CareCog(commands.Cog, name="CareCog"):
             view=CasePicker([(c.id, c.label) for c in found[:25]]),
         )
 
+    # The same list among the moderators' own commands: escalated requests come to them too.
+    mod_cases = for_audience(Audience.HELPERS)(
+        app_commands.Command(
+            name="cases",
+            description="Care requests that reached the moderators, most pressing first",
+            callback=cases.callback,
+            parent=MODERATE,
+        )
+    )
+
     async def show_case(self, interaction: discord.Interaction, case_id: int) -> None:
-        """A case's card, privately, with its buttons (from `/care cases`)."""
+        """A case's card, privately, with its buttons (from `/facilitate cases`)."""
         case = await self.service.case(case_id)
         if case_id not in {c.id for c in await self.service.open_cases(actor_of(interaction))}:
-            raise BadInput("That request isn't one you can take (it may have been closed). `/care cases` is current.")
+            raise BadInput(
+                "That request isn't one you can take (it may have been closed). `/facilitate cases` (moderators: "
+                "`/mod cases`) shows what is current."
+            )
         await reply(interaction, case_card(case), view=case_view(case) or discord.utils.MISSING)
 
     @for_audience(Audience.ADMINS)
@@ -872,7 +888,7 @@ class ModeratorsWork:
             return []
         lines = [f"- {c.label} · {domain.claim_line(c.owner_id, c.helper_id)}" for c in found[:10]]
         more = [f"- …and {len(found) - 10} more"] if len(found) > 10 else []
-        return ["**Concerns and care requests** · take them in `/care cases`", *lines, *more]
+        return ["**Concerns and care requests** · take them in `/mod cases`", *lines, *more]
 
 
 class Desk:

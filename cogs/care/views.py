@@ -184,7 +184,7 @@ def case_card(case: Case, *, public: bool = False) -> str:
         return domain.fit(
             f"**{'🟠 Urgent' if case.severity is domain.Severity.URGENT else '🟡 Gentle'} care request, case "
             f"#{case.id}**\nThis channel can be read by people who aren't moderators, so who it's about and where "
-            "are left out. Moderators: see it in `/care cases`, or take it with the button.\n"
+            "are left out. Moderators: see it in `/mod cases`, or take it with the button.\n"
             + (texts.HANDED_BACK_CARD + "\n" if case.handed_back else "")
             + (domain.claim_line(case.owner_id, case.helper_id) if case.owner_id or case.status != "closed" else "")
             + ("\nClosed." if case.status == "closed" else "")
@@ -331,7 +331,7 @@ class CrisisTextForm(HearthModal):
 
 
 class CasePicker(HearthView):
-    """`/care cases`: open one case's card (with its buttons) privately."""
+    """`/facilitate cases`: open one case's card (with its buttons) privately."""
 
     def __init__(self, cases: list[tuple[int, str]]) -> None:
         super().__init__(timeout=600)

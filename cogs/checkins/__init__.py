@@ -24,7 +24,7 @@ HELP = HelpTopic(
         "facilitators, or the group. A private note is seen by you alone. Facilitators see totals for the "
         "group (hidden under 5 people), never your note. Reminders come by DM, only if you ask for them."
     ),
-    in_group=("checkin now", "checkin history", "checkin summary"),
+    in_group=("checkin now", "checkin history", "facilitate checkin summary"),
     anywhere=("checkin history", "checkin remind set"),
 )
 

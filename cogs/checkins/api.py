@@ -1,6 +1,7 @@
 """What check-ins offer other features: read-only, inside the caller's session, ids and figures only.
 
-``/stats`` reads the weekly check-in figures from here, so it shows the very copy ``/checkin summary``
+``/facilitate stats`` reads the weekly check-in figures from here, so it shows the very copy
+``/facilitate checkin summary``
 published for that week (bot/aggregates.py: frozen once published), never a second count that could
 differ from the first by one person.
 """

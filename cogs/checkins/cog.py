@@ -15,11 +15,10 @@ from discord.ext import commands
 from discord.utils import format_dt
 
 from bot import i18n
-from bot.audience import KEY as AUDIENCE
-from bot.audience import Audience, for_audience
 from bot.delivery import GivenUp
 from bot.errors import BadInput
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from bot.role_commands import FACILITATE
 from bot.translator import server_language
 from cogs.care.api import CareDesk
 from cogs.checkins import domain, texts
@@ -60,11 +59,8 @@ class CheckinCog(commands.Cog):
     alerts = app_commands.Group(
         name="alerts", description="Let your facilitators know if you've been low (your choice)", parent=checkin
     )
-    prompt = app_commands.Group(
-        name="prompt",
-        description="Facilitators: a scheduled check-in prompt",
-        parent=checkin,
-        extras={AUDIENCE: Audience.FACILITATORS},
+    group_view = app_commands.Group(
+        name="checkin", description="A group's check-ins in totals, and its scheduled prompt", parent=FACILITATE
     )
 
     def __init__(self, bot: Hearth) -> None:
@@ -124,7 +120,7 @@ class CheckinCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         command = interaction.command.qualified_name if interaction.command else ""
-        facilitating = command in {"checkin summary", "checkin prompt set", "checkin prompt off"}
+        facilitating = command.startswith("facilitate ")  # the summary and prompt: groups they facilitate
         return await group_choices(interaction, current, "mine", *(("facilitate",) if facilitating else ()))
 
     async def timezone_autocomplete(
@@ -318,8 +314,7 @@ class CheckinCog(commands.Cog):
 
     # --- summary -----------------------------------------------------------------------------------------
 
-    @for_audience(Audience.FACILITATORS)
-    @checkin.command(name="summary", description="Facilitators: a group's check-ins in totals (never private notes)")
+    @group_view.command(name="summary", description="Facilitators: a group's check-ins in totals (never private notes)")
     @app_commands.describe(
         group="Which group (default: this channel's group)", days="7: the last whole week; 30: the last four"
     )
@@ -435,8 +430,8 @@ class CheckinCog(commands.Cog):
 
     # --- group prompts -----------------------------------------------------------------------------------------
 
-    @prompt.command(
-        name="set", description="Facilitators: post a daily or weekly check-in prompt in the group's channel"
+    @group_view.command(
+        name="prompt", description="Facilitators: post a daily or weekly check-in prompt in the group's channel"
     )
     @app_commands.describe(
         time="Local time in the group's timezone, e.g. 9:00 or 7pm",
@@ -452,7 +447,7 @@ class CheckinCog(commands.Cog):
         next_at = self.schedule_prompt(info, self.bot.clock.now())
         await reply(interaction, texts.prompt_set(info.group_name, info.cadence, format_dt(next_at, "R")))
 
-    @prompt.command(name="off", description="Facilitators: stop the group's scheduled check-in prompt")
+    @group_view.command(name="prompt_off", description="Facilitators: stop the group's scheduled check-in prompt")
     @app_commands.describe(group="Which group (default: this channel's group)")
     @app_commands.autocomplete(group=group_autocomplete)
     async def prompt_off(self, interaction: discord.Interaction, group: str | None = None) -> None:

@@ -63,8 +63,8 @@ async def published_weeks(
     session: AsyncSession, group_id: int, windows: list[aggregates.Window], minimum: int, now: datetime
 ) -> list[aggregates.Figures]:
     """The weeks' figures as first published; those never asked for are computed and stored now (also read
-    by /stats, through cogs/checkins/api.py, so both views show the same frozen copy). A few queries
-    whatever the number of weeks: a year of them is one ask of /stats."""
+    by /facilitate stats, through cogs/checkins/api.py, so both views show the same frozen copy). A few queries
+    whatever the number of weeks: a year of them is one ask of /facilitate stats."""
     starts = [w.start for w in windows]
     stored = await _stored(session, group_id, starts)
     missing = [w for w in windows if w.start not in stored]

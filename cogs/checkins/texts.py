@@ -50,7 +50,7 @@ def visibility_phrase(visibility: str) -> str:
 
 
 def weekday(index: int) -> str:
-    """A day of the week (also the choices of ``/checkin prompt set day``)."""
+    """A day of the week (also the choices of ``/facilitate checkin prompt day``)."""
     return (
         pgettext("choice", "Monday"),
         pgettext("choice", "Tuesday"),

@@ -21,8 +21,8 @@ HELP = HelpTopic(
         "their facilitators to join. Who is in a group is seen by its members and facilitators, not by the "
         "whole server. Facilitators create, edit and archive groups; server admins run `/setup`."
     ),
-    in_group=("group info", "group guidelines", "group leave", "group edit", "group facilitators add"),
-    anywhere=("group list", "group join", "group info", "group create", "setup"),
+    in_group=("group info", "group guidelines", "group leave", "facilitate group edit", "facilitate facilitators add"),
+    anywhere=("group list", "group join", "group info", "facilitate group create", "setup"),
 )
 
 

@@ -17,9 +17,8 @@ import discord
 from discord import app_commands
 
 from bot import defaults
-from bot.audience import KEY as AUDIENCE
-from bot.audience import Audience, for_audience
 from bot.interactions import CONTENT_LIMIT, NO_MENTIONS, actor_of, reply
+from bot.role_commands import FACILITATE
 from cogs.groups import domain, texts
 from cogs.groups.api import GroupHooks
 from cogs.groups.api.choices import group_choices
@@ -62,11 +61,9 @@ RoleNaming = Literal["neutral", "group name"]
 
 class GroupsCog(SetupCommand):
     group = app_commands.Group(name="group", description="Peer groups: join, leave, list, guidelines", guild_only=True)
+    running = app_commands.Group(name="group", description="Create, edit and archive groups", parent=FACILITATE)
     facilitators = app_commands.Group(
-        name="facilitators",
-        description="Facilitators: a group's own facilitators",
-        parent=group,
-        extras={AUDIENCE: Audience.FACILITATORS},
+        name="facilitators", description="Add or remove a group's own facilitators", parent=FACILITATE
     )
 
     def __init__(self, bot: Hearth) -> None:
@@ -105,10 +102,9 @@ class GroupsCog(SetupCommand):
     async def _facilitated(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await self._names(interaction, current, "facilitate")
 
-    # --- /group create -------------------------------------------------------------------------
+    # --- /facilitate group create -------------------------------------------------------------------------
 
-    @for_audience(Audience.FACILITATORS)
-    @group.command(name="create", description="Facilitators: create a group with its own role and channel")
+    @running.command(name="create", description="Facilitators: create a group with its own role and channel")
     @app_commands.describe(
         name="2-50 characters, unique on this server",
         description="What the group is for (up to 300 characters)",
@@ -314,26 +310,23 @@ class GroupsCog(SetupCommand):
                 return
         await reply(interaction, texts.left(target.name, was_member=left))
 
-    # --- /group archive, unarchive ---------------------------------------------------------------
+    # --- /facilitate group archive, unarchive ---------------------------------------------------------------
 
-    @for_audience(Audience.FACILITATORS)
-    @group.command(name="archive", description="Facilitators: archive a group (keeps history, stops new activity)")
+    @running.command(name="archive", description="Facilitators: archive a group (keeps history, stops new activity)")
     @app_commands.autocomplete(group=_facilitated)
     @app_commands.describe(group="The group (start typing its name)")
     async def archive(self, interaction: discord.Interaction, group: str) -> None:
         await self._archive(interaction, group, archive=True)
 
-    @for_audience(Audience.FACILITATORS)
-    @group.command(name="unarchive", description="Facilitators: bring an archived group back")
+    @running.command(name="unarchive", description="Facilitators: bring an archived group back")
     @app_commands.autocomplete(group=_facilitated)
     @app_commands.describe(group="The group (start typing its name)")
     async def unarchive(self, interaction: discord.Interaction, group: str) -> None:
         await self._archive(interaction, group, archive=False)
 
-    # --- /group edit ---------------------------------------------------------------------------
+    # --- /facilitate group edit ---------------------------------------------------------------------------
 
-    @for_audience(Audience.FACILITATORS)
-    @group.command(name="edit", description="Facilitators: edit a group (no options opens a form)")
+    @running.command(name="edit", description="Facilitators: edit a group (no options opens a form)")
     @app_commands.autocomplete(group=_facilitated)
     @app_commands.describe(
         group="The group to edit (start typing its name)",
@@ -382,7 +375,7 @@ class GroupsCog(SetupCommand):
             notes.append(await self._follow_rename(guild, group))
         await reply(interaction, " ".join(n for n in notes if n))
 
-    # --- /group facilitators -------------------------------------------------------------------
+    # --- /facilitate facilitators -------------------------------------------------------------------
 
     @facilitators.command(name="add", description="Make a member one of this group's facilitators")
     @app_commands.autocomplete(group=_facilitated)

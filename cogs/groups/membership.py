@@ -33,7 +33,7 @@ QUARTER_HOUR = timedelta(minutes=15)
 
 async def count_departures(session: AsyncSession, group_ids: Iterable[int], at: datetime) -> None:
     """Add one to each group's departure counter for the quarter hour holding ``at``. Only a count is kept,
-    never who left: /stats shows it per closed week under the aggregate rule."""
+    never who left: /facilitate stats shows it per closed week under the aggregate rule."""
     bucket = at - timedelta(minutes=at.minute % 15, seconds=at.second, microseconds=at.microsecond)
     rows = [{"group_id": group_id, "bucket_start": bucket, "count": 1} for group_id in sorted(set(group_ids))]
     if not rows:

@@ -94,7 +94,7 @@ class MemberProfile(Base):
 
 class GroupDeparture(Base):
     """How many members left a group in each quarter hour: a counter, never who (issue 18). Leaving deletes
-    the membership; this is what lets /stats count departures under the aggregate rule. Quarter hours line
+    the membership; this is what lets /facilitate stats count departures under the aggregate rule. Quarter hours line
     up with every timezone's week boundaries (all UTC offsets are whole quarter hours)."""
 
     __tablename__ = "group_departures"

@@ -128,7 +128,7 @@ def role_missing(group: str) -> str:
         "**%(group)s**'s role was deleted in Discord, so I can't give or take it. A facilitator can recreate "
         "it with %(edit)s: pick **%(group)s** and set `recreate` to True.",
         group=group,
-        edit=command("group edit"),
+        edit=command("facilitate group edit"),
     )
 
 
@@ -137,7 +137,7 @@ def channel_missing(group: str) -> str:
         "**%(group)s**'s channel was deleted in Discord. A facilitator can make a new one with %(edit)s: pick "
         "**%(group)s** and set `recreate` to True, or pick an existing one with the `channel` option.",
         group=group,
-        edit=command("group edit"),
+        edit=command("facilitate group edit"),
     )
 
 
@@ -179,7 +179,7 @@ def already_archived(group: str) -> str:
     return _(
         "**%(group)s** is already archived. %(unarchive)s brings it back.",
         group=group,
-        unarchive=command("group unarchive"),
+        unarchive=command("facilitate group unarchive"),
     )
 
 

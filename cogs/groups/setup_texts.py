@@ -141,10 +141,11 @@ def check_timezone_missing(default: str) -> str:
 
 def check_commands_hint() -> str:
     return _(
-        "ℹ️ **Who sees which command.** Hearth checks roles itself: members are told kindly when something is for "
-        "facilitators or moderators. To hide commands from a role too, open Server Settings → Integrations → "
-        "Hearth, pick a command (e.g. `/round`, `/meeting`, `/mod`) and allow only the facilitator or moderator "
-        "role."
+        "ℹ️ **Who sees which command.** Members see only their own commands. Facilitators' commands are under "
+        "`/facilitate`, moderators' under `/mod`; Discord shows these only to admins (`/mod` also to Manage "
+        "Messages) until you let your roles see them: Server Settings → Integrations → Hearth → `/facilitate` → "
+        "Add Roles or Members → the facilitator role (and a group's own facilitators without it); the same for "
+        "`/mod` and the moderator role. Hearth still checks roles itself."
     )
 
 

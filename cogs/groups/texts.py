@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.i18n import _, command, ngettext
 
-# --- replies: /group create, list, info, guidelines -----------------------------------------------------
+# --- replies: /facilitate group create, list, info, guidelines -----------------------------------------------------
 
 
 def created(group: str, channel: str, role: str, *, private: bool) -> str:
@@ -36,7 +36,10 @@ def created(group: str, channel: str, role: str, *, private: bool) -> str:
 
 
 def no_groups_yet() -> str:
-    return _("There are no groups here yet. Facilitators create them with %(create)s.", create=command("group create"))
+    return _(
+        "There are no groups here yet. Facilitators create them with %(create)s.",
+        create=command("facilitate group create"),
+    )
 
 
 def list_header() -> str:
@@ -89,7 +92,7 @@ def info_channel(channel: str | None) -> str:
     if channel is None:
         return _(
             "Channel: missing (a facilitator can use %(edit)s with `recreate` set to True)",
-            edit=command("group edit"),
+            edit=command("facilitate group edit"),
         )
     return _("Channel: %(channel)s", channel=channel)
 
@@ -215,7 +218,7 @@ def archived(group: str, changed: int) -> str:
         "wear its role. %(unarchive)s brings it back.",
         changed,
         group=group,
-        unarchive=command("group unarchive"),
+        unarchive=command("facilitate group unarchive"),
     )
 
 
@@ -301,7 +304,14 @@ def guidelines_new_version(version: int) -> str:
 
 def facilitator_changed(member: str, group: str, *, added: bool) -> str:
     if added:
-        return _("%(member)s now facilitates **%(group)s**.", member=member, group=group)
+        # Their commands are under /facilitate, which Discord may hide from them (bot/role_commands.py).
+        return _(
+            "%(member)s now facilitates **%(group)s**. If Discord doesn't offer them %(facilitate)s, a server "
+            "admin can let them see it: Server Settings → Integrations → Hearth → %(facilitate)s.",
+            member=member,
+            group=group,
+            facilitate="`/facilitate`",
+        )
     return _("%(member)s no longer facilitates **%(group)s**.", member=member, group=group)
 
 

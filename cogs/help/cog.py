@@ -61,7 +61,11 @@ class HelpCog(commands.Cog):
         usable = self._usable(found.audiences)
         mention = i18n.command  # clickable once the command ids are known (bot/i18n.py)
         if topic is None:
-            await reply(interaction, domain.overview(found.place, usable, topics, mention))
+            facilitator = Audience.FACILITATORS in found.audiences
+            overview = domain.overview(
+                found.place, usable, topics, mention, admin=actor.is_admin, facilitator=facilitator
+            )
+            await reply(interaction, overview)
             return
         chosen = self.bot.help_topics.get(topic)
         if chosen is None:

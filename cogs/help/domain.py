@@ -21,11 +21,13 @@ class Place:
 class Usable:
     """A command this person may use, as /help names it."""
 
-    name: str  # qualified name, "round start"
+    name: str  # qualified name, "facilitate round start"
     description: str
 
 
 Mention = texts.Mention
+
+#: Discord hides /facilitate behind Manage Server (bot/role_commands.py) until an admin lets a role see it.
 
 
 def overview(
@@ -35,6 +37,8 @@ def overview(
     mention: Mention,
     *,
     in_dm: bool = False,
+    admin: bool = False,
+    facilitator: bool = False,
 ) -> str:
     """A few short lines: what this person can do here, then the topics and the care disclosure."""
     if in_dm:
@@ -57,6 +61,8 @@ def overview(
             lines.append(texts.command_line(mention(name), by_name[name].description))
     if len(lines) == 1:
         lines.append(texts.nothing_needed(mention))
+    if admin or facilitator:
+        lines.append(texts.admins_note() if admin else texts.facilitators_note())
     names = ", ".join(f"`{t.name}`" for t in topics)
     lines.append(texts.more_topics(names, mention))
     for topic in topics:

@@ -15,7 +15,7 @@ from bot.i18n import _
 
 Mention = Callable[[str], str]
 
-# `/round start` written in a topic's text: shown as a clickable mention when it names a real command.
+# `/facilitate round start` written in a topic's text: shown as a clickable mention when it names a real command.
 _WRITTEN_COMMAND = re.compile(r"`/([a-z][a-z_\- ]*[a-z])`")
 
 
@@ -98,3 +98,18 @@ def and_more(mention: Mention) -> str:
 def choice(topic: HelpTopic) -> str:
     """A topic in /help's autocomplete."""
     return _("%(name)s: %(summary)s", name=topic.name, summary=summary(topic))
+
+
+def admins_note() -> str:
+    return _(
+        "Admins: Discord shows `/facilitate` (facilitators' commands) only to admins until you let your facilitator "
+        "role see it: Server Settings → Integrations → Hearth → `/facilitate` → Add Roles or Members. The same for "
+        "`/mod` and your moderator role."
+    )
+
+
+def facilitators_note() -> str:
+    return _(
+        "Your facilitator commands are under `/facilitate`. If Discord doesn't offer it to you, ask a server admin "
+        "to let you see it (Server Settings → Integrations → Hearth)."
+    )

@@ -24,7 +24,7 @@ HELP = HelpTopic(
         "and reminders; `/meeting export` gives a calendar file. Who said they'll come is seen by the group's"
         " facilitators. Private groups get no public Discord event unless they choose one."
     ),
-    in_group=("meeting list", "meeting schedule", "meeting agenda show"),
+    in_group=("meeting list", "facilitate meeting schedule", "meeting agenda show"),
     anywhere=("meeting list",),
 )
 

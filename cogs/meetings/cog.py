@@ -17,9 +17,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.audience import Audience, for_audience
 from bot.errors import BadInput, HearthError
 from bot.interactions import actor_of, reply
+from bot.role_commands import FACILITATE
 from bot.translator import server_language
 from cogs.groups import api as groups
 from cogs.groups.api.choices import group_choices, timezone_choices
@@ -59,6 +59,8 @@ def _job(meeting_id: int) -> str:
 class MeetingsCog(commands.Cog):
     meeting = app_commands.Group(name="meeting", description="Recurring group meetings", guild_only=True)
     agenda = app_commands.Group(name="agenda", description="A meeting's agenda", parent=meeting)
+    planning = app_commands.Group(name="meeting", description="Schedule, change and cancel meetings", parent=FACILITATE)
+    agenda_items = app_commands.Group(name="agenda", description="Add and remove agenda items", parent=FACILITATE)
 
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
@@ -226,8 +228,7 @@ class MeetingsCog(commands.Cog):
 
     # --- commands --------------------------------------------------------------------------------------
 
-    @for_audience(Audience.FACILITATORS)
-    @meeting.command(name="schedule", description="Schedule a (recurring) meeting for a group (facilitators)")
+    @planning.command(name="schedule", description="Schedule a (recurring) meeting for a group (facilitators)")
     @app_commands.describe(
         title="What the meeting is called",
         when="When, in the group's timezone: every Tuesday 7pm, every other Thursday 18:30, weekdays 8am, tomorrow 6pm",
@@ -341,8 +342,7 @@ class MeetingsCog(commands.Cog):
                     lines.append(texts.attendance_line(local, present[at], ", ".join(entries)))
         await reply(interaction, "\n".join(lines)[:2000])
 
-    @for_audience(Audience.FACILITATORS)
-    @meeting.command(name="edit", description="Change a meeting (facilitators)")
+    @planning.command(name="edit", description="Change a meeting (facilitators)")
     @app_commands.describe(
         meeting="Which meeting",
         title="New title",
@@ -391,8 +391,7 @@ class MeetingsCog(commands.Cog):
         await self._place_async(view.id)
         await reply(interaction, texts.updated(view.title, when_text(view)) + self._problem_text(problem))
 
-    @for_audience(Audience.FACILITATORS)
-    @meeting.command(name="cancel", description="Cancel a meeting and all its future dates (facilitators)")
+    @planning.command(name="cancel", description="Cancel a meeting and all its future dates (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
     @app_commands.describe(meeting="The meeting (start typing its title)")
     async def cancel(self, interaction: discord.Interaction, meeting: str) -> None:
@@ -404,8 +403,7 @@ class MeetingsCog(commands.Cog):
         await self.publish.refresh_card(view)
         await reply(interaction, texts.cancelled(view.title))
 
-    @for_audience(Audience.FACILITATORS)
-    @meeting.command(name="skip", description="Skip one date of a recurring meeting (facilitators)")
+    @planning.command(name="skip", description="Skip one date of a recurring meeting (facilitators)")
     @app_commands.describe(meeting="Which meeting", date="Which date (default: the next one)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
     async def skip(self, interaction: discord.Interaction, meeting: str, date: str | None = None) -> None:
@@ -418,8 +416,7 @@ class MeetingsCog(commands.Cog):
         local = texts.date_time(skipped.astimezone(view.zone).replace(tzinfo=None))
         await reply(interaction, texts.skipped(view.title, local, when_text(view)))
 
-    @for_audience(Audience.FACILITATORS)
-    @agenda.command(name="add", description="Add an item to a meeting's agenda (facilitators)")
+    @agenda_items.command(name="add", description="Add an item to a meeting's agenda (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
     @app_commands.describe(meeting="The meeting (start typing its title)", item="What to talk about")
     async def agenda_add(self, interaction: discord.Interaction, meeting: str, item: str) -> None:
@@ -427,8 +424,7 @@ class MeetingsCog(commands.Cog):
         await reply(interaction, texts.agenda_added(view.title, len(view.agenda)))
         await self.publish.refresh_card(view)
 
-    @for_audience(Audience.FACILITATORS)
-    @agenda.command(name="remove", description="Remove an agenda item by its number (facilitators)")
+    @agenda_items.command(name="remove", description="Remove an agenda item by its number (facilitators)")
     @app_commands.autocomplete(meeting=meeting_autocomplete)
     @app_commands.describe(
         meeting="The meeting (start typing its title)", number="The item number shown by agenda show"

@@ -84,7 +84,7 @@ def nth_weekday(day: date) -> int:
 
 
 def build_recurrence(kind: str, start_local: datetime, *, every: int = 1, rule: str | None = None) -> Recurrence:
-    """The RRULE for a choice in /meeting schedule: once, weekly, every N weeks, monthly, or custom."""
+    """The RRULE for a choice in /facilitate meeting schedule: once, weekly, every N weeks, monthly, or custom."""
     kind = kind.strip().lower()
     if kind == "once":
         return Recurrence(None)

@@ -291,7 +291,7 @@ def event_problem(permission: str) -> str:
         "⚠️ It isn't in the server's Events: I need the **%(permission)s** permission. The meeting, card and "
         "reminders still work; ask a server admin to grant it and run %(edit)s to add the event.",
         permission=_(permission),
-        edit=command("meeting edit"),
+        edit=command("facilitate meeting edit"),
     )
 
 
@@ -310,7 +310,7 @@ def no_meetings(group: str) -> str:
     return _(
         "**%(group)s** has no meetings. Facilitators can add one with %(schedule)s.",
         group=group,
-        schedule=command("meeting schedule"),
+        schedule=command("facilitate meeting schedule"),
     )
 
 

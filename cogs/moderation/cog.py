@@ -11,10 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import i18n
-from bot.audience import KEY as AUDIENCE
-from bot.audience import Audience
 from bot.errors import BadInput, BotMissingPermissions, Conflict, NotFound
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from bot.role_commands import MODERATE
 from bot.translator import server_language
 from cogs.groups.api import GroupHooks
 from cogs.moderation import domain, texts
@@ -65,13 +64,6 @@ def _is_owner(interaction: discord.Interaction) -> bool:
 
 
 class ModerationCog(commands.Cog):
-    mod = app_commands.Group(
-        name="mod",
-        description="Moderators: the queue, the audit log, unblocking",
-        guild_only=True,
-        extras={AUDIENCE: Audience.MODERATORS},
-    )
-
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
         self.service = ModerationService(
@@ -399,7 +391,7 @@ class ModerationCog(commands.Cog):
 
     # --- /mod ----------------------------------------------------------------------------------------
 
-    @mod.command(name="queue", description="Open moderation items, oldest first")
+    @MODERATE.command(name="queue", description="Open moderation items, oldest first")
     async def queue(self, interaction: discord.Interaction) -> None:
         actor = actor_of(interaction)
         page, queue_channel = await self.service.queue(actor, 0)
@@ -427,7 +419,7 @@ class ModerationCog(commands.Cog):
         view._set_extra(extra)
         await reply(interaction, content, view=view)
 
-    @mod.command(name="log", description="The audit log: every moderator action, who, when, on what")
+    @MODERATE.command(name="log", description="The audit log: every moderator action, who, when, on what")
     @app_commands.describe(
         action="Only this kind of action", moderator="Only this moderator's actions", days="Only the last N days"
     )
@@ -449,7 +441,7 @@ class ModerationCog(commands.Cog):
         view = Pager(self, interaction.user.id, page, lambda current: (render_log(current), None), fetch)
         await reply(interaction, render_log(page), view=view)
 
-    @mod.command(name="unblock", description="Let the author of an anonymous post share anonymously again")
+    @MODERATE.command(name="unblock", description="Let the author of an anonymous post share anonymously again")
     @app_commands.describe(code="The code shown on one of their anonymous posts")
     async def unblock(self, interaction: discord.Interaction, code: app_commands.Range[str, 1, 64]) -> None:
         post_code = await self.service.unblock(actor_of(interaction), code)

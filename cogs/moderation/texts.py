@@ -204,7 +204,7 @@ def queue_warning(readers: list[str]) -> str:
         "everyone else in the channel's permissions.",
         readers=names(readers),
         queue=command("mod queue"),
-        cases=command("care cases"),
+        cases=command("mod cases"),
     )
 
 

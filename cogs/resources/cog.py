@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.audience import Audience, for_audience
 from bot.interactions import actor_of, reply
+from bot.role_commands import FACILITATE
 from cogs.groups.api.choices import group_choices
 from cogs.resources import domain, texts
 from cogs.resources.privacy import ResourcesPrivacy
@@ -31,6 +31,9 @@ Ref = app_commands.Range[str, 1, 120]
 class ResourcesCog(commands.Cog, name=COG_NAME):
     resource = app_commands.Group(
         name="resource", description="Your group's shared library: tips, links and strategies", guild_only=True
+    )
+    library = app_commands.Group(
+        name="resource", description="How your group's library takes additions", parent=FACILITATE
     )
 
     def __init__(self, bot: Hearth) -> None:
@@ -222,8 +225,7 @@ class ResourcesCog(commands.Cog, name=COG_NAME):
             return []
         return [app_commands.Choice(name=name, value=value) for name, value in found]
 
-    @for_audience(Audience.FACILITATORS)
-    @resource.command(name="settings", description="Facilitators: whether members add directly or suggest")
+    @library.command(name="settings", description="Facilitators: whether members add directly or suggest")
     @app_commands.describe(group="The group", suggestions="On: members' additions wait for a facilitator's approval")
     async def settings(
         self, interaction: discord.Interaction, suggestions: bool, group: GroupName | None = None

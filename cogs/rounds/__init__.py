@@ -24,7 +24,7 @@ HELP = HelpTopic(
         " summary never says who passed. Facilitators start and end rounds and have their own controls. "
         "Everyone in the channel sees the round."
     ),
-    in_group=("round status", "round start", "round end"),
+    in_group=("round status", "facilitate round start", "facilitate round end"),
     anywhere=(),
 )
 

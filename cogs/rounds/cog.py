@@ -17,9 +17,9 @@ from discord.ext import commands
 from discord.utils import format_dt
 
 from bot import i18n
-from bot.audience import Audience, for_audience
 from bot.errors import BadInput, NotAllowed
 from bot.interactions import NO_MENTIONS, actor_of, reply
+from bot.role_commands import FACILITATE
 from bot.translator import server_language
 from cogs.rounds import domain as d
 from cogs.rounds import texts
@@ -46,6 +46,7 @@ VOICE_CHANNELS = (discord.VoiceChannel, discord.StageChannel)
 
 class RoundsCog(commands.Cog, name="Rounds"):
     round = app_commands.Group(name="round", description="Talking-stick sharing rounds", guild_only=True)
+    controls = app_commands.Group(name="round", description="Start and end a sharing round", parent=FACILITATE)
 
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
@@ -336,8 +337,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
 
     # --- commands -------------------------------------------------------------------------------------
 
-    @for_audience(Audience.FACILITATORS)
-    @round.command(name="start", description="Start a talking-stick round in this group's channel (facilitators)")
+    @controls.command(name="start", description="Start a talking-stick round in this group's channel (facilitators)")
     @app_commands.describe(
         topic="What the round is about, e.g. How was your week?",
         minutes="Minutes per turn",
@@ -453,8 +453,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
             lines.append(texts.balance(status.recent_gini, status.recent_rounds))
         await reply(interaction, "\n".join(lines))
 
-    @for_audience(Audience.FACILITATORS)
-    @round.command(name="end", description="End the round in this channel and post its summary (facilitators)")
+    @controls.command(name="end", description="End the round in this channel and post its summary (facilitators)")
     async def end(self, interaction: discord.Interaction) -> None:
         actor = actor_of(interaction)
         assert interaction.channel_id is not None

@@ -58,7 +58,8 @@ def stale() -> str:
 
 def round_ended_already() -> str:
     return _(
-        "This round has ended. A facilitator can start a new one with %(command)s.", command=command("round start")
+        "This round has ended. A facilitator can start a new one with %(command)s.",
+        command=command("facilitate round start"),
     )
 
 
@@ -142,7 +143,7 @@ def not_a_group_channel_start() -> str:
     return _(
         "Rounds run in a group's channel, and this channel doesn't belong to a group. "
         "Run %(command)s in the group's own channel.",
-        command=command("round start"),
+        command=command("facilitate round start"),
     )
 
 
@@ -162,7 +163,7 @@ def running_already(link: str) -> str:
     return _(
         "A round is already running in this channel: %(link)s. End it with %(command)s first.",
         link=link,
-        command=command("round end"),
+        command=command("facilitate round end"),
     )
 
 

@@ -20,12 +20,13 @@ HELP = HelpTopic(
     title=N_("Group engagement"),
     summary=N_("facilitators: how a group is doing, week by week"),
     details=N_(
-        "`/stats` shows facilitators how their group is doing over whole weeks: check-ins, meeting attendance, "
+        "`/facilitate stats` shows facilitators how their group is doing over whole weeks: check-ins, meeting "
+        "attendance, "
         "sharing rounds and how evenly people got to speak, anonymous posts, and members who joined or left, "
         "as a chart, text and a CSV. Only you see it. A week with fewer than 5 people taking part shows as "
         "hidden, and nothing is ever about one person. Admins can add up the whole server with `server:`."
     ),
-    in_group=("stats",),
+    in_group=("facilitate stats",),
 )
 
 

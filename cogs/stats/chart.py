@@ -1,4 +1,4 @@
-"""The /stats chart: matplotlib's Agg canvas (no pyplot, no GUI, safe in a worker thread)."""
+"""The /facilitate stats chart: matplotlib's Agg canvas (no pyplot, no GUI, safe in a worker thread)."""
 
 from __future__ import annotations
 

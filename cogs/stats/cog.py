@@ -1,4 +1,4 @@
-"""/stats: a group's engagement over whole weeks, for its facilitators; the whole server's, for admins.
+"""/facilitate stats: a group's engagement over whole weeks, for its facilitators; the whole server's, for admins.
 
 Always ephemeral: the figures as text (the chart's alternative), a chart and a CSV. When Discord refuses
 the files, the text still arrives, saying so.
@@ -15,8 +15,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.audience import Audience, for_audience
 from bot.interactions import actor_of, reply
+from bot.role_commands import FACILITATE
 from cogs.groups.api.choices import group_choices
 from cogs.stats import domain, texts
 from cogs.stats.service import StatsService
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Features /stats reads from when they are loaded (groups is always there: stats needs it).
+#: Features /facilitate stats reads from when they are loaded (groups is always there: stats needs it).
 SOURCES = ("checkins", "meetings", "rounds", "sharing")
 #: Publishes weeks that have ended, so an ask only reads them. Weeks end at local midnight on Mondays in
 #: every timezone: four runs a day keep that within six hours, and a facilitator asking before the run
@@ -64,11 +64,9 @@ class StatsCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return await group_choices(interaction, current, "facilitate")
 
-    @for_audience(Audience.FACILITATORS)
-    @app_commands.command(
+    @FACILITATE.command(
         name="stats", description="Facilitators: a group's engagement week by week, as a chart, text and CSV"
     )
-    @app_commands.guild_only()
     @app_commands.describe(
         group="Which group (default: this channel's group)",
         weeks="How many whole weeks to show (default 12)",

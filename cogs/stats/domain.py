@@ -1,4 +1,4 @@
-"""/stats's pure rules: which figures, and the CSV. No I/O, no ``discord``; their words are in ``texts.py``.
+"""/facilitate stats's pure rules: which figures, and the CSV. No I/O, no ``discord``; their words are in ``texts.py``.
 
 Every figure about members comes from ``bot.aggregates``: closed whole weeks, at least five people, frozen
 once published. Server-wide figures are sums of the groups' published figures (``aggregates.combined``).
@@ -31,7 +31,8 @@ POSTS = Metric("posts", "sharing")
 JOINED = Metric("joined", "groups")
 DEPARTED = Metric("departed", "groups")  # groups keeps only a count per quarter hour, never who left
 METRICS = (CHECKINS, ATTENDANCE, ROUNDS, POSTS, JOINED, DEPARTED)
-#: Figures /stats publishes and keeps itself (check-ins keep their own, shared with /checkin summary).
+#: Figures /facilitate stats publishes and keeps itself (check-ins keep their own, shared with
+#: /facilitate checkin summary).
 OWN_METRICS = tuple(m for m in METRICS if m is not CHECKINS)
 
 

@@ -1,4 +1,4 @@
-"""/stats's one table: each metric's figures of a closed week as first published (bot/aggregates.py)."""
+"""/facilitate stats's one table: each metric's figures of a closed week as first published (bot/aggregates.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""/stats's use cases: a group's engagement (facilitators) and the server's (admins), by bot/aggregates.py.
+"""/facilitate stats's use cases: a group's engagement (facilitators) and the server's (admins), by bot/aggregates.py.
 
 Data comes from the features through their ``api`` modules, and only from features loaded here (the cog
 passes their names as ``sources``). A week's figures are computed once, after it ended, stored, and shown
@@ -95,7 +95,8 @@ class StatsService:
     # --- publishing ahead of the first ask ---------------------------------------------------------------
 
     async def publish_due(self, sources: frozenset[str]) -> int:
-        """Publish every group's closed weeks (up to the longest view) nobody has asked for yet, so /stats reads
+        """Publish every group's closed weeks (up to the longest view) nobody has asked for yet, so
+        /facilitate stats reads
         stored copies instead of computing a year on a facilitator's first ask. A few weeks per transaction
         (the first run after an upgrade has a year per group to do), yielding in between, so interactions
         never wait long behind it. Weeks that ended before the group existed are left to an ask (they hold
@@ -263,7 +264,8 @@ class StatsService:
         raise ValueError(f"unknown metric {key!r}")
 
 
-#: Figures /stats publishes and keeps itself (check-ins keep their own, shared with /checkin summary).
+#: Figures /facilitate stats publishes and keeps itself (check-ins keep their own, shared with
+#: /facilitate checkin summary).
 OWN = domain.OWN_METRICS
 #: Weeks the publishing job computes in one transaction: a 1,000-member group's four weeks of check-ins
 #: are ~50 ms of work on the event loop, a year of them ~0.7 s.

@@ -1,4 +1,4 @@
-"""Every word /stats says, in the reader's language (``bot/i18n.py``).
+"""Every word /facilitate stats says, in the reader's language (``bot/i18n.py``).
 
 The figures come from ``cogs/stats/domain.py``; this module only words them: the reply (which is also the
 chart's text alternative), the chart's title, legend and description, and the refusals. The CSV stays a
@@ -260,7 +260,7 @@ def server_is_for_admins() -> str:
     return _(
         "The whole server's figures are for server admins (Manage Server). As a facilitator, %(command)s shows "
         "your own group.",
-        command=command("stats"),
+        command=command("facilitate stats"),
     )
 
 
@@ -268,7 +268,7 @@ def files_failed() -> str:
     return _(
         "(Discord wouldn't take the chart and CSV just now, so they're missing here; every figure is in the text "
         "below. Try %(command)s again in a minute for the files.)",
-        command=command("stats"),
+        command=command("facilitate stats"),
     )
 
 

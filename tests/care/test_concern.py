@@ -15,6 +15,7 @@ from cogs.sharing import domain as sharing_domain
 from cogs.sharing.models import AnonymousBlock
 from tests.care.test_behaviour import dms, world
 from tests.conftest import Harness
+from tests.support.commands import allow
 
 CONCERN = "Someone in the circle keeps messaging me privately and it scares me"
 ANSWER = "Thank you for telling us; we'll speak with them today."
@@ -226,10 +227,10 @@ async def test_a_concern_is_listed_in_mod_queue_and_taken_from_care_cases(harnes
     queue = await mod.slash(channel, "mod queue")
     listed = said(queue)
     assert queue.response.ephemeral and "Concerns and care requests" in listed and "A concern" not in listed
-    assert "concern" in listed and "`/care cases`" in listed and CONCERN not in listed
+    assert "concern" in listed and "`/mod cases`" in listed and CONCERN not in listed
     assert "Nothing waiting" not in listed
 
-    cases = await mod.slash(channel, "care cases")
+    cases = await mod.slash(channel, "mod cases")
     (case,) = await cases_of(harness)
     opened = await mod.select(cases.response, [str(case.id)], custom_id="care:cases:open")
     assert opened.response.ephemeral and "raised a concern anonymously" in said(opened)
@@ -242,10 +243,12 @@ async def test_care_cases_is_for_facilitators_and_moderators_only(harness: Harne
     from bot.audience import Audience, audience_of
 
     w = await world(harness, env)
-    command = harness.bot.tree.get_command("care").get_command("cases")  # type: ignore[union-attr]
-    assert audience_of(command) is Audience.HELPERS
-    refused = await w["alice"].slash(w["group"].channel, "care cases")
+    for parent in ("facilitate", "mod"):  # each role's own place for the same list
+        command = harness.bot.tree.get_command(parent).get_command("cases")  # type: ignore[union-attr]
+        assert audience_of(command) is Audience.HELPERS
+    allow(env, w["guild"], "facilitate", w["guild"].default_role)  # shown to everyone: the tree still refuses
+    refused = await w["alice"].slash(w["group"].channel, "facilitate cases")
     assert "Only facilitators and moderators" in said(refused)
     assert env.errors  # the expected refusal, acknowledged
-    assert "No open care requests" in said(await w["leads"][0].slash(w["group"].channel, "care cases"))
-    assert "No open care requests" in said(await w["mod"].slash(w["group"].channel, "care cases"))
+    assert "No open care requests" in said(await w["leads"][0].slash(w["group"].channel, "facilitate cases"))
+    assert "No open care requests" in said(await w["mod"].slash(w["group"].channel, "mod cases"))

@@ -28,7 +28,7 @@ async def test_when_nobody_can_be_reached_the_member_is_told_so_honestly_with_th
     assert "findahelpline" in asked  # the helplines, right there
     assert not dms(alice)  # one honest answer, not a second message contradicting it
     # What it promises holds: the request waits in the list of the people who help.
-    listed = said(await fay.slash(group.channel, "care cases"))
+    listed = said(await fay.slash(group.channel, "facilitate cases"))
     assert "a direct ask" in listed and "Not picked up yet" in listed
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot.errors import HearthError
 from cogs.checkins.models import Checkin, CheckinReminder
 from tests.conftest import Harness
+from tests.support.commands import allow
 from tests.support.groups import GroupFixture, make_group
 
 MOOD, NOTE, SEEN = "checkin:mood", "checkin:note", "checkin:visibility"
@@ -352,18 +353,19 @@ async def to_next_monday(harness: Harness, env: simcord.Env) -> None:
 async def test_summary_shows_a_closed_week_in_totals_never_notes_or_only_me_checkins(
     harness: Harness, env: simcord.Env
 ) -> None:
-    _guild, group, members, (lead,) = await setup_group(harness, env, members=6, facilitators=1)
+    guild, group, members, (lead,) = await setup_group(harness, env, members=6, facilitators=1)
+    allow(env, guild, "facilitate", guild.default_role)  # shown to everyone: the tree still refuses members
     await to_next_monday(harness, env)  # everyone was a member for the whole week
     for index, member in enumerate(members[:5]):
         await check_in(member, group, 1 + index % 5, f"secret note {index}", "facilitators" if index % 2 else "group")
     await check_in(members[5], group, 1, "only mine", "me")
 
-    refused(env, await members[0].slash(group.channel, "checkin summary"), "Only facilitators")
-    during = (await lead.slash(group.channel, "checkin summary")).response.content
+    refused(env, await members[0].slash(group.channel, "facilitate checkin summary"), "Only facilitators")
+    during = (await lead.slash(group.channel, "facilitate checkin summary")).response.content
     assert "5 members, 5 check-ins" not in during  # the week isn't over: nothing of it is shown yet
 
     await env.advance_time(7 * 86400)
-    result = await lead.slash(group.channel, "checkin summary")
+    result = await lead.slash(group.channel, "facilitate checkin summary")
     text = result.response.content
     assert result.ephemeral
     assert "5 members, 5 check-ins, average 3.0 of 5" in text
@@ -378,7 +380,7 @@ async def test_summary_hides_mood_figures_drawn_from_too_few_members(harness: Ha
     for member in members:
         await check_in(member, group, 2, "", "facilitators")
     await env.advance_time(7 * 86400)
-    text = (await lead.slash(group.channel, "checkin summary", days=30)).response.content
+    text = (await lead.slash(group.channel, "facilitate checkin summary", days=30)).response.content
     assert "hidden (fewer than 5 members shared check-ins" in text
     assert "🙁 2:" not in text and "average" not in text and "4 members" not in text
 
@@ -428,11 +430,12 @@ async def test_low_mood_alert_needs_a_facilitator_and_valid_choices(harness: Har
 async def test_daily_prompt_posts_a_check_in_button_that_works_after_a_restart(
     harness: Harness, env: simcord.Env
 ) -> None:
-    _guild, group, (alice,), (lead,) = await setup_group(harness, env, facilitators=1, timezone="Europe/Berlin")
-    refused(env, await alice.slash(group.channel, "checkin prompt set", time="9:00"), "Only facilitators")
-    refused(env, await lead.slash(group.channel, "checkin prompt set", time="25:00"), "is not a time of day")
+    guild, group, (alice,), (lead,) = await setup_group(harness, env, facilitators=1, timezone="Europe/Berlin")
+    allow(env, guild, "facilitate", guild.default_role)  # shown to everyone: the tree still refuses members
+    refused(env, await alice.slash(group.channel, "facilitate checkin prompt", time="9:00"), "Only facilitators")
+    refused(env, await lead.slash(group.channel, "facilitate checkin prompt", time="25:00"), "is not a time of day")
 
-    result = await lead.slash(group.channel, "checkin prompt set", time="9:00")
+    result = await lead.slash(group.channel, "facilitate checkin prompt", time="9:00")
     assert "daily at 09:00 (Europe/Berlin)" in result.response.content
     await harness.restart()
     await advance_to(env, datetime(2026, 1, 1, 8, 1, tzinfo=UTC))  # 09:00 in Berlin
@@ -445,7 +448,7 @@ async def test_daily_prompt_posts_a_check_in_button_that_works_after_a_restart(
     await alice.submit_modal(shown, form(5))
     assert await count_checkins(harness) == 1
 
-    off = await lead.slash(group.channel, "checkin prompt off")
+    off = await lead.slash(group.channel, "facilitate checkin prompt_off")
     assert "is off" in off.response.content
     await advance_to(env, datetime(2026, 1, 2, 8, 1, tzinfo=UTC))
     assert group.channel.last_message.id == prompt.id
@@ -454,7 +457,7 @@ async def test_daily_prompt_posts_a_check_in_button_that_works_after_a_restart(
 async def test_weekly_prompt_waits_for_its_day(harness: Harness, env: simcord.Env) -> None:
     _guild, group, _members, (lead,) = await setup_group(harness, env, facilitators=1)
     # 1 January 2026 is a Thursday.
-    result = await lead.slash(group.channel, "checkin prompt set", time="18:00", day="Saturday")
+    result = await lead.slash(group.channel, "facilitate checkin prompt", time="18:00", day="Saturday")
     assert "every Saturday at 18:00 (UTC)" in result.response.content
     await advance_to(env, datetime(2026, 1, 2, 18, 5, tzinfo=UTC))
     assert group.channel.last_message is None

@@ -66,7 +66,7 @@ async def test_a_failed_reminder_dm_is_retried_and_arrives_once(
 
 async def test_a_failed_prompt_post_is_retried_and_posted_once(harness: Harness, env: simcord.Env) -> None:
     _guild, group, _, (lead,) = await setup_group(harness, env, facilitators=1, timezone="UTC")
-    await lead.slash(group.channel, "checkin prompt set", time="9:00")
+    await lead.slash(group.channel, "facilitate checkin prompt", time="9:00")
     before = len(group.channel.history())
     env.inject_error("POST", f"/channels/{group.channel.id}/messages", status=503, times=1)
     await advance_to(env, datetime(2026, 1, 1, 9, 0, 2, tzinfo=UTC))

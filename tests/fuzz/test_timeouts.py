@@ -64,7 +64,7 @@ async def test_a_round_whose_live_message_times_out_is_not_kept(db_harness: Harn
     group = await make_group(harness, guild, "Caregivers", members=[alice], facilitators=[alice])
 
     with discord_failing("timeout"):
-        result = await alice.slash(group.channel, "round start", topic="This week")
+        result = await alice.slash(group.channel, "facilitate round start", topic="This week")
 
     assert "Nothing was changed" in said(result) and "reference" not in said(result)
     assert await count(harness, Round) == 0

@@ -8,6 +8,7 @@ import discord
 import simcord
 
 from bot.errors import HearthError
+from tests.support.commands import allow
 
 
 def can_see(channel: simcord.ChannelHandle, member: simcord.MemberActor) -> bool:
@@ -50,6 +51,9 @@ async def server(env: simcord.Env) -> Server:
     ben = guild.add_member(env.create_user("ben"))
     result = await admin.slash(general, "setup", facilitator_role=facilitators, moderator_role=moderators)
     assert "Saved" in said(result)
+    # What the checklist asks of an admin: let the roles see /facilitate and /mod (Integrations).
+    allow(env, guild, "facilitate", facilitators)
+    allow(env, guild, "mod", moderators)
     return Server(guild, general, facilitators, moderators, admin, fran, mia, ben)
 
 

@@ -13,6 +13,7 @@ from cogs.groups import queries
 from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, JoinRequest
 from tests.conftest import Harness
 from tests.groups.support import Server, bot_role, can_see, refused, said, server, take_bot_permission
+from tests.support.commands import allow
 
 # --- helpers ----------------------------------------------------------------------------------------
 
@@ -33,12 +34,12 @@ def has_role(env: simcord.Env, guild: simcord.GuildHandle, member: simcord.Membe
 
 
 async def public_group(s: Server, name: str = "Caregivers") -> None:
-    result = await s.fran.slash(s.general, "group create", name=name, description="Caring for someone")
+    result = await s.fran.slash(s.general, "facilitate group create", name=name, description="Caring for someone")
     assert "Created the public group" in said(result)
 
 
 async def private_group(s: Server, name: str = "Grief Circle") -> simcord.ChannelHandle:
-    result = await s.fran.slash(s.general, "group create", name=name, private=True)
+    result = await s.fran.slash(s.general, "facilitate group create", name=name, private=True)
     assert "Created the private group" in said(result)
     return s.guild.channels[name.lower().replace(" ", "-")]
 
@@ -115,7 +116,7 @@ async def test_setup_is_refused_server_side_even_when_discord_lets_a_member_run_
     assert "Anonymous sharing: on" in said(await s.admin.slash(s.general, "setup"))
 
 
-# --- /group create ------------------------------------------------------------------------------------
+# --- /facilitate group create ------------------------------------------------------------------------------------
 
 
 async def test_create_makes_a_neutral_unhoisted_unmentionable_role_and_a_channel(
@@ -139,7 +140,9 @@ async def test_create_may_name_the_role_after_the_group_and_use_a_given_channel(
     s = await server(env)
     existing = s.guild.create_text_channel("study-hall")
 
-    result = await s.fran.slash(s.general, "group create", name="Study", channel=existing, role_name="group name")
+    result = await s.fran.slash(
+        s.general, "facilitate group create", name="Study", channel=existing, role_name="group name"
+    )
 
     assert "Created the public group **Study**" in said(result)
     group = await group_row(harness, s.guild, "Study")
@@ -149,9 +152,10 @@ async def test_create_may_name_the_role_after_the_group_and_use_a_given_channel(
 
 async def test_a_member_cannot_create_a_group(harness: Harness, env: simcord.Env) -> None:
     s = await server(env)
+    allow(env, s.guild, "facilitate", s.guild.default_role)  # shown to everyone: the tree still refuses members
     roles_before = len(s.guild.roles)
 
-    result = await s.mia.slash(s.general, "group create", name="Mine")
+    result = await s.mia.slash(s.general, "facilitate group create", name="Mine")
 
     refused(env, result, "Only facilitators can do that")
     assert len(s.guild.roles) == roles_before and "mine" not in s.guild.channels
@@ -170,7 +174,7 @@ async def test_create_refuses_bad_names_and_descriptions(
 ) -> None:
     s = await server(env)
 
-    result = await s.fran.slash(s.general, "group create", **options)
+    result = await s.fran.slash(s.general, "facilitate group create", **options)
 
     refused(env, result, expected)
     assert await count(harness, Group) == 0
@@ -179,7 +183,7 @@ async def test_create_refuses_bad_names_and_descriptions(
 async def test_an_over_long_description_is_refused_by_discord_itself(env: simcord.Env) -> None:
     s = await server(env)
     with pytest.raises(simcord.OptionError, match="at most 300 characters"):  # the option declares it
-        await s.fran.slash(s.general, "group create", name="Fine", description="d" * 301)
+        await s.fran.slash(s.general, "facilitate group create", name="Fine", description="d" * 301)
 
 
 async def test_a_name_differing_only_in_case_is_refused(harness: Harness, env: simcord.Env) -> None:
@@ -187,7 +191,7 @@ async def test_a_name_differing_only_in_case_is_refused(harness: Harness, env: s
     await public_group(s, "Grief")
     roles_before = len(s.guild.roles)
 
-    result = await s.fran.slash(s.general, "group create", name="GRIEF")
+    result = await s.fran.slash(s.general, "facilitate group create", name="GRIEF")
 
     refused(env, result, "There is already a group called **Grief**")
     assert len(s.guild.roles) == roles_before
@@ -216,7 +220,7 @@ async def test_the_group_limit_is_a_clear_refusal(harness: Harness, env: simcord
     async with harness.bot.db.write() as session:
         await session.execute(insert(Group), rows)
 
-    result = await s.fran.slash(s.general, "group create", name="One more")
+    result = await s.fran.slash(s.general, "facilitate group create", name="One more")
 
     refused(env, result, "limit of 50 groups")
     assert await count(harness, Group) == 50
@@ -229,7 +233,7 @@ async def test_create_without_manage_channels_is_refused_before_anything_is_made
     await take_bot_permission(env, s.guild, "manage_channels")
     roles_before = len(s.guild.roles)
 
-    result = await s.fran.slash(s.general, "group create", name="Caregivers")
+    result = await s.fran.slash(s.general, "facilitate group create", name="Caregivers")
 
     refused(env, result, "I need the Manage Channels permission")
     assert len(s.guild.roles) == roles_before and await count(harness, Group) == 0
@@ -325,11 +329,13 @@ async def test_a_role_deleted_by_hand_is_noticed_explained_and_mended(harness: H
     assert (await group_row(harness, s.guild, "Caregivers")).role_id is None
 
     refusal = await s.mia.slash(s.general, "group join", group="Caregivers")
-    mended = await s.fran.slash(s.general, "group edit", group="Caregivers", recreate=True)
+    mended = await s.fran.slash(s.general, "facilitate group edit", group="Caregivers", recreate=True)
     joined = await s.mia.slash(s.general, "group join", group="Caregivers")
 
     refused(env, refusal, "role was deleted in Discord")
-    assert "set `recreate` to True" in said(refusal) and "</group edit:" in said(refusal)  # a clickable mention
+    assert "set `recreate` to True" in said(refusal) and "</facilitate group edit:" in said(
+        refusal
+    )  # a clickable mention
     assert "Made a new role" in said(mended)
     assert "You joined" in said(joined)
     new_role = (await group_row(harness, s.guild, "Caregivers")).role_id
@@ -344,7 +350,7 @@ async def test_a_deleted_channel_is_explained_and_a_new_one_can_be_picked(harnes
 
     refusal = await s.mia.slash(s.general, "group join", group="Grief Circle")
     replacement = s.guild.create_text_channel("grief-new")
-    mended = await s.fran.slash(s.general, "group edit", group="Grief Circle", channel=replacement)
+    mended = await s.fran.slash(s.general, "facilitate group edit", group="Grief Circle", channel=replacement)
 
     refused(env, refusal, "channel was deleted in Discord")
     assert await count(harness, JoinRequest) == 0
@@ -358,7 +364,7 @@ async def test_a_member_leaving_the_server_loses_their_group_records(harness: Ha
     await private_group(s)
     await s.mia.slash(s.general, "group join", group="Caregivers")
     await s.mia.slash(s.general, "group join", group="Grief Circle")
-    await s.fran.slash(s.general, "group facilitators add", group="Caregivers", member=s.mia)
+    await s.fran.slash(s.general, "facilitate facilitators add", group="Caregivers", member=s.mia)
 
     s.guild.remove_member(s.mia)
     await env.settle()
@@ -495,7 +501,7 @@ async def test_editing_guidelines_asks_members_again_and_a_stale_button_is_refus
     assert "You accepted these" in said(stale)
     old_prompt = (await s.ben.slash(s.general, "group join", group="Caregivers")).response.message
 
-    form = await s.fran.slash(s.general, "group edit", group="Caregivers")
+    form = await s.fran.slash(s.general, "facilitate group edit", group="Caregivers")
     assert form.modal is not None
     saved = await s.fran.submit_modal(
         form,
@@ -519,15 +525,16 @@ async def test_editing_guidelines_asks_members_again_and_a_stale_button_is_refus
 
 async def test_a_member_cannot_edit_archive_or_add_facilitators(harness: Harness, env: simcord.Env) -> None:
     s = await server(env)
+    allow(env, s.guild, "facilitate", s.guild.default_role)  # shown to everyone: the tree still refuses members
     await public_group(s)
     await s.mia.slash(s.general, "group join", group="Caregivers")
 
     for name, options in (
-        ("group edit", {}),
-        ("group archive", {}),
-        ("group unarchive", {}),
-        ("group facilitators add", {"member": s.ben}),
-        ("group facilitators remove", {"member": s.fran}),
+        ("facilitate group edit", {}),
+        ("facilitate group archive", {}),
+        ("facilitate group unarchive", {}),
+        ("facilitate facilitators add", {"member": s.ben}),
+        ("facilitate facilitators remove", {"member": s.fran}),
     ):
         result = await s.mia.slash(s.general, name, group="Caregivers", **options)
         refused(env, result, "Only facilitators")
@@ -540,7 +547,7 @@ async def test_the_edit_modal_refuses_a_taken_name(harness: Harness, env: simcor
     await public_group(s, "Caregivers")
     await public_group(s, "Grief")
 
-    form = await s.fran.slash(s.general, "group edit", group="Caregivers")
+    form = await s.fran.slash(s.general, "facilitate group edit", group="Caregivers")
     result = await s.fran.submit_modal(
         form, {"groups:edit:name": "grief", "groups:edit:description": "", "groups:edit:guidelines": "Rules"}
     )
@@ -555,9 +562,9 @@ async def test_role_naming_can_switch_between_neutral_and_the_group_name(harness
     group = await group_row(harness, s.guild, "Caregivers")
     neutral = env.backend.get_role(s.guild.id, group.role_id or 0).name
 
-    await s.fran.slash(s.general, "group edit", group="Caregivers", role_name="group name")
+    await s.fran.slash(s.general, "facilitate group edit", group="Caregivers", role_name="group name")
     named = env.backend.get_role(s.guild.id, group.role_id or 0).name
-    await s.fran.slash(s.general, "group edit", group="Caregivers", role_name="neutral")
+    await s.fran.slash(s.general, "facilitate group edit", group="Caregivers", role_name="neutral")
 
     assert neutral.startswith("Hearth circle ") and named == "Caregivers"
     assert env.backend.get_role(s.guild.id, group.role_id or 0).name.startswith("Hearth circle ")
@@ -574,12 +581,12 @@ async def test_archive_removes_the_role_stops_joining_and_unarchive_restores(
     await s.mia.slash(s.general, "group join", group="Caregivers")
     group = await group_row(harness, s.guild, "Caregivers")
 
-    archived = await s.fran.slash(s.general, "group archive", group="Caregivers")
+    archived = await s.fran.slash(s.general, "facilitate group archive", group="Caregivers")
     refusal = await s.ben.slash(s.general, "group join", group="Caregivers")
     refused(env, refusal, "archived")
     assert not has_role(env, s.guild, s.mia, group.role_id or 0)
-    twice = await s.fran.slash(s.general, "group archive", group="Caregivers")
-    restored = await s.fran.slash(s.general, "group unarchive", group="Caregivers")
+    twice = await s.fran.slash(s.general, "facilitate group archive", group="Caregivers")
+    restored = await s.fran.slash(s.general, "facilitate group unarchive", group="Caregivers")
 
     assert "Archived **Caregivers**" in said(archived) and "1 member no longer wears its role" in said(archived)
     refused(env, twice, "already archived")
@@ -596,12 +603,13 @@ async def test_group_facilitators_see_the_private_channel_and_can_be_removed(
     s = await server(env)
     channel = await private_group(s)
 
-    added = await s.fran.slash(s.general, "group facilitators add", group="Grief Circle", member=s.ben)
+    added = await s.fran.slash(s.general, "facilitate facilitators add", group="Grief Circle", member=s.ben)
     assert "now facilitates" in said(added) and can_see(channel, s.ben)
-    twice = await s.fran.slash(s.general, "group facilitators add", group="Grief Circle", member=s.ben)
+    assert "Integrations → Hearth → `/facilitate`" in said(added)  # where they find their commands
+    twice = await s.fran.slash(s.general, "facilitate facilitators add", group="Grief Circle", member=s.ben)
     refused(env, twice, "already facilitate")
-    removed = await s.fran.slash(s.general, "group facilitators remove", group="Grief Circle", member=s.ben)
-    not_one = await s.fran.slash(s.general, "group facilitators remove", group="Grief Circle", member=s.mia)
+    removed = await s.fran.slash(s.general, "facilitate facilitators remove", group="Grief Circle", member=s.ben)
+    not_one = await s.fran.slash(s.general, "facilitate facilitators remove", group="Grief Circle", member=s.mia)
 
     assert "no longer facilitates" in said(removed) and not can_see(channel, s.ben)
     refused(env, not_one, "not one of **Grief Circle**'s own facilitators")

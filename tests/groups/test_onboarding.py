@@ -62,7 +62,9 @@ async def test_the_person_who_added_hearth_gets_a_checklist_of_what_is_missing_w
     assert "⚠️ **Moderator queue.** The queue channel isn't set" in text
     assert "⚠️ **Timezone.**" in text and "with `timezone`" in text
     assert "✅ **Crisis resources.**" in text and "United States" in text
-    assert "Server Settings → Integrations → Hearth" in text  # how to give the facilitator role its commands
+    assert (
+        "Server Settings → Integrations → Hearth → `/facilitate`" in text
+    )  # how the facilitator role sees its commands
     assert len(text) <= 2000
     assert message.channel.type is discord.ChannelType.private  # nothing was posted in the server
 
@@ -99,7 +101,7 @@ async def test_setup_without_options_rechecks_after_a_fix(harness: Harness, env:
 
 async def test_a_group_role_above_hearths_own_is_named_with_the_fix(harness: Harness, env: simcord.Env) -> None:
     s = await server(env)
-    created = await s.fran.slash(s.general, "group create", name="Caregivers")
+    created = await s.fran.slash(s.general, "facilitate group create", name="Caregivers")
     assert "Created" in said(created)
     ours = bot_role(s.guild, env)
     group_role = next(r for name, r in s.guild.roles.items() if name.startswith("Hearth circle"))

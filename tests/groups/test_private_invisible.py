@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from cogs.groups.models import JoinRequest
 from tests.conftest import Harness
+from tests.support.commands import allow
 from tests.support.groups import make_group
 
 ASKED = "grief circle"  # how the non-member types it; the group is spelled "Grief Circle"
@@ -17,22 +18,22 @@ ASKED = "grief circle"  # how the non-member types it; the group is spelled "Gri
 # Every command that takes a group by name, with the other options it needs.
 COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("checkin now", {}),
-    ("checkin summary", {}),
-    ("checkin prompt set", {"time": "19:00"}),
-    ("checkin prompt off", {}),
+    ("facilitate checkin summary", {}),
+    ("facilitate checkin prompt", {"time": "19:00"}),
+    ("facilitate checkin prompt_off", {}),
     ("checkin alerts on", {}),
     ("checkin alerts off", {}),
     ("group info", {}),
     ("group guidelines", {}),
-    ("group edit", {}),
-    ("group archive", {}),
-    ("group unarchive", {}),
+    ("facilitate group edit", {}),
+    ("facilitate group archive", {}),
+    ("facilitate group unarchive", {}),
     ("group leave", {}),
-    ("group facilitators add", {"member": "self"}),
-    ("group facilitators remove", {"member": "self"}),
+    ("facilitate facilitators add", {"member": "self"}),
+    ("facilitate facilitators remove", {"member": "self"}),
     ("meeting list", {}),
     ("meeting export", {}),
-    ("meeting schedule", {"title": "Tea", "when": "tomorrow 19:00"}),
+    ("facilitate meeting schedule", {"title": "Tea", "when": "tomorrow 19:00"}),
     ("share", {}),
 ]
 AUTOCOMPLETED = sorted({name for name, _ in COMMANDS} | {"group join"})
@@ -43,6 +44,7 @@ async def world(harness: Harness, *, with_private: bool) -> tuple[simcord.Channe
     env = harness.env
     guild = env.create_guild()
     asker = guild.add_member(env.create_user("nina"))
+    allow(env, guild, "facilitate", guild.default_role)  # shown to everyone: what each command answers is tested
     insider = guild.add_member(env.create_user("ines"))
     public = await make_group(harness, guild, "Caregivers", members=[asker])
     if with_private:

@@ -9,6 +9,7 @@ import simcord
 from cogs.groups import queries
 from tests.conftest import Harness
 from tests.groups.support import can_see, said
+from tests.support.commands import allow
 
 
 async def test_a_private_group_from_setup_to_taking_part(harness: Harness, env: simcord.Env) -> None:
@@ -45,9 +46,14 @@ async def test_a_private_group_from_setup_to_taking_part(harness: Harness, env: 
     )
     assert setup.ephemeral
     assert "Saved" in setup.response.content and "Europe/Berlin" in setup.response.content
+    # ...and lets those roles see their commands, as the checklist says (Integrations).
+    allow(env, guild, "facilitate", facilitators)
+    allow(env, guild, "mod", moderators)
 
     # The facilitator creates a private group.
-    created = await fran.slash(general, "group create", name="Grief Circle", description="Loss", private=True)
+    created = await fran.slash(
+        general, "facilitate group create", name="Grief Circle", description="Loss", private=True
+    )
     assert created.ephemeral
     assert "Created the private group **Grief Circle**" in said(created)
     channel = guild.channels["grief-circle"]

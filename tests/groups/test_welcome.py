@@ -23,9 +23,9 @@ async def test_joining_shows_a_private_welcome_then_the_guidelines_to_accept(
     harness: Harness, env: simcord.Env
 ) -> None:
     s = await server(env)
-    await s.fran.slash(s.general, "group create", name="Caregivers", description="Caring for someone")
+    await s.fran.slash(s.general, "facilitate group create", name="Caregivers", description="Caring for someone")
     channel = s.guild.channels["caregivers"]
-    scheduled = await s.fran.slash(channel, "meeting schedule", title="Evening circle", when="tomorrow 7pm")
+    scheduled = await s.fran.slash(channel, "facilitate meeting schedule", title="Evening circle", when="tomorrow 7pm")
     assert "Scheduled" in said(scheduled)
 
     joined = await s.mia.slash(s.general, "group join", group="Caregivers")
@@ -45,7 +45,7 @@ async def test_joining_shows_a_private_welcome_then_the_guidelines_to_accept(
 
 async def test_no_meeting_yet_says_so_kindly(harness: Harness, env: simcord.Env) -> None:
     s = await server(env)
-    await s.fran.slash(s.general, "group create", name="Caregivers")
+    await s.fran.slash(s.general, "facilitate group create", name="Caregivers")
 
     joined = await s.mia.slash(s.general, "group join", group="Caregivers")
 
@@ -56,7 +56,7 @@ async def test_an_approved_request_gets_the_welcome_by_dm_and_closed_dms_lose_no
     harness: Harness, env: simcord.Env
 ) -> None:
     s = await server(env)
-    await s.fran.slash(s.general, "group create", name="Grief Circle", private=True)
+    await s.fran.slash(s.general, "facilitate group create", name="Grief Circle", private=True)
     channel = s.guild.channels["grief-circle"]
     await s.mia.slash(s.general, "group join", group="Grief Circle")
     await s.ben.slash(s.general, "group join", group="Grief Circle")
@@ -88,7 +88,7 @@ async def test_only_loaded_features_appear_in_the_welcome(only_groups: Settings)
             env.create_user("ada"), roles=[guild.create_role("A", permissions=discord.Permissions(manage_guild=True))]
         )
         mia = guild.add_member(env.create_user("mia"))
-        await admin.slash(general, "group create", name="Caregivers")
+        await admin.slash(general, "facilitate group create", name="Caregivers")
 
         joined = await mia.slash(general, "group join", group="Caregivers")
         text = contents(joined)[-1].content

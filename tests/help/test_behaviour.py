@@ -10,12 +10,18 @@ from tests.conftest import Harness
 from tests.groups.support import Server, refused, said, server
 from tests.support.groups import GroupFixture, make_group
 
-FACILITATOR_ONLY = ("round start", "round end", "meeting schedule", "checkin summary", "group create")
+FACILITATOR_ONLY = (
+    "facilitate round start",
+    "facilitate round end",
+    "facilitate meeting schedule",
+    "facilitate checkin summary",
+    "facilitate group create",
+)
 MODERATOR_ONLY = ("mod queue", "mod log")
 
 
 def commands_named(text: str) -> set[str]:
-    """Every command /help offers, clickable (``</round start:1>``) or plain (`/round start`)."""
+    """Every command /help offers, clickable (``</facilitate round start:1>``) or plain (`/facilitate round start`)."""
     return set(re.findall(r"</([a-z ]+):\d+>", text)) | set(re.findall(r"`/([a-z ]+)`", text))
 
 
@@ -47,7 +53,13 @@ async def test_a_facilitator_also_sees_how_to_run_the_group(harness: Harness, en
 
     offered = commands_named(said(await s.fran.slash(group.channel, "help")))
 
-    assert {"round start", "round end", "meeting schedule", "checkin summary", "checkin now"} <= offered
+    assert {
+        "facilitate round start",
+        "facilitate round end",
+        "facilitate meeting schedule",
+        "facilitate checkin summary",
+        "checkin now",
+    } <= offered
     assert not offered & {*MODERATOR_ONLY, "setup"}
 
 
@@ -67,8 +79,8 @@ async def test_an_admin_sees_setup_and_everything_else(harness: Harness, env: si
     outside = commands_named(said(await s.admin.slash(s.general, "help")))
     inside = commands_named(said(await s.admin.slash(group.channel, "help")))
 
-    assert {"setup", "group create", "mod queue", "group join"} <= outside
-    assert {"round start", "meeting schedule", "checkin now"} <= inside
+    assert {"setup", "facilitate group create", "mod queue", "group join"} <= outside
+    assert {"facilitate round start", "facilitate meeting schedule", "checkin now"} <= inside
 
 
 async def test_outside_a_group_channel_a_member_learns_how_to_find_and_join_a_group(

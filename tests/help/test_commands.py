@@ -40,7 +40,12 @@ async def test_commands_json_labels_each_command_by_the_rule_the_server_enforces
         assert rows[name]["who"] == audience_of(command).label, name
     labels = {row["name"]: row["who"] for row in rows.values()}
     # the ones the issue found mislabelled, and a few of each kind
-    assert labels["/round start"] == labels["/round end"] == labels["/meeting schedule"] == "facilitators"
+    assert (
+        labels["/facilitate round start"]
+        == labels["/facilitate round end"]
+        == labels["/facilitate meeting schedule"]
+        == "facilitators"
+    )
     assert labels["/mod queue"] == "moderators" and labels["/setup"].startswith("server admins")
     assert labels["/checkin now"] == labels["/share"] == labels["/help"] == "members"
 

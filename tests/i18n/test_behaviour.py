@@ -54,7 +54,9 @@ async def test_each_member_reads_rounds_in_their_own_language(
     locales[bob.id] = "en-US"
     group = await make_group(harness, guild, "Circle", members=[ann, bob], facilitators=[fay])
 
-    started = await fay.slash(group.channel, "round start", topic="How was your week?", present=f"<@{ann.id}>")
+    started = await fay.slash(
+        group.channel, "facilitate round start", topic="How was your week?", present=f"<@{ann.id}>"
+    )
     assert started.response.content.startswith("Round started")
     message = await live_message(harness, group.channel)
     assert message.content.startswith("**Sharing round: How was your week?**")  # the server's language
@@ -78,7 +80,7 @@ async def test_each_member_reads_rounds_in_their_own_language(
     done = await ann.click(await live_message(harness, group.channel), label="Done")
     assert done.response.content == "Danke, dass du das geteilt hast."
 
-    ended = await fay.slash(group.channel, "round end")
+    ended = await fay.slash(group.channel, "facilitate round end")
     assert ended.response.content.startswith("Round ended.")
     assert (
         await ended_round_message(group) == "**Sharing round ended: How was your week?**\nCircle · thank you, everyone."
@@ -96,7 +98,9 @@ async def test_channel_posts_speak_the_servers_language_and_unknown_locales_fall
     locales[eve.id] = "fr"  # no French catalog: the server's German, not an error
     group = await make_group(harness, guild, "Kreis", members=[ann, eve], facilitators=[fay])
 
-    started = await fay.slash(group.channel, "round start", topic="Wie geht's?", minutes=1, present=f"<@{ann.id}>")
+    started = await fay.slash(
+        group.channel, "facilitate round start", topic="Wie geht's?", minutes=1, present=f"<@{ann.id}>"
+    )
     assert started.response.content.startswith("Round started")  # fay reads English
     message = await live_message(harness, group.channel)
     assert message.content.startswith("**Gesprächsrunde: Wie geht's?**")
@@ -114,7 +118,7 @@ async def test_channel_posts_speak_the_servers_language_and_unknown_locales_fall
     assert warning is not None
     assert warning.content.startswith(f"<@{ann.id}>, du hast noch etwa 30 Sek.")
 
-    ended = await fay.slash(group.channel, "round end")
+    ended = await fay.slash(group.channel, "facilitate round end")
     assert "Speaking-time balance" in ended.response.content
     assert (await ended_round_message(group)).startswith("**Gesprächsrunde beendet: Wie geht's?**")
 
@@ -133,7 +137,9 @@ async def test_the_command_tree_is_localised_within_discords_rules(harness: Harn
     payloads = [await c.get_translated_payload(tree, translator) for c in tree.get_commands(type=None)]
     by_name = {p["name"]: p for p in payloads}
     assert by_name["round"]["name_localizations"]["de"] == "runde"
-    start = next(o for o in by_name["round"]["options"] if o["name"] == "start")
+    assert by_name["facilitate"]["name_localizations"]["de"] == "begleiten"
+    rounds = next(o for o in by_name["facilitate"]["options"] if o["name"] == "round")
+    start = next(o for o in rounds["options"] if o["name"] == "start")
     assert start["name_localizations"]["de"] == "starten"
     assert start["description_localizations"]["de"].startswith("Eine Redestab-Runde")
 
@@ -241,7 +247,7 @@ async def test_a_scheduled_prompt_speaks_the_servers_language_with_its_button(
     locales[alice.id] = "fr"  # no French catalog: the server's German
     group = await make_group(harness, guild, "Kreis", members=[alice], facilitators=[lead])
 
-    result = await lead.slash(group.channel, "checkin prompt set", time="9:00", day="Saturday")
+    result = await lead.slash(group.channel, "facilitate checkin prompt", time="9:00", day="Saturday")
     assert "every Saturday at 09:00 (UTC)" in result.response.content  # lead reads English
     # 1 January 2026 is a Thursday; the prompt comes on Saturday, from a timer, through the delivery record.
     await env.advance_time((datetime(2026, 1, 3, 9, 1, tzinfo=UTC) - env.now()).total_seconds())

@@ -17,6 +17,7 @@ from cogs.help import texts as help_texts
 from tests.conftest import Harness
 from tests.groups.support import refused, said, server
 from tests.i18n.test_behaviour import SimcordLocale, in_language, locales  # noqa: F401 (a fixture)
+from tests.support.commands import allow
 
 
 def german(text: Any, *args: Any, **kwargs: Any) -> str:
@@ -30,7 +31,9 @@ async def test_a_german_member_joins_accepts_and_reads_groups_in_german(
 ) -> None:
     s = await server(env)
     locales[s.mia.id] = "de"
-    created = await s.fran.slash(s.general, "group create", name="Caregivers", description="Caring for someone")
+    created = await s.fran.slash(
+        s.general, "facilitate group create", name="Caregivers", description="Caring for someone"
+    )
     assert "Created the public group **Caregivers**" in said(created)  # fran reads English
 
     listed = await s.mia.slash(s.general, "group list")
@@ -60,11 +63,12 @@ async def test_a_german_member_joins_accepts_and_reads_groups_in_german(
     assert said(left) == "Du hast **Caregivers** verlassen."
 
     # The command tree's own refusal and a domain rule's refusal, both in German.
-    create = await s.mia.slash(s.general, "group create", name="Mine")
+    allow(env, s.guild, "facilitate", s.guild.default_role)  # shown to everyone: the tree still refuses members
+    create = await s.mia.slash(s.general, "facilitate group create", name="Mine")
     refused(env, create, german(bot_texts.audience_refusal, "facilitators"))
     assert said(create).startswith("Das kann nur die Gruppenbegleitung. </help:")
     locales[s.fran.id] = "de"
-    short = await s.fran.slash(s.general, "group create", name="x")
+    short = await s.fran.slash(s.general, "facilitate group create", name="x")
     refused(env, short, "Ein Gruppenname braucht mindestens 2 Zeichen; „x“ ist zu kurz.")
 
 
@@ -100,7 +104,7 @@ async def test_help_speaks_german_to_a_german_member_and_the_servers_language_to
     s = await server(env)  # the server's language: SimCord's default, English
     locales[s.mia.id] = "de"
     locales[s.ben.id] = "fr"  # no French catalog: English, never an error
-    created = await s.fran.slash(s.general, "group create", name="Circle")
+    created = await s.fran.slash(s.general, "facilitate group create", name="Circle")
     assert "Created" in said(created)
     for person in (s.mia, s.ben):
         joined = await person.slash(s.general, "group join", group="Circle")

@@ -53,7 +53,11 @@ async def test_a_german_and_an_english_member_each_read_meetings_in_their_langua
 
     # A German facilitator schedules in German words, and is answered in German.
     scheduled = await fay.slash(
-        group.channel, "meeting schedule", title="Samstagskreis", when="jeden Samstag 19 Uhr", voice_channel=voice
+        group.channel,
+        "facilitate meeting schedule",
+        title="Samstagskreis",
+        when="jeden Samstag 19 Uhr",
+        voice_channel=voice,
     )
     reply = text_of(scheduled)
     assert reply.startswith("**Samstagskreis** für **Kreis** angesetzt: jeden Samstag um 19:00 (Europe/Berlin).")
@@ -129,7 +133,7 @@ async def test_reminders_fall_back_to_the_servers_language(
     locales[eve.id] = "fr"  # no French catalog: the server's German
     locales[old.id] = "en-US"
     group = await make_group(harness, guild, "Kreis", members=[eve, old], facilitators=[fay], timezone="Europe/Berlin")
-    await fay.slash(group.channel, "meeting schedule", title="Kreis am Donnerstag", when="2026-01-08 19:00")
+    await fay.slash(group.channel, "facilitate meeting schedule", title="Kreis am Donnerstag", when="2026-01-08 19:00")
     card = group.channel.last_message
     assert card is not None
     assert labels(card) == ["Dabei", "Vielleicht", "Kann nicht"]  # a German server's card

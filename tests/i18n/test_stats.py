@@ -1,4 +1,4 @@
-"""/stats in the facilitator's language: the text (the chart's alternative), the chart's description and the
+"""/facilitate stats in the facilitator's language: the text (the chart's alternative), the chart's description and the
 refusals from the catalog, with real plurals and German numbers and dates."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ async def test_a_facilitator_reads_stats_in_their_language_and_another_in_englis
         await check_in(member, group, 4)
     await env.advance_time(7 * 86400)
 
-    message = last(await lead.slash(group.channel, "stats", weeks=4))
+    message = last(await lead.slash(group.channel, "facilitate stats", weeks=4))
     text = message.content
     assert text.startswith("**Caregivers**: Aktivität in den letzten 4 ganzen Wochen (Wochen vom ")
     assert in_language("de", texts._privacy_line, 5) in text.splitlines()
@@ -35,7 +35,11 @@ async def test_a_facilitator_reads_stats_in_their_language_and_another_in_englis
     chart = next(a for a in message.attachments if a.filename.endswith(".png"))
     assert chart.description.startswith("Caregivers: Aktivität pro Woche. Check-ins: 1 Woche gezeigt, von 6 bis 6")
 
-    refused(env, await lead.slash(group.channel, "stats", server=True), in_language("de", texts.server_is_for_admins))
+    refused(
+        env,
+        await lead.slash(group.channel, "facilitate stats", server=True),
+        in_language("de", texts.server_is_for_admins),
+    )
 
 
 def test_stats_plurals_in_both_languages() -> None:

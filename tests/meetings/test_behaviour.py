@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.errors import HearthError
 from cogs.meetings.models import Attendance, Meeting, ReminderSent, Rsvp
 from tests.conftest import Harness
+from tests.support.commands import allow
 from tests.support.groups import GroupFixture, make_group
 
 
@@ -77,7 +78,7 @@ class World:
             "voice_channel": self.voice,
         }
         defaults.update(options)
-        return await self.fac.slash(self.group.channel, "meeting schedule", **defaults)
+        return await self.fac.slash(self.group.channel, "facilitate meeting schedule", **defaults)
 
     async def meeting(self) -> Meeting:
         async with self.harness.bot.db.read() as session:
@@ -292,19 +293,20 @@ async def hidden_voice_channel(harness: Harness, world: World) -> simcord.Channe
 
 async def test_members_cannot_schedule_edit_cancel_or_skip(harness: Harness) -> None:
     world = await World(harness).setup()
+    allow(world.env, world.guild, "facilitate", world.guild.default_role)  # shown to all: the tree still refuses
     refused = await world.alice.slash(
-        world.group.channel, "meeting schedule", title="Mine", when="tomorrow 7pm", repeat="once"
+        world.group.channel, "facilitate meeting schedule", title="Mine", when="tomorrow 7pm", repeat="once"
     )
     assert refused.ephemeral
     assert "Only facilitators" in text_of(refused)
     await world.schedule()
     meeting = await world.meeting()
     for command, extra in (
-        ("meeting edit", {"title": "Hijacked"}),
-        ("meeting cancel", {}),
-        ("meeting skip", {}),
-        ("meeting agenda add", {"item": "mine"}),
-        ("meeting agenda remove", {"number": 1}),
+        ("facilitate meeting edit", {"title": "Hijacked"}),
+        ("facilitate meeting cancel", {}),
+        ("facilitate meeting skip", {}),
+        ("facilitate agenda add", {"item": "mine"}),
+        ("facilitate agenda remove", {"number": 1}),
     ):
         result = await world.alice.slash(world.group.channel, command, meeting=str(meeting.id), **extra)
         assert result.ephemeral
@@ -339,18 +341,18 @@ async def test_edit_skip_cancel_move_the_event(harness: Harness) -> None:
     meeting = await world.meeting()
 
     edited = await world.fac.slash(
-        world.group.channel, "meeting edit", meeting=str(meeting.id), when="2026-01-09 18:30"
+        world.group.channel, "facilitate meeting edit", meeting=str(meeting.id), when="2026-01-09 18:30"
     )
     assert "Updated" in text_of(edited)
     (event,) = events(env, world.guild)
     assert start_of(event) == datetime(2026, 1, 9, 17, 30, tzinfo=UTC)
 
-    skipped = await world.fac.slash(world.group.channel, "meeting skip", meeting="Weekly circle")
+    skipped = await world.fac.slash(world.group.channel, "facilitate meeting skip", meeting="Weekly circle")
     assert "Skipped" in text_of(skipped)
     (event,) = events(env, world.guild)
     assert start_of(event) == datetime(2026, 1, 16, 17, 30, tzinfo=UTC)
 
-    cancelled = await world.fac.slash(world.group.channel, "meeting cancel", meeting=str(meeting.id))
+    cancelled = await world.fac.slash(world.group.channel, "facilitate meeting cancel", meeting=str(meeting.id))
     assert "Cancelled" in text_of(cancelled)
     assert events(env, world.guild) == []
     assert "cancelled" in world.group.channel.last_message.embeds[0].title
@@ -361,7 +363,7 @@ async def test_agenda_add_show_remove_and_card(harness: Harness) -> None:
     world = await World(harness).setup()
     await world.schedule()
     added = await world.fac.slash(
-        world.group.channel, "meeting agenda add", meeting="Weekly circle", item="Check-in round"
+        world.group.channel, "facilitate agenda add", meeting="Weekly circle", item="Check-in round"
     )
     assert "item 1" in text_of(added)
     card = world.group.channel.last_message
@@ -369,9 +371,9 @@ async def test_agenda_add_show_remove_and_card(harness: Harness) -> None:
     shown = await world.alice.slash(world.group.channel, "meeting agenda show", meeting="Weekly circle")
     assert shown.ephemeral
     assert "1. Check-in round" in text_of(shown)
-    bad = await world.fac.slash(world.group.channel, "meeting agenda remove", meeting="Weekly circle", number=5)
+    bad = await world.fac.slash(world.group.channel, "facilitate agenda remove", meeting="Weekly circle", number=5)
     assert "The agenda has 1 item: give the number 1" in text_of(bad)  # a real plural, no "item(s)"
-    removed = await world.fac.slash(world.group.channel, "meeting agenda remove", meeting="Weekly circle", number=1)
+    removed = await world.fac.slash(world.group.channel, "facilitate agenda remove", meeting="Weekly circle", number=1)
     assert "Removed item 1" in text_of(removed)
     shown = await world.alice.slash(world.group.channel, "meeting agenda show", meeting="Weekly circle")
     assert "no agenda" in text_of(shown)
@@ -402,17 +404,21 @@ async def test_a_meeting_scheduled_the_way_people_say_it(harness: Harness) -> No
 async def test_when_autocomplete_echoes_the_parsed_time(harness: Harness) -> None:
     world = await World(harness).setup()
     choices = await world.fac.autocomplete(
-        world.group.channel, "meeting schedule", "when", "next Friday 19:30", title="x"
+        world.group.channel, "facilitate meeting schedule", "when", "next Friday 19:30", title="x"
     )
     assert choices[0]["name"] == "✓ once, Friday 02 January 2026 at 19:30 (Europe/Berlin)"
     choices = await world.fac.autocomplete(
-        world.group.channel, "meeting schedule", "when", "every other Thursday 18:30"
+        world.group.channel, "facilitate meeting schedule", "when", "every other Thursday 18:30"
     )
     assert choices[0]["name"] == "✓ every 2 weeks on Thursday at 18:30, from Thu 01 Jan (Europe/Berlin)"
     # Said on a Thursday, "next Thursday" could mean today or in a week: the preview asks instead of guessing.
-    choices = await world.fac.autocomplete(world.group.channel, "meeting schedule", "when", "next Thursday 19:30")
+    choices = await world.fac.autocomplete(
+        world.group.channel, "facilitate meeting schedule", "when", "next Thursday 19:30"
+    )
     assert choices[0]["name"].startswith("✗ Today is Thursday, so “next Thursday” could mean today")
-    choices = await world.fac.autocomplete(world.group.channel, "meeting schedule", "when", "2026-03-29 02:30")
+    choices = await world.fac.autocomplete(
+        world.group.channel, "facilitate meeting schedule", "when", "2026-03-29 02:30"
+    )
     assert choices[0]["name"].startswith("✗ 2026-03-29 02:30 doesn't exist")
 
 

@@ -25,7 +25,7 @@ async def test_each_meeting_job_is_armed_and_run_only_by_the_process_serving_its
         group = await make_group(harness, guild, "Circle", members=[alice], facilitators=[fac])
         voice = guild.create_voice_channel("circle-voice")
         done = await fac.slash(
-            group.channel, "meeting schedule", title="Evening circle", when="in 2 hours", voice_channel=voice
+            group.channel, "facilitate meeting schedule", title="Evening circle", when="in 2 hours", voice_channel=voice
         )
         assert "Scheduled" in (done.followups[-1] if done.followups else done.response).content
     async with harness.bot.db.read() as session:

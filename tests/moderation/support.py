@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from cogs.moderation.models import AuditEntry, ModerationConfig, ModItem, ModReport
 from cogs.sharing.models import SharingConfig
+from tests.support.commands import allow
 from tests.support.groups import GroupFixture, make_group
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ async def make_server(
     group = await make_group(harness, guild, "Caregivers", members=[alice, bob, carol])
     queue = guild.create_text_channel("mod-queue") if public_queue else private_queue(env, guild, mods)
     general = guild.create_text_channel("general")
+    allow(env, guild, "mod", mods)  # as the checklist asks admins (Integrations): moderators see /mod
     async with harness.bot.db.write() as session:
         session.add(
             ModerationConfig(

@@ -9,6 +9,7 @@ import discord
 from bot.errors import BadInput, Conflict, NotAllowed
 from tests.conftest import Harness
 from tests.moderation.support import audit, items, labels, make_server, refused, report, reports, text_of
+from tests.support.commands import allow
 
 
 async def test_report_posts_a_card_and_the_reporter_stays_anonymous(harness: Harness) -> None:
@@ -255,6 +256,7 @@ async def test_mod_queue_select_opens_a_card_whose_buttons_work(harness: Harness
 
 async def test_mod_commands_refuse_non_moderators(harness: Harness) -> None:
     s = await make_server(harness)
+    allow(harness.env, s.guild, "mod", s.guild.default_role)  # shown to everyone: the tree still refuses members
     for command, options in (("mod queue", {}), ("mod log", {}), ("mod unblock", {"code": "ABC"})):
         result = await s.bob.slash(s.general, command, **options)
         assert result.ephemeral and "Only moderators" in result.response.content, command

@@ -95,13 +95,15 @@ async def live(harness: Harness) -> Story:
     # Maya facilitates the group: a meeting Alice answers, and a round in which Alice holds the stick.
     async with harness.bot.db.write() as session:
         session.add(GroupFacilitator(group_id=s.group.group_id, user_id=s.maya.id, added_at=harness.clock.now()))
-    scheduled = await s.maya.slash(s.channel, "meeting schedule", title="Weekly circle", when="2026-01-08 19:00")
+    scheduled = await s.maya.slash(
+        s.channel, "facilitate meeting schedule", title="Weekly circle", when="2026-01-08 19:00"
+    )
     assert scheduled.response is not None
     card = s.channel.last_message
     assert card is not None and card.embeds and card.embeds[0].title == "Weekly circle"
     await alice.click(card, label="Going")
     started = await s.maya.slash(
-        s.channel, "round start", topic="Round-topic", minutes=5, present=f"<@{alice.id}> <@{bob.id}>"
+        s.channel, "facilitate round start", topic="Round-topic", minutes=5, present=f"<@{alice.id}> <@{bob.id}>"
     )
     assert started.response is not None and "Round started" in started.response.content
     await harness.env.advance_time(5)

@@ -11,6 +11,7 @@ from bot.errors import BadInput, Conflict, NotAllowed
 from cogs.resources.models import Resource
 from cogs.resources.views import DESCRIPTION_ID, LINK_ID, TAGS_ID, TITLE_ID
 from tests.conftest import Harness
+from tests.support.commands import allow
 from tests.support.groups import GroupFixture, make_group
 
 
@@ -93,9 +94,12 @@ async def test_autocomplete_suggests_titles_and_tags_despite_typos(harness: Harn
 
 async def test_suggestion_waits_for_a_facilitator_who_approves_it(harness: Harness, env: simcord.Env) -> None:
     s = await arrange(harness, env)
-    await s.ana.slash(s.channel, "resource settings", suggestions=True)
+    allow(env, s.guild, "facilitate", s.guild.default_role)  # shown to everyone: the tree still refuses members
+    await s.ana.slash(s.channel, "facilitate resource settings", suggestions=True)
     refused(env, NotAllowed)
-    assert "now wait for a facilitator" in said(await s.lead.slash(s.channel, "resource settings", suggestions=True))
+    assert "now wait for a facilitator" in said(
+        await s.lead.slash(s.channel, "facilitate resource settings", suggestions=True)
+    )
 
     suggested = await s.ana.slash(s.channel, "resource add", title="White noise")
     assert "suggested for **Sleep**" in said(suggested)

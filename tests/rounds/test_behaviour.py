@@ -1,4 +1,4 @@
-"""/round end to end through SimCord: commands, buttons, timers, voice mode, restarts."""
+"""/facilitate round end to end through SimCord: commands, buttons, timers, voice mode, restarts."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import simcord
 from cogs.rounds import domain as d
 from tests.conftest import Harness
 from tests.rounds.helpers import buttons, cog, control, live_message, live_view, message_by_id, refused
+from tests.support.commands import allow
 from tests.support.groups import GroupFixture, make_group
 
 
@@ -33,7 +34,7 @@ async def test_a_whole_round_of_four(harness: Harness, env: simcord.Env) -> None
     channel = group.channel
 
     started = await fay.slash(
-        channel, "round start", topic="How was your week?", minutes=1, present=mentions(ann, bob, cat)
+        channel, "facilitate round start", topic="How was your week?", minutes=1, present=mentions(ann, bob, cat)
     )
     assert started.ephemeral
     assert "Round started" in started.response.content
@@ -151,7 +152,9 @@ async def test_racing_next_clicks_move_the_stick_once(harness: Harness, env: sim
 
     async with harness.bot.db.write() as session:
         session.add(GroupFacilitator(group_id=group.group_id, user_id=gus.id, added_at=harness.clock.now()))
-    await fay.slash(group.channel, "round start", topic="Check-in", minutes=5, present=mentions(ann, bob, cat))
+    await fay.slash(
+        group.channel, "facilitate round start", topic="Check-in", minutes=5, present=mentions(ann, bob, cat)
+    )
     # SimCord runs one actor operation at a time (asyncio.gather of two clicks raises "operation
     # overlaps active click"), and a click always reads the message as it is now. So the race is
     # driven through the cog's own click path concurrently: three presses of Next for one turn.
@@ -197,7 +200,7 @@ async def test_voice_mode_mutes_those_waiting_and_undoes_every_mute(harness: Har
 
     result = await fay.slash(
         group.channel,
-        "round start",
+        "facilitate round start",
         topic="Voices",
         minutes=2,
         everyone_in_voice=True,
@@ -220,7 +223,7 @@ async def test_voice_mode_mutes_those_waiting_and_undoes_every_mute(harness: Har
     await cat.join_voice(other)
     assert not muted(guild, cat)  # left the round's channel: unmuted
 
-    await fay.slash(group.channel, "round end")
+    await fay.slash(group.channel, "facilitate round end")
     assert not any(muted(guild, p) for p in (ann, bob, cat))
     assert await cog(harness).service.mutes() == []
 
@@ -237,7 +240,12 @@ async def test_voice_mode_without_mute_members_runs_without_it(harness: Harness,
     env.backend.edit_role(guild.id, bot_role.id, {"permissions": permissions.value})
 
     result = await fay.slash(
-        group.channel, "round start", topic="Voices", everyone_in_voice=True, voice_mode=True, voice_channel=voice
+        group.channel,
+        "facilitate round start",
+        topic="Voices",
+        everyone_in_voice=True,
+        voice_mode=True,
+        voice_channel=voice,
     )
     assert "Voice mode is off: I need the Mute Members permission" in result.response.content
     message = await live_message(harness, group.channel)
@@ -252,7 +260,7 @@ async def test_a_round_survives_a_restart_mid_turn(harness: Harness, env: simcor
     for person in (ann, bob, cat):
         await person.join_voice(voice)
     await fay.slash(
-        group.channel, "round start", topic="Still here", minutes=1, present=mentions(ann, bob, cat),
+        group.channel, "facilitate round start", topic="Still here", minutes=1, present=mentions(ann, bob, cat),
         voice_mode=True, voice_channel=voice,
     )  # fmt: skip
     await env.advance_time(20)
@@ -279,29 +287,32 @@ async def test_wrong_inputs_get_clear_messages_and_lose_nothing(harness: Harness
     newcomer = guild.add_member(env.create_user("neo"))
     lounge = guild.create_text_channel("lounge")
 
-    too_long = await fay.slash(group.channel, "round start", topic="x", minutes=45)
+    too_long = await fay.slash(group.channel, "facilitate round start", topic="x", minutes=45)
     refused(env, too_long, "Minutes per turn must be between 1 and 30; you gave 45.")
     with pytest.raises(simcord.OptionError):  # the option declares its range: Discord refuses 0 itself
-        await fay.slash(group.channel, "round start", topic="x", minutes=0)
-    elsewhere = await fay.slash(lounge, "round start", topic="x")
+        await fay.slash(group.channel, "facilitate round start", topic="x", minutes=0)
+    elsewhere = await fay.slash(lounge, "facilitate round start", topic="x")
     refused(env, elsewhere, "this channel doesn't belong to a group")
-    not_facilitator = await ann.slash(group.channel, "round start", topic="x")
+    allow(env, guild, "facilitate", guild.default_role)  # a server showing it to everyone: still refused
+    not_facilitator = await ann.slash(group.channel, "facilitate round start", topic="x")
     refused(env, not_facilitator, "Only facilitators can do that")  # the command tree refuses first
-    no_voice = await fay.slash(group.channel, "round start", topic="x", voice_mode=True)
+    no_voice = await fay.slash(group.channel, "facilitate round start", topic="x", voice_mode=True)
     refused(env, no_voice, "need a voice channel")
-    nothing = await fay.slash(group.channel, "round end")
+    nothing = await fay.slash(group.channel, "facilitate round end")
     refused(env, nothing, "There is no round running in this channel.")
     assert await cog(harness).service.live_rounds() == []
 
-    started = await fay.slash(group.channel, "round start", topic="First", present=mentions(ann, bob, newcomer))
+    started = await fay.slash(
+        group.channel, "facilitate round start", topic="First", present=mentions(ann, bob, newcomer)
+    )
     assert f"Not queued (not a member of **Circle**, or hasn't accepted its guidelines): <@{newcomer.id}>" in (
         started.response.content
     )
     message = await live_message(harness, group.channel)
-    again = await fay.slash(group.channel, "round start", topic="Second")
+    again = await fay.slash(group.channel, "facilitate round start", topic="Second")
     refused(env, again, f"A round is already running in this channel: https://discord.com/channels/{guild.id}/")
     assert f"/{message.id}" in again.response.content
-    member_end = await ann.slash(group.channel, "round end")
+    member_end = await ann.slash(group.channel, "facilitate round end")
     refused(env, member_end, "Only facilitators can do that")
 
     outsider = await newcomer.click(message, label="Join queue")
@@ -328,13 +339,13 @@ async def test_wrong_inputs_get_clear_messages_and_lose_nothing(harness: Harness
 
 async def test_status_for_members_and_facilitators(harness: Harness, env: simcord.Env) -> None:
     _guild, fay, (ann, bob), group = await circle(harness, env, "ann", "bob")
-    await fay.slash(group.channel, "round start", topic="Balance", minutes=1, present=mentions(ann, bob))
+    await fay.slash(group.channel, "facilitate round start", topic="Balance", minutes=1, present=mentions(ann, bob))
     mine = await bob.slash(group.channel, "round status")
     assert mine.ephemeral
     assert "You're number 1 in the queue." in mine.response.content
     assert "Gini" not in mine.response.content
     await env.advance_time(60)
-    await fay.slash(group.channel, "round end")  # ann 60 s, bob 0 s
+    await fay.slash(group.channel, "facilitate round end")  # ann 60 s, bob 0 s
     theirs = await fay.slash(group.channel, "round status")
     assert "No round is running" in theirs.response.content
     assert "over the last round: Gini 0.50" in theirs.response.content
@@ -342,7 +353,7 @@ async def test_status_for_members_and_facilitators(harness: Harness, env: simcor
 
 async def test_privacy_export_and_delete_include_rounds(harness: Harness, env: simcord.Env) -> None:
     _guild, fay, (ann, bob), group = await circle(harness, env, "ann", "bob")
-    await fay.slash(group.channel, "round start", topic="Mine", minutes=1, present=mentions(ann, bob))
+    await fay.slash(group.channel, "facilitate round start", topic="Mine", minutes=1, present=mentions(ann, bob))
     info = await ann.slash(group.channel, "privacy info")
     said = "\n".join(m.content for m in [info.response, *info.followups] if m is not None)
     assert "Sharing rounds" in said
@@ -359,7 +370,7 @@ async def test_privacy_export_and_delete_include_rounds(harness: Harness, env: s
 async def test_a_finished_round_ends_by_itself_even_across_a_restart(harness: Harness, env: simcord.Env) -> None:
     _guild, fay, (ann, bob), group = await circle(harness, env, "ann", "bob")
     channel = group.channel
-    await fay.slash(channel, "round start", topic="Quick one", minutes=1, present=mentions(ann, bob))
+    await fay.slash(channel, "facilitate round start", topic="Quick one", minutes=1, present=mentions(ann, bob))
     for person in (ann, bob):  # two turns that each run into their warning: one notice at a time
         await env.advance_time(35)
         warnings = [m for m in channel.history() if "left in your turn" in m.content]
@@ -386,7 +397,7 @@ async def test_a_finished_round_ends_by_itself_even_across_a_restart(harness: Ha
 async def test_a_join_after_the_last_turn_keeps_the_round_open(harness: Harness, env: simcord.Env) -> None:
     _guild, fay, (ann, bob), group = await circle(harness, env, "ann", "bob")
     channel = group.channel
-    await fay.slash(channel, "round start", topic="Stay", minutes=1, present=mentions(ann))
+    await fay.slash(channel, "facilitate round start", topic="Stay", minutes=1, present=mentions(ann))
     await ann.click(await live_message(harness, channel), label="Done")
     await env.advance_time(100)
     await bob.click(await live_message(harness, channel), label="Join queue")  # 20 s before it would end

@@ -28,7 +28,7 @@ async def test_a_process_rearms_reconciles_and_unmutes_only_the_guilds_of_its_sh
         for person in people:
             await person.join_voice(voice)
         await fay.slash(
-            group.channel, "round start", topic="Here", minutes=1, present=mentions(*people),
+            group.channel, "facilitate round start", topic="Here", minutes=1, present=mentions(*people),
             voice_mode=True, voice_channel=voice,
         )  # fmt: skip
         rounds.append((guild, people, group))

@@ -111,7 +111,7 @@ async def test_each_reminder_prompt_and_escalation_is_armed_fired_and_written_by
             env.create_guild = create_guild  # type: ignore[method-assign]
         alice, group = w["alice"], w["group"]
         await alice.slash(group.channel, "checkin remind set", time="23:30", timezone="UTC")
-        await w["leads"][0].slash(group.channel, "checkin prompt set", time="23:30")
+        await w["leads"][0].slash(group.channel, "facilitate checkin prompt", time="23:30")
         await alice.slash(group.channel, "care ask")  # unclaimed: escalates after 10 minutes
         worlds.append(w)
     theirs = worlds[1]

@@ -1,4 +1,5 @@
-"""/stats end to end through SimCord: facilitators, admins, members refused, small groups, Discord failing."""
+"""/facilitate stats end to end through SimCord: facilitators, admins, members refused, small groups, Discord
+failing."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import cogs.stats.chart  # noqa: F401 (matplotlib's first import, seconds on a l
 from bot.errors import HearthError
 from cogs.sharing.views import TEXT_ID, WARNING_ID
 from tests.conftest import Harness
+from tests.support.commands import allow
 from tests.support.groups import GroupFixture, make_group
 
 MOOD, NOTE, SEEN = "checkin:mood", "checkin:note", "checkin:visibility"
@@ -70,11 +72,11 @@ async def test_facilitator_sees_whole_weeks_as_text_chart_and_csv_and_nothing_ab
         await share(member, group, "Today was long, but I made it through.")
     await share(people[0], group, "And one more thought.")
 
-    during = last(await lead.slash(group.channel, "stats", weeks=4))
+    during = last(await lead.slash(group.channel, "facilitate stats", weeks=4))
     assert "6 check-ins" not in during.content  # the week hasn't ended: nothing of it is shown
 
     await env.advance_time(7 * 86400)
-    result = await lead.slash(group.channel, "stats", weeks=4)
+    result = await lead.slash(group.channel, "facilitate stats", weeks=4)
     message = last(result)
     assert result.ephemeral and message.ephemeral
     text = message.content
@@ -108,13 +110,13 @@ async def test_published_week_stays_the_same_after_a_member_erases_their_data(
     for member in people:
         await check_in(member, group, 3)
     await env.advance_time(7 * 86400)
-    before = last(await lead.slash(group.channel, "stats", weeks=4)).content
+    before = last(await lead.slash(group.channel, "facilitate stats", weeks=4)).content
     assert "6 check-ins from 6 people" in before
 
     confirm = await people[0].slash(group.channel, "privacy delete")
     await people[0].click(confirm.response.message, label="Yes, erase my data")
 
-    after = last(await lead.slash(group.channel, "stats", weeks=4)).content
+    after = last(await lead.slash(group.channel, "facilitate stats", weeks=4)).content
     # Frozen once shown: a later view never differs from an earlier one by one person.
     assert "6 check-ins from 6 people" in after
 
@@ -122,9 +124,10 @@ async def test_published_week_stays_the_same_after_a_member_erases_their_data(
 async def test_member_is_refused_and_a_facilitator_cannot_see_the_whole_server(
     harness: Harness, env: simcord.Env
 ) -> None:
-    _guild, group, people, lead = await world(harness, env)
-    refused(env, await people[0].slash(group.channel, "stats"), "Only facilitators")
-    refused(env, await lead.slash(group.channel, "stats", server=True), "for server admins")
+    guild, group, people, lead = await world(harness, env)
+    allow(env, guild, "facilitate", guild.default_role)  # shown to everyone: the tree still refuses members
+    refused(env, await people[0].slash(group.channel, "facilitate stats"), "Only facilitators")
+    refused(env, await lead.slash(group.channel, "facilitate stats", server=True), "for server admins")
 
 
 async def test_admin_sees_the_server_added_up_from_groups_whose_own_weeks_are_shown(
@@ -142,7 +145,7 @@ async def test_admin_sees_the_server_added_up_from_groups_whose_own_weeks_are_sh
         await check_in(member, small, 2)
     await env.advance_time(7 * 86400)
 
-    result = await admin.slash(group.channel, "stats", server=True, weeks=4)
+    result = await admin.slash(group.channel, "facilitate stats", server=True, weeks=4)
     text = last(result).content
     assert result.ephemeral
     assert "all 2 groups" in text
@@ -153,7 +156,7 @@ async def test_admin_sees_the_server_added_up_from_groups_whose_own_weeks_are_sh
     assert (rows[-1]["groups_shown"], rows[-1]["groups_hidden"], rows[-1]["count"]) == ("1", "1", "6")
 
     # The admin may also open each group; the small one says "hidden", kindly.
-    owl = last(await admin.slash(group.channel, "stats", group="Night owls")).content
+    owl = last(await admin.slash(group.channel, "facilitate stats", group="Night owls")).content
     assert "Nothing to show yet" in owl and "3" not in owl.split("Nothing to show yet")[1].split("people")[0]
 
 
@@ -163,7 +166,7 @@ async def test_small_group_shows_hidden_kindly_without_a_chart(harness: Harness,
         await check_in(member, group, 2)
     await env.advance_time(7 * 86400)
 
-    message = last(await lead.slash(group.channel, "stats"))
+    message = last(await lead.slash(group.channel, "facilitate stats"))
     assert message.ephemeral
     assert "Nothing to show yet" in message.content
     assert "says nothing bad about it" in message.content
@@ -180,7 +183,7 @@ async def test_discord_refusing_the_files_still_delivers_every_figure_as_text(
     await env.advance_time(7 * 86400)
 
     env.inject_error("POST", "/webhooks/*", status=500, times=1)
-    result = await lead.slash(group.channel, "stats", weeks=4)
+    result = await lead.slash(group.channel, "facilitate stats", weeks=4)
     message = last(result)
     assert message.ephemeral
     assert "Discord wouldn't take the chart and CSV just now" in message.content
@@ -194,11 +197,11 @@ async def test_members_who_left_show_as_a_weekly_count_once_five_have_gone(harne
         left = await member.slash(group.channel, "group leave", group="Caregivers")
         assert "You left **Caregivers**" in last(left).content
 
-    during = last(await lead.slash(group.channel, "stats", weeks=4)).content
+    during = last(await lead.slash(group.channel, "facilitate stats", weeks=4)).content
     assert "5 left" not in during  # the week hasn't ended
 
     await env.advance_time(7 * 86400)
-    message = last(await lead.slash(group.channel, "stats", weeks=4))
+    message = last(await lead.slash(group.channel, "facilitate stats", weeks=4))
     assert message.ephemeral
     assert "**Members who left**: last week 5 left." in message.content
     assert all(f"<@{p.id}>" not in message.content and p.user.name not in message.content for p in people)

@@ -1,7 +1,7 @@
 """Departed members and publishing ahead of the first ask (issue 18), on SQLite and PostgreSQL.
 
 Leaving a group deletes the membership; groups keeps only a count per quarter hour of who left (never
-who), and /stats shows it per closed week under the aggregate rule. The daily publishing job stores closed
+who), and /facilitate stats shows it per closed week under the aggregate rule. The daily publishing job stores closed
 weeks before anyone asks, so the first ask reads them and shows exactly what was published.
 """
 

@@ -1,8 +1,8 @@
-"""/stats's figures against a seeded history, and the enumeration of every query a facilitator or admin can
+"""/facilitate stats's figures against a seeded history, and the enumeration of every query a facilitator or admin can
 make: no two results differ by one person. Runs on SQLite and PostgreSQL.
 
 History rows are written directly: meetings' attendance and finished rounds come from voice channels and
-timers that only a long SimCord story could produce, and these tests are about what /stats makes of them.
+timers that only a long SimCord story could produce, and these tests are about what /facilitate stats makes of them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The one place tests arrange groups: through the groups service, as /group create and /group join do.
+"""The one place tests arrange groups: through the groups service, as /facilitate group create and /group join do.
 
 Feature tests use this to set up a group without going through the /group commands, so each feature's
 tests say only what they are about, and the rows are the ones the real use cases write (a change to
@@ -23,6 +23,7 @@ from bot.config import GroupSettings
 from bot.db import Database
 from bot.setup import SetupContext
 from cogs.groups.service import GroupService
+from tests.support.commands import allow_facilitators
 
 if TYPE_CHECKING:
     from tests.conftest import Harness
@@ -114,4 +115,6 @@ async def make_group(
         role_id=role.id,
         channel_id=channel.id,
     )
+    if facilitators:  # as an admin would in Integrations, so they see /facilitate (bot/role_commands.py)
+        allow_facilitators(harness.env, guild, *facilitators)
     return GroupFixture(group_id=group_id, name=name, channel=channel, role=role)

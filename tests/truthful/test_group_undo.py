@@ -20,7 +20,7 @@ async def count(harness: Harness, model: type, **where: int) -> int:
 
 
 async def private_group(s: Server, name: str = "Grief Circle") -> simcord.ChannelHandle:
-    result = await s.fran.slash(s.general, "group create", name=name, private=True)
+    result = await s.fran.slash(s.general, "facilitate group create", name=name, private=True)
     assert "Created the private group" in said(result)
     return s.guild.channels[name.lower().replace(" ", "-")]
 
@@ -33,7 +33,7 @@ async def test_adding_a_facilitator_discord_refuses_says_nothing_was_kept(db_har
     before = await count(harness, GroupFacilitator)
 
     with discord_failing(kind) as failed:
-        added = await s.fran.slash(s.general, "group facilitators add", group="Grief Circle", member=s.ben)
+        added = await s.fran.slash(s.general, "facilitate facilitators add", group="Grief Circle", member=s.ben)
 
     assert failed, "the channel permission step must have been tried"
     text = said(added)
@@ -45,7 +45,7 @@ async def test_adding_a_facilitator_discord_refuses_says_nothing_was_kept(db_har
     assert not can_see(channel, s.ben)
     env.errors  # the refusal was the behaviour under test  # noqa: B018
 
-    again = await s.fran.slash(s.general, "group facilitators add", group="Grief Circle", member=s.ben)
+    again = await s.fran.slash(s.general, "facilitate facilitators add", group="Grief Circle", member=s.ben)
     assert "now facilitates" in said(again) and can_see(channel, s.ben)
 
 
@@ -96,7 +96,7 @@ async def test_approving_someone_discord_no_longer_knows_drops_the_request_and_s
 async def test_archiving_when_discord_refuses_some_role_removals_names_who_still_has_it(db_harness: Harness) -> None:
     harness, env = db_harness, db_harness.env
     s = await server(env)
-    created = await s.fran.slash(s.general, "group create", name="Caregivers")
+    created = await s.fran.slash(s.general, "facilitate group create", name="Caregivers")
     assert "Created the public group" in said(created)
     for member in (s.mia, s.ben):
         await member.slash(s.general, "group join", group="Caregivers")
@@ -105,7 +105,7 @@ async def test_archiving_when_discord_refuses_some_role_removals_names_who_still
     role_id = group.role_id or 0
     env.inject_error("DELETE", f"/guilds/*/members/{s.ben.id}/roles/*", status=403, code=50013, message="Missing")
 
-    archived = await s.fran.slash(s.general, "group archive", group="Caregivers")
+    archived = await s.fran.slash(s.general, "facilitate group archive", group="Caregivers")
 
     text = said(archived)
     assert archived.ephemeral
@@ -121,12 +121,12 @@ async def test_archiving_when_discord_refuses_some_role_removals_names_who_still
 async def test_unarchiving_when_discord_refuses_the_role_names_who_lacks_it(db_harness: Harness) -> None:
     env = db_harness.env
     s = await server(env)
-    await s.fran.slash(s.general, "group create", name="Caregivers")
+    await s.fran.slash(s.general, "facilitate group create", name="Caregivers")
     await s.mia.slash(s.general, "group join", group="Caregivers")
-    await s.fran.slash(s.general, "group archive", group="Caregivers")
+    await s.fran.slash(s.general, "facilitate group archive", group="Caregivers")
 
     with discord_failing("500"):
-        restored = await s.fran.slash(s.general, "group unarchive", group="Caregivers")
+        restored = await s.fran.slash(s.general, "facilitate group unarchive", group="Caregivers")
 
     text = said(restored)
     assert "active again; 0 members have its role back" in text, text

@@ -40,7 +40,7 @@ async def test_a_button_waiting_on_a_slow_discord_is_deferred_by_the_watchdog(ha
     guild = env.create_guild()
     fay, bob, cat = (guild.add_member(env.create_user(name)) for name in ("fay", "bob", "cat"))
     group = await make_group(harness, guild, "Caregivers", members=[fay, bob, cat], facilitators=[fay])
-    await fay.slash(group.channel, "round start", topic="How was your week?", minutes=5)
+    await fay.slash(group.channel, "facilitate round start", topic="How was your week?", minutes=5)
 
     joined, seconds = await press_join(harness, bob, group.channel)
     assert seconds < BUDGET, f"first response after {seconds:.2f} s"

@@ -1,4 +1,4 @@
-"""Groups: a per-group, per-quarter-hour counter of members who left (no user ids), for /stats (issue 18).
+"""Groups: a per-group, per-quarter-hour counter of members who left (no user ids), for /facilitate stats (issue 18).
 
 Revision ID: groups_0002
 Revises: groups_0001
