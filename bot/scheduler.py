@@ -36,6 +36,7 @@ from apscheduler.schedulers.base import STATE_PAUSED, STATE_STOPPED, BaseSchedul
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 
@@ -179,6 +180,10 @@ class Scheduler:
     def add(self, job_id: str, trigger: BaseTrigger, func: JobFunc, *args: Any) -> None:
         """A job on any trigger (cron, interval); a failed run waits for its next time."""
         self._add(job_id, trigger, func, args, retry=False, attempt=0)
+
+    def every(self, job_id: str, seconds: float, func: JobFunc, *args: Any) -> None:
+        """Run ``func(*args)`` every ``seconds`` in this process (a cheap look, not housekeeping: see daily)."""
+        self.add(job_id, IntervalTrigger(seconds=seconds, timezone=UTC), func, *args)
 
     def daily(self, job_id: str, func: JobFunc, *args: Any, at: time = QUIET_HOUR, times: int = 1) -> None:
         """Run ``func(*args)`` every day at ``at`` (UTC), or ``times`` a day evenly spaced from it.
