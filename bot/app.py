@@ -227,7 +227,7 @@ class Hearth(commands.Bot):
                 ) from None
 
     def _wake_deliveries(self, at: datetime) -> None:
-        self.scheduler.at(DELIVERY_JOB, max(at, self.clock.now()), self.deliveries.run)
+        self.scheduler.at(DELIVERY_JOB, max(at, self.clock.now()), self.deliveries.run, overlap=True)
 
     async def on_ready(self) -> None:
         self.scheduler.resume()
