@@ -180,7 +180,7 @@ class Hearth(commands.Bot):
         await self.load_features()
         await self.start_features()
         await self.deliveries.start()  # pending deliveries from before a restart go out after READY
-        if self.shard_plan.subset:
+        if self.shard_plan.sharded:  # other processes on the database may write records for these shards
             self.scheduler.every(DELIVERY_LOOK_JOB, DELIVERY_LOOK_SECONDS, self.deliveries.look_again)
         if self.settings.bot.sync_commands_on_start:
             await self.sync_commands_if_changed()

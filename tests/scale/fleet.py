@@ -9,7 +9,7 @@ import signal
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -94,16 +94,25 @@ class Fleet:
         return [await bot.wait_exit(60) for bot in self.processes.values()]
 
 
-async def seed(url: str, guild_ids: list[int], per_guild: int, due_at: datetime | None = None) -> int:
-    """Write ``per_guild`` due channel messages for each guild, through the delivery record itself (what a
-    reminder, a prompt or an escalation writes); the processes must deliver each exactly once."""
+async def seed(
+    url: str, guild_ids: list[int], per_guild: int, *, first: datetime | None = None, step: float = 0.0
+) -> int:
+    """Write ``per_guild`` channel messages for each guild through the delivery record itself (what a reminder,
+    a prompt or an escalation writes), due now or from ``first`` one every ``step`` seconds; the processes
+    must deliver each exactly once."""
     db = Database(url)
     try:
         deliveries = Deliveries(db, Clock())
+        wanted = [(guild, n) for guild in guild_ids for n in range(per_guild)]
         rows = [
-            Delivery.channel(guild + 1, f"reminder {n} for {guild}", purpose=PURPOSE, guild_id=guild, due_at=due_at)
-            for guild in guild_ids
-            for n in range(per_guild)
+            Delivery.channel(
+                guild + 1,
+                f"reminder {n} for {guild}",
+                purpose=PURPOSE,
+                guild_id=guild,
+                due_at=None if first is None else first + timedelta(seconds=i * step),
+            )
+            for i, (guild, n) in enumerate(wanted)
         ]
         async with db.write() as session:
             return await deliveries.enqueue_many(session, rows)
