@@ -40,6 +40,10 @@ from bot.shards import identify_bucket
 log = logging.getLogger("hearth")
 
 DELIVERY_JOB = "delivery:run"
+# With several processes, one may write a record for another's shard (a DM button reaches shard 0's process);
+# the owner notices it within this many seconds.
+DELIVERY_LOOK_JOB = "delivery:look"
+DELIVERY_LOOK_SECONDS = 10
 
 # What Hearth needs from Discord, and why (the README repeats this for operators).
 BOT_PERMISSIONS = discord.Permissions(
@@ -176,6 +180,8 @@ class Hearth(commands.Bot):
         await self.load_features()
         await self.start_features()
         await self.deliveries.start()  # pending deliveries from before a restart go out after READY
+        if self.shard_plan.sharded:  # other processes on the database may write records for these shards
+            self.scheduler.every(DELIVERY_LOOK_JOB, DELIVERY_LOOK_SECONDS, self.deliveries.look_again)
         if self.settings.bot.sync_commands_on_start:
             await self.sync_commands_if_changed()
 
@@ -222,7 +228,7 @@ class Hearth(commands.Bot):
                 ) from None
 
     def _wake_deliveries(self, at: datetime) -> None:
-        self.scheduler.at(DELIVERY_JOB, max(at, self.clock.now()), self.deliveries.run)
+        self.scheduler.at(DELIVERY_JOB, max(at, self.clock.now()), self.deliveries.run, overlap=True)
 
     async def on_ready(self) -> None:
         self.scheduler.resume()

@@ -314,6 +314,12 @@ class Deliveries:
             self._arm(at)
         return at
 
+    async def look_again(self) -> None:
+        """Arm for records another process wrote for this one's shards (its commit woke only itself)."""
+        at = await self.next_due()
+        if at is not None:
+            self._arm(at)
+
     def _arm(self, at: datetime) -> None:
         if self._wake is None:
             return

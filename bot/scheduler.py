@@ -36,6 +36,7 @@ from apscheduler.schedulers.base import STATE_PAUSED, STATE_STOPPED, BaseSchedul
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 
@@ -168,17 +169,25 @@ class Scheduler:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
-    def at(self, job_id: str, when: datetime, func: JobFunc, *args: Any, retry: bool = True) -> None:
+    def at(
+        self, job_id: str, when: datetime, func: JobFunc, *args: Any, retry: bool = True, overlap: bool = False
+    ) -> None:
         """Run ``func(*args)`` once at ``when`` (aware); replaces a job with the same id.
 
-        ``retry=False`` when running it twice could do harm (see the module docstring)."""
+        ``retry=False`` when running it twice could do harm (see the module docstring). ``overlap=True`` for a
+        job that arms itself again while it runs (the delivery loop): APScheduler otherwise skips a run that
+        comes due before the running one has returned, and the job never runs again."""
         if when.tzinfo is None:
             raise ValueError("scheduler times must be timezone-aware")
-        self._add(job_id, DateTrigger(run_date=when), func, args, retry=retry, attempt=0)
+        self._add(job_id, DateTrigger(run_date=when), func, args, retry=retry, attempt=0, overlap=overlap)
 
     def add(self, job_id: str, trigger: BaseTrigger, func: JobFunc, *args: Any) -> None:
         """A job on any trigger (cron, interval); a failed run waits for its next time."""
         self._add(job_id, trigger, func, args, retry=False, attempt=0)
+
+    def every(self, job_id: str, seconds: float, func: JobFunc, *args: Any) -> None:
+        """Run ``func(*args)`` every ``seconds`` in this process (a cheap look, not housekeeping: see daily)."""
+        self.add(job_id, IntervalTrigger(seconds=seconds, timezone=UTC), func, *args)
 
     def daily(self, job_id: str, func: JobFunc, *args: Any, at: time = QUIET_HOUR, times: int = 1) -> None:
         """Run ``func(*args)`` every day at ``at`` (UTC), or ``times`` a day evenly spaced from it.
@@ -205,7 +214,15 @@ class Scheduler:
         self.at(job_id, self.clock.now() + timedelta(seconds=seconds), func, *args, retry=retry)
 
     def _add(
-        self, job_id: str, trigger: BaseTrigger, func: JobFunc, args: tuple[Any, ...], *, retry: bool, attempt: int
+        self,
+        job_id: str,
+        trigger: BaseTrigger,
+        func: JobFunc,
+        args: tuple[Any, ...],
+        *,
+        retry: bool,
+        attempt: int,
+        overlap: bool = False,
     ) -> None:
         self._scheduler.add_job(
             self._guarded,
@@ -214,6 +231,7 @@ class Scheduler:
             id=job_id,
             name=job_kind(job_id),  # APScheduler logs the name: no record ids or arguments there
             replace_existing=True,
+            max_instances=2 if overlap else 1,
         )
 
     async def _guarded(self, job_id: str, func: JobFunc, args: tuple[Any, ...], retry: bool, attempt: int) -> None:

@@ -85,6 +85,19 @@ else
     warn "chromium not found and cannot install it (needs root + apt-get): the demo's browser tests will $browser_tests"
 fi
 
+step "Node.js (the scale-out tests run the REST proxy, deploy/rest-proxy, with Debian's nodejs)"
+# In CI (CI=true) the proxy tests fail when node or npm is missing; elsewhere they are skipped with the reason.
+proxy_tests="be skipped"
+[[ "${CI:-}" == "true" ]] && proxy_tests="fail"
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    echo "found"
+elif is_root && have_apt; then
+    echo "not found; installing the Debian 'nodejs' and 'npm' packages"
+    apt_install nodejs npm || warn "apt-get install nodejs npm failed: the REST proxy tests will $proxy_tests"
+else
+    warn "node/npm not found and cannot install them (needs root + apt-get): the REST proxy tests will $proxy_tests"
+fi
+
 # Run every check even if an earlier one fails, so one run shows everything.
 failed=()
 run_step() {

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.app import DELIVERY_JOB
 from bot.clock import Clock
 from bot.db import Database
 from bot.db.locks import reserve_slots
@@ -35,6 +36,7 @@ from bot.delivery import (
 from bot.keys import Keyring
 from bot.pacing import SharedRatePacer
 from bot.privacy import Erasure, Subject, described
+from bot.scheduler import Scheduler
 from bot.shards import ShardPlan
 
 START = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -473,3 +475,36 @@ async def test_processes_share_one_request_budget_instead_of_each_taking_the_ful
     # Each process alone would have sent its 30 at once (3 × 60/s = 180/s); together they keep to the budget.
     assert busiest_second(discord.times) <= budget + 5  # + one block of slack at the edges
     assert took >= 90 / budget - 0.3
+
+
+async def test_records_falling_due_while_the_loop_sends_are_not_dropped_by_the_scheduler(db: Database) -> None:
+    """Found by bench.scale: a record that fell due while the loop was sending armed the loop's job again
+    while it was still running, APScheduler skipped that run ("maximum number of running instances"), and
+    the loop then waited for a wake that never came. Real scheduler, wall clock, sends taking 20 ms."""
+    clock = Clock()
+    scheduler = Scheduler(clock)
+    discord = FakeDiscord()
+
+    class SlowDiscord:
+        async def send(self, item: Outgoing) -> int | None:
+            await asyncio.sleep(0.02)
+            return await discord.send(item)
+
+    deliveries = Deliveries(db, clock, rate=0)
+
+    def wake(at: datetime) -> None:
+        scheduler.at(DELIVERY_JOB, max(at, clock.now()), deliveries.run, overlap=True)
+
+    deliveries.attach(SlowDiscord(), wake)
+    scheduler.start()
+    try:
+        first = clock.now() + timedelta(seconds=0.3)
+        due = [first + timedelta(milliseconds=15 * i) for i in range(30)]
+        await enqueue(db, deliveries, *(Delivery.channel(1, "hi", purpose="test", due_at=at) for at in due))
+        for _ in range(100):
+            if len(discord.messages) == 30:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        scheduler.shutdown()
+    assert len(discord.messages) == 30, f"{len(discord.messages)} of 30 sent"

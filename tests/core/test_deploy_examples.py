@@ -33,3 +33,24 @@ def test_the_systemd_template_takes_its_shard_range_from_the_instance_name() -> 
     instances = re.search(r"enable --now (.+?)\s+#", unit)[1].split()  # type: ignore[index]
     owned = [shard for name in instances for shard in ShardPlan.parse(count, name.removeprefix("hearth@")).ids]
     assert sorted(owned) == list(range(count))
+
+
+def test_the_compose_scale_profile_serves_every_shard_once_behind_the_proxy() -> None:
+    compose = (DEPLOY.parent / "docker-compose.yml").read_text()
+    services = dict(re.findall(r"\n  (hearth-shards-[\w-]+):\n(.*?)(?=\n  \S|\nvolumes:)", compose, re.S))
+    assert len(services) >= 2
+    count = int(re.search(r'HEARTH_SHARD_COUNT: "(\d+)"', compose)[1])  # type: ignore[index]
+    owned: list[int] = []
+    for block in services.values():
+        assert 'profiles: ["scale"]' in block
+        ids = re.search(r'HEARTH_SHARD_IDS: "([^"]+)"', block)[1]  # type: ignore[index]
+        owned += ShardPlan.parse(count, ids).ids
+    assert sorted(owned) == list(range(count))
+    # Every process talks to Discord through the one proxy; the proxy builds from its own locked install.
+    assert "HEARTH_DISCORD_API_URL: http://rest-proxy:8080" in compose
+    assert "build: deploy/rest-proxy" in compose
+    proxy = DEPLOY / "rest-proxy"
+    assert "npm ci" in (proxy / "Dockerfile").read_text()
+    lock = (proxy / "package-lock.json").read_text()
+    assert '"node_modules/@discordjs/proxy": {\n      "version": "2.1.1"' in lock
+    assert '"integrity": "sha512-' in lock

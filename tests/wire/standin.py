@@ -138,6 +138,13 @@ class StandinState:
     channel_messages: list[Json] = field(default_factory=list)
     # Every IDENTIFY as (monotonic time, shard id, shard count); shard (0, 1) when the client is unsharded.
     identifies: list[tuple[float, int, int]] = field(default_factory=list)
+    # Every RESUME that was honoured, as (shard id, session id).
+    resumes: list[tuple[int, str]] = field(default_factory=list)
+    # Monotonic arrival time of every REST request, and how many were answered with a global 429.
+    request_times: list[float] = field(default_factory=list)
+    global_429s: int = 0
+    # Messages created per (channel id, nonce): a repeat with enforce_nonce returns the first message.
+    nonce_hits: int = 0
 
 
 class DiscordStandin:
@@ -150,10 +157,14 @@ class DiscordStandin:
         heartbeat_interval_ms: int = 41_250,
         extra_guilds: int = 0,
         max_concurrency: int = 1,
+        global_limit: int | None = None,
     ) -> None:
         """``extra_guilds``: more guilds beyond the first, each sent to the session of its shard
-        (``(guild_id >> 22) % shard_count``); ``max_concurrency`` is what ``GET /gateway/bot`` says."""
+        (``(guild_id >> 22) % shard_count``); ``max_concurrency`` is what ``GET /gateway/bot`` says;
+        ``global_limit``: requests per second across the whole bot (Discord's is 50) beyond which REST
+        answers a global 429, as Discord does."""
         self.reject_token = reject_token
+        self.global_limit = global_limit
         self.max_concurrency = max_concurrency
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.state = StandinState()
@@ -174,6 +185,9 @@ class DiscordStandin:
         self._sockets: set[web.WebSocketResponse] = set()
         self._active_ws: web.WebSocketResponse | None = None
         self._sessions: dict[int, web.WebSocketResponse] = {}  # shard id -> its identified session
+        self._session_ids: dict[str, int] = {}  # session id -> shard, so a dropped session can RESUME
+        self._nonces: dict[tuple[str, str], Json] = {}  # (channel id, nonce) -> the message created
+        self._accepted: list[float] = []  # when each request inside the global limit arrived
         self._shard_count = 1
         self._seq = 0
         self._changed = asyncio.Event()
@@ -370,12 +384,14 @@ class DiscordStandin:
         return [guild_id for guild_id in self.guild_ids if self.shard_of(guild_id) == shard]
 
     def _ready(self, shard: int = 0) -> Json:
+        session_id = f"wire-session-{self._next_id()}"
+        self._session_ids[session_id] = shard
         return {
             "v": 10,
             "user": self.bot_user(),
             "guilds": [{"id": str(guild_id), "unavailable": True} for guild_id in self.guilds_on(shard)],
             "shard": [shard, self._shard_count],
-            "session_id": f"wire-session-{self._next_id()}",
+            "session_id": session_id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.application_id), "flags": 0},
             "private_channels": [],
@@ -499,9 +515,37 @@ class DiscordStandin:
             for guild_id in self.guilds_on(shard):
                 await self._send(ws, "GUILD_CREATE", self._guild_create(guild_id))
         elif op == OP_RESUME:
-            # Sessions are not kept; tell the client to IDENTIFY afresh.
-            await ws.send_json({"op": OP_INVALID_SESSION, "d": False})
+            # A session this stand-in started may resume on a new connection (nothing was missed: the
+            # stand-in sends no events while a shard is away); anything else must IDENTIFY afresh.
+            data = payload.get("d") or {}
+            shard_id = self._session_ids.get(str(data.get("session_id")))
+            if shard_id is None or data.get("token") != self.token:
+                await ws.send_json({"op": OP_INVALID_SESSION, "d": False})
+                return
+            self._sessions[shard_id] = ws
+            if shard_id == 0:
+                self._active_ws = ws
+            self.state.resumes.append((shard_id, str(data.get("session_id"))))
+            await self._send(ws, "RESUMED", {})
         # Presence (3), voice state (4) etc. are only recorded.
+
+    async def drop_session(self, shard: int = 0) -> None:
+        """Close a shard's connection the way Discord does when it asks a client to reconnect (code 4000
+        keeps the session resumable)."""
+        ws = self._sessions.get(shard)
+        if ws is None:
+            raise RuntimeError(f"shard {shard} has no session to drop\n{self.summary()}")
+        await ws.close(code=4000, message=b"Unknown error; please resume.")
+
+    def busiest_second(self) -> int:
+        """The most REST requests that arrived within any one-second window."""
+        times = sorted(self.state.request_times)
+        most, start = 0, 0
+        for end, at in enumerate(times):
+            while at - times[start] >= 1.0:
+                start += 1
+            most = max(most, end - start + 1)
+        return most
 
     async def dispatch(self, event: str, data: Json, *, guild_id: int | None = None) -> None:
         """Send a DISPATCH event to the session of the guild's shard (no guild: shard 0, as DMs)."""
@@ -614,8 +658,8 @@ class DiscordStandin:
             authorization=request.headers.get("Authorization"),
         )
         self.state.requests.append(record)
-        response: web.Response | None = None
-        if request.path.startswith(API_PREFIX):
+        response: web.Response | None = self._over_global_limit(path)
+        if response is None and request.path.startswith(API_PREFIX):
             for route in self._routes:
                 match = route.pattern.match(path)
                 if match and route.method == request.method:
@@ -626,6 +670,30 @@ class DiscordStandin:
             response = _json_response({"message": "404: Not Found", "code": 0}, status=404)
         record.status = response.status
         self._touch()
+        return response
+
+    def _over_global_limit(self, path: str) -> web.Response | None:
+        """Discord's global limit: over ``global_limit`` requests in the last second answers 429 with
+        ``global: true`` (and nothing of the request is carried out). Interaction replies are exempt."""
+        now = time.monotonic()
+        if path.startswith(("/interactions/", "/webhooks/")):
+            return None
+        self.state.request_times.append(now)
+        if self.global_limit is None:
+            return None
+        # Only requests Discord carried out count against the limit; a 429 does not use it up.
+        window = [at for at in self._accepted[-self.global_limit :] if now - at < 1.0]
+        if len(window) < self.global_limit:
+            self._accepted.append(now)
+            return None
+        self.state.global_429s += 1
+        retry_after = 1.0 - (now - window[0])
+        wait = round(max(retry_after, 0.01), 3)
+        response = _json_response({"message": "You are being rate limited.", "retry_after": wait, "global": True}, 429)
+        response.headers["Via"] = "1.1 google"  # Discord's 429s carry it; without it discord.py assumes a ban
+        response.headers["X-RateLimit-Global"] = "true"
+        response.headers["X-RateLimit-Scope"] = "global"
+        response.headers["Retry-After"] = str(max(1, round(retry_after)))
         return response
 
     def _authorized(self, record: RecordedRequest) -> bool:
@@ -721,7 +789,18 @@ class DiscordStandin:
             return _json_response({"message": "Unknown Channel", "code": 10003}, status=404)
         return _json_response(self.text_channel())
 
-    async def _post_channel_message(self, record: RecordedRequest, _params: dict[str, str]) -> web.Response:
+    async def _post_channel_message(self, record: RecordedRequest, params: dict[str, str]) -> web.Response:
         body: Json = record.body if isinstance(record.body, dict) else {}
+        nonce = body.get("nonce")
+        key = (params["channel_id"], str(nonce))
+        if nonce is not None and body.get("enforce_nonce") and key in self._nonces:
+            # Discord: the same nonce within a few minutes returns the message already created.
+            self.state.nonce_hits += 1
+            return _json_response(self._nonces[key])
         self.state.channel_messages.append(body)
-        return _json_response(self._message(body, webhook=False))
+        message = self._message(body, webhook=False)
+        message["channel_id"] = params["channel_id"]
+        if nonce is not None:
+            message["nonce"] = nonce
+            self._nonces[key] = message
+        return _json_response(message)
