@@ -98,11 +98,15 @@ class Erasure:
         what: str,
         purpose: str,
         guild_id: int | None,
+        refresh: str | None = None,
     ) -> None:
-        """Rewrite a message Hearth posted (a moderator's card), once the erase commits."""
+        """Rewrite a message Hearth posted (a moderator's card), once the erase commits. ``refresh`` names a
+        refresher the feature registered with the Discord sender (``register_refresh``) for a message a plain
+        content edit can't rewrite (an embed card, rebuilt from the database when sent)."""
         from bot.delivery import Delivery
 
-        self._enqueue(session, Delivery.edit(channel_id, message_id, content, purpose=purpose, guild_id=guild_id), what)
+        edit = Delivery.edit(channel_id, message_id, content, purpose=purpose, guild_id=guild_id, view=refresh)
+        self._enqueue(session, edit, what)
 
     def _enqueue(self, session: AsyncSession, delivery: Any, what: str) -> None:
         if self.deliveries is None:

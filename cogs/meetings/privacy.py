@@ -11,6 +11,9 @@ from bot.i18n import N_, plural
 from bot.privacy import Erasure, Subject, Tally
 from cogs.meetings.models import AgendaItem, Attendance, Meeting, ReminderSent, Rsvp
 
+# The delivery key of a meeting card rebuilt from the database (``MeetingPublisher`` registers it).
+CARD_REFRESH = "meeting-card"
+
 
 class MeetingPrivacy:
     """RSVPs, attendance, reminders sent, agenda items a member added and meetings they scheduled (which stay
@@ -83,6 +86,30 @@ class MeetingPrivacy:
         }
 
     async def erase(self, session: AsyncSession, subject: Subject, erasure: Erasure) -> None:
+        # Cards showing their agenda items are rebuilt from the database once the erase commits (durably,
+        # so a restart in between loses nothing): the embed is rendered when the refresh is sent.
+        carded = await session.execute(
+            select(Meeting.id, Meeting.guild_id, Meeting.card_channel_id, Meeting.card_message_id)
+            .where(
+                Meeting.id.in_(select(AgendaItem.meeting_id).where(AgendaItem.added_by == subject.user_id)),
+                Meeting.card_channel_id.is_not(None),
+                Meeting.card_message_id.is_not(None),
+            )
+            .order_by(Meeting.id)
+        )
+        for meeting_id, guild_id, channel_id, message_id in carded.all():
+            assert channel_id is not None  # selected so
+            assert message_id is not None
+            erasure.edit_message(
+                session,
+                channel_id,
+                message_id,
+                "",
+                what=N_("meeting card"),
+                purpose="meetings.erase",
+                guild_id=guild_id,
+                refresh=f"{CARD_REFRESH}:{meeting_id}",
+            )
         for model, column in (
             (Rsvp, Rsvp.user_id),
             (Attendance, Attendance.user_id),
