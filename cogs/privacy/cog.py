@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.interactions import reply
-from bot.privacy import Holding, Subject
+from bot.privacy import Subject
 from cogs.privacy import texts
 from cogs.privacy.service import PrivacyService
 from cogs.privacy.views import ConfirmDelete, confirmation
@@ -55,13 +55,10 @@ class PrivacyCog(commands.Cog):
 
     @privacy.command(name="delete", description="Erase everything Hearth stores about you, everywhere")
     async def delete(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # counting every feature may take a while
         holdings = await self.service.info(self.subject(interaction.user.id))
-        # The choice about anonymous posts' words is offered only to someone who has some.
-        offers = any(h.tallies and getattr(p, "offers_text_choice", False) for h, p in self._with_providers(holdings))
-        view = ConfirmDelete(self, interaction.user.id, offers_text_choice=offers)
-        await reply(interaction, confirmation(holdings, offers_text_choice=offers), view=view)
+        # Each keep choice (anonymous posts' words, resources) is offered only to someone who has such records.
+        choices = self.bot.privacy.choices(holdings)
+        view = ConfirmDelete(self, interaction.user.id, choices)
+        await reply(interaction, confirmation(holdings, choices), view=view)
         view.message = await interaction.original_response()
-
-    def _with_providers(self, holdings: list[Holding]) -> list[tuple[Holding, object]]:
-        providers = {p.name: p for p in self.bot.privacy.providers}
-        return [(h, providers.get(h.name)) for h in holdings]

@@ -54,10 +54,6 @@ def erase_button() -> str:
     return _("Yes, erase my data")
 
 
-def keep_button() -> str:
-    return _("Erase, but keep my anonymous posts' words")
-
-
 def cancel_button() -> str:
     return _("Cancel")
 
@@ -79,13 +75,17 @@ def erase_explained() -> str:
     )
 
 
-def text_choice() -> str:
-    return _(
-        "Your anonymous posts: **%(erase)s** removes their words everywhere (the default). **%(keep)s** leaves "
-        "the words where they are, with no link to you left anywhere, so you could never delete them afterwards.",
-        erase=erase_button(),
-        keep=keep_button(),
-    )
+def choices_intro() -> str:
+    return _("You can choose to keep some things for the group, with every link to you cut (optional, in the menu):")
+
+
+def choices_placeholder() -> str:
+    return _("Keep something? (optional; nothing is kept unless you pick it)")
+
+
+def translated(msgid: str) -> str:
+    """A provider's own text, marked with N_ where it is declared."""
+    return _(msgid)
 
 
 def cannot_be_undone_continue() -> str:

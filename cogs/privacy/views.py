@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.interactions import HearthView, reply
-from bot.privacy import Holding
+from bot.privacy import Holding, KeepChoice
 from cogs.privacy import texts
 
 if TYPE_CHECKING:
@@ -22,13 +22,13 @@ def holding_lines(holdings: list[Holding]) -> list[str]:
     return [texts.holding_line(h.name, h.described()) for h in holdings if h.described()]
 
 
-def confirmation(holdings: list[Holding], *, offers_text_choice: bool) -> str:
+def confirmation(holdings: list[Holding], choices: list[KeepChoice]) -> str:
     lines = holding_lines(holdings)
     if not lines:
         return texts.nothing_to_erase()
     text = [texts.erase_heading(), *lines, texts.erase_explained()]
-    if offers_text_choice:
-        text.extend(["", texts.text_choice()])
+    if choices:
+        text.extend(["", texts.choices_intro(), *(texts.translated(c.explained) for c in choices)])
     text.extend(["", texts.cannot_be_undone_continue()])
     return "\n".join(text)
 
@@ -63,18 +63,40 @@ def erased_summary(outcome: EraseOutcome) -> str:
     return "\n".join(text)
 
 
+class KeepMenu(discord.ui.Select["ConfirmDelete"]):
+    """What to keep for the group, unlinked from them; nothing unless they pick it."""
+
+    def __init__(self, choices: list[KeepChoice]) -> None:
+        options = [discord.SelectOption(label=texts.translated(c.option)[:100], value=c.key) for c in choices]
+        super().__init__(
+            custom_id="privacy:keep",
+            placeholder=texts.choices_placeholder()[:150],
+            min_values=0,
+            max_values=len(options),
+            options=options,
+            row=0,
+        )
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert self.view is not None
+        self.view.keeps = frozenset(self.values)
+        for option in self.options:  # the menu keeps showing what they picked
+            option.default = option.value in self.view.keeps
+        await interaction.response.edit_message(view=self.view)
+
+
 class ConfirmDelete(HearthView):
-    def __init__(self, cog: PrivacyCog, user_id: int, *, offers_text_choice: bool) -> None:
+    def __init__(self, cog: PrivacyCog, user_id: int, choices: list[KeepChoice]) -> None:
         super().__init__(timeout=120)
         self.cog = cog
         self.user_id = user_id
         self.message: discord.InteractionMessage | None = None
+        self.keeps: frozenset[str] = frozenset()  # nothing kept unless they pick it: removing is the default
         # Labels in the member's language (bound for this interaction), not the English of the decorators.
         self.confirm.label = texts.erase_button()
-        self.keep_text.label = texts.keep_button()
         self.cancel.label = texts.cancel_button()
-        if not offers_text_choice:
-            self.remove_item(self.keep_text)
+        if choices:
+            self.add_item(KeepMenu(choices))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.user_id:
@@ -82,31 +104,20 @@ class ConfirmDelete(HearthView):
             return False
         return True
 
-    @discord.ui.button(label="Yes, erase my data", style=discord.ButtonStyle.danger, custom_id="privacy:erase")
+    @discord.ui.button(label="Yes, erase my data", style=discord.ButtonStyle.danger, custom_id="privacy:erase", row=1)
     async def confirm(self, interaction: discord.Interaction, _button: discord.ui.Button[ConfirmDelete]) -> None:
-        await self._erase(interaction, keep_anonymous_text=False)
-
-    @discord.ui.button(
-        label="Erase, but keep my anonymous posts' words",
-        style=discord.ButtonStyle.secondary,
-        custom_id="privacy:erase-keep",
-    )
-    async def keep_text(self, interaction: discord.Interaction, _button: discord.ui.Button[ConfirmDelete]) -> None:
-        await self._erase(interaction, keep_anonymous_text=True)
-
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="privacy:cancel")
-    async def cancel(self, interaction: discord.Interaction, _button: discord.ui.Button[ConfirmDelete]) -> None:
-        self.stop()
-        await interaction.response.edit_message(content=texts.cancelled(), view=None)
-
-    async def _erase(self, interaction: discord.Interaction, *, keep_anonymous_text: bool) -> None:
         self.stop()
         await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome = await self.cog.service.erase(self.cog.subject(self.user_id), keep_anonymous_text=keep_anonymous_text)
+        outcome = await self.cog.service.erase(self.cog.subject(self.user_id), keeps=self.keeps)
         await reply(interaction, erased_summary(outcome))
         if self.message is not None:
             with contextlib.suppress(discord.HTTPException):
                 await self.message.edit(content=texts.erased_done(), view=None)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="privacy:cancel", row=1)
+    async def cancel(self, interaction: discord.Interaction, _button: discord.ui.Button[ConfirmDelete]) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=texts.cancelled(), view=None)
 
     async def on_timeout(self) -> None:
         if self.message is not None:
