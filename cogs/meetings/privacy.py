@@ -10,9 +10,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import N_, plural
 from bot.privacy import Erasure, Subject, Tally
 from cogs.meetings.models import AgendaItem, Attendance, Meeting, ReminderSent, Rsvp
+from cogs.meetings.reminder_choice import parse_choice
 
 # The delivery key of a meeting card rebuilt from the database (``MeetingPublisher`` registers it).
 CARD_REFRESH = "meeting-card"
+
+
+def _reminder_choice(stored: str | None) -> dict[str, Any]:
+    """The reminders the member chose with this answer, as they would say it."""
+    chosen = parse_choice(stored)
+    if chosen is None:
+        return {"reminders": "the meeting's own reminder times"}
+    if not chosen:
+        return {"reminders": "none"}
+    return {"reminders": "chosen", "reminder_minutes_before": list(chosen)}
 
 
 class MeetingPrivacy:
@@ -21,7 +32,8 @@ class MeetingPrivacy:
 
     name = N_("meetings")
     purpose = N_(
-        "Your meeting answers (Going/Maybe/Can't), the reminders sent to you so none is sent twice, "
+        "Your meeting answers (Going/Maybe/Can't) and the reminders you chose with them, the reminders sent "
+        "to you so none is sent twice, "
         "time in a meeting's voice channel for attendance, and agenda items you added."
     )
 
@@ -60,6 +72,7 @@ class MeetingPrivacy:
                     "occurrence": r.occurrence_key,
                     "status": r.status,
                     "updated_at": r.updated_at.isoformat(),
+                    **_reminder_choice(r.reminders),
                 }
                 for r in rsvps
             ],
