@@ -13,7 +13,7 @@ from bot.interactions import reply
 from bot.privacy import Subject
 from cogs.privacy import texts
 from cogs.privacy.service import PrivacyService
-from cogs.privacy.views import ConfirmDelete, confirmation
+from cogs.privacy.views import ConfirmDelete, InfoView, confirmation, info_message
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -32,19 +32,8 @@ class PrivacyCog(commands.Cog):
     @privacy.command(name="info", description="See what Hearth stores about you, and why")
     async def info(self, interaction: discord.Interaction) -> None:
         holdings = await self.service.info(self.subject(interaction.user.id))
-        lines = [texts.intro(), ""]
-        for holding in holdings:
-            lines.append(texts.provider_heading(holding.name, holding.purpose))
-            lines.extend(f"• {line}" for line in holding.described() or [texts.nothing_about_you()])
-        lines.extend(["", texts.info_footer()])
-        # Every feature adds a paragraph: send as many private messages as it takes, cut between lines.
-        chunks: list[str] = [""]
-        for line in lines:
-            if len(chunks[-1]) + len(line) + 1 > 2000:
-                chunks.append("")
-            chunks[-1] += ("\n" if chunks[-1] else "") + line[:2000]
-        for chunk in chunks:
-            await reply(interaction, chunk)
+        # One private message, always under Discord's limit: a line per feature, the details behind a menu.
+        await reply(interaction, info_message(holdings), view=InfoView(holdings))
 
     @privacy.command(name="export", description="Get a JSON file of everything Hearth stores about you")
     async def export(self, interaction: discord.Interaction) -> None:

@@ -36,6 +36,27 @@ def info_footer() -> str:
     )
 
 
+def feature_name(name: str) -> str:
+    translated = _(name)
+    return translated[:1].upper() + translated[1:]
+
+
+def feature_line(name: str, counts: str) -> str:
+    return _("• **%(name)s**: %(counts)s", name=feature_name(name), counts=counts)
+
+
+def records(n: int) -> str:
+    return ngettext("%(count)s record", "%(count)s records", n, count=number(n))
+
+
+def info_pick() -> str:
+    return _("Pick a feature in the menu below to read what it keeps about you and why.")
+
+
+def info_menu() -> str:
+    return _("What does a feature keep, and why?")
+
+
 def holding_line(name: str, described: list[str]) -> str:
     return _("• %(name)s: %(counts)s", name=_(name), counts=", ".join(described))
 

@@ -18,6 +18,58 @@ if TYPE_CHECKING:
 LINKS_SHOWN = 10
 
 
+MESSAGE_LIMIT = 2000  # Discord's limit for a message's content
+
+
+def info_message(holdings: list[Holding]) -> str:
+    """/privacy info in one message: one line per feature with its counts, the details behind the menu.
+    When every feature's counts would not fit, each line shortens to a total ("12 records")."""
+    head = [texts.intro(), ""]
+    tail = ["", texts.info_pick(), texts.info_footer()]
+    full = [texts.feature_line(h.name, ", ".join(h.described()) or texts.nothing_about_you()) for h in holdings]
+    text = "\n".join([*head, *full, *tail])
+    if len(text) <= MESSAGE_LIMIT:
+        return text
+    short = [texts.feature_line(h.name, _total(h)) for h in holdings]
+    return "\n".join([*head, *short, *tail])[:MESSAGE_LIMIT]
+
+
+def _total(holding: Holding) -> str:
+    n = sum(t.count for t in holding.tallies) + len(holding.lines)
+    return texts.records(n) if n else texts.nothing_about_you()
+
+
+def feature_details(holding: Holding) -> str:
+    """What one feature keeps and why, with its counts: the menu's answer."""
+    lines = [texts.provider_heading(holding.name, holding.purpose)]
+    lines.extend(f"• {line}" for line in holding.described() or [texts.nothing_about_you()])
+    return "\n".join(lines)[:MESSAGE_LIMIT]
+
+
+class FeatureMenu(discord.ui.Select["InfoView"]):
+    def __init__(self, holdings: list[Holding]) -> None:
+        self.holdings = {h.name: h for h in holdings}
+        options = [
+            discord.SelectOption(
+                label=texts.feature_name(h.name)[:100], value=h.name[:100], description=_total(h)[:100]
+            )
+            for h in holdings[:25]  # Discord's limit per menu
+        ]
+        super().__init__(custom_id="privacy:info", placeholder=texts.info_menu()[:150], options=options)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await reply(interaction, feature_details(self.holdings[self.values[0]]))
+
+
+class InfoView(HearthView):
+    """The menu under /privacy info (the counts as they were when asked; asking again counts again)."""
+
+    def __init__(self, holdings: list[Holding]) -> None:
+        super().__init__(timeout=900)  # an interaction's token lives 15 minutes
+        if holdings:
+            self.add_item(FeatureMenu(holdings))
+
+
 def holding_lines(holdings: list[Holding]) -> list[str]:
     return [texts.holding_line(h.name, h.described()) for h in holdings if h.described()]
 
