@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
@@ -141,6 +142,13 @@ class Erasure:
             )
             return
         self.cleanups.append(Cleanup(self.deliveries.enqueue(session, delivery), what))
+
+
+async def count_each(session: AsyncSession, *counts: Select[Any]) -> list[int]:
+    """Several ``select(func.count())...`` in one statement: /privacy info asks every feature at once, so
+    each provider's counting is one round trip, not one per kind of record."""
+    row = (await session.execute(select(*(count.scalar_subquery() for count in counts)))).one()
+    return [int(value or 0) for value in row]
 
 
 @runtime_checkable

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, plural
-from bot.privacy import Erasure, Subject, Tally
+from bot.privacy import Erasure, Subject, Tally, count_each
 from cogs.meetings.models import AgendaItem, Attendance, Meeting, ReminderSent, Rsvp
 from cogs.meetings.reminder_choice import parse_choice
 
@@ -38,8 +38,7 @@ class MeetingPrivacy:
     )
 
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
-        tallies = []
-        for key, label, column in (
+        kinds = (
             ("rsvps", plural("%(count)s meeting answer", "%(count)s meeting answers"), Rsvp.user_id),
             ("attendance", plural("%(count)s attendance record", "%(count)s attendance records"), Attendance.user_id),
             ("reminders_sent", plural("%(count)s reminder sent", "%(count)s reminders sent"), ReminderSent.user_id),
@@ -53,10 +52,11 @@ class MeetingPrivacy:
                 plural("%(count)s meeting you scheduled", "%(count)s meetings you scheduled"),
                 Meeting.created_by,
             ),
-        ):
-            count = await session.scalar(select(func.count()).where(column == subject.user_id))
-            tallies.append(Tally(key, label, int(count or 0)))
-        return tallies
+        )
+        numbers = await count_each(
+            session, *(select(func.count()).where(column == subject.user_id) for *_, column in kinds)
+        )
+        return [Tally(key, label, n) for (key, label, _), n in zip(kinds, numbers, strict=True)]
 
     async def export(self, session: AsyncSession, subject: Subject) -> Any:
         uid = subject.user_id

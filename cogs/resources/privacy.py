@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, plural
-from bot.privacy import Erasure, KeepChoice, Subject, Tally
+from bot.privacy import Erasure, KeepChoice, Subject, Tally, count_each
 from cogs.resources.models import Resource, ResourceVote
 from cogs.resources.service import LIVE
 
@@ -40,19 +40,22 @@ class ResourcesPrivacy:
 
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
         user_id = subject.user_id
-        added = await session.scalar(select(func.count()).where(Resource.author_id == user_id))
-        quoted = await session.scalar(
-            select(func.count()).where(Resource.quoted_user_id == user_id, Resource.author_id.is_distinct_from(user_id))
+        added, quoted, votes = await count_each(
+            session,
+            select(func.count()).where(Resource.author_id == user_id),
+            select(func.count()).where(
+                Resource.quoted_user_id == user_id, Resource.author_id.is_distinct_from(user_id)
+            ),
+            select(func.count()).where(ResourceVote.user_id == user_id),
         )
-        votes = await session.scalar(select(func.count()).where(ResourceVote.user_id == user_id))
         return [
-            Tally("resources_added", plural("%(count)s resource added", "%(count)s resources added"), int(added or 0)),
+            Tally("resources_added", plural("%(count)s resource added", "%(count)s resources added"), added),
             Tally(
                 "saved_from_your_messages",
                 plural("%(count)s resource saved from your messages", "%(count)s resources saved from your messages"),
-                int(quoted or 0),
+                quoted,
             ),
-            Tally("helpful_votes", plural("%(count)s helpful vote", "%(count)s helpful votes"), int(votes or 0)),
+            Tally("helpful_votes", plural("%(count)s helpful vote", "%(count)s helpful votes"), votes),
         ]
 
     async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:

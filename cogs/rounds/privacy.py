@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.i18n import N_, plural
-from bot.privacy import Erasure, Subject, Tally
+from bot.privacy import Erasure, Subject, Tally, count_each
 from cogs.rounds import domain as d
 from cogs.rounds.models import Round, RoundEntry, RoundMute
 from cogs.rounds.service import RoundService, _state_of
@@ -34,9 +34,10 @@ class RoundsPrivacy:
         self.service = service  # renders a live round's message again once the member is gone from it
         self.language = language  # a round's message speaks its server's language (guild id -> code)
 
-    async def _waiting(self, session: AsyncSession, subject: Subject) -> list[int]:
+    @staticmethod
+    def _waiting_query(subject: Subject) -> Select[Any]:
         """Live rounds where they hold the stick or wait for it."""
-        rows = await session.scalars(
+        return (
             select(RoundEntry.round_id)
             .join(Round, Round.id == RoundEntry.round_id)
             .where(
@@ -45,11 +46,17 @@ class RoundsPrivacy:
                 Round.ended_at.is_(None),
             )
         )
-        return list(rows)
+
+    async def _waiting(self, session: AsyncSession, subject: Subject) -> list[int]:
+        return list(await session.scalars(self._waiting_query(subject)))
 
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
-        entries = await session.scalar(select(func.count()).where(RoundEntry.user_id == subject.user_id))
-        started = await session.scalar(select(func.count()).where(Round.started_by == subject.user_id))
+        entries, waiting, started = await count_each(
+            session,
+            select(func.count()).where(RoundEntry.user_id == subject.user_id),
+            select(func.count()).select_from(self._waiting_query(subject).subquery()),
+            select(func.count()).where(Round.started_by == subject.user_id),
+        )
         return [
             Tally(
                 "rounds",
@@ -57,19 +64,19 @@ class RoundsPrivacy:
                     "%(count)s round with your place or speaking time",
                     "%(count)s rounds with your place or speaking time",
                 ),
-                int(entries or 0),
+                entries,
             ),
             Tally(
                 "live_queue_places",
                 plural("%(count)s place in a live round queue", "%(count)s places in live round queues"),
-                len(await self._waiting(session, subject)),
+                waiting,
             ),
             Tally(
                 "rounds_started",
                 plural(
                     "%(count)s round naming you as who started it", "%(count)s rounds naming you as who started them"
                 ),
-                int(started or 0),
+                started,
             ),
         ]
 
