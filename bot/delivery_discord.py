@@ -6,7 +6,7 @@ Channels are reached by id (``get_partial_messageable``), so a delivery needs no
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 import discord
@@ -15,6 +15,9 @@ from bot.delivery import DeliveryFailed, Outgoing
 
 ViewFactory = Callable[[str], discord.ui.View]
 MentionsFactory = Callable[[str], discord.AllowedMentions]
+# Rewrites a message from what the database holds at send time (an embed card a plain edit can't rebuild):
+# called with the key's argument, the message and the delivery's content; raises HTTPException to be retried.
+Refresher = Callable[[str, discord.PartialMessage, str], Awaitable[None]]
 
 
 class DiscordSender:
@@ -22,6 +25,7 @@ class DiscordSender:
         self.client = client
         self._views: dict[str, ViewFactory] = {}
         self._mentions: dict[str, MentionsFactory] = {}
+        self._refreshers: dict[str, Refresher] = {}
 
     def register_view(self, prefix: str, factory: ViewFactory, *, mentions: MentionsFactory | None = None) -> None:
         """``Delivery(view="prefix:arg")`` is sent with ``factory("arg")``; ``mentions("arg")``, when given,
@@ -29,6 +33,10 @@ class DiscordSender:
         self._views[prefix] = factory
         if mentions is not None:
             self._mentions[prefix] = mentions
+
+    def register_refresh(self, prefix: str, refresher: Refresher) -> None:
+        """An edit ``Delivery(view="prefix:arg")`` is done by ``refresher(arg, message, content)`` instead."""
+        self._refreshers[prefix] = refresher
 
     def _view(self, key: str | None) -> discord.ui.View | None:
         if key is None:
@@ -59,6 +67,10 @@ class DiscordSender:
             assert item.message_id is not None
             message = channel.get_partial_message(item.message_id)
             if item.kind == "edit":
+                refresher = self._refreshers.get((item.view or "").partition(":")[0])
+                if refresher is not None:
+                    await refresher(item.view.partition(":")[2] if item.view else "", message, item.content or "")
+                    return item.message_id
                 view = self._view(item.view)
                 if view is not None:
                     await message.edit(content=item.content, allowed_mentions=mentions, view=view)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
@@ -59,22 +60,43 @@ class Cleanup:
     what: str  # e.g. N_("check-in card"), translated when shown: never the member's words
 
 
+@dataclass(frozen=True)
+class KeepChoice:
+    """A choice /privacy delete offers: keep some records for the group, with every link to the member cut,
+    instead of removing them (the default). A provider offering one sets ``keep_choice``; the confirmation
+    offers it only to a member holding some of ``offered_for``, and ``Erasure.chose(choice)`` tells the
+    provider's erase what the member picked."""
+
+    key: str  # stable id, e.g. "anonymous_text"
+    option: str  # N_: what the member picks, e.g. N_("Keep my anonymous posts' words")
+    explained: str  # N_: one sentence at confirmation: what stays, and that it can't be deleted afterwards
+    offered_for: tuple[str, ...]  # tally keys: offered when the member has any of these
+    keeps: tuple[str, ...]  # tally keys the erase reply lists as kept when chosen
+
+
 @dataclass
 class Erasure:
     """One /privacy delete: the member's choice, and the Discord clean-up it records."""
 
     now: datetime | None = None  # from the bot's clock; None only for a caller with no clock (tests)
     deliveries: Deliveries | None = None
-    # The member's choice when confirming: keep their anonymous posts' words, with every link to them cut.
-    keep_anonymous_text: bool = False
+    # The member's choices when confirming (``KeepChoice.key``): records kept, with every link to them cut.
+    keeps: frozenset[str] = frozenset()
     # When the sender loop may take the clean-ups up: the caller tries them itself first (so it can say how
     # it went) and the loop, racing it, would blur that; None is at once.
     cleanup_due: datetime | None = None
     cleanups: list[Cleanup] = field(default_factory=list)
-    # Providers whose records were kept, unlinked from the member, by their choice (not erased).
-    kept: set[str] = field(default_factory=set)
+    # Tally keys kept, unlinked from the member, by their choice (not erased), by provider name.
+    kept: dict[str, set[str]] = field(default_factory=dict)
     # What was left on purpose or could not be reached, in words the member reads (never their words).
     notes: list[str] = field(default_factory=list)
+
+    def chose(self, choice: KeepChoice, provider: str) -> bool:
+        """Whether the member chose to keep ``choice``; if so, the reply lists its tallies as kept."""
+        if choice.key not in self.keeps:
+            return False
+        self.kept.setdefault(provider, set()).update(choice.keeps)
+        return True
 
     def delete_message(
         self, session: AsyncSession, channel_id: int, message_id: int, *, what: str, purpose: str, guild_id: int | None
@@ -99,13 +121,24 @@ class Erasure:
         purpose: str,
         guild_id: int | None,
         view: str | None = None,
+        refresh: str | None = None,
     ) -> None:
-        """Rewrite a message Hearth posted (a moderator's card), once the erase commits; ``view``: a view key
-        registered with the sender, for a card whose buttons change too (None keeps its buttons)."""
+        """Rewrite a message Hearth posted (a moderator's card), once the erase commits. ``view``: a view key
+        registered with the sender, for a card whose buttons change too (None keeps its buttons); ``refresh``
+        names a refresher the feature registered with the Discord sender (``register_refresh``) for a message a
+        plain content edit can't rewrite (an embed card, rebuilt from the database when sent)."""
         from bot.delivery import Delivery
 
-        delivery = Delivery.edit(channel_id, message_id, content, purpose=purpose, guild_id=guild_id, view=view)
-        self._enqueue(session, delivery, what)
+        edit = Delivery.edit(
+            channel_id,
+            message_id,
+            content,
+            purpose=purpose,
+            guild_id=guild_id,
+            view=refresh or view,
+            due_at=self.cleanup_due,
+        )
+        self._enqueue(session, edit, what)
 
     def _enqueue(self, session: AsyncSession, delivery: Any, what: str) -> None:
         if self.deliveries is None:
@@ -119,10 +152,17 @@ class Erasure:
         self.cleanups.append(Cleanup(self.deliveries.enqueue(session, delivery), what))
 
 
+async def count_each(session: AsyncSession, *counts: Select[Any]) -> list[int]:
+    """Several ``select(func.count())...`` in one statement: /privacy info asks every feature at once, so
+    each provider's counting is one round trip, not one per kind of record."""
+    row = (await session.execute(select(*(count.scalar_subquery() for count in counts)))).one()
+    return [int(value or 0) for value in row]
+
+
 @runtime_checkable
 class PrivacyProvider(Protocol):
-    """A feature's data about people. A provider may also set ``offers_text_choice = True``: then
-    /privacy delete offers to keep its records' words unlinked (``Erasure.keep_anonymous_text``)."""
+    """A feature's data about people. A provider may also set ``keep_choice`` (a ``KeepChoice``): then
+    /privacy delete offers to keep those records unlinked instead of removing them (``Erasure.chose``)."""
 
     #: A short plural noun for the kind of data, e.g. N_("check-ins") (``bot.i18n.N_``: shown translated).
     name: str
@@ -199,6 +239,17 @@ class PrivacyRegistry:
 
     def unregister(self, name: str) -> None:
         self.providers = [p for p in self.providers if p.name != name]
+
+    def choices(self, holdings: list[Holding]) -> list[KeepChoice]:
+        """The keep choices to offer someone holding ``holdings``: each only to a member who has such records."""
+        by_name = {h.name: h for h in holdings}
+        offered = []
+        for provider in self.providers:
+            choice: KeepChoice | None = getattr(provider, "keep_choice", None)
+            held = by_name.get(provider.name)
+            if choice and held and any(t.count and t.key in choice.offered_for for t in held.tallies):
+                offered.append(choice)
+        return offered
 
     async def describe(self, db: Database, subject: Subject) -> list[Holding]:
         async with db.read() as session:

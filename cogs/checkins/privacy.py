@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, plural
-from bot.privacy import Erasure, Subject, Tally
+from bot.privacy import Erasure, Subject, Tally, count_each
 from cogs.checkins.models import Checkin, CheckinAlert, CheckinReminder, CheckinSupport
 
 
@@ -22,27 +22,25 @@ class CheckinPrivacy:
         "your low-mood alert choices, so you can see your own trend and your group can support you."
     )
 
-    async def _count(self, session: AsyncSession, model: Any, user_id: int) -> int:
-        return int(await session.scalar(select(func.count()).select_from(model).where(model.user_id == user_id)) or 0)
-
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
-        return [
-            Tally(key, label, await self._count(session, model, subject.user_id))
-            for model, key, label in (
-                (Checkin, "checkins", plural("%(count)s check-in", "%(count)s check-ins")),
-                (
-                    CheckinSupport,
-                    "support_sent",
-                    plural("%(count)s time you sent support", "%(count)s times you sent support"),
-                ),
-                (CheckinReminder, "reminders", plural("%(count)s daily reminder", "%(count)s daily reminders")),
-                (
-                    CheckinAlert,
-                    "low_mood_alerts",
-                    plural("%(count)s low-mood alert choice", "%(count)s low-mood alert choices"),
-                ),
-            )
-        ]
+        kinds = (
+            (Checkin, "checkins", plural("%(count)s check-in", "%(count)s check-ins")),
+            (
+                CheckinSupport,
+                "support_sent",
+                plural("%(count)s time you sent support", "%(count)s times you sent support"),
+            ),
+            (CheckinReminder, "reminders", plural("%(count)s daily reminder", "%(count)s daily reminders")),
+            (
+                CheckinAlert,
+                "low_mood_alerts",
+                plural("%(count)s low-mood alert choice", "%(count)s low-mood alert choices"),
+            ),
+        )
+        numbers = await count_each(
+            session, *(select(func.count()).where(model.user_id == subject.user_id) for model, _, _ in kinds)
+        )
+        return [Tally(key, label, n) for (_, key, label), n in zip(kinds, numbers, strict=True)]
 
     async def export(self, session: AsyncSession, subject: Subject) -> Any:
         user_id = subject.user_id

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, plural
-from bot.privacy import Erasure, Subject, Tally
+from bot.privacy import Erasure, Subject, Tally, count_each
 from cogs.groups.models import (
     Group,
     GroupFacilitator,
@@ -56,20 +56,26 @@ class GroupsPrivacy:
 
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
         user = subject.user_id
-        tallies = [Tally(key, label, len(await self._rows(session, model, user))) for key, label, model in _KINDS]
+        *kinds, created, timezone = await count_each(
+            session,
+            *(
+                select(func.count())
+                .select_from(model)
+                .join(Group, Group.id == model.group_id)
+                .where(model.user_id == user)
+                for _, _, model in _KINDS
+            ),
+            select(func.count()).select_from(Group).where(Group.created_by == user),
+            select(func.count()).where(
+                MemberProfile.user_id == user, MemberProfile.timezone.is_not(None), MemberProfile.timezone != ""
+            ),
+        )
+        tallies = [Tally(key, label, n) for (key, label, _), n in zip(_KINDS, kinds, strict=True)]
         tallies.append(
-            Tally(
-                "groups_created",
-                plural("%(count)s group you created", "%(count)s groups you created"),
-                len(await self._created(session, user)),
-            )
+            Tally("groups_created", plural("%(count)s group you created", "%(count)s groups you created"), created)
         )
         tallies.append(
-            Tally(
-                "timezone",
-                plural("%(count)s timezone setting", "%(count)s timezone settings"),
-                1 if await self._timezone(session, user) else 0,
-            )
+            Tally("timezone", plural("%(count)s timezone setting", "%(count)s timezone settings"), min(timezone, 1))
         )
         return tallies
 

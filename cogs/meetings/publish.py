@@ -17,6 +17,7 @@ from bot.i18n import N_
 from bot.interactions import NO_MENTIONS
 from bot.translator import server_language
 from cogs.meetings import texts
+from cogs.meetings.privacy import CARD_REFRESH
 from cogs.meetings.records import MeetingSummary
 from cogs.meetings.service import MeetingService
 from cogs.meetings.views import card_embed, card_view
@@ -33,6 +34,8 @@ class MeetingPublisher:
     def __init__(self, bot: Hearth, service: MeetingService) -> None:
         self.bot = bot
         self.service = service
+        # An erase rebuilds the cards that showed the member's agenda items through the delivery record.
+        bot.sender.register_refresh(CARD_REFRESH, self._refresh_delivered)
 
     # --- Discord: scheduled event and card ---------------------------------------------------------------
 
@@ -145,6 +148,15 @@ class MeetingPublisher:
             )
         except discord.HTTPException:
             log.warning("could not refresh meeting card meeting=%s", view.id)
+
+    async def _refresh_delivered(self, meeting_id: str, message: discord.PartialMessage, _content: str) -> None:
+        """A durable card refresh: rendered from the database as it is when sent; a Discord error is raised
+        so the delivery record retries it."""
+        view = await self.service.summary(int(meeting_id))
+        if view is None:  # the meeting is gone, and its card with it
+            return
+        await message.edit(embed=card_embed(view), view=card_view(view), allowed_mentions=NO_MENTIONS)
+        await self.sync_event(view)  # the server's event lists the agenda too
 
     async def post_card(self, view: MeetingSummary) -> str | None:
         channel = self.bot.get_channel(view.group_channel_id) if view.group_channel_id else None

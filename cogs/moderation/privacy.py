@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, plural
-from bot.privacy import Erasure, Subject, Tally
+from bot.privacy import Erasure, Subject, Tally, count_each
 from cogs.moderation import records
 from cogs.moderation.domain import render_card
 from cogs.moderation.models import AuditEntry, ModItem, ModReport
@@ -132,9 +132,10 @@ class ModerationPrivacy:
 
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
         user_id = subject.user_id
-        items = await session.scalar(select(func.count()).select_from(ModItem).where(ModItem.author_id == user_id))
-        entries = await session.scalar(
-            select(func.count()).select_from(AuditEntry).where(AuditEntry.actor_id == user_id)
+        items, entries = await count_each(
+            session,
+            select(func.count()).select_from(ModItem).where(ModItem.author_id == user_id),
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.actor_id == user_id),
         )
         return [
             Tally(
@@ -143,7 +144,7 @@ class ModerationPrivacy:
                     "%(count)s moderation item about messages you wrote",
                     "%(count)s moderation items about messages you wrote",
                 ),
-                int(items or 0),
+                items,
             ),
             Tally(
                 "your_moderator_actions",
@@ -151,7 +152,7 @@ class ModerationPrivacy:
                     "%(count)s moderator action you took, in the audit log",
                     "%(count)s moderator actions you took, in the audit log",
                 ),
-                int(entries or 0),
+                entries,
             ),
             Tally(
                 "reports_you_filed",

@@ -10,10 +10,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.interactions import reply
-from bot.privacy import Holding, Subject
+from bot.privacy import Subject
 from cogs.privacy import texts
 from cogs.privacy.service import PrivacyService
-from cogs.privacy.views import ConfirmDelete, confirmation
+from cogs.privacy.views import ConfirmDelete, InfoView, confirmation, info_message
 
 if TYPE_CHECKING:
     from bot.app import Hearth
@@ -32,19 +32,8 @@ class PrivacyCog(commands.Cog):
     @privacy.command(name="info", description="See what Hearth stores about you, and why")
     async def info(self, interaction: discord.Interaction) -> None:
         holdings = await self.service.info(self.subject(interaction.user.id))
-        lines = [texts.intro(), ""]
-        for holding in holdings:
-            lines.append(texts.provider_heading(holding.name, holding.purpose))
-            lines.extend(f"• {line}" for line in holding.described() or [texts.nothing_about_you()])
-        lines.extend(["", texts.info_footer()])
-        # Every feature adds a paragraph: send as many private messages as it takes, cut between lines.
-        chunks: list[str] = [""]
-        for line in lines:
-            if len(chunks[-1]) + len(line) + 1 > 2000:
-                chunks.append("")
-            chunks[-1] += ("\n" if chunks[-1] else "") + line[:2000]
-        for chunk in chunks:
-            await reply(interaction, chunk)
+        # One private message, always under Discord's limit: a line per feature, the details behind a menu.
+        await reply(interaction, info_message(holdings), view=InfoView(holdings))
 
     @privacy.command(name="export", description="Get a JSON file of everything Hearth stores about you")
     async def export(self, interaction: discord.Interaction) -> None:
@@ -55,13 +44,10 @@ class PrivacyCog(commands.Cog):
 
     @privacy.command(name="delete", description="Erase everything Hearth stores about you, everywhere")
     async def delete(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # counting every feature may take a while
         holdings = await self.service.info(self.subject(interaction.user.id))
-        # The choice about anonymous posts' words is offered only to someone who has some.
-        offers = any(h.tallies and getattr(p, "offers_text_choice", False) for h, p in self._with_providers(holdings))
-        view = ConfirmDelete(self, interaction.user.id, offers_text_choice=offers)
-        await reply(interaction, confirmation(holdings, offers_text_choice=offers), view=view)
+        # Each keep choice (anonymous posts' words, resources) is offered only to someone who has such records.
+        choices = self.bot.privacy.choices(holdings)
+        view = ConfirmDelete(self, interaction.user.id, choices)
+        await reply(interaction, confirmation(holdings, choices), view=view)
         view.message = await interaction.original_response()
-
-    def _with_providers(self, holdings: list[Holding]) -> list[tuple[Holding, object]]:
-        providers = {p.name: p for p in self.bot.privacy.providers}
-        return [(h, providers.get(h.name)) for h in holdings]

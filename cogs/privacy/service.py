@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -68,20 +68,17 @@ class PrivacyService:
         }
         return json.dumps(payload, indent=2, ensure_ascii=False, default=str).encode()
 
-    async def erase(self, subject: Subject, *, keep_anonymous_text: bool = False) -> EraseOutcome:
+    async def erase(self, subject: Subject, *, keeps: frozenset[str] = frozenset()) -> EraseOutcome:
+        """Erase everything about ``subject``; ``keeps`` holds the ``KeepChoice`` keys the member chose."""
         now = self.clock.now()
-        erasure = Erasure(
-            now=now,
-            deliveries=self.deliveries,
-            keep_anonymous_text=keep_anonymous_text,
-            cleanup_due=now + CLEANUP_GRACE,
-        )
+        erasure = Erasure(now=now, deliveries=self.deliveries, keeps=keeps, cleanup_due=now + CLEANUP_GRACE)
         erased = await self.registry.erase(self.db, subject, erasure)
-        outcome = EraseOutcome(
-            [h for h in erased if h.name not in erasure.kept],
-            [h for h in erased if h.name in erasure.kept],
-            notes=list(erasure.notes),
-        )
+        outcome = EraseOutcome([], [], notes=list(erasure.notes))
+        for held in erased:  # what they chose to keep is listed as kept, the rest as erased
+            kept = erasure.kept.get(held.name, set())
+            outcome.erased.append(replace(held, tallies=[t for t in held.tallies if t.key not in kept]))
+            if any(t.key in kept for t in held.tallies):
+                outcome.kept.append(Holding(held.name, held.purpose, [t for t in held.tallies if t.key in kept]))
         if not erasure.cleanups:
             return outcome
         whats = {c.record.id: c.what for c in erasure.cleanups}

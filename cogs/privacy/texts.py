@@ -36,6 +36,27 @@ def info_footer() -> str:
     )
 
 
+def feature_name(name: str) -> str:
+    translated = _(name)
+    return translated[:1].upper() + translated[1:]
+
+
+def feature_line(name: str, counts: str) -> str:
+    return _("• **%(name)s**: %(counts)s", name=feature_name(name), counts=counts)
+
+
+def records(n: int) -> str:
+    return ngettext("%(count)s record", "%(count)s records", n, count=number(n))
+
+
+def info_pick() -> str:
+    return _("Pick a feature in the menu below to read what it keeps about you and why.")
+
+
+def info_menu() -> str:
+    return _("What does a feature keep, and why?")
+
+
 def holding_line(name: str, described: list[str]) -> str:
     return _("• %(name)s: %(counts)s", name=_(name), counts=", ".join(described))
 
@@ -52,10 +73,6 @@ def export_ready() -> str:
 
 def erase_button() -> str:
     return _("Yes, erase my data")
-
-
-def keep_button() -> str:
-    return _("Erase, but keep my anonymous posts' words")
 
 
 def cancel_button() -> str:
@@ -79,13 +96,17 @@ def erase_explained() -> str:
     )
 
 
-def text_choice() -> str:
-    return _(
-        "Your anonymous posts: **%(erase)s** removes their words everywhere (the default). **%(keep)s** leaves "
-        "the words where they are, with no link to you left anywhere, so you could never delete them afterwards.",
-        erase=erase_button(),
-        keep=keep_button(),
-    )
+def choices_intro() -> str:
+    return _("You can choose to keep some things for the group, with every link to you cut (optional, in the menu):")
+
+
+def choices_placeholder() -> str:
+    return _("Keep something? (optional; nothing is kept unless you pick it)")
+
+
+def translated(msgid: str) -> str:
+    """A provider's own text, marked with N_ where it is declared."""
+    return _(msgid)
 
 
 def cannot_be_undone_continue() -> str:

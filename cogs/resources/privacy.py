@@ -8,16 +8,27 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, plural
-from bot.privacy import Erasure, Subject, Tally
+from bot.privacy import Erasure, KeepChoice, Subject, Tally, count_each
 from cogs.resources.models import Resource, ResourceVote
 from cogs.resources.service import LIVE
 
+KEEP_RESOURCES = KeepChoice(
+    key="resources_without_author",
+    option=N_("Keep my resources for the group, without my name"),
+    explained=N_(
+        "**Resources you added**: removed by default. Keeping them leaves the published ones in the group's "
+        "library with no author, so you could never remove them afterwards."
+    ),
+    offered_for=("resources_added",),
+    keeps=("resources_added",),
+)
+
 
 class ResourcesPrivacy:
-    """The privacy protocol. Erasing has two modes: remove the member's resources (the default), or keep
-    them for the group without an author (``keep_without_author``); ``cogs/privacy`` will let the member
-    choose at confirmation. Words quoted from someone's message by "Save as resource" are always removed
-    with that person's data, and their helpful votes are always removed."""
+    """The privacy protocol. Erasing has two modes, chosen by the member at confirmation (``KEEP_RESOURCES``):
+    remove the member's resources (the default), or keep the published ones for the group without an author.
+    Words quoted from someone's message by "Save as resource" are always removed with that person's data,
+    and their helpful votes are always removed."""
 
     name = N_("resources")
     purpose = N_(
@@ -25,24 +36,26 @@ class ResourcesPrivacy:
         "messages, and which resources you marked helpful, so the group can find what helped."
     )
 
-    def __init__(self, keep_without_author: bool = False) -> None:
-        self.keep_without_author = keep_without_author
+    keep_choice = KEEP_RESOURCES
 
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
         user_id = subject.user_id
-        added = await session.scalar(select(func.count()).where(Resource.author_id == user_id))
-        quoted = await session.scalar(
-            select(func.count()).where(Resource.quoted_user_id == user_id, Resource.author_id.is_distinct_from(user_id))
+        added, quoted, votes = await count_each(
+            session,
+            select(func.count()).where(Resource.author_id == user_id),
+            select(func.count()).where(
+                Resource.quoted_user_id == user_id, Resource.author_id.is_distinct_from(user_id)
+            ),
+            select(func.count()).where(ResourceVote.user_id == user_id),
         )
-        votes = await session.scalar(select(func.count()).where(ResourceVote.user_id == user_id))
         return [
-            Tally("resources_added", plural("%(count)s resource added", "%(count)s resources added"), int(added or 0)),
+            Tally("resources_added", plural("%(count)s resource added", "%(count)s resources added"), added),
             Tally(
                 "saved_from_your_messages",
                 plural("%(count)s resource saved from your messages", "%(count)s resources saved from your messages"),
-                int(quoted or 0),
+                quoted,
             ),
-            Tally("helpful_votes", plural("%(count)s helpful vote", "%(count)s helpful votes"), int(votes or 0)),
+            Tally("helpful_votes", plural("%(count)s helpful vote", "%(count)s helpful votes"), votes),
         ]
 
     async def export(self, session: AsyncSession, subject: Subject) -> dict[str, Any]:
@@ -78,7 +91,7 @@ class ResourcesPrivacy:
         self, session: AsyncSession, subject: Subject, erasure: Erasure, *, keep_without_author: bool | None = None
     ) -> None:
         user_id = subject.user_id
-        keep = self.keep_without_author if keep_without_author is None else keep_without_author
+        keep = erasure.chose(self.keep_choice, self.name) if keep_without_author is None else keep_without_author
         voted = list(await session.scalars(select(ResourceVote.resource_id).where(ResourceVote.user_id == user_id)))
         await session.execute(delete(ResourceVote).where(ResourceVote.user_id == user_id))
         if voted:  # their votes no longer lift what they voted for

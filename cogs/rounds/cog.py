@@ -26,13 +26,14 @@ from cogs.rounds import texts
 from cogs.rounds.privacy import RoundsPrivacy
 from cogs.rounds.service import RoundService, RoundSnapshot, Update, parse_order
 from cogs.rounds.views import (
+    ENDED_REFRESH,
     FACILITATOR_ACTIONS,
     build_panel,
     build_view,
     render,
     render_ended,
     render_panel,
-    summary_card,
+    replace_ended,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +54,9 @@ class RoundsCog(commands.Cog, name="Rounds"):
         self.settings = bot.settings.rounds
         self.service = RoundService(bot.db, self.settings)
         self._locks: dict[int, asyncio.Lock] = {}
-        self.privacy = RoundsPrivacy(self.service)
+        self.privacy = RoundsPrivacy(self.service, language=lambda guild_id: server_language(bot, guild_id))
+        # An erase rewrites an ended round's summary through the delivery record; old ones were embeds.
+        bot.sender.register_refresh(ENDED_REFRESH, replace_ended)
         bot.privacy.register(self.privacy)
 
     # --- lifecycle: the database is the truth ------------------------------------------------------
@@ -160,8 +163,7 @@ class RoundsCog(commands.Cog, name="Rounds"):
             if view.live:
                 await message.edit(content=render(view, self.bot.clock.now()), view=build_view(view))
             else:
-                embed = summary_card(view, summary) if summary else None
-                await message.edit(content=render_ended(view), embed=embed, view=None)
+                await message.edit(content=render_ended(view, summary), embed=None, view=None)
         except discord.NotFound:
             if view.live:  # someone deleted the live message: post it again so the round carries on
                 posted = await self._channel(view).send(

@@ -559,11 +559,12 @@ def gini(values: Sequence[float]) -> float:
 
 @dataclass(frozen=True)
 class Summary:
-    shared: tuple[int, ...]
+    shared: tuple[int, ...]  # for the facilitator's own figures; the public summary shows only counts
     passed: tuple[int, ...]
     total_seconds: float
     average_seconds: float
     gini: float
+    turns: int = 0  # turns taken: shared, passed or skipped
 
 
 def summarise(tallies: Mapping[int, Tally]) -> Summary:
@@ -573,4 +574,5 @@ def summarise(tallies: Mapping[int, Tally]) -> Summary:
     total = sum(tally.seconds for tally in tallies.values())
     average = total / len(shared) if shared else 0.0
     balance = gini([tally.seconds for tally in tallies.values() if tally.shared or tally.seconds > 0])
-    return Summary(shared, passed, total, average, balance)
+    turns = sum(tally.shared + tally.passed + tally.skipped for tally in tallies.values())
+    return Summary(shared, passed, total, average, balance, turns)

@@ -1,21 +1,26 @@
 """Privacy provider for rounds: speaking-time records and queue places, and mutes Hearth set.
 
 Erasing also rewrites the live message of a round the member was in (it names the holder and the queue)
-and removes the turn notice addressed to them, through the erase's durable delivery records. The summary
-of a round that already ended still lists who shared (an embed, which a delivery edit can't rewrite yet)."""
+and removes the turn notice addressed to them, through the erase's durable delivery records. An ended
+round's public summary names nobody (counts only), but summaries posted before that listed who shared:
+the erase rewrites the message of every ended round they shared in, with the counts as published.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import i18n
 from bot.i18n import N_, plural
-from bot.privacy import Erasure, Subject, Tally
+from bot.privacy import Erasure, Subject, Tally, count_each
+from cogs.rounds import domain as d
 from cogs.rounds.models import Round, RoundEntry, RoundMute
 from cogs.rounds.service import RoundService, _state_of
-from cogs.rounds.views import render
+from cogs.rounds.views import ENDED_REFRESH, render, render_ended
 
 
 class RoundsPrivacy:
@@ -25,12 +30,14 @@ class RoundsPrivacy:
         "so turns go in order, quieter members can go first, and facilitators see overall balance."
     )
 
-    def __init__(self, service: RoundService | None = None) -> None:
+    def __init__(self, service: RoundService | None = None, language: Callable[[int], str] | None = None) -> None:
         self.service = service  # renders a live round's message again once the member is gone from it
+        self.language = language  # a round's message speaks its server's language (guild id -> code)
 
-    async def _waiting(self, session: AsyncSession, subject: Subject) -> list[int]:
+    @staticmethod
+    def _waiting_query(subject: Subject) -> Select[Any]:
         """Live rounds where they hold the stick or wait for it."""
-        rows = await session.scalars(
+        return (
             select(RoundEntry.round_id)
             .join(Round, Round.id == RoundEntry.round_id)
             .where(
@@ -39,11 +46,17 @@ class RoundsPrivacy:
                 Round.ended_at.is_(None),
             )
         )
-        return list(rows)
+
+    async def _waiting(self, session: AsyncSession, subject: Subject) -> list[int]:
+        return list(await session.scalars(self._waiting_query(subject)))
 
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
-        entries = await session.scalar(select(func.count()).where(RoundEntry.user_id == subject.user_id))
-        started = await session.scalar(select(func.count()).where(Round.started_by == subject.user_id))
+        entries, waiting, started = await count_each(
+            session,
+            select(func.count()).where(RoundEntry.user_id == subject.user_id),
+            select(func.count()).select_from(self._waiting_query(subject).subquery()),
+            select(func.count()).where(Round.started_by == subject.user_id),
+        )
         return [
             Tally(
                 "rounds",
@@ -51,19 +64,19 @@ class RoundsPrivacy:
                     "%(count)s round with your place or speaking time",
                     "%(count)s rounds with your place or speaking time",
                 ),
-                int(entries or 0),
+                entries,
             ),
             Tally(
                 "live_queue_places",
                 plural("%(count)s place in a live round queue", "%(count)s places in live round queues"),
-                len(await self._waiting(session, subject)),
+                waiting,
             ),
             Tally(
                 "rounds_started",
                 plural(
                     "%(count)s round naming you as who started it", "%(count)s rounds naming you as who started them"
                 ),
-                int(started or 0),
+                started,
             ),
         ]
 
@@ -101,6 +114,7 @@ class RoundsPrivacy:
     async def erase(self, session: AsyncSession, subject: Subject, erasure: Erasure) -> None:
         user = subject.user_id
         in_round = select(RoundEntry.round_id).where(RoundEntry.user_id == user)
+        await self._rewrite_ended(session, user, erasure)
         live = list(
             await session.scalars(
                 select(Round).where(Round.ended_at.is_(None), (Round.holder_id == user) | Round.id.in_(in_round))
@@ -151,3 +165,35 @@ class RoundsPrivacy:
             purpose="rounds.erase",
             guild_id=row.guild_id,
         )
+
+    async def _rewrite_ended(self, session: AsyncSession, user: int, erasure: Erasure) -> None:
+        """Ended rounds they shared in: the summary posted then may name them. Rewritten with the counts as
+        they were published (read before their entries go), naming nobody."""
+        if self.service is None:
+            return
+        shared_in = select(RoundEntry.round_id).where(RoundEntry.user_id == user, RoundEntry.shared > 0)
+        ended = list(
+            await session.scalars(
+                select(Round.id).where(
+                    Round.ended_at.is_not(None), Round.message_id.is_not(None), Round.id.in_(shared_in)
+                )
+            )
+        )
+        for round_id in ended:
+            row, entries, group = await self.service._load(session, round_id)
+            state = _state_of(row, entries, self.service.settings)
+            view = self.service._view(row, group, state)
+            language = self.language(row.guild_id) if self.language else i18n.current()
+            with i18n.using(language):
+                content = render_ended(view, d.summarise(state.tallies))
+            assert row.message_id is not None
+            erasure.edit_message(
+                session,
+                row.channel_id,
+                row.message_id,
+                content,
+                what=N_("round summary"),
+                purpose="rounds.erase",
+                guild_id=row.guild_id,
+                refresh=f"{ENDED_REFRESH}:{round_id}",
+            )

@@ -320,20 +320,21 @@ def ended_message(topic: str, group: str) -> str:
     return _("**Sharing round ended: %(topic)s**\n%(group)s · thank you, everyone.", topic=topic, group=group)
 
 
-def summary_title() -> str:
-    return _("Round summary")
+def summary_counts(turns: int, shared: int) -> str:
+    """The public summary names nobody: how many turns, how many people shared."""
+    return _(
+        "%(turns)s, %(shared)s",
+        turns=ngettext("%(count)s turn", "%(count)s turns", turns, count=turns),
+        shared=ngettext("%(count)s person shared", "%(count)s people shared", shared, count=shared),
+    )
 
 
-def summary_fields() -> tuple[str, str, str]:
-    return _("Shared"), _("Total time"), _("Average per sharer")
-
-
-def nobody() -> str:
-    return _("nobody")
+def summary_times(total: str, average: str) -> str:
+    return _("%(total)s in all, %(average)s on average per sharer", total=total, average=average)
 
 
 def summary_footer() -> str:
-    return _("Only who took a turn and for how long is kept, never what was said.")
+    return _("Only how many took a turn and for how long is kept, never who or what was said.")
 
 
 # --- the panel, /round status and the end (the member's language) --------------------------------------

@@ -145,16 +145,24 @@ def render(view: RoundSnapshot, now: datetime) -> str:
     return "\n".join(lines)[:2000]
 
 
-def render_ended(view: RoundSnapshot) -> str:
-    return texts.ended_message(view.topic, view.group_name)
+def render_ended(view: RoundSnapshot, summary: d.Summary | None = None) -> str:
+    """The ended round's message and its public summary: counts only, so it names nobody (who shared or
+    passed stays with the facilitator's own figures)."""
+    lines = [texts.ended_message(view.topic, view.group_name)]
+    if summary is not None:
+        lines.append(texts.summary_counts(summary.turns, len(summary.shared)))
+        if summary.shared:
+            times = texts.duration(summary.total_seconds), texts.duration(summary.average_seconds)
+            lines.append(texts.summary_times(*times))
+        lines.append(f"-# {texts.summary_footer()}")
+    return "\n".join(lines)[:2000]
 
 
-def summary_card(view: RoundSnapshot, summary: d.Summary) -> discord.Embed:
-    shared, total, average = texts.summary_fields()
-    embed = discord.Embed(title=texts.summary_title(), description=f"**{view.topic}**", colour=discord.Colour.teal())
-    embed.add_field(name=shared, value=_people(summary.shared, numbered=False) or texts.nobody(), inline=False)
-    embed.add_field(name=total, value=texts.duration(summary.total_seconds))
-    embed.add_field(name=average, value=texts.duration(summary.average_seconds))
-    # Who passed is not listed: Pass promises "no reason needed", and a public list would make it a statement.
-    embed.set_footer(text=texts.summary_footer())
-    return embed
+# The delivery key of an ended round's message rewritten by an erase (``bot/delivery_discord.py``).
+ENDED_REFRESH = "round-ended"
+
+
+async def replace_ended(_arg: str, message: discord.PartialMessage, content: str) -> None:
+    """Rewrite an ended round's message to ``content``, dropping the summary embed older versions posted
+    (it listed who shared)."""
+    await message.edit(content=content, embeds=[], view=None, allowed_mentions=discord.AllowedMentions.none())

@@ -17,10 +17,21 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, plural
-from bot.privacy import Erasure, Subject, Tally
+from bot.privacy import Erasure, KeepChoice, Subject, Tally
 from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain
 from cogs.sharing.models import HELD, AnonymousPost
+
+KEEP_WORDS = KeepChoice(
+    key="anonymous_text",
+    option=N_("Keep my anonymous posts' words"),
+    explained=N_(
+        "**Your anonymous posts**: removed everywhere by default. Keeping them leaves the words where they are, "
+        "with no link to you left anywhere, so you could never delete them afterwards."
+    ),
+    offered_for=("posts", "replies", "awaiting_approval"),
+    keeps=("posts", "replies", "awaiting_approval", "moderator_quotes"),
+)
 
 
 class AnonymousPostsProvider:
@@ -30,7 +41,7 @@ class AnonymousPostsProvider:
         "them and moderators can act on them without learning who wrote them."
     )
     # /privacy delete offers to keep these posts' words without any link to the member.
-    offers_text_choice = True
+    keep_choice = KEEP_WORDS
 
     def __init__(self, moderation: Callable[[], ModerationLink | None] = lambda: None) -> None:
         self._moderation = moderation
@@ -105,14 +116,13 @@ class AnonymousPostsProvider:
         posts = await self._mine(session, subject)
         if not posts:
             return
-        if erasure.keep_anonymous_text:
+        if erasure.chose(self.keep_choice, self.name):
             # Keep the words where they are; cut every link to the person (pseudonym, server hash, ciphertext).
             for post in posts:
                 post.pseudonym = "erased:" + secrets.token_hex(16)
                 post.server_hash = "erased:" + secrets.token_hex(16)
                 post.author_ciphertext = None
             await session.flush()
-            erasure.kept.add(self.name)
             return
         link = self._moderation()
         if link is not None:

@@ -82,9 +82,9 @@ async def test_each_member_reads_rounds_in_their_own_language(
 
     ended = await fay.slash(group.channel, "facilitate round end")
     assert ended.response.content.startswith("Round ended.")
-    assert (
-        await ended_round_message(group) == "**Sharing round ended: How was your week?**\nCircle · thank you, everyone."
-    )
+    ended_text = await ended_round_message(group)
+    assert ended_text.startswith("**Sharing round ended: How was your week?**\nCircle · thank you, everyone.\n")
+    assert "\n2 turns, 1 person shared\n" in ended_text  # the summary too, in the server's language
 
 
 async def test_channel_posts_speak_the_servers_language_and_unknown_locales_fall_back_to_it(

@@ -318,7 +318,8 @@ async def test_a_reporter_is_not_linked_in_privacy_export(harness: Harness) -> N
     info = await s.alice.slash(s.general, "privacy info")
     assert "1 moderation item about messages you wrote" in info.response.content
     bob_info = await s.bob.slash(s.general, "privacy info")
-    assert "Reports you made are never linked to you" in bob_info.response.content
+    why = await s.bob.select(bob_info.response, ["moderation records"], custom_id="privacy:info")  # the why
+    assert "Reports you made are never linked to you" in why.response.content
 
 
 async def test_timeout_button_on_a_closed_item_is_refused(harness: Harness) -> None:

@@ -63,11 +63,10 @@ async def test_info_is_ephemeral_and_lists_what_each_feature_holds(harness: Harn
     channel, alice, _ = await arrange(harness)
     result = await alice.slash(channel, "privacy info")
     assert result.ephemeral
-    content = "\n".join(m.content for m in [result.response, *result.followups] if m is not None)
-    assert all(len(m.content) <= 2000 for m in result.followups)
+    assert result.response is not None and result.followups == []
+    content = result.response.content
     assert "What Hearth stores about you" in content
-    assert "**Notes**: Notes you wrote" in content
-    assert "2 notes" in content
+    assert "• **Notes**: 2 notes" in content
     assert "alice's first note" not in content  # counts, never contents
 
 

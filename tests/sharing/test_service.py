@@ -20,7 +20,7 @@ from cogs.groups.models import Group, GroupMember, GuidelinesAcceptance
 from cogs.sharing import records as api
 from cogs.sharing import texts as sharing_texts
 from cogs.sharing.models import AnonymousPost, SharingConfig
-from cogs.sharing.privacy import AnonymousPostsProvider
+from cogs.sharing.privacy import KEEP_WORDS, AnonymousPostsProvider
 from cogs.sharing.service import Posted, ShareResult, SharingService, Target
 
 KEYS = Keyring(b"s" * 40)
@@ -157,7 +157,7 @@ async def test_privacy_provider_finds_only_my_posts(db: Database, keep_text: boo
         assert [p["text"] for p in (await provider.export(session, me))["posts"]] == ["alice"]
         assert await described(session, provider, me) == ["1 anonymous post"]
     async with db.write() as session:
-        await provider.erase(session, me, Erasure(keep_anonymous_text=keep_text))
+        await provider.erase(session, me, Erasure(keeps=frozenset({KEEP_WORDS.key} if keep_text else ())))
     async with db.read() as session:
         left = sorted(p.content for p in await session.scalars(select(AnonymousPost)))
         assert await described(session, provider, me) == []
