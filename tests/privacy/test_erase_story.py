@@ -18,6 +18,7 @@ import simcord
 from bot import logs
 from bot.delivery import DeliveryFailed, Outgoing
 from bot.privacy import Subject
+from cogs.privacy.service import CLEANUP_GRACE
 from tests.conftest import Harness, make_settings, running
 from tests.moderation.support import text_of
 from tests.privacy.story import (
@@ -140,6 +141,10 @@ async def test_erase_removes_every_copy_even_with_a_restart_in_the_middle_of_the
     assert "Taken off Discord or rewritten: 1 message." in reply
     assert "Still on Discord for now:" in reply and "Hearth keeps trying" in reply
 
+    # The rest fall due after the erase's grace (CLEANUP_GRACE); this process's loop is stopped (no_loop), so
+    # they are still waiting when it goes down. (Restarting with a timer armed a few seconds ahead lets
+    # SimCord's real-time fallback fire mid-restart.)
+    await env.advance_time(CLEANUP_GRACE.total_seconds() + 1)
     await harness.restart()
     await env.advance_time(60)
     await env.advance_time(600)
