@@ -62,6 +62,7 @@ from typing import Any
 import asyncpg
 import psutil
 import simcord
+from simcord.results import to_discord_message
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
@@ -122,7 +123,9 @@ class Server:
     voice: simcord.ChannelHandle
     queue: Any = None  # the private moderator queue channel (care's escalations)
     moderator: Any = None
-    posts: list[Any] = field(default_factory=list)  # recent anonymous post messages (reply targets)
+    # Recent anonymous posts (reply targets), as (channel id, message id): a discord.Message kept here would
+    # keep the bot that made it alive after a restart (its state points at the old bot), with its engine.
+    posts: list[tuple[int, int]] = field(default_factory=list)
     # Members who set a daily reminder and never check in: each must get exactly one a day.
     quiet: dict[int, tuple[int, int]] = field(default_factory=dict)  # member id -> (hour, minute) UTC
     reminders_from: datetime | None = None
@@ -267,18 +270,19 @@ async def share(world: World, server: Server) -> None:
     )
     last = server.group.channel.last_message
     if last is not None and last.embeds and last.embeds[0].title == "Anonymous member":
-        server.posts = [*server.posts[-9:], last]
+        server.posts = [*server.posts[-9:], (last.channel.id, last.id)]
 
 
 async def reply(world: World, server: Server) -> None:
     if not server.posts:
         return await share(world, server)
     member = _pick(world, server)
-    post = world.rng.choice(server.posts)
-    if post.id not in world.env.backend.messages.get(post.channel.id, {}):  # taken down, or pruned as old
+    channel_id, message_id = post = world.rng.choice(server.posts)
+    held = world.env.backend.messages.get(channel_id, {}).get(message_id)
+    if held is None:  # taken down, or pruned as old
         server.posts.remove(post)
         return None
-    shown = await member.click(post, label="Reply anonymously")
+    shown = await member.click(to_discord_message(world.env, held), label="Reply anonymously")
     if shown.modal is not None:
         await member.submit_modal(shown, {TEXT_ID: "You are not alone in this.", WARNING_ID: ""})
     return None
@@ -301,7 +305,7 @@ async def round_turn(world: World, server: Server) -> None:
     view = live[0]
     if view.message_id is None:
         return
-    target = _message(channel, view.message_id)
+    target = _message(world, channel, view.message_id)
     roll = world.rng.random()
     holder = next((m for m in server.members if m.id == view.state.holder), None)
     if roll < 0.15:
@@ -312,11 +316,11 @@ async def round_turn(world: World, server: Server) -> None:
         await _pick(world, server).click(target, label="Join queue")
 
 
-def _message(channel: simcord.ChannelHandle, message_id: int) -> Any:
-    for message in reversed(channel.history()):
-        if message.id == message_id:
-            return message
-    raise LookupError(message_id)
+def _message(world: World, channel: simcord.ChannelHandle, message_id: int) -> Any:
+    held = world.env.backend.messages.get(channel.id, {}).get(message_id)
+    if held is None:
+        raise LookupError(message_id)
+    return to_discord_message(world.env, held)  # one message, not the whole history converted
 
 
 async def schedule_meeting(world: World, server: Server) -> None:
