@@ -152,6 +152,7 @@ class Figures:
     bounded_caches: int = 0  # bytes in SQLAlchemy's statement cache at the last sample (not in ``hearth``)
     census_seconds: float = 0.0  # wall time spent measuring Hearth's memory (the bot waits meanwhile)
     simulator: list[tuple[float, dict[str, int]]] = field(default_factory=list)  # SimCord's store sizes
+    sqlite_heap: list[tuple[float, int]] = field(default_factory=list)  # (wall seconds, bytes) SQLite holds
     load: list[float] = field(default_factory=list)  # the machine's 1-minute load average at each sample
     invariants: dict[str, str] = field(default_factory=dict)  # name -> "ok" or what failed
     wall_seconds: float = 0.0
@@ -597,7 +598,10 @@ async def pruning_hid_nothing(world: World) -> str:
         f"simulator holds {pruner.sizes()}"
     )
     if pruner.touched:
-        return f"FAILED: the bot asked {pruner.touched} times for a message the simulator had pruned ({figures})"
+        return (
+            f"FAILED: the bot asked {pruner.touched} times for a message the simulator had pruned: "
+            f"{'; '.join(pruner.touched_what)} ({figures})"
+        )
     return f"ok ({figures})"
 
 
@@ -658,6 +662,20 @@ def _malloc_trim() -> Callable[[], None]:
 MALLOC_TRIM = _malloc_trim()
 
 
+def _sqlite_memory_used() -> Callable[[], int]:
+    """SQLite's own heap in this process (page caches of every connection, statements): C memory that
+    RSS counts and no Python census sees. Bounded per connection by its cache_size."""
+    name = ctypes.util.find_library("sqlite3")
+    used = getattr(ctypes.CDLL(name), "sqlite3_memory_used", None) if name else None
+    if used is None:
+        return lambda: 0
+    used.restype = ctypes.c_int64
+    return lambda: int(used())
+
+
+SQLITE_MEMORY_USED = _sqlite_memory_used()
+
+
 async def sample_memory(world: World, elapsed: float) -> None:
     """RSS, the traced census by owner, and Hearth's own collections (jobs, delivery rows)."""
     from sqlalchemy import func
@@ -670,6 +688,7 @@ async def sample_memory(world: World, elapsed: float) -> None:
     if world.config.malloc_trim:
         MALLOC_TRIM()
     world.figures.rss.append((elapsed, psutil.Process().memory_info().rss))
+    world.figures.sqlite_heap.append((elapsed, SQLITE_MEMORY_USED()))
     began = time.monotonic()
     kinds: Counter[str] = Counter()
     size, objects = soak_memory.retained(world.bot, kinds)
@@ -813,6 +832,11 @@ def report(world: World) -> str:
         f"{soak_memory.slope([(t, b / MIB) for t, b, _ in f.hearth], world.config.warmup_share)[0]:+.2f} MiB/hour"
         if rss and f.hearth
         else "memory: no samples",
+        f"SQLite's own heap (page caches; in RSS, not in Hearth's objects): {f.sqlite_heap[0][1] / MIB:.1f} -> "
+        f"{f.sqlite_heap[-1][1] / MIB:.1f} MiB, slope after warm-up "
+        f"{soak_memory.slope([(t, b / MIB) for t, b in f.sqlite_heap], world.config.warmup_share)[0]:+.2f} MiB/hour"
+        if f.sqlite_heap
+        else "SQLite's heap: no samples",
         f"simulator stores (entries) first -> last sample: {f.simulator[0][1]} -> {f.simulator[-1][1]}"
         if f.simulator
         else "simulator stores: no samples",
@@ -872,6 +896,7 @@ def main() -> None:
             "lock_holds": f.lock_holds,
             "lock_kinds": dict(f.lock_kinds),
             "simulator": f.simulator,
+            "sqlite_heap": f.sqlite_heap,
             "bot_errors": dict(f.bot_errors),
             "driver_errors": dict(f.driver_errors),
             "rss": f.rss,

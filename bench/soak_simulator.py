@@ -56,7 +56,6 @@ class SimulatorPruner:
         self.interactions_pruned = 0
         self.touched = 0  # the bot asked for a message the pruner dropped
         self.touched_what: list[str] = []  # what each was (first few): to tell which keep rule was too short
-        self._what: dict[int, str] = {}
         self._get_message = backend.get_message
         backend.get_message = self._guarded_get_message  # the instance's own, for this run only
 
@@ -71,7 +70,10 @@ class SimulatorPruner:
             if self.pruned(message_id):
                 self.touched += 1
                 if len(self.touched_what) < 10:
-                    self.touched_what.append(self._what.get(message_id, "?"))
+                    channel = self.backend.channels.get(channel_id)
+                    kind = getattr(getattr(channel, "type", None), "name", str(getattr(channel, "type", "?")))
+                    age = (self.backend.clock.now().timestamp() * 1000 - snowflake_ms(message_id)) / 3_600_000
+                    self.touched_what.append(f"a message in a {kind} channel, {age:.1f} virtual hours old")
             raise
 
     def pruned(self, message_id: int) -> bool:
