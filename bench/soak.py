@@ -49,6 +49,7 @@ import platform
 import random
 import re
 import sqlite3
+import sys
 import tempfile
 import threading
 import time
@@ -153,6 +154,9 @@ class Figures:
     census_seconds: float = 0.0  # wall time spent measuring Hearth's memory (the bot waits meanwhile)
     simulator: list[tuple[float, dict[str, int]]] = field(default_factory=list)  # SimCord's store sizes
     sqlite_heap: list[tuple[float, int]] = field(default_factory=list)  # (wall seconds, bytes) SQLite holds
+    # (wall seconds, blocks) Python's allocator has handed out and not had back: every live small object in
+    # the process, Hearth's, the simulator's and the libraries'. Flat while RSS climbs: allocator, not leak.
+    python_blocks: list[tuple[float, int]] = field(default_factory=list)
     load: list[float] = field(default_factory=list)  # the machine's 1-minute load average at each sample
     invariants: dict[str, str] = field(default_factory=dict)  # name -> "ok" or what failed
     wall_seconds: float = 0.0
@@ -689,6 +693,7 @@ async def sample_memory(world: World, elapsed: float) -> None:
         MALLOC_TRIM()
     world.figures.rss.append((elapsed, psutil.Process().memory_info().rss))
     world.figures.sqlite_heap.append((elapsed, SQLITE_MEMORY_USED()))
+    world.figures.python_blocks.append((elapsed, sys.getallocatedblocks()))
     began = time.monotonic()
     kinds: Counter[str] = Counter()
     size, objects = soak_memory.retained(world.bot, kinds)
@@ -837,6 +842,11 @@ def report(world: World) -> str:
         f"{soak_memory.slope([(t, b / MIB) for t, b in f.sqlite_heap], world.config.warmup_share)[0]:+.2f} MiB/hour"
         if f.sqlite_heap
         else "SQLite's heap: no samples",
+        f"Python's live allocator blocks (every small object in the process): {f.python_blocks[0][1]:,} -> "
+        f"{f.python_blocks[-1][1]:,}, slope after warm-up "
+        f"{soak_memory.slope([(t, n / 1e3) for t, n in f.python_blocks], world.config.warmup_share)[0]:+.1f} k/hour"
+        if f.python_blocks
+        else "Python's blocks: no samples",
         f"simulator stores (entries) first -> last sample: {f.simulator[0][1]} -> {f.simulator[-1][1]}"
         if f.simulator
         else "simulator stores: no samples",
@@ -897,6 +907,7 @@ def main() -> None:
             "lock_kinds": dict(f.lock_kinds),
             "simulator": f.simulator,
             "sqlite_heap": f.sqlite_heap,
+            "python_blocks": f.python_blocks,
             "bot_errors": dict(f.bot_errors),
             "driver_errors": dict(f.driver_errors),
             "rss": f.rss,
