@@ -19,9 +19,19 @@ without their message, groups without their role or channel), and resident memor
 Load is a list of ``ACTORS`` and the end a list of ``INVARIANTS``: features add theirs there
 (care cases, #11; the delivery record's "nothing pending, nothing sent twice", #12).
 
-SimCord keeps a log of every request and gateway event for diagnostics; the soak empties those
-logs as it goes (they are the simulator's memory, not the bot's). Discord state it holds (messages)
-is kept, so orphan checks see what Discord would.
+Databases: SQLite by default; ``--database postgresql`` runs the same soak on a throwaway PostgreSQL
+cluster (``tests/support/postgres.py``), where the held lock is another connection holding a table lock
+or row locks on a table Hearth writes.
+
+Memory: SimCord plays Discord in this process and as shipped keeps everything it ever saw, so
+``bench/soak_simulator.py`` prunes what neither the bot nor the invariants still need (old messages,
+expired interactions, logs) as the run goes; the invariants count what they need of a message before it
+is pruned. Resident memory (RSS) is then judged: its least-squares slope after warm-up must stay under
+5 MiB/hour, and so must Hearth's own objects (``bench/soak_memory.py``), which a leak in Hearth grows
+even where RSS hides it in freed-but-kept heap. Each sample calls glibc's ``malloc_trim(0)`` first
+(``--no-malloc-trim`` to skip): it returns freed heap pages to the system, so RSS shows memory still in
+use rather than the allocator's high-water mark; it frees nothing that is live and changes nothing in
+Hearth.
 """
 
 from __future__ import annotations
@@ -29,6 +39,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import json
 import logging
@@ -37,23 +49,28 @@ import platform
 import random
 import re
 import sqlite3
+import sys
 import tempfile
 import threading
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import psutil
 import simcord
+from simcord.results import to_discord_message
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from bench import soak_memory
 from bench.soak_care import CareFigures, care_case, care_cases_reach_a_person, care_claim, set_up_care
 from bench.soak_delivery import NonceLedger, deliveries_none_pending_none_twice
+from bench.soak_simulator import SimulatorPruner, snowflake_ms
 from bot.app import Hearth, create_bot
 from bot.clock import Clock
 from bot.config import Settings, load_settings
@@ -76,6 +93,7 @@ FAULT_PATHS = (
     ("*", "*"),
 )
 MIB = 1024 * 1024
+TITLES = re.compile(r"\*\*(Soak meeting \d+)\*\*")
 log = logging.getLogger("bench.soak")
 
 
@@ -92,6 +110,9 @@ class SoakConfig:
     warmup_share: float = 0.3
     seed: int = 16
     folder: Path | None = None
+    database_url: str | None = None  # None: SQLite in ``folder``; else a PostgreSQL URL (``--database``)
+    keep_virtual_hours: float = 12.0  # the simulator keeps messages this long (bench/soak_simulator.py)
+    malloc_trim: bool = True  # glibc returns freed heap before each RSS sample
 
 
 @dataclass
@@ -103,7 +124,9 @@ class Server:
     voice: simcord.ChannelHandle
     queue: Any = None  # the private moderator queue channel (care's escalations)
     moderator: Any = None
-    posts: list[Any] = field(default_factory=list)  # recent anonymous post messages (reply targets)
+    # Recent anonymous posts (reply targets), as (channel id, message id): a discord.Message kept here would
+    # keep the bot that made it alive after a restart (its state points at the old bot), with its engine.
+    posts: list[tuple[int, int]] = field(default_factory=list)
     # Members who set a daily reminder and never check in: each must get exactly one a day.
     quiet: dict[int, tuple[int, int]] = field(default_factory=dict)  # member id -> (hour, minute) UTC
     reminders_from: datetime | None = None
@@ -118,6 +141,7 @@ class Figures:
     restarts: int = 0
     lock_holds: int = 0
     lock_seconds: float = 0.0
+    lock_kinds: Counter[str] = field(default_factory=Counter)
     meetings: list[tuple[str, datetime, list[int]]] = field(default_factory=list)  # title, start, Going ids
     rss: list[tuple[float, int]] = field(default_factory=list)  # (wall seconds, bytes)
     # (wall seconds, bytes, objects) Hearth holds on to, without the simulator's state (soak_memory)
@@ -128,10 +152,46 @@ class Figures:
     kinds_last: Counter[str] = field(default_factory=Counter)
     bounded_caches: int = 0  # bytes in SQLAlchemy's statement cache at the last sample (not in ``hearth``)
     census_seconds: float = 0.0  # wall time spent measuring Hearth's memory (the bot waits meanwhile)
+    simulator: list[tuple[float, dict[str, int]]] = field(default_factory=list)  # SimCord's store sizes
+    sqlite_heap: list[tuple[float, int]] = field(default_factory=list)  # (wall seconds, bytes) SQLite holds
+    # (wall seconds, blocks) Python's allocator has handed out and not had back: every live small object in
+    # the process, Hearth's, the simulator's and the libraries'. Flat while RSS climbs: allocator, not leak.
+    python_blocks: list[tuple[float, int]] = field(default_factory=list)
     load: list[float] = field(default_factory=list)  # the machine's 1-minute load average at each sample
     invariants: dict[str, str] = field(default_factory=dict)  # name -> "ok" or what failed
     wall_seconds: float = 0.0
     virtual_hours: float = 0.0
+
+
+@dataclass
+class Evidence:
+    """Counts the invariants read from messages: reminders per (meeting, member) and per (member, day)."""
+
+    meeting_reminders: Counter[tuple[str, int]] = field(default_factory=Counter)
+    checkin_reminders: Counter[tuple[int, date]] = field(default_factory=Counter)
+
+    def add(self, world: World, channel_id: int, message: Any) -> None:
+        if message.is_ephemeral:
+            return  # nobody but the one who asked sees it, and reminders are never ephemeral
+        content = message.content or ""
+        member_id = world.dm_owner(channel_id)
+        if member_id is not None:
+            if content.startswith("Reminder:") and (found := TITLES.search(content)):
+                self.meeting_reminders[(found.group(1), member_id)] += 1
+            if content.startswith("How are you today?"):
+                day = datetime.fromtimestamp(snowflake_ms(message.id) / 1000, tz=UTC).date()
+                self.checkin_reminders[(member_id, day)] += 1
+        elif " reminder: **Soak meeting" in content and (found := TITLES.search(content)):
+            for mentioned in map(int, re.findall(r"<@(\d+)>", content.split(" reminder:")[0])):
+                self.meeting_reminders[(found.group(1), mentioned)] += 1
+
+    def with_live(self, world: World) -> Evidence:
+        """These counts plus the messages the simulator still holds."""
+        total = Evidence(Counter(self.meeting_reminders), Counter(self.checkin_reminders))
+        for channel_id, store in world.env.backend.messages.items():
+            for message in store.values():
+                total.add(world, channel_id, message)
+        return total
 
 
 class World:
@@ -148,6 +208,24 @@ class World:
         self.meeting_count = 0
         self.care = CareFigures()
         self.nonces = NonceLedger()
+        self.evidence = Evidence()  # what the invariants read from messages the simulator has pruned
+        self.pruner = SimulatorPruner(
+            env.backend, keep=timedelta(hours=config.keep_virtual_hours), on_prune=self.archive
+        )
+        self._dm_owners: dict[int, int] = {}
+
+    def message_exists(self, channel_id: int, message_id: int) -> bool:
+        """Whether Discord has the message (the simulator may have pruned it from memory: still there)."""
+        return self.pruner.exists(channel_id, message_id)
+
+    def dm_owner(self, channel_id: int) -> int | None:
+        if channel_id not in self._dm_owners:
+            self._dm_owners = {c: u for u, c in self.env.backend.dm_channels.items()}
+        return self._dm_owners.get(channel_id)
+
+    def archive(self, channel_id: int, message: Any) -> None:
+        """A message about to be pruned from the simulator: count what the invariants need of it."""
+        self.evidence.add(self, channel_id, message)
 
     @property
     def bot(self) -> Hearth:
@@ -197,20 +275,19 @@ async def share(world: World, server: Server) -> None:
     )
     last = server.group.channel.last_message
     if last is not None and last.embeds and last.embeds[0].title == "Anonymous member":
-        server.posts = [*server.posts[-9:], last]
+        server.posts = [*server.posts[-9:], (last.channel.id, last.id)]
 
 
 async def reply(world: World, server: Server) -> None:
     if not server.posts:
         return await share(world, server)
     member = _pick(world, server)
-    post = world.rng.choice(server.posts)
-    try:
-        world.env.backend.get_message(post.channel.id, post.id)
-    except Exception:  # taken down meanwhile (reported, erased)
+    channel_id, message_id = post = world.rng.choice(server.posts)
+    held = world.env.backend.messages.get(channel_id, {}).get(message_id)
+    if held is None:  # taken down, or pruned as old
         server.posts.remove(post)
         return None
-    shown = await member.click(post, label="Reply anonymously")
+    shown = await member.click(to_discord_message(world.env, held), label="Reply anonymously")
     if shown.modal is not None:
         await member.submit_modal(shown, {TEXT_ID: "You are not alone in this.", WARNING_ID: ""})
     return None
@@ -233,7 +310,7 @@ async def round_turn(world: World, server: Server) -> None:
     view = live[0]
     if view.message_id is None:
         return
-    target = _message(channel, view.message_id)
+    target = _message(world, channel, view.message_id)
     roll = world.rng.random()
     holder = next((m for m in server.members if m.id == view.state.holder), None)
     if roll < 0.15:
@@ -244,11 +321,11 @@ async def round_turn(world: World, server: Server) -> None:
         await _pick(world, server).click(target, label="Join queue")
 
 
-def _message(channel: simcord.ChannelHandle, message_id: int) -> Any:
-    for message in reversed(channel.history()):
-        if message.id == message_id:
-            return message
-    raise LookupError(message_id)
+def _message(world: World, channel: simcord.ChannelHandle, message_id: int) -> Any:
+    held = world.env.backend.messages.get(channel.id, {}).get(message_id)
+    if held is None:
+        raise LookupError(message_id)
+    return to_discord_message(world.env, held)  # one message, not the whole history converted
 
 
 async def schedule_meeting(world: World, server: Server) -> None:
@@ -297,28 +374,57 @@ def inject_fault(world: World) -> None:
     world.figures.faults[f"http_{status}"] += 1
 
 
-class LockHolder:
-    """Another connection takes SQLite's write lock and keeps it (a backup tool, a stuck admin shell)."""
+# Tables Hearth writes on most actions: a lock held on one of them is one members would run into.
+LOCKED_TABLES = ("deliveries", "checkins", "anonymous_posts", "rounds", "care_cases", "meeting_rsvps")
 
-    def __init__(self, path: Path) -> None:
+
+class LockHolder:
+    """Another connection holds a lock Hearth needs (a backup tool, a stuck admin shell). SQLite: the
+    database's write lock. PostgreSQL: an EXCLUSIVE table lock (reads go on, writes wait) or row locks
+    (``SELECT ... FOR UPDATE`` on every row) on one of ``LOCKED_TABLES``."""
+
+    def __init__(self, path: Path, database_url: str | None = None, rng: random.Random | None = None) -> None:
         self.path = path
+        self.database_url = database_url
+        self.rng = rng or random.Random(0)
         self.thread: threading.Thread | None = None
+        self.kinds: Counter[str] = Counter()
 
     def busy(self) -> bool:
         return self.thread is not None and self.thread.is_alive()
 
     def hold(self, seconds: float) -> None:
-        def run() -> None:
-            connection = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            try:
-                connection.execute("BEGIN IMMEDIATE")
-                time.sleep(seconds)
-                connection.execute("COMMIT")
-            finally:
-                connection.close()
-
+        if self.database_url is None:
+            run: Callable[[], None] = lambda: self._hold_sqlite(seconds)  # noqa: E731
+            self.kinds["sqlite write lock"] += 1
+        else:
+            table, rows = self.rng.choice(LOCKED_TABLES), self.rng.random() < 0.5
+            # table names come from LOCKED_TABLES above, never from input
+            statement = f"SELECT 1 FROM {table} FOR UPDATE" if rows else f"LOCK TABLE {table} IN EXCLUSIVE MODE"  # noqa: S608
+            self.kinds["row locks" if rows else "table lock"] += 1
+            run = lambda: asyncio.run(self._hold_postgres(statement, seconds))  # noqa: E731
         self.thread = threading.Thread(target=run, name="soak-lock", daemon=True)
         self.thread.start()
+
+    def _hold_sqlite(self, seconds: float) -> None:
+        connection = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            time.sleep(seconds)
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+
+    async def _hold_postgres(self, statement: str, seconds: float) -> None:
+        assert self.database_url is not None
+        url = make_url(self.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        connection = await asyncpg.connect(url)
+        try:
+            async with connection.transaction():
+                await connection.execute(statement)
+                await asyncio.sleep(seconds)  # this thread's own loop: the bot's loop goes on
+        finally:
+            await connection.close()
 
     def wait(self) -> None:
         if self.thread is not None:
@@ -328,26 +434,13 @@ class LockHolder:
 # --- invariants -------------------------------------------------------------------------------------
 
 
-def _dms(member: simcord.MemberActor) -> list[Any]:
-    channel = member.user.dm_channel
-    return channel.history() if channel is not None else []
-
-
 async def meeting_reminders_exactly_once(world: World) -> str:
     """Per meeting and Going member: as many reminders received as came due (DM, or the channel fallback)."""
     now = world.clock.now()
-    received: Counter[tuple[str, int]] = Counter()
-    titles = re.compile(r"\*\*(Soak meeting \d+)\*\*")
-    everyone = {m.id: m for s in world.servers for m in s.members}
-    for member_id, member in everyone.items():
-        for message in _dms(member):
-            if message.content.startswith("Reminder:") and (found := titles.search(message.content)):
-                received[(found.group(1), member_id)] += 1
-    for server in world.servers:
-        for message in server.group.channel.history():
-            if " reminder: **Soak meeting" in message.content and (found := titles.search(message.content)):
-                for member_id in map(int, re.findall(r"<@(\d+)>", message.content.split(" reminder:")[0])):
-                    received[(found.group(1), member_id)] += 1
+    everyone = {m.id for s in world.servers for m in s.members}
+    received = Counter(
+        {key: n for key, n in world.evidence.with_live(world).meeting_reminders.items() if key[1] in everyone}
+    )
     lost = twice = checked = 0
     problems: list[str] = []
     for title, start, going in world.figures.meetings:
@@ -374,13 +467,14 @@ async def checkin_reminders_once_a_day(world: World) -> str:
     """Members who never check in get their daily reminder every day, once."""
     now = world.clock.now()
     lost = twice = due_total = 0
+    evidence = world.evidence.with_live(world).checkin_reminders
     for server in world.servers:
         assert server.reminders_from is not None
         for member in server.members:
             if member.id not in server.quiet:
                 continue
             hour, minute = server.quiet[member.id]
-            got = Counter(m.created_at.date() for m in _dms(member) if m.content.startswith("How are you today?"))
+            got = Counter({day: n for (member_id, day), n in evidence.items() if member_id == member.id})
             day = server.reminders_from.date()
             while day <= now.date():
                 at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=now.tzinfo)
@@ -441,9 +535,7 @@ async def no_orphan_rows(world: World) -> str:
         if post.message_id is None or where is None:
             no_message_id += 1
             continue
-        try:
-            backend.get_message(where, post.message_id)
-        except Exception:
+        if not world.message_exists(where, post.message_id):
             missing_posts += 1
     broken_groups = 0
     for group in groups:
@@ -471,10 +563,11 @@ SHORT_RUN_SECONDS = 300  # after warm-up; shorter runs (CI's minute) judge growt
 
 
 async def memory_growth(world: World) -> str:
-    """What Hearth holds on to (soak_memory: without the simulator's Discord state) grows < 5 MiB/hour
-    after warm-up; RSS (the whole process, SimCord's ever-growing state included) is shown beside it.
+    """Resident memory (RSS: the whole process, with the simulator pruned as it goes) and what Hearth
+    holds on to (soak_memory) each grow < 5 MiB/hour after warm-up, by least squares over the samples.
     A run with under five minutes after warm-up can't give an hourly slope (caches still filling read as a
-    steep one): it must grow less than 5 MiB in all after warm-up, which a real leak under load breaks."""
+    steep one): there Hearth's objects must grow less than 5 MiB in all after warm-up, which a real leak
+    under load breaks, and RSS is shown but not judged."""
     f = world.figures
     hearth, used = soak_memory.slope([(t, b / MIB) for t, b, _ in f.hearth], world.config.warmup_share)
     objects, _ = soak_memory.slope([(t, n / MIB) for t, _, n in f.hearth], world.config.warmup_share)
@@ -483,9 +576,9 @@ async def memory_growth(world: World) -> str:
     rows = [r for _, _, r in f.holdings]
     first, last = (f.hearth[0], f.hearth[-1]) if f.hearth else ((0.0, 0, 0), (0.0, 0, 0))
     detail = (
-        f"Hearth {hearth:+.2f} MiB/hour after warm-up over {used} samples, {first[1] / MIB:.1f} -> "
-        f"{last[1] / MIB:.1f} MiB, {first[2]} -> {last[2]} objects visited ({objects:+.3f} M/hour); "
-        f"RSS {rss:+.2f} MiB/hour; SQLAlchemy's statement cache (bounded, not counted) "
+        f"RSS {rss:+.2f} MiB/hour, Hearth's objects {hearth:+.2f} MiB/hour after warm-up over {used} samples; "
+        f"Hearth {first[1] / MIB:.1f} -> {last[1] / MIB:.1f} MiB, {first[2]} -> {last[2]} objects visited "
+        f"({objects:+.3f} M/hour); SQLAlchemy's statement cache (bounded, not counted) "
         f"{f.bounded_caches / MIB:.1f} MiB; scheduler jobs {min(jobs, default=0)}-{max(jobs, default=0)}, "
         f"delivery rows {rows[-1] if rows else 0}"
     )
@@ -497,7 +590,23 @@ async def memory_growth(world: World) -> str:
         grown = (after[-1][1] - after[0][1]) / MIB
         verdict = "ok" if grown < 5.0 else "FAILED"
         return f"{verdict} (short run: Hearth {grown:+.2f} MiB in {window:.0f} s after warm-up; {detail})"
-    return f"{'ok' if hearth < 5.0 else 'FAILED'} ({detail})"
+    return f"{'ok' if rss < 5.0 and hearth < 5.0 else 'FAILED'} ({detail})"
+
+
+async def pruning_hid_nothing(world: World) -> str:
+    """The simulator's pruning (soak_simulator) must not change what the bot saw: no request for a message
+    it had pruned (the bot would have got a 404 Discord would not give)."""
+    pruner = world.pruner
+    figures = (
+        f"{pruner.messages_pruned} messages and {pruner.interactions_pruned} expired interactions pruned; "
+        f"simulator holds {pruner.sizes()}"
+    )
+    if pruner.touched:
+        return (
+            f"FAILED: the bot asked {pruner.touched} times for a message the simulator had pruned: "
+            f"{'; '.join(pruner.touched_what)} ({figures})"
+        )
+    return f"ok ({figures})"
 
 
 INVARIANTS: list[tuple[str, Callable[[World], Awaitable[str]]]] = [
@@ -508,20 +617,21 @@ INVARIANTS: list[tuple[str, Callable[[World], Awaitable[str]]]] = [
     ("no orphan rows", no_orphan_rows),
     ("deliveries: none pending, none lost, none sent twice", deliveries_none_pending_none_twice),
     ("care cases: each reaches a person, one owner, escalated in time", care_cases_reach_a_person),
-    ("Hearth's memory growth < 5 MiB/hour", memory_growth),
+    ("the simulator's pruning hid no message the bot asked for", pruning_hid_nothing),
+    ("memory growth < 5 MiB/hour (RSS and Hearth's objects)", memory_growth),
 ]
 
 
 # --- the run ----------------------------------------------------------------------------------------------
 
 
-def soak_settings(folder: Path) -> Settings:
+def soak_settings(folder: Path, database_url: str | None = None) -> Settings:
     config = folder / "config.toml"
     config.write_text("[bot]\nguild_ready_timeout = 0.1\n")
     env = {
         "DISCORD_TOKEN": TOKEN,
         "HEARTH_SECRET_KEY": SECRET,
-        "HEARTH_DATABASE_URL": f"sqlite+aiosqlite:///{folder}/soak.sqlite3",
+        "HEARTH_DATABASE_URL": database_url or f"sqlite+aiosqlite:///{folder}/soak.sqlite3",
     }
     return load_settings(config, env)
 
@@ -546,9 +656,28 @@ async def build_servers(world: World) -> None:
         world.servers.append(server)
 
 
-def trim_simulator_logs(env: simcord.Env) -> None:
-    env.backend.http_requests.clear()
-    env.backend.transcript.clear()
+def _malloc_trim() -> Callable[[], None]:
+    """glibc's malloc_trim(0): give freed heap pages back, so RSS counts what is in use. No-op elsewhere."""
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    return (lambda: trim(0)) if trim is not None else (lambda: None)
+
+
+MALLOC_TRIM = _malloc_trim()
+
+
+def _sqlite_memory_used() -> Callable[[], int]:
+    """SQLite's own heap in this process (page caches of every connection, statements): C memory that
+    RSS counts and no Python census sees. Bounded per connection by its cache_size."""
+    name = ctypes.util.find_library("sqlite3")
+    used = getattr(ctypes.CDLL(name), "sqlite3_memory_used", None) if name else None
+    if used is None:
+        return lambda: 0
+    used.restype = ctypes.c_int64
+    return lambda: int(used())
+
+
+SQLITE_MEMORY_USED = _sqlite_memory_used()
 
 
 async def sample_memory(world: World, elapsed: float) -> None:
@@ -557,8 +686,14 @@ async def sample_memory(world: World, elapsed: float) -> None:
 
     from bot.db.models import DeliveryRecord
 
+    world.pruner.prune(world.clock.now())
+    world.figures.simulator.append((elapsed, world.pruner.sizes()))
     gc.collect()
+    if world.config.malloc_trim:
+        MALLOC_TRIM()
     world.figures.rss.append((elapsed, psutil.Process().memory_info().rss))
+    world.figures.sqlite_heap.append((elapsed, SQLITE_MEMORY_USED()))
+    world.figures.python_blocks.append((elapsed, sys.getallocatedblocks()))
     began = time.monotonic()
     kinds: Counter[str] = Counter()
     size, objects = soak_memory.retained(world.bot, kinds)
@@ -585,7 +720,7 @@ def record_errors(world: World, cursor: int) -> int:
 
 async def run_soak(config: SoakConfig, *, progress: Callable[[str], None] | None = None) -> World:
     folder = config.folder or Path(tempfile.mkdtemp(prefix="hearth-soak-"))
-    settings = soak_settings(folder)
+    settings = soak_settings(folder, config.database_url)
     clock = Clock()
     nonces = NonceLedger()
     nonces.install()
@@ -596,7 +731,7 @@ async def run_soak(config: SoakConfig, *, progress: Callable[[str], None] | None
     world.nonces = nonces
     figures = world.figures
     process = psutil.Process()
-    lock = LockHolder(folder / "soak.sqlite3")
+    lock = LockHolder(folder / "soak.sqlite3", config.database_url, random.Random(config.seed + 1))
     names = [name for name, _, _ in ACTORS]
     weights = [weight for _, weight, _ in ACTORS]
     actors = {name: actor for name, _, actor in ACTORS}
@@ -643,7 +778,6 @@ async def run_soak(config: SoakConfig, *, progress: Callable[[str], None] | None
                 figures.lock_seconds += seconds
             if elapsed >= next_sample:
                 next_sample = time.monotonic() - began + max(2.0, wall / 60)
-                trim_simulator_logs(env)
                 await sample_memory(world, elapsed)
                 if progress:
                     progress(
@@ -666,6 +800,8 @@ async def run_soak(config: SoakConfig, *, progress: Callable[[str], None] | None
                 figures.invariants[name] = f"FAILED: the check raised {error!r}"
         record_errors(world, cursor)
     finally:
+        figures.lock_kinds = lock.kinds
+        world.pruner.uninstall()
         nonces.uninstall()
         lock.wait()
         await env.shutdown()
@@ -681,20 +817,39 @@ def report(world: World) -> str:
     rss = [b / MIB for _, b in f.rss]
     lines = [
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        f"database: {'PostgreSQL' if world.config.database_url else 'SQLite'}; simulator keeps messages "
+        f"{world.config.keep_virtual_hours:g} virtual hours; malloc_trim before RSS samples: "
+        f"{'yes' if world.config.malloc_trim else 'no'}; "
+        f"MALLOC_ARENA_MAX={os.environ.get('MALLOC_ARENA_MAX', 'unset')}",
         f"duration: {f.wall_seconds / 60:.1f} wall minutes, {f.virtual_hours:.1f} virtual hours (incl. 3 h drain)",
         f"operations: {sum(f.actions.values())} ({', '.join(f'{k} {v}' for k, v in sorted(f.actions.items()))})",
         f"meetings scheduled: {len(f.meetings)}, Going answers: {sum(len(g) for _, _, g in f.meetings)}",
         f"faults: {sum(f.faults.values())} REST errors injected ({dict(f.faults)}), {f.restarts} restarts, "
-        f"{f.lock_holds} database lock holds ({f.lock_seconds:.0f} s in all)",
+        f"{f.lock_holds} database lock holds ({f.lock_seconds:.0f} s in all: {dict(f.lock_kinds)})",
         f"errors the bot handled: {dict(f.bot_errors)}",
         f"errors seen by the driver: {dict(f.driver_errors)}",
         f"load average (1 min): min {min(f.load):.1f}, median {sorted(f.load)[len(f.load) // 2]:.1f}, "
         f"max {max(f.load):.1f} over {len(f.load)} samples"
         if f.load
         else "load average: no samples",
-        f"memory: RSS {rss[0]:.1f} -> {rss[-1]:.1f} MiB, slope after warm-up {slope:+.2f} MiB/hour"
-        if rss
+        f"memory: RSS {rss[0]:.1f} -> {rss[-1]:.1f} MiB, slope after warm-up {slope:+.2f} MiB/hour; Hearth's "
+        f"objects {f.hearth[0][1] / MIB:.1f} -> {f.hearth[-1][1] / MIB:.1f} MiB, slope after warm-up "
+        f"{soak_memory.slope([(t, b / MIB) for t, b, _ in f.hearth], world.config.warmup_share)[0]:+.2f} MiB/hour"
+        if rss and f.hearth
         else "memory: no samples",
+        f"SQLite's own heap (page caches; in RSS, not in Hearth's objects): {f.sqlite_heap[0][1] / MIB:.1f} -> "
+        f"{f.sqlite_heap[-1][1] / MIB:.1f} MiB, slope after warm-up "
+        f"{soak_memory.slope([(t, b / MIB) for t, b in f.sqlite_heap], world.config.warmup_share)[0]:+.2f} MiB/hour"
+        if f.sqlite_heap
+        else "SQLite's heap: no samples",
+        f"Python's live allocator blocks (every small object in the process): {f.python_blocks[0][1]:,} -> "
+        f"{f.python_blocks[-1][1]:,}, slope after warm-up "
+        f"{soak_memory.slope([(t, n / 1e3) for t, n in f.python_blocks], world.config.warmup_share)[0]:+.1f} k/hour"
+        if f.python_blocks
+        else "Python's blocks: no samples",
+        f"simulator stores (entries) first -> last sample: {f.simulator[0][1]} -> {f.simulator[-1][1]}"
+        if f.simulator
+        else "simulator stores: no samples",
         f"measuring Hearth's memory took {f.census_seconds:.0f} s of the run ({len(f.hearth)} samples)",
         "Hearth's memory, most grown holders after warm-up (bytes): "
         + ", ".join(f"{name} {size:+,}" for name, size in grown_types(f)),
@@ -719,11 +874,25 @@ def main() -> None:
     parser.add_argument("--virtual-hours", type=float, default=48.0)
     parser.add_argument("--wall-minutes", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--keep-virtual-hours", type=float, default=12.0, help="how long the simulator keeps messages")
+    parser.add_argument("--no-malloc-trim", action="store_true", help="sample RSS without glibc's malloc_trim(0) first")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     logging.basicConfig(level=logging.CRITICAL)  # the bot's logs are not the figures
-    config = SoakConfig(virtual_hours=args.virtual_hours, wall_minutes=args.wall_minutes, seed=args.seed)
-    world = asyncio.run(run_soak(config, progress=print))
+    config = SoakConfig(
+        virtual_hours=args.virtual_hours,
+        wall_minutes=args.wall_minutes,
+        seed=args.seed,
+        keep_virtual_hours=args.keep_virtual_hours,
+        malloc_trim=not args.no_malloc_trim,
+    )
+    with contextlib.ExitStack() as stack:
+        if args.database == "postgresql":  # a throwaway cluster, as the tests use, deleted afterwards
+            from tests.support.postgres import postgres_server
+
+            config.database_url = stack.enter_context(postgres_server())
+        world = asyncio.run(run_soak(config, progress=print))
     print(report(world))
     if args.json:
         f = world.figures
@@ -733,7 +902,12 @@ def main() -> None:
             "actions": dict(f.actions),
             "faults": dict(f.faults),
             "restarts": f.restarts,
+            "database": args.database,
             "lock_holds": f.lock_holds,
+            "lock_kinds": dict(f.lock_kinds),
+            "simulator": f.simulator,
+            "sqlite_heap": f.sqlite_heap,
+            "python_blocks": f.python_blocks,
             "bot_errors": dict(f.bot_errors),
             "driver_errors": dict(f.driver_errors),
             "rss": f.rss,

@@ -154,7 +154,6 @@ async def care_claim(world: Any, server: Any) -> None:
 async def care_cases_reach_a_person(world: Any) -> str:
     figures: CareFigures = world.care
     now = world.clock.now()
-    backend = world.env.backend
     queues = {s.guild.id: s.queue.id for s in world.servers}
     async with world.bot.db.read() as session:
         cases = list(await session.scalars(select(CareCase).order_by(CareCase.id)))
@@ -197,9 +196,7 @@ async def care_cases_reach_a_person(world: Any) -> str:
             if str(case.id) not in waiting:
                 no_card.append(case.id)
             continue
-        try:
-            backend.get_message(alert[1], queue_cards[alert])
-        except Exception:
+        if not world.message_exists(alert[1], queue_cards[alert]):
             no_card.append(case.id)
     status = Counter(c.status for c in cases)
     figures_text = (
