@@ -210,6 +210,7 @@ def command(qualified_name: str) -> str:
 
 COMMAND_NAME = "command name"  # msgctxt of command, group and option names (Discord's rules apply)
 CHOICE_NAME = "choice"  # msgctxt of an option's choices
+MENU_NAME = "menu name"  # msgctxt of a message menu's name (Discord allows spaces and capitals there)
 _NAME_CALLS = {"command", "Group", "context_menu"}
 
 
@@ -248,6 +249,8 @@ def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Ite
                     yield node.lineno, "_", [text], []
             elif called == "Choice" and keyword.arg == "name" and text is not None:
                 yield node.lineno, "pgettext", [CHOICE_NAME, text], []
+            elif called == "ContextMenu" and keyword.arg == "name" and text is not None:
+                yield node.lineno, "pgettext", [MENU_NAME, text], []
 
 
 # Discord's rule for command and option names in every locale (lowercase where the script has case).

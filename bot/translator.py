@@ -28,15 +28,20 @@ class HearthTranslator(app_commands.Translator):
         locale: discord.Locale,
         context: app_commands.TranslationContext[Any, Any],
     ) -> str | None:
-        return translate(string.message, locale.value, context.location)
+        menu = isinstance(context.data, app_commands.ContextMenu)
+        return translate(string.message, locale.value, context.location, menu=menu)
 
 
-def translate(message: str, locale: str, location: app_commands.TranslationContextLocation) -> str | None:
+def translate(
+    message: str, locale: str, location: app_commands.TranslationContextLocation, *, menu: bool = False
+) -> str | None:
     language = i18n.resolve(locale)
     if language == i18n.SOURCE_LANGUAGE:
         return None  # English, or no catalog for this locale: Discord shows the default
     catalog = i18n.translations(language)
-    if location in _NAMES:
+    if menu and location is app_commands.TranslationContextLocation.command_name:
+        translated = catalog.pgettext(i18n.MENU_NAME, message)
+    elif location in _NAMES:
         translated = catalog.pgettext(i18n.COMMAND_NAME, message)
     elif location is app_commands.TranslationContextLocation.choice_name:
         translated = catalog.pgettext(i18n.CHOICE_NAME, message)

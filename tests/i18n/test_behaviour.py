@@ -257,3 +257,15 @@ async def test_a_scheduled_prompt_speaks_the_servers_language_with_its_button(
     assert prompt.content.startswith("**Wie geht es dir wirklich?** Zeit für den Check-in von **Kreis**.")
     shown = await alice.click(prompt, label="Einchecken")
     assert shown.modal is not None and shown.modal["title"] == "Einchecken · Kreis"
+
+
+def test_message_menus_are_named_in_each_language() -> None:
+    """Discord shows a message menu's name in the reader's language too (spaces and capitals allowed)."""
+    from discord import app_commands
+
+    from bot.translator import translate
+
+    where = app_commands.TranslationContextLocation.command_name
+    assert translate("Report message", "de", where, menu=True) == "Nachricht melden"
+    assert translate("Save as resource", "de", where, menu=True) == "Als Ressource speichern"
+    assert translate("Report message", "fr", where, menu=True) is None  # no catalog: Discord's default

@@ -87,6 +87,8 @@ def test_every_string_is_translated_with_the_same_placeholders(language: str) ->
                 problems.append(f"placeholders differ: {message.string!r}")
             if "%" in message.string.replace("%%", "") and not PLACEHOLDER.search(message.string) and wanted:
                 problems.append(f"malformed placeholder: {message.string!r}")
+        if message.context == i18n.MENU_NAME and not 1 <= len(message.string or "") <= 32:
+            problems.append(f"menu name {message.id!r}: {message.string!r} must be 1-32 characters")
         if message.context == i18n.COMMAND_NAME and not i18n.NAME_RULE.match(message.string or ""):
             problems.append(f"not a valid command name: {message.string!r}")
     assert template - seen == set()
