@@ -23,8 +23,9 @@ from cogs.checkins.models import Checkin, CheckinReminder, CheckinSupport
 from cogs.checkins.privacy import CheckinPrivacy
 from cogs.checkins.records import SubmitOutcome, SubmitRequest
 from cogs.checkins.service import CheckinService
-from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance, MemberProfile
+from cogs.groups.models import GuidelinesAcceptance, MemberProfile
 from cogs.groups.queries import GuidelinesNotAccepted
+from tests.support.groups import seed_group
 
 GUILD = 10
 START = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
@@ -40,18 +41,11 @@ class FakeTime:
 
 
 async def arrange(db: Database, members: int) -> int:
-    async with db.write() as session:
-        group = Group(
-            guild_id=GUILD, name="Grief", name_key="grief", description="", private=False, owns_channel=False,
-            guidelines="", guidelines_version=1, created_by=1, created_at=START, channel_id=55,
-        )  # fmt: skip
-        session.add(group)
-        await session.flush()
-        for user_id in [*range(1, members + 1), LEAD]:
-            session.add(GroupMember(group_id=group.id, user_id=user_id, joined_at=START))
-            session.add(GuidelinesAcceptance(group_id=group.id, user_id=user_id, version=1, accepted_at=START))
-        session.add(GroupFacilitator(group_id=group.id, user_id=LEAD, added_at=START))
-        return group.id
+    """A group made through the groups service: ``members`` members and the facilitator LEAD, all accepted."""
+    return await seed_group(
+        db, Clock(FakeTime(START)), guild_id=GUILD, name="Grief", members=range(1, members + 1),
+        facilitators=[LEAD], channel_id=55,
+    )  # fmt: skip
 
 
 def service(db: Database, clock: FakeTime, **settings: int) -> CheckinService:

@@ -17,12 +17,14 @@ from sqlalchemy import delete, select, update
 from bot import aggregates
 from bot.actor import Actor
 from bot.clock import Clock
-from bot.config import CheckinSettings
+from bot.config import CheckinSettings, GroupSettings
 from bot.db import Database
 from bot.errors import BadInput, NotAllowed
 from cogs.checkins.models import Checkin
 from cogs.checkins.service import CheckinService
-from cogs.groups.models import Group, GroupFacilitator, GroupMember, GuidelinesAcceptance
+from cogs.groups.models import GroupMember
+from cogs.groups.service import GroupService
+from tests.support.groups import GUIDELINES, member, seed_group
 
 GUILD = 10
 ZONE = ZoneInfo("Europe/Berlin")
@@ -44,19 +46,12 @@ def actor(user_id: int) -> Actor:
 
 
 async def arrange(db: Database, members: int) -> int:
-    async with db.write() as session:
-        group = Group(
-            guild_id=GUILD, name="Grief", name_key="grief", description="", private=False, owns_channel=False,
-            guidelines="", guidelines_version=1, created_by=LEAD, created_at=MONDAY - timedelta(days=1),
-            channel_id=55, timezone=ZONE.key,
-        )  # fmt: skip
-        session.add(group)
-        await session.flush()
-        for user_id in [*range(1, members + 1), LEAD]:
-            session.add(GroupMember(group_id=group.id, user_id=user_id, joined_at=MONDAY - timedelta(days=1)))
-            session.add(GuidelinesAcceptance(group_id=group.id, user_id=user_id, version=1, accepted_at=MONDAY))
-        session.add(GroupFacilitator(group_id=group.id, user_id=LEAD, added_at=MONDAY))
-        return group.id
+    """A group made through the groups service the day before MONDAY: ``members`` members and the
+    facilitator LEAD, all accepted."""
+    return await seed_group(
+        db, Clock(FakeTime(MONDAY - timedelta(days=1))), guild_id=GUILD, name="Grief",
+        members=range(1, members + 1), facilitators=[LEAD], channel_id=55,
+    )  # fmt: skip
 
 
 async def add_checkin(db: Database, group_id: int, user_id: int, mood: int, at: datetime, seen: str) -> None:
@@ -69,7 +64,7 @@ async def add_checkin(db: Database, group_id: int, user_id: int, mood: int, at: 
 
 
 def service(db: Database, clock: FakeTime) -> CheckinService:
-    return CheckinService(db, CheckinSettings(), Clock(clock), retention_days=365, default_timezone="UTC")
+    return CheckinService(db, CheckinSettings(), Clock(clock), retention_days=365, default_timezone=ZONE.key)
 
 
 async def test_every_request_over_time_publishes_nothing_that_isolates_one_member(db: Database) -> None:
@@ -101,8 +96,7 @@ async def test_every_request_over_time_publishes_nothing_that_isolates_one_membe
                     else:
                         await session.execute(delete(Checkin).where(Checkin.id == victim))
         if clock.now >= MONDAY + timedelta(weeks=2, days=1) and LATE not in people:
-            async with db.write() as session:
-                session.add(GroupMember(group_id=group_id, user_id=LATE, joined_at=clock.now))
+            await GroupService(db, Clock(clock), GroupSettings(), GUIDELINES).join(member(GUILD, LATE), group_id)
             people.append(LATE)
         if clock.now >= MONDAY + timedelta(weeks=4, days=2) and 3 in people:  # member 3 erases everything
             async with db.write() as session:
