@@ -40,9 +40,12 @@ class ResourcesPrivacy:
 
     async def counts(self, session: AsyncSession, subject: Subject) -> list[Tally]:
         user_id = subject.user_id
-        added, quoted, votes = await count_each(
+        # Published and still-waiting suggestions are counted apart: "keep without my name" keeps only the
+        # published ones, and the erase reply must say exactly what was kept.
+        added, suggested, quoted, votes = await count_each(
             session,
-            select(func.count()).where(Resource.author_id == user_id),
+            select(func.count()).where(Resource.author_id == user_id, Resource.status == LIVE),
+            select(func.count()).where(Resource.author_id == user_id, Resource.status != LIVE),
             select(func.count()).where(
                 Resource.quoted_user_id == user_id, Resource.author_id.is_distinct_from(user_id)
             ),
@@ -50,6 +53,11 @@ class ResourcesPrivacy:
         )
         return [
             Tally("resources_added", plural("%(count)s resource added", "%(count)s resources added"), added),
+            Tally(
+                "resources_suggested",
+                plural("%(count)s suggestion waiting for review", "%(count)s suggestions waiting for review"),
+                suggested,
+            ),
             Tally(
                 "saved_from_your_messages",
                 plural("%(count)s resource saved from your messages", "%(count)s resources saved from your messages"),
@@ -82,7 +90,8 @@ class ResourcesPrivacy:
             }
 
         return {
-            "resources_added": [shown(r) for r in rows if r.author_id == user_id],
+            "resources_added": [shown(r) for r in rows if r.author_id == user_id and r.status == LIVE],
+            "resources_suggested": [shown(r) for r in rows if r.author_id == user_id and r.status != LIVE],
             "saved_from_your_messages": [shown(r) for r in rows if r.author_id != user_id],
             "helpful_votes": list(votes),
         }

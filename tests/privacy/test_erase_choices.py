@@ -214,3 +214,19 @@ async def test_picking_then_unpicking_keeps_nothing(harness: Harness) -> None:
     said = text_of(await s.alice.click(asked.response, label=ERASE))
     assert "Kept where" not in said
     assert await posts(harness) == []
+
+
+async def test_keeping_resources_keeps_only_published_ones_and_the_reply_says_so(harness: Harness) -> None:
+    """A suggestion still waiting for review is removed even when the member keeps their resources, and the
+    erase reply lists it as erased, not as kept."""
+    s = await make_server(harness)
+    await s.alice.slash(s.channel, "resource add", title="Grounding: 5-4-3-2-1")
+    switched = await s.owner.slash(s.channel, "facilitate resource settings", suggestions=True)
+    assert switched.response is not None
+    await s.alice.slash(s.channel, "resource add", title="Box breathing")  # now a suggestion, waiting
+    assert sorted(r.status for r in await library(harness)) == ["live", "pending"]
+    said = await erase(s.alice, s.general, keep=[RESOURCES])
+    erased, kept = said.split("Kept where they were, as you chose, with no link to you left anywhere:")
+    assert "1 suggestion waiting for review" in erased
+    assert "1 resource added" in kept and "suggestion" not in kept
+    assert [r.title for r in await library(harness)] == ["Grounding: 5-4-3-2-1"]
