@@ -3,9 +3,9 @@
 A persistent button (a ``discord.ui.DynamicItem``) outlives the process that posted it, so its
 callback must find its feature's cog again and must never fail silently: discord.py only logs a
 DynamicItem's errors, which leaves the member with "This interaction failed". Subclasses say which
-cog they belong to and implement :meth:`PersistentButton.pressed`::
+cog they belong to and implement :meth:`PersistentItem.pressed`::
 
-    class AcceptGuidelines(PersistentButton["GroupsCog"], template=r"groups:gl:(?P<group>\\d+)"):
+    class AcceptGuidelines(PersistentItem["GroupsCog"], template=r"groups:gl:(?P<group>\\d+)"):
         cog_name = "GroupsCog"
 
         async def pressed(self, interaction: discord.Interaction, cog: GroupsCog) -> None:
@@ -41,7 +41,7 @@ def feature_cog(client: discord.Client, cog_name: str, unavailable: str | None =
     return cog
 
 
-class PersistentButton(discord.ui.DynamicItem[Any], Generic[CogT], template=_MATCHES_NOTHING):
+class PersistentItem(discord.ui.DynamicItem[Any], Generic[CogT], template=_MATCHES_NOTHING):
     """A persistent button (or select) of one feature: finds its cog, and routes every error to the common
     handler."""
 

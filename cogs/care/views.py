@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.buttons import PersistentButton, feature_cog
+from bot.buttons import PersistentItem, feature_cog
 from bot.interactions import HearthModal, HearthView
 from cogs.care import domain, texts
 
@@ -45,7 +45,7 @@ def _cog(interaction: discord.Interaction) -> CareCog:
     return cast("CareCog", feature_cog(interaction.client, "CareCog", CARE_UNAVAILABLE))
 
 
-class _CareButton(PersistentButton["CareCog"], template=r"care:[a-z]+:(?P<case>[0-9]+):(?P<act>[a-z]+)"):
+class _CareButton(PersistentItem["CareCog"], template=r"care:[a-z]+:(?P<case>[0-9]+):(?P<act>[a-z]+)"):
     """One action on one case: ``care:<kind>:<case id>:<action>``. Subclasses (the ones registered with the
     bot) name the kind, their labels, a harmless default for a forged action, and the cog handler."""
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import i18n
-from bot.buttons import PersistentButton
+from bot.buttons import PersistentItem
 from bot.interactions import HearthModal, HearthView, actor_of
 from cogs.checkins import texts
 from cogs.checkins.domain import MOODS, Visibility
@@ -122,7 +122,7 @@ class RetryView(HearthView):
         await interaction.response.send_modal(CheckinForm(self.cog, **self.form_kwargs))
 
 
-class SupportButton(PersistentButton["CheckinCog"], template=r"checkin:support:(?P<id>[0-9]+)"):
+class SupportButton(PersistentItem["CheckinCog"], template=r"checkin:support:(?P<id>[0-9]+)"):
     """On a group-visible card: lets others send support without writing anything."""
 
     cog_name = "CheckinCog"
@@ -148,7 +148,7 @@ class SupportButton(PersistentButton["CheckinCog"], template=r"checkin:support:(
         await cog.support_clicked(interaction, self.checkin_id)
 
 
-class CheckinButton(PersistentButton["CheckinCog"], template=r"checkin:open:(?P<group>[0-9]+)"):
+class CheckinButton(PersistentItem["CheckinCog"], template=r"checkin:open:(?P<group>[0-9]+)"):
     """On a group's scheduled prompt: opens the check-in form for that group (survives restarts)."""
 
     cog_name = "CheckinCog"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
-from bot.buttons import PersistentButton
+from bot.buttons import PersistentItem
 from bot.interactions import HearthModal, HearthView
 from cogs.groups import domain, texts
 
@@ -42,7 +42,7 @@ def guidelines_text(group: HasGuidelines) -> str:
     return header + body + footer
 
 
-class AcceptGuidelines(PersistentButton["GroupsCog"], template=r"groups:gl:(?P<group>\d+):(?P<version>\d+)"):
+class AcceptGuidelines(PersistentItem["GroupsCog"], template=r"groups:gl:(?P<group>\d+):(?P<version>\d+)"):
     """ "I accept" under a group's guidelines; stores the acceptance with the version shown."""
 
     cog_name = "GroupsCog"
@@ -80,7 +80,7 @@ def guidelines_prompt(group: HasGuidelines) -> tuple[str, discord.ui.View]:
 
 
 class DecideJoinRequest(
-    PersistentButton["GroupsCog"], template=r"groups:jr:(?P<request>\d+):(?P<action>approve|decline)"
+    PersistentItem["GroupsCog"], template=r"groups:jr:(?P<request>\d+):(?P<action>approve|decline)"
 ):
     """Approve / Decline on a join request, in the group's own channel. Only its facilitators may press."""
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 from discord.utils import format_dt
 
-from bot.buttons import PersistentButton
+from bot.buttons import PersistentItem
 from bot.interactions import actor_of, reply
 from cogs.meetings import texts
 from cogs.meetings.records import STATUSES, MeetingSummary
@@ -58,7 +58,7 @@ def card_view(view: MeetingSummary) -> discord.ui.View | None:
     return layout
 
 
-class RsvpButton(PersistentButton["MeetingsCog"], template=r"meeting:rsvp:(?P<id>\d+):(?P<s>going|maybe|no)"):
+class RsvpButton(PersistentItem["MeetingsCog"], template=r"meeting:rsvp:(?P<id>\d+):(?P<s>going|maybe|no)"):
     cog_name = "MeetingsCog"
 
     def __init__(self, meeting_id: int, status: str) -> None:
@@ -80,7 +80,7 @@ class RsvpButton(PersistentButton["MeetingsCog"], template=r"meeting:rsvp:(?P<id
         await cog.answer_rsvp(interaction, actor_of(interaction), self.meeting_id, self.status, all_future=False)
 
 
-class RsvpAllButton(PersistentButton["MeetingsCog"], template=r"meeting:all:(?P<id>\d+):(?P<s>going|maybe|no)"):
+class RsvpAllButton(PersistentItem["MeetingsCog"], template=r"meeting:all:(?P<id>\d+):(?P<s>going|maybe|no)"):
     cog_name = "MeetingsCog"
 
     def __init__(self, meeting_id: int, status: str) -> None:
@@ -130,7 +130,7 @@ def _offset_label(minutes: int) -> str:
     return texts.offset_before(minutes)
 
 
-class ReminderSelect(PersistentButton["MeetingsCog"], template=r"meeting:remind:(?P<id>\d+)"):
+class ReminderSelect(PersistentItem["MeetingsCog"], template=r"meeting:remind:(?P<id>\d+)"):
     """The member's own reminders for a meeting, right under their Going/Maybe answer (ephemeral)."""
 
     cog_name = "MeetingsCog"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 from discord.utils import format_dt
 
-from bot.buttons import PersistentButton, feature_cog
+from bot.buttons import PersistentItem, feature_cog
 from bot.interactions import HearthModal, HearthView
 from cogs.moderation import domain, texts
 from cogs.moderation.domain import ItemSnapshot
@@ -39,7 +39,7 @@ def _cog(interaction: discord.Interaction) -> ModerationCog:
     return cast("ModerationCog", feature_cog(interaction.client, "ModerationCog", texts.unavailable()))
 
 
-class ModButton(PersistentButton["ModerationCog"], template=r"mod:(?P<action>[a-z]+):(?P<item_id>[0-9]+)"):
+class ModButton(PersistentItem["ModerationCog"], template=r"mod:(?P<action>[a-z]+):(?P<item_id>[0-9]+)"):
     """One action on one queue item: ``mod:<action>:<item id>``."""
 
     cog_name = "ModerationCog"
@@ -68,7 +68,7 @@ class ModButton(PersistentButton["ModerationCog"], template=r"mod:(?P<action>[a-
         await cog.on_button(interaction, self.action, self.item_id)
 
 
-class TimeoutButton(PersistentButton["ModerationCog"], template=r"modto:(?P<item_id>[0-9]+):(?P<minutes>[0-9]+)"):
+class TimeoutButton(PersistentItem["ModerationCog"], template=r"modto:(?P<item_id>[0-9]+):(?P<minutes>[0-9]+)"):
     """Time out the author of one item for one of the offered lengths: ``modto:<item id>:<minutes>``."""
 
     cog_name = "ModerationCog"

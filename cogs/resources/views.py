@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.buttons import PersistentButton
+from bot.buttons import PersistentItem
 from bot.interactions import HearthModal, actor_of, reply
 from cogs.resources import domain, texts
 
@@ -62,7 +62,7 @@ def fit(header: str, blocks: Sequence[str], footer: str = "") -> str:
     return (text + footer)[:MESSAGE_LIMIT]
 
 
-class HelpfulButton(PersistentButton["ResourcesCog"], template=r"resource:helpful:(?P<resource_id>[0-9]{1,18})"):
+class HelpfulButton(PersistentItem["ResourcesCog"], template=r"resource:helpful:(?P<resource_id>[0-9]{1,18})"):
     cog_name = COG_NAME
 
     def __init__(self, resource_id: int, number: int = 0) -> None:
@@ -90,7 +90,7 @@ class HelpfulButton(PersistentButton["ResourcesCog"], template=r"resource:helpfu
             await reply(interaction, texts.vote_taken_back(vote.helpful))
 
 
-class _ReviewButton(PersistentButton["ResourcesCog"], template=r"resource:review:(?P<resource_id>[0-9]{1,18})"):
+class _ReviewButton(PersistentItem["ResourcesCog"], template=r"resource:review:(?P<resource_id>[0-9]{1,18})"):
     """Approve or decline a suggestion; only the two subclasses below are registered."""
 
     cog_name = COG_NAME

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.utils import format_dt
 
-from bot.buttons import PersistentButton
+from bot.buttons import PersistentItem
 from cogs.rounds import domain as d
 from cogs.rounds import texts
 
@@ -47,7 +47,7 @@ FACILITATOR_ACTIONS = frozenset({"next", "skip", "pause", "resume", "extend", "e
 TEMPLATE = r"rounds:(?P<rid>[0-9]+):(?P<act>[a-z]+):(?P<turn>[0-9]+)"
 
 
-class RoundButton(PersistentButton["RoundsCog"], template=TEMPLATE):
+class RoundButton(PersistentItem["RoundsCog"], template=TEMPLATE):
     cog_name = "Rounds"
 
     def __init__(self, round_id: int, action: str, turn: int) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.buttons import PersistentButton
+from bot.buttons import PersistentItem
 from bot.interactions import HearthModal, actor_of, reply
 from cogs.moderation.api import ModerationLink
 from cogs.sharing import domain, texts
@@ -55,7 +55,7 @@ class ShareModal(HearthModal):
         await self.cog.submit(interaction, self.target, self.text.value, self.warning.value)
 
 
-class ReplyButton(PersistentButton["SharingCog"], template=r"share:reply:(?P<post_id>[0-9]{1,18})"):
+class ReplyButton(PersistentItem["SharingCog"], template=r"share:reply:(?P<post_id>[0-9]{1,18})"):
     cog_name = COG_NAME
 
     def __init__(self, post_id: int) -> None:
@@ -77,7 +77,7 @@ class ReplyButton(PersistentButton["SharingCog"], template=r"share:reply:(?P<pos
         await interaction.response.send_modal(ShareModal(cog, target, max_length=cog.service.settings.max_length))
 
 
-class ReportButton(PersistentButton["SharingCog"], template=r"share:report:(?P<post_id>[0-9]{1,18})"):
+class ReportButton(PersistentItem["SharingCog"], template=r"share:report:(?P<post_id>[0-9]{1,18})"):
     cog_name = COG_NAME
 
     def __init__(self, post_id: int) -> None:
@@ -121,7 +121,7 @@ def post_embed(publication: Publication) -> discord.Embed:
     return embed
 
 
-class DeleteOwnButton(PersistentButton["SharingCog"], template=r"share:del:(?P<post_id>[0-9]{1,18})(?P<sure>:y)?"):
+class DeleteOwnButton(PersistentItem["SharingCog"], template=r"share:del:(?P<post_id>[0-9]{1,18})(?P<sure>:y)?"):
     """On the author's private confirmation and in ``/share mine``: Delete, then "Yes, delete it".
 
     Carries only the post id; the click is checked against the clicker's pseudonym, so a forged id
