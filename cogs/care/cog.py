@@ -75,6 +75,14 @@ async def _my_groups(interaction: discord.Interaction, current: str) -> list[app
 
 class CareCog(commands.Cog, name="CareCog"):
     care = app_commands.Group(name="care", description="Reach a person here, or see helplines", guild_only=True)
+    # Admins' care settings live in their own top-level command, hidden from members like /facilitate and /mod
+    # (Discord applies default permissions to top-level commands only).
+    care_setup = app_commands.Group(
+        name="care-setup",
+        description="Server admins: helplines, your own crisis message, and how quickly requests are picked up",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
 
     def __init__(self, bot: Hearth) -> None:
         self.bot = bot
@@ -739,7 +747,7 @@ class CareCog(commands.Cog, name="CareCog"):
         await reply(interaction, case_card(case), view=case_view(case) or discord.utils.MISSING)
 
     @for_audience(Audience.ADMINS)
-    @care.command(name="resources", description="Server admins: set the helplines of a region members can pick")
+    @care_setup.command(name="resources", description="Server admins: set the helplines of a region members can pick")
     @app_commands.default_permissions(manage_guild=True)
     async def resources(self, interaction: discord.Interaction) -> None:
         if not actor_of(interaction).is_admin:
@@ -747,7 +755,9 @@ class CareCog(commands.Cog, name="CareCog"):
         await interaction.response.send_modal(RegionForm(interaction.user.id))
 
     @for_audience(Audience.ADMINS)
-    @care.command(name="crisis-message", description="Server admins: your own reviewed crisis message for one language")
+    @care_setup.command(
+        name="crisis-message", description="Server admins: your own reviewed crisis message for one language"
+    )
     @app_commands.describe(language="The members' Discord language, e.g. de for German")
     @app_commands.default_permissions(manage_guild=True)
     async def crisis_message(
@@ -782,7 +792,7 @@ class CareCog(commands.Cog, name="CareCog"):
         )
 
     @for_audience(Audience.ADMINS)
-    @care.command(name="figures", description="Server admins: how quickly care requests are picked up (no names)")
+    @care_setup.command(name="figures", description="Server admins: how quickly care requests are picked up (no names)")
     async def figures(self, interaction: discord.Interaction) -> None:
         figures = await self.service.figures(actor_of(interaction), self.bot.clock.now())
         if figures.claim_median_minutes is None:

@@ -83,7 +83,7 @@ class CarePreference(Base):
 
 
 class CareConfig(Base):
-    """A server's care settings (/setup and /care resources). A missing row means the defaults."""
+    """A server's care settings (/setup and /care-setup resources). A missing row means the defaults."""
 
     __tablename__ = "care_configs"
 

@@ -49,11 +49,13 @@ class CareSetup:
 
 
 def crisis_languages_line(texts: Mapping[str, object]) -> str:
-    """/setup's word on crisis messages in other languages (set with `/care crisis-message`)."""
+    """/setup's word on crisis messages in other languages (set with `/care-setup crisis-message`)."""
     if not texts:
         return (
-            "Crisis message: English for everyone (`/care crisis-message` adds your own reviewed text for a "
+            "Crisis message: English for everyone (`/care-setup crisis-message` adds your own reviewed text for a "
             "language, e.g. German)"
         )
     names = ", ".join(f"{domain.LANGUAGES.get(code, code)} ({code})" for code in texts)
-    return f"Crisis message: your own reviewed text in {names}; English for everyone else (`/care crisis-message`)"
+    return (
+        f"Crisis message: your own reviewed text in {names}; English for everyone else (`/care-setup crisis-message`)"
+    )

@@ -209,13 +209,13 @@ def check_care_done(regions: str | None) -> str:
         return _(
             "**Crisis resources.** Members who need it get helplines (the shipped international list). Add your "
             "own region's numbers with %(resources)s.",
-            resources=command("care resources"),
+            resources=command("care-setup resources"),
         )
     return _(
         "**Crisis resources.** Members who need it get helplines (%(regions)s). Add your own region's numbers "
         "with %(resources)s.",
         regions=regions,
-        resources=command("care resources"),
+        resources=command("care-setup resources"),
     )
 
 

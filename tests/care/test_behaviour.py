@@ -285,11 +285,11 @@ async def test_region_resources_are_checked_and_offered(harness: Harness, env: s
         env.create_user("admin"),
         roles=[w["guild"].create_role("Admins", permissions=discord.Permissions(manage_guild=True))],
     )
-    shown = await admin.slash(w["group"].channel, "care resources")
+    shown = await admin.slash(w["group"].channel, "care-setup resources")
     bad = await admin.submit_modal(shown, {"name": "Germany", "lines": "Call javascript:alert(1)"})
     assert "This link can't be used" in (bad.followups or [bad.response])[-1].content
     assert env.errors  # the expected refusal, acknowledged
-    shown = await admin.slash(w["group"].channel, "care resources")
+    shown = await admin.slash(w["group"].channel, "care-setup resources")
     ok = await admin.submit_modal(
         shown, {"name": "Germany", "lines": "TelefonSeelsorge 0800 111 0 111 https://www.telefonseelsorge.de"}
     )

@@ -20,6 +20,7 @@ from cogs.care.models import CareConfig
 from tests.care.test_behaviour import CRISIS, private
 from tests.checkins.test_behaviour import check_in
 from tests.conftest import Harness
+from tests.support.commands import allow
 from tests.support.groups import make_group
 
 GERMAN = (
@@ -49,7 +50,7 @@ def said(result: simcord.InteractionResult) -> str:
 
 
 async def set_text(admin: simcord.MemberActor, channel: Any, language: str, crisis: str, low: str = "") -> str:
-    shown = await admin.slash(channel, "care crisis-message", language=language)
+    shown = await admin.slash(channel, "care-setup crisis-message", language=language)
     if shown.modal is None:
         return said(shown)
     return said(await admin.submit_modal(shown, {"crisis": crisis, "low": low}))
@@ -74,7 +75,7 @@ async def test_the_servers_own_text_reaches_members_in_its_language_and_everyone
     locales[alice.id], locales[ana.id], locales[ben.id] = "de", "de", "fr"
 
     # German is offered first, and the admin's form saves it.
-    offered = await admin.autocomplete(group.channel, "care crisis-message", "language", "")
+    offered = await admin.autocomplete(group.channel, "care-setup crisis-message", "language", "")
     assert offered[0]["value"] == "de"
     done = await set_text(admin, group.channel, "de", GERMAN, GERMAN_LOW)
     assert "Saved" in done and "German" in done
@@ -101,12 +102,16 @@ async def test_wrong_crisis_texts_are_refused_clearly_and_nothing_is_saved(harne
     admin, (alice, *_others), group, guild_id = await a_server(harness)
     channel = group.channel
 
-    assert "isn't one of Discord's languages" in said(await admin.slash(channel, "care crisis-message", language="xx"))
+    assert "isn't one of Discord's languages" in said(
+        await admin.slash(channel, "care-setup crisis-message", language="xx")
+    )
     with pytest.raises(BadInput, match="keep it to 600"):  # the form itself stops at 600; checked again here
         domain.clean_crisis_text("Hallo " * 101, "")
     assert "https://" in await set_text(admin, channel, "de", "Ruf an: javascript:alert(1)")
     assert "can't mention" in await set_text(admin, channel, "de", "Hallo @everyone")
-    refused = await alice.slash(channel, "care crisis-message", language="de")
+    guild = simcord.GuildHandle(harness.env, harness.env.backend.get_guild(guild_id))
+    allow(harness.env, guild, "care-setup", guild.default_role)  # shown to everyone: the tree still refuses
+    refused = await alice.slash(channel, "care-setup crisis-message", language="de")
     assert refused.modal is None and "Only server admins" in said(refused)
     async with harness.bot.db.read() as session:
         config = await session.get(CareConfig, guild_id)
