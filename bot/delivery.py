@@ -315,7 +315,9 @@ class Deliveries:
         return at
 
     async def look_again(self) -> None:
-        """Arm for records another process wrote for this one's shards (its commit woke only itself)."""
+        """Arm for records another process wrote for this one's shards (its commit woke only itself). The
+        database is the truth: a wake this process thinks is pending but was lost doesn't stop it."""
+        self._wake_at = None
         at = await self.next_due()
         if at is not None:
             self._arm(at)
