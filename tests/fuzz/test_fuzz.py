@@ -356,8 +356,10 @@ async def test_every_command_form_and_button_answers_truthfully_when_discord_fai
                     pressed += 1
             reached += bool(failed)
     # reached was 10 until care stopped sending a second DM when nobody could be reached (the member's own
-    # answer says so): /care ask and /concern by the owner, /concern by a newcomer now make no REST call here.
-    assert pressed >= 5 and forms >= 1 and reached >= 7, (pressed, forms, reached)
+    # answer says so): /care ask and /concern by the owner, /concern by a newcomer now make no REST call here;
+    # 6 since the role layout and language merges: /checkin remind set (owner and newcomer) and the owner's
+    # /facilitate group archive, group unarchive, meeting schedule and round start.
+    assert pressed >= 5 and forms >= 1 and reached >= 6, (pressed, forms, reached)
     assert not check.failures, "\n".join(check.failures[:40])
 
 
