@@ -118,7 +118,14 @@ async def render_all(demo: Demo, directory: Path) -> int:
             async def shot(name: str, *expected: str) -> None:
                 for text in expected:
                     await browser.wait_for_text(page, text)
-                await page.get_by_text(expected[-1]).last.scroll_into_view_if_needed()
+                for attempt in range(3):  # the demo may re-render that message (an edit) between wait and scroll
+                    try:
+                        await page.get_by_text(expected[-1]).last.scroll_into_view_if_needed()
+                        break
+                    except Exception as error:
+                        if "not attached" not in str(error) or attempt == 2:
+                            raise
+                        await browser.wait_for_text(page, expected[-1])
                 await page.screenshot(path=str(directory / f"{name}.png"))
                 print(f"rendered {directory / name}.png", flush=True)
 
